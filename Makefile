@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# stampede: STAMP reflector in XDP.  `make` builds build/stampede,
+# `make test` runs the test suite, `make demo` (later) shows it working.
+
+BUILD      ?= build
+CLANG      ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL    ?= bpftool
+CC         ?= gcc
+
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -Iinclude -Ibpf $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
+CFLAGS     ?= -O2 -g
+USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	       -Iinclude -Iuser -I$(BUILD) -DSTAMPEDE_VERSION='"$(VERSION)"'
+# libbpf, libelf, zlib and json-c are linked in statically so the binary can
+# be copied to hosts (and Kubernetes nodes) that do not have them.
+USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -Wl,-Bdynamic
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_HDRS   := $(wildcard bpf/*.h) $(wildcard include/*.h)
+USER_SRCS  := $(wildcard user/*.c)
+USER_HDRS  := $(wildcard user/*.h) $(wildcard include/*.h)
+TEST_C     := $(wildcard tests/*.c)
+TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all deps test-deps test clean format
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/stampede
+
+# Installs missing packages on Debian as root, names them elsewhere.
+deps:
+	@sh tools/install-deps.sh
+test-deps:
+	@sh tools/install-deps.sh --test
+
+$(DEPS_STAMP): tools/install-deps.sh
+	@sh tools/install-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(LLVM_STRIP) -g $@ 2>/dev/null || true
+
+# llvm-strip -g drops DWARF only: BTF stays, so pinned maps show named fields.
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o | $(DEPS_STAMP)
+	$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
+
+$(BUILD)/stampede: $(USER_SRCS) $(USER_HDRS) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+	$(CC) $(USER_CFLAGS) $(USER_SRCS) -o $@ $(USER_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(USER_CFLAGS) -Itests $< -o $@ $(USER_LIBS) -lm
+
+test: test-deps $(BUILD)/stampede $(TEST_BINS)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+format:
+	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(TEST_C)
+
+clean:
+	rm -rf $(BUILD)

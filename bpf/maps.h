@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The reflector's maps; the controller pins each under /sys/fs/bpf/stampede/IFNAME/. */
+#ifndef STAMPEDE_BPF_MAPS_H
+#define STAMPEDE_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "stampede_kern_user.h"
+
+/* One entry of named per-CPU counters: a single lookup per packet. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stampede_stats);
+} stats SEC(".maps");
+
+/* Stateful sessions; the controller sets max_entries at attach. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, STAMPEDE_DEFAULT_SESSIONS);
+	__type(key, struct stampede_session_key);
+	__type(value, struct stampede_session);
+} sessions SEC(".maps");
+
+/* The interface's own unicast addresses, filled by the controller. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, STAMPEDE_MAX_LOCAL_ADDRS);
+	__type(key, union stampede_addr);
+	__type(value, __u8);
+} local_addrs SEC(".maps");
+
+/* Clock facts published by the controller (TAI offset, Error Estimate). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stampede_clock);
+} clock SEC(".maps");
+
+#endif /* STAMPEDE_BPF_MAPS_H */

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Make sure the build (and, with --test, the test) dependencies are present.
+# On Debian as root, install what is missing with apt-get (one update first);
+# elsewhere name the missing packages and fail.
+set -eu
+
+# "package:probe" pairs; a probe is a command name or an absolute file path.
+build_deps="clang:clang llvm:llvm-strip gcc:gcc make:make pkg-config:pkg-config
+libbpf-dev:/usr/include/bpf/libbpf.h libelf-dev:/usr/include/libelf.h
+zlib1g-dev:/usr/include/zlib.h libjson-c-dev:/usr/include/json-c/json.h
+linux-libc-dev:/usr/include/linux/bpf.h bpftool:bpftool"
+run_deps="iproute2:ip ethtool:ethtool"
+test_deps="jq:jq util-linux:nsenter procps:pgrep"
+
+deps="$build_deps $run_deps"
+[ "${1:-}" = "--test" ] && deps="$deps $test_deps"
+
+have() {
+	case "$1" in
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] ;;
+	esac
+}
+
+missing=""
+for pair in $deps; do
+	pkg=${pair%%:*}
+	probe=${pair#*:}
+	have "$probe" || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >&2
+	exit 0
+fi
+echo "install-deps: missing packages:$missing" >&2
+echo "install-deps: install them (Debian: apt-get install$missing) or run make as root" >&2
+exit 1
