@@ -1,17 +1,329 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * stampede: a STAMP Session-Reflector (RFC 8762, unauthenticated mode, with
+ * the RFC 8972 TLV walk) in the XDP hook.  docs/datapath.md describes what
+ * it does and in which order; this file follows it step by step.
+ */
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-#include "maps.h"
+#include <bpf/bpf_endian.h>
+#include "stamp_wire.h"
+#include "stampede_kern_user.h"
 
+/* Load-time configuration; the controller rewrites it before loading. */
 const volatile struct stampede_config cfg = {
-	.ports = { __builtin_bswap16(862) },
+	.ports = {bpf_htons(STAMP_DEFAULT_PORT)},
 	.n_ports = 1,
 	.reply_ttl = STAMPEDE_DEFAULT_REPLY_TTL,
 };
 
+#include "maps.h"
+#include "csum.h"
+#include "parsing.h"
+#include "timestamp.h"
+#include "tlv.h"
+#include "session.h"
+
+static __always_inline bool port_listed(const volatile __be16 *ports, __u8 n, __be16 port)
+{
+	int i;
+
+	for (i = 0; i < STAMPEDE_MAX_PORTS; i++) {
+		if (i >= n)
+			break;
+		if (ports[i] == port)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool is_stamp_port(__be16 port)
+{
+	return port_listed(cfg.ports, cfg.n_ports, port) ||
+	       port_listed(cfg.auth_ports, cfg.n_auth_ports, port);
+}
+
+static __always_inline bool addr_equal(const union stampede_addr *a, const union stampede_addr *b)
+{
+	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
+}
+
+/*
+ * Sources a reply must never go to: it would be a broadcast, leave the host
+ * looking like it came from elsewhere, or answer a forged packet into a loop.
+ */
+static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac)
+{
+	const union stampede_addr *s = &pkt->src;
+	__u8 first;
+
+	if (src_mac[0] & 1) /* multicast or broadcast MAC */
+		return true;
+	if (addr_equal(s, &pkt->dst))
+		return true;
+	if (!pkt->ipv6) {
+		first = s->b[12];
+		/* 0/8 unspecified, 127/8 loopback, 224/4 multicast, 240/4 and broadcast */
+		return first == 0 || first == 127 || first >= 224;
+	}
+	if (s->b[0] == 0xff) /* multicast */
+		return true;
+	if (s->w[0] == 0 && s->w[1] == 0) {
+		/* ::ffff:0:0/96 (IPv4-mapped) has no business on the wire */
+		if (s->w[2] == bpf_htonl(0x0000ffff))
+			return true;
+		/* :: and ::1 */
+		if (s->w[2] == 0 && (s->w[3] == 0 || s->w[3] == bpf_htonl(1)))
+			return true;
+	}
+	return false;
+}
+
+/* Steps 8 to 14 of docs/datapath.md: is this a test packet we answer? */
+static __always_inline __u32 classify(struct stampede_pkt *pkt, const __u8 *src_mac)
+{
+	__u32 ret;
+
+	ret = check_udp_length(pkt);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
+	if (!bpf_map_lookup_elem(&local_addrs, &pkt->dst))
+		return STAMPEDE_CNT_not_local;
+	if (bad_source(pkt, src_mac))
+		return STAMPEDE_CNT_bad_source;
+	if (!(cfg.flags & STAMPEDE_F_NO_LOOP_GUARD) && is_stamp_port(pkt->sport))
+		return STAMPEDE_CNT_loop_guard;
+	if (port_listed(cfg.auth_ports, cfg.n_auth_ports, pkt->dport))
+		return STAMPEDE_CNT_authenticated;
+	if (pkt->payload_len < STAMP_TWAMP_LIGHT_MIN_LEN)
+		return STAMPEDE_CNT_runt;
+	return STAMPEDE_CONTINUE;
+}
+
+/*
+ * TWAMP-Light senders send 14 to 43 octets; the reply has the 44-octet
+ * reflector layout.  Grow the frame (and later the length fields) by what
+ * is missing.  Trailing octets after the UDP payload (Ethernet padding)
+ * stay after it.
+ */
+static __always_inline __u32 grow_short_packet(struct xdp_md *ctx, struct stampede_pkt *pkt)
+{
+	if (pkt->payload_len >= STAMP_BASE_LEN)
+		return STAMPEDE_CONTINUE;
+	if (bpf_xdp_adjust_tail(ctx, STAMP_BASE_LEN - pkt->payload_len))
+		return STAMPEDE_CNT_no_tailroom;
+	return STAMPEDE_CONTINUE;
+}
+
+/* The sender's base packet as the checksum saw it: absent octets are zero. */
+static __always_inline void read_sender_base(struct stamp_sender *req, const void *payload,
+					     __u32 sent_len)
+{
+	__u8 *b = (__u8 *)req;
+	int i;
+
+	__builtin_memcpy(req, payload, sizeof(*req));
+#pragma unroll
+	for (i = STAMP_TWAMP_LIGHT_MIN_LEN; i < STAMP_BASE_LEN; i++)
+		if (i >= sent_len)
+			b[i] = 0;
+}
+
+static __always_inline void swap_macs(struct ethhdr *eth)
+{
+	__u8 tmp[ETH_ALEN];
+
+	__builtin_memcpy(tmp, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, tmp, ETH_ALEN);
+}
+
+/*
+ * Turn the IPv4 header around: addresses swapped (checksum-neutral), TTL
+ * and, for a grown packet, Total Length changed with the checksum updated
+ * incrementally so that a valid header stays valid.
+ */
+static __always_inline void reply_ipv4(struct iphdr *iph, __u16 grow)
+{
+	__u64 acc = csum_acc_start(iph->check);
+	__be32 addr = iph->saddr;
+	__u16 *ttl_proto = (__u16 *)&iph->ttl;
+	__u16 old;
+
+	iph->saddr = iph->daddr;
+	iph->daddr = addr;
+	old = *ttl_proto;
+	iph->ttl = cfg.reply_ttl;
+	csum_acc_word(&acc, old, *ttl_proto);
+	if (grow) {
+		old = iph->tot_len;
+		iph->tot_len = bpf_htons(bpf_ntohs(iph->tot_len) + grow);
+		csum_acc_word(&acc, old, iph->tot_len);
+	}
+	iph->check = csum_acc_finish(acc);
+}
+
+static __always_inline void reply_ipv6(struct ipv6hdr *ip6h, __u16 grow)
+{
+	struct in6_addr addr = ip6h->saddr;
+
+	ip6h->saddr = ip6h->daddr;
+	ip6h->daddr = addr;
+	ip6h->hop_limit = cfg.reply_ttl;
+	if (grow)
+		ip6h->payload_len = bpf_htons(bpf_ntohs(ip6h->payload_len) + grow);
+}
+
+/*
+ * Rewrite the frame into the reply.  The parser's offsets are re-checked
+ * against the (possibly grown) frame; a frame that fails here has already
+ * been changed, so it is dropped and counted as internal.
+ */
+static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pkt,
+				     const struct stampede_clock *clk, __u64 t2,
+				     struct stampede_stats *st)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 sent_len = pkt->payload_len, reflector_seq = 0, ret;
+	__u16 grow = 0, old_len;
+	struct stampede_session_key key;
+	struct stamp_reflector rep = {};
+	struct stamp_sender req;
+	struct ethhdr *eth = data;
+	struct udphdr *udph;
+	__u8 *payload;
+	__u64 acc;
+	__u32 l3_off = pkt->l3_off, l4_off = pkt->l4_off;
+
+	if (sent_len < STAMP_BASE_LEN)
+		grow = STAMP_BASE_LEN - sent_len;
+	if ((void *)(eth + 1) > data_end || l4_off > STAMPEDE_MAX_L4_OFF ||
+	    l3_off > STAMPEDE_MAX_L4_OFF)
+		return STAMPEDE_CNT_internal;
+	udph = data + l4_off;
+	payload = (__u8 *)(udph + 1);
+	if ((void *)(payload + STAMP_BASE_LEN) > data_end)
+		return STAMPEDE_CNT_internal;
+
+	read_sender_base(&req, payload, sent_len);
+
+	if (cfg.flags & STAMPEDE_F_STATEFUL) {
+		key.src = pkt->src;
+		key.dst = pkt->dst;
+		key.sport = pkt->sport;
+		key.dport = pkt->dport;
+		key.ssid = req.ssid;
+		key.pad = 0;
+		ret = session_reflect(&key, bpf_ntohl(req.seq), t2, st, &reflector_seq);
+		/* Nothing is written yet unless the frame grew. */
+		if (ret != STAMPEDE_CONTINUE)
+			return grow ? STAMPEDE_CNT_internal : ret;
+		rep.seq = bpf_htonl(reflector_seq);
+	} else {
+		rep.seq = req.seq;
+	}
+	rep.error_estimate = stamp_error_estimate(clk);
+	rep.ssid = req.ssid;
+	stamp_ts_from_tai(&rep.rx_ts, t2, clk);
+	rep.sender_seq = req.seq;
+	rep.sender_ts = req.ts;
+	rep.sender_error_estimate = req.error_estimate;
+	rep.sender_ttl = pkt->ttl;
+
+	acc = csum_acc_start(udph->check);
+	if (!grow)
+		tlv_walk(payload, data_end, pkt->payload_len, st, &acc);
+
+	swap_macs(eth);
+	if (pkt->ipv6) {
+		struct ipv6hdr *ip6h = data + l3_off;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return STAMPEDE_CNT_internal;
+		reply_ipv6(ip6h, grow);
+	} else {
+		struct iphdr *iph = data + l3_off;
+
+		if ((void *)(iph + 1) > data_end)
+			return STAMPEDE_CNT_internal;
+		reply_ipv4(iph, grow);
+	}
+	udph->source = pkt->dport;
+	udph->dest = pkt->sport;
+	if (grow) {
+		/* UDP Length counts in the header and in the pseudo-header. */
+		old_len = udph->len;
+		udph->len = bpf_htons(sizeof(*udph) + STAMP_BASE_LEN);
+		csum_acc_word(&acc, old_len, udph->len);
+		csum_acc_word(&acc, old_len, udph->len);
+		st->twamp_light++;
+	}
+
+	/* T3: as late as possible, only the checksum is left to do. */
+	stamp_ts_from_tai(&rep.ts, clock_tai_ns(clk), clk);
+	__builtin_memcpy(payload, &rep, sizeof(rep));
+
+	/* IPv4 may go without a UDP checksum; IPv6 never does. */
+	if (udph->check || pkt->ipv6) {
+		acc = bpf_csum_diff((__be32 *)&req, sizeof(req), (__be32 *)&rep, sizeof(rep),
+				    csum_fold64(acc));
+		udph->check = csum_acc_finish(acc) ?: 0xffff;
+	}
+	return STAMPEDE_CNT_reflected;
+}
+
+static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_stats *st)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct stampede_clock *clk;
+	struct stampede_pkt pkt = {};
+	__u32 zero = 0, ret;
+	__u8 src_mac[ETH_ALEN];
+	__u64 t2;
+
+	ret = parse_headers(data, data_end, &pkt);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
+	if (!is_stamp_port(pkt.dport))
+		return STAMPEDE_CNT_not_stamp;
+
+	clk = bpf_map_lookup_elem(&clock, &zero);
+	if (!clk)
+		return STAMPEDE_CNT_internal;
+	/* T2: the frame is known to be for a STAMP port; nothing else waits. */
+	t2 = clock_tai_ns(clk);
+
+	__builtin_memcpy(src_mac, ((struct ethhdr *)data)->h_source, ETH_ALEN);
+	ret = classify(&pkt, src_mac);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
+	ret = grow_short_packet(ctx, &pkt);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
+	return reflect(ctx, &pkt, clk, t2, st);
+}
+
 SEC("xdp")
 int stampede_xdp(struct xdp_md *ctx)
 {
+	struct stampede_stats *st;
+	__u32 zero = 0, counter;
+
+	st = bpf_map_lookup_elem(&stats, &zero);
+	if (!st)
+		return XDP_PASS;
+
+	counter = handle_frame(ctx, st);
+	if (counter < STAMPEDE_CNT_MAX)
+		((__u64 *)st)[counter]++;
+
+	if (counter == STAMPEDE_CNT_reflected)
+		return XDP_TX;
+	if (counter == STAMPEDE_CNT_internal)
+		return XDP_DROP;
 	return XDP_PASS;
 }
 

@@ -23,14 +23,14 @@
 
 /* Seconds from 1900-01-01 (NTP era 0) to 1970-01-01. */
 #define STAMP_NTP_UNIX_OFFSET 2208988800ULL
-#define STAMP_NSEC_PER_SEC 1000000000ULL
+#define STAMP_NSEC_PER_SEC    1000000000ULL
 
 /* Error Estimate (RFC 4656 4.1.2, Z from RFC 8186): S|Z|Scale(6)|Multiplier(8) */
-#define STAMP_EE_S 0x8000
-#define STAMP_EE_Z 0x4000
+#define STAMP_EE_S	     0x8000
+#define STAMP_EE_Z	     0x4000
 #define STAMP_EE_SCALE_SHIFT 8
-#define STAMP_EE_SCALE_MASK 0x3f00
-#define STAMP_EE_MULT_MASK 0x00ff
+#define STAMP_EE_SCALE_MASK  0x3f00
+#define STAMP_EE_MULT_MASK   0x00ff
 
 /* 64-bit timestamp: NTP (seconds, binary fraction) or PTPv2 truncated
  * (seconds, nanoseconds), chosen by the Z bit of the Error Estimate. */
@@ -71,9 +71,9 @@ struct stamp_tlv {
 };
 
 #define STAMP_TLV_HDR_LEN 4
-#define STAMP_TLV_FLAG_U 0x80 /* unrecognized */
-#define STAMP_TLV_FLAG_M 0x40 /* malformed */
-#define STAMP_TLV_FLAG_I 0x20 /* integrity check failed */
+#define STAMP_TLV_FLAG_U  0x80 /* unrecognized */
+#define STAMP_TLV_FLAG_M  0x40 /* malformed */
+#define STAMP_TLV_FLAG_I  0x20 /* integrity check failed */
 
 /* IANA "STAMP TLV Types" registry. */
 enum stamp_tlv_type {

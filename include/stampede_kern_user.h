@@ -8,21 +8,21 @@
 
 #include <linux/types.h>
 
-#define STAMPEDE_MAX_PORTS 8
-#define STAMPEDE_DEFAULT_SESSIONS 16384
-#define STAMPEDE_MAX_SESSIONS (1U << 22)
+#define STAMPEDE_MAX_PORTS	   8
+#define STAMPEDE_DEFAULT_SESSIONS  16384
+#define STAMPEDE_MAX_SESSIONS	   (1U << 22)
 #define STAMPEDE_DEFAULT_REPLY_TTL 255
-#define STAMPEDE_MAX_LOCAL_ADDRS 1024
+#define STAMPEDE_MAX_LOCAL_ADDRS   1024
 /* TLVs walked per packet; a longer chain is copied on verbatim and counted. */
 #define STAMPEDE_MAX_TLVS 16
 /* IPv6 extension headers (hop-by-hop, routing, destination options) skipped. */
 #define STAMPEDE_MAX_IPV6_EXT_HDRS 4
 
 /* stampede_config.flags */
-#define STAMPEDE_F_STATEFUL (1U << 0) /* per-session reflector sequence numbers */
-#define STAMPEDE_F_PTP (1U << 1) /* PTPv2 truncated timestamps (Z=1), else NTP */
+#define STAMPEDE_F_STATEFUL	 (1U << 0) /* per-session reflector sequence numbers */
+#define STAMPEDE_F_PTP		 (1U << 1) /* PTPv2 truncated timestamps (Z=1), else NTP */
 #define STAMPEDE_F_NO_LOOP_GUARD (1U << 2) /* answer packets from our own ports */
-#define STAMPEDE_F_CLOCK_BOOT (1U << 3) /* no bpf_ktime_get_tai_ns: boot clock + offset */
+#define STAMPEDE_F_CLOCK_BOOT	 (1U << 3) /* no bpf_ktime_get_tai_ns: boot clock + offset */
 
 /*
  * Load-time configuration, kept in the program's read-only data (const
@@ -30,12 +30,12 @@
  * Changing it means loading a new program (attach again: atomic replace).
  */
 struct stampede_config {
-	__be16 ports[STAMPEDE_MAX_PORTS]; /* unauthenticated-mode ports */
+	__be16 ports[STAMPEDE_MAX_PORTS];      /* unauthenticated-mode ports */
 	__be16 auth_ports[STAMPEDE_MAX_PORTS]; /* authenticated mode: passed on */
 	__u8 n_ports;
 	__u8 n_auth_ports;
 	__u8 reply_ttl; /* IPv4 TTL / IPv6 Hop Limit of replies */
-	__u8 flags; /* STAMPEDE_F_* */
+	__u8 flags;	/* STAMPEDE_F_* */
 };
 
 /*
@@ -43,7 +43,7 @@ struct stampede_config {
  * in the "clock" map; the data path only reads them.
  */
 struct stampede_clock {
-	__u64 tai_offset_ns; /* TAI - UTC; NTP timestamps are UTC */
+	__u64 tai_offset_ns;  /* TAI - UTC; NTP timestamps are UTC */
 	__s64 boot_to_tai_ns; /* CLOCK_TAI - CLOCK_BOOTTIME, for STAMPEDE_F_CLOCK_BOOT */
 	__u64 updated_tai_ns; /* when the controller wrote this entry */
 	__u16 error_estimate; /* host order, S|Scale|Multiplier; Z is added per format */
@@ -73,15 +73,15 @@ struct stampede_session_key {
 #define STAMPEDE_SEQ_WINDOW 64
 
 struct stampede_session {
-	__u64 reflected; /* replies sent; the next reflector Sequence Number */
+	__u64 reflected;     /* replies sent; the next reflector Sequence Number */
 	__u64 first_seen_ns; /* CLOCK_TAI */
-	__u64 last_seen_ns; /* CLOCK_TAI */
-	__u64 seq_gaps; /* sender sequence numbers skipped when jumping ahead */
-	__u64 duplicates; /* sender sequence numbers seen twice (within the window) */
-	__u64 reordered; /* sender sequence numbers that arrived late */
-	__u64 seq_window; /* bit i: sender seq (highest_seq - i) was seen */
-	__u32 highest_seq; /* highest sender sequence number seen */
-	__u32 last_seq; /* sender sequence number of the last packet */
+	__u64 last_seen_ns;  /* CLOCK_TAI */
+	__u64 seq_gaps;	     /* sender sequence numbers skipped when jumping ahead */
+	__u64 duplicates;    /* sender sequence numbers seen twice (within the window) */
+	__u64 reordered;     /* sender sequence numbers that arrived late */
+	__u64 seq_window;    /* bit i: sender seq (highest_seq - i) was seen */
+	__u32 highest_seq;   /* highest sender sequence number seen */
+	__u32 last_seq;	     /* sender sequence number of the last packet */
 };
 
 /*
@@ -89,28 +89,29 @@ struct stampede_session {
  * in exactly one OUTCOME/PASS/DROP counter; EVENT counters note things
  * about reflected packets.  X(name, class, description)
  */
-#define STAMPEDE_COUNTERS(X)                                                      \
-	X(reflected, OUTCOME, "STAMP test packets answered (XDP_TX)")             \
-	X(not_ip, PASS, "not IPv4 or IPv6")                                       \
-	X(vlan_depth, PASS, "more than two VLAN tags")                            \
+#define STAMPEDE_COUNTERS(X)                                                       \
+	X(reflected, OUTCOME, "STAMP test packets answered (XDP_TX)")              \
+	X(not_ip, PASS, "not IPv4 or IPv6")                                        \
+	X(vlan_depth, PASS, "more than two VLAN tags")                             \
 	X(bad_header, PASS, "truncated or inconsistent IP or UDP header")          \
-	X(fragment, PASS, "IP fragment")                                          \
-	X(ipv6_ext, PASS, "IPv6 extension headers too many or not final")        \
-	X(not_udp, PASS, "not UDP")                                               \
-	X(not_stamp, PASS, "UDP to a port that is not a STAMP port")              \
-	X(not_local, PASS, "STAMP port, destination not a local address")         \
-	X(bad_source, PASS, "source multicast, broadcast, unspecified, loopback or the destination") \
-	X(loop_guard, PASS, "source port is one of the reflector's ports")        \
-	X(authenticated, PASS, "authenticated-mode port: left to the stack")      \
-	X(runt, PASS, "UDP payload shorter than 14 octets")                       \
-	X(no_tailroom, PASS, "TWAMP-Light reply could not grow the frame")        \
-	X(no_session, PASS, "stateful session table refused a new session")       \
-	X(internal, DROP, "frame changed but could not be finished")              \
-	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")      \
-	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                      \
-	X(tlv_unrecognized, EVENT, "TLVs returned with the U flag")               \
+	X(fragment, PASS, "IP fragment")                                           \
+	X(ipv6_ext, PASS, "IPv6 extension headers too many or not final")          \
+	X(not_udp, PASS, "not UDP")                                                \
+	X(not_stamp, PASS, "UDP to a port that is not a STAMP port")               \
+	X(not_local, PASS, "STAMP port, destination not a local address")          \
+	X(bad_source, PASS,                                                        \
+	  "source multicast, broadcast, unspecified, loopback or the destination") \
+	X(loop_guard, PASS, "source port is one of the reflector's ports")         \
+	X(authenticated, PASS, "authenticated-mode port: left to the stack")       \
+	X(runt, PASS, "UDP payload shorter than 14 octets")                        \
+	X(no_tailroom, PASS, "TWAMP-Light reply could not grow the frame")         \
+	X(no_session, PASS, "stateful session table refused a new session")        \
+	X(internal, DROP, "frame changed but could not be finished")               \
+	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")       \
+	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                       \
+	X(tlv_unrecognized, EVENT, "TLVs returned with the U flag")                \
 	X(tlv_malformed, EVENT, "TLV areas cut short by a malformed TLV (M flag)") \
-	X(tlv_walk_cut, EVENT, "TLV areas longer than the walk bound")            \
+	X(tlv_walk_cut, EVENT, "TLV areas longer than the walk bound")             \
 	X(session_new, EVENT, "stateful sessions created")
 
 enum stampede_counter_class {
@@ -124,7 +125,7 @@ enum stampede_counter {
 #define STAMPEDE_X_ENUM(name, class, desc) STAMPEDE_CNT_##name,
 	STAMPEDE_COUNTERS(STAMPEDE_X_ENUM)
 #undef STAMPEDE_X_ENUM
-	STAMPEDE_CNT_MAX
+		STAMPEDE_CNT_MAX
 };
 
 /* The "stats" per-CPU array holds one of these: named fields for bpftool. */
