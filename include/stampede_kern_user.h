@@ -121,12 +121,14 @@ enum stampede_counter_class {
 	STAMPEDE_CLASS_EVENT,
 };
 
+/* clang-format off */
 enum stampede_counter {
 #define STAMPEDE_X_ENUM(name, class, desc) STAMPEDE_CNT_##name,
 	STAMPEDE_COUNTERS(STAMPEDE_X_ENUM)
 #undef STAMPEDE_X_ENUM
-		STAMPEDE_CNT_MAX
+	STAMPEDE_CNT_MAX
 };
+/* clang-format on */
 
 /* The "stats" per-CPU array holds one of these: named fields for bpftool. */
 struct stampede_stats {
