@@ -214,7 +214,7 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		key.dst = pkt->dst;
 		key.sport = pkt->sport;
 		key.dport = pkt->dport;
-		key.ssid = req.ssid;
+		key.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
 		key.pad = 0;
 		ret = session_reflect(&key, bpf_ntohl(req.seq), t2, st, &reflector_seq);
 		/* Nothing is written yet unless the frame grew. */
@@ -225,7 +225,8 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		rep.seq = req.seq;
 	}
 	rep.error_estimate = stamp_error_estimate(clk);
-	rep.ssid = req.ssid;
+	/* A TWAMP-Light packet shorter than 16 octets carries padding, not an SSID. */
+	rep.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
 	stamp_ts_from_tai(&rep.rx_ts, t2, clk);
 	rep.sender_seq = req.seq;
 	rep.sender_ts = req.ts;
