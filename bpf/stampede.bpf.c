@@ -101,19 +101,56 @@ static __always_inline __u32 classify(struct stampede_pkt *pkt, const __u8 *src_
 	return STAMPEDE_CONTINUE;
 }
 
+/* Headers plus TWAMP-Light payload moved when growing at the front. */
+#define STAMPEDE_MAX_FRONT_MOVE 320
+
+/*
+ * Grow at the front: take headroom and move headers and payload into it,
+ * leaving the new octets after the payload.  Drivers and veth often give
+ * XDP little or no tailroom but always XDP_PACKET_HEADROOM.
+ */
+static __always_inline int grow_at_front(struct xdp_md *ctx, __u32 move_len, __u32 grow)
+{
+	void *data, *data_end;
+	__u8 *dst, *src;
+	__u32 i;
+
+	if (move_len > STAMPEDE_MAX_FRONT_MOVE || bpf_xdp_adjust_head(ctx, -(int)grow))
+		return -1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	for (i = 0; i < STAMPEDE_MAX_FRONT_MOVE; i++) {
+		if (i >= move_len)
+			break;
+		dst = data + i;
+		src = data + i + (grow & 0x3f);
+		if ((void *)(src + 1) > data_end || (void *)(dst + 1) > data_end)
+			break;
+		/* dst < src: an ascending copy never reads what it wrote. */
+		*dst = *src;
+	}
+	return 0;
+}
+
 /*
  * TWAMP-Light senders send 14 to 43 octets; the reply has the 44-octet
- * reflector layout.  Grow the frame (and later the length fields) by what
- * is missing.  Trailing octets after the UDP payload (Ethernet padding)
- * stay after it.
+ * reflector layout.  Grow the frame (the length fields follow later) by
+ * what is missing, at the tail if the driver left room there, else at the
+ * front.  Trailing octets after the UDP datagram (Ethernet padding) stay
+ * after it.
  */
 static __always_inline __u32 grow_short_packet(struct xdp_md *ctx, struct stampede_pkt *pkt)
 {
+	__u32 grow;
+
 	if (pkt->payload_len >= STAMP_BASE_LEN)
 		return STAMPEDE_CONTINUE;
-	if (bpf_xdp_adjust_tail(ctx, STAMP_BASE_LEN - pkt->payload_len))
-		return STAMPEDE_CNT_no_tailroom;
-	return STAMPEDE_CONTINUE;
+	grow = STAMP_BASE_LEN - pkt->payload_len;
+	if (!bpf_xdp_adjust_tail(ctx, grow))
+		return STAMPEDE_CONTINUE;
+	if (!grow_at_front(ctx, pkt->l4_off + sizeof(struct udphdr) + pkt->payload_len, grow))
+		return STAMPEDE_CONTINUE;
+	return STAMPEDE_CNT_no_tailroom;
 }
 
 /* The sender's base packet as the checksum saw it: absent octets are zero. */
