@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Interface addresses into the local_addrs map. */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+
+#include "addrs.h"
+#include "cli.h"
+
+static bool is_v4_mapped(const union stampede_addr *addr)
+{
+	static const __u8 prefix[12] = {[10] = 0xff, [11] = 0xff};
+
+	return !memcmp(addr->b, prefix, sizeof(prefix));
+}
+
+void addrs_format(const union stampede_addr *addr, char *buf, size_t len)
+{
+	if (is_v4_mapped(addr))
+		inet_ntop(AF_INET, &addr->w[3], buf, len);
+	else
+		inet_ntop(AF_INET6, addr->b, buf, len);
+}
+
+/*
+ * getifaddrs() names an IPv4 address by its label, which may be an alias
+ * such as "eth0:1"; it still belongs to eth0.
+ */
+static bool belongs_to(const char *name, const char *ifname)
+{
+	size_t len = strlen(ifname);
+
+	return !strncmp(name, ifname, len) && (name[len] == '\0' || name[len] == ':');
+}
+
+static bool to_stampede_addr(const struct sockaddr *sa, union stampede_addr *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (sa->sa_family == AF_INET) {
+		addr->b[10] = 0xff;
+		addr->b[11] = 0xff;
+		addr->w[3] = ((const struct sockaddr_in *)sa)->sin_addr.s_addr;
+		return true;
+	}
+	if (sa->sa_family == AF_INET6) {
+		memcpy(addr->b, &((const struct sockaddr_in6 *)sa)->sin6_addr, sizeof(addr->b));
+		return true;
+	}
+	return false;
+}
+
+static bool in_list(const union stampede_addr *list, unsigned int n,
+		    const union stampede_addr *addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!memcmp(&list[i], addr, sizeof(*addr)))
+			return true;
+	return false;
+}
+
+/* @ifname's distinct addresses into @list (at most STAMPEDE_MAX_LOCAL_ADDRS). */
+static int read_addrs(const char *ifname, union stampede_addr *list, unsigned int *n)
+{
+	struct ifaddrs *ifas, *ifa;
+	union stampede_addr addr;
+
+	*n = 0;
+	if (getifaddrs(&ifas))
+		return cli_error("cannot list the addresses of dev %s: %s", ifname,
+				 strerror(errno));
+	for (ifa = ifas; ifa; ifa = ifa->ifa_next) {
+		if (!ifa->ifa_addr || !belongs_to(ifa->ifa_name, ifname) ||
+		    !to_stampede_addr(ifa->ifa_addr, &addr) || in_list(list, *n, &addr))
+			continue;
+		if (*n == STAMPEDE_MAX_LOCAL_ADDRS) {
+			freeifaddrs(ifas);
+			return cli_error("dev %s has more than %d addresses", ifname,
+					 STAMPEDE_MAX_LOCAL_ADDRS);
+		}
+		list[(*n)++] = addr;
+	}
+	freeifaddrs(ifas);
+	return 0;
+}
+
+/* Delete the map's addresses that are not in @keep (left from an earlier attach). */
+static int drop_stale(int map_fd, const union stampede_addr *keep, unsigned int n_keep)
+{
+	union stampede_addr key, next, *stale;
+	unsigned int n_stale = 0, i;
+	void *prev = NULL;
+	int err = 0;
+
+	stale = calloc(STAMPEDE_MAX_LOCAL_ADDRS, sizeof(*stale));
+	if (!stale)
+		return cli_error("out of memory");
+	/* Collect first: deleting while walking the hash can restart the walk. */
+	while (n_stale < STAMPEDE_MAX_LOCAL_ADDRS && !bpf_map_get_next_key(map_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!in_list(keep, n_keep, &key))
+			stale[n_stale++] = key;
+	}
+	for (i = 0; i < n_stale; i++) {
+		if (bpf_map_delete_elem(map_fd, &stale[i]) && errno != ENOENT) {
+			err = cli_error("cannot update the local_addrs map: %s", strerror(errno));
+			break;
+		}
+	}
+	free(stale);
+	return err;
+}
+
+int addrs_sync(int map_fd, const char *ifname, unsigned int *count)
+{
+	const __u8 local = STAMPEDE_ADDR_LOCAL;
+	union stampede_addr *list;
+	unsigned int n, i;
+	int err;
+
+	list = calloc(STAMPEDE_MAX_LOCAL_ADDRS, sizeof(*list));
+	if (!list)
+		return cli_error("out of memory");
+	err = read_addrs(ifname, list, &n);
+	if (!err)
+		err = drop_stale(map_fd, list, n);
+	for (i = 0; !err && i < n; i++)
+		if (bpf_map_update_elem(map_fd, &list[i], &local, BPF_ANY))
+			err = cli_error("cannot update the local_addrs map: %s", strerror(errno));
+	free(list);
+	if (!err)
+		*count = n;
+	return err;
+}
+
+int addrs_count(int map_fd, unsigned int *count)
+{
+	union stampede_addr key, next;
+	void *prev = NULL;
+	unsigned int n = 0;
+
+	while (!bpf_map_get_next_key(map_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		/* A hash walk can restart when keys go away meanwhile; stay bounded. */
+		if (++n > STAMPEDE_MAX_LOCAL_ADDRS)
+			break;
+	}
+	*count = n;
+	return 0;
+}

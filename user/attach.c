@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * `reflector attach`: load the XDP program with this configuration and
+ * attach it through a pinned bpf_link, or, when a reflector is already
+ * attached to the device, load the new program with the old maps and swap
+ * it in atomically (counters and sessions carry over).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/stat.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "addrs.h"
+#include "attach.h"
+#include "attached.h"
+#include "cli.h"
+#include "clock.h"
+#include "describe.h"
+#include "objects.h"
+#include "output.h"
+#include "pins.h"
+#include "stampede.skel.h"
+
+/* Pins and directories this run created, removed again if it fails. */
+#define UNDO_MAX 8
+struct undo {
+	char path[UNDO_MAX][PATH_MAX];
+	bool is_dir[UNDO_MAX];
+	int n;
+};
+
+/* What the run works with; released on every path out. */
+struct attach_ctx {
+	struct attach_req req;
+	int ifindex;
+	char dir[PATH_MAX];
+	bool replace;
+	int link_fd; /* the pinned link (replace) or the new one */
+	int old_map_fd[PIN_MAP_COUNT];
+	struct stampede_bpf *skel;
+	struct undo undo;
+};
+
+/* --- undo ----------------------------------------------------------------- */
+
+static void undo_add(struct undo *undo, const char *path, bool is_dir)
+{
+	if (undo->n == UNDO_MAX)
+		return;
+	snprintf(undo->path[undo->n], PATH_MAX, "%s", path);
+	undo->is_dir[undo->n++] = is_dir;
+}
+
+static void undo_run(struct undo *undo)
+{
+	while (undo->n > 0) {
+		undo->n--;
+		if (undo->is_dir[undo->n])
+			rmdir(undo->path[undo->n]);
+		else
+			unlink(undo->path[undo->n]);
+	}
+}
+
+/* mkdir that remembers what it made. */
+static int make_dir(struct undo *undo, const char *path)
+{
+	if (!mkdir(path, 0700)) {
+		undo_add(undo, path, true);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	return cli_error("cannot create %s: %s", path, strerror(errno));
+}
+
+static int make_pin_dirs(struct attach_ctx *ctx)
+{
+	char netns_dir[PATH_MAX];
+
+	if (pins_netns_dir(netns_dir, sizeof(netns_dir)) || make_dir(&ctx->undo, STAMPEDE_PIN_ROOT))
+		return -1;
+	if (strcmp(netns_dir, STAMPEDE_PIN_ROOT) && make_dir(&ctx->undo, netns_dir))
+		return -1;
+	return make_dir(&ctx->undo, ctx->dir);
+}
+
+static int pin(struct attach_ctx *ctx, int fd, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (pins_path(path, sizeof(path), ctx->dir, name))
+		return -1;
+	if (bpf_obj_pin(fd, path))
+		return cli_error("cannot pin %s: %s", path, strerror(errno));
+	undo_add(&ctx->undo, path, false);
+	return 0;
+}
+
+/* --- the device before we touch it ----------------------------------------- */
+
+/* "dev X already has an XDP program attached (id N, name NAME)" if it has. */
+static int check_no_xdp(const struct attach_ctx *ctx)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {0};
+	__u32 len = sizeof(info), id;
+	int fd;
+
+	if (bpf_xdp_query(ctx->ifindex, 0, &q))
+		return cli_error("cannot query XDP on dev %s: %s", ctx->req.ifname,
+				 strerror(errno));
+	id = q.prog_id ?: q.drv_prog_id ?: q.skb_prog_id ?: q.hw_prog_id;
+	if (!id)
+		return 0;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0) {
+		bpf_obj_get_info_by_fd(fd, &info, &len);
+		close(fd);
+	}
+	return cli_error("dev %s already has an XDP program attached (id %u, name %s); detach it"
+			 " first",
+			 ctx->req.ifname, id, info.name[0] ? info.name : "?");
+}
+
+/* A pinned map must match what the new program expects of it. */
+static int check_map_fits(const struct attach_ctx *ctx, int fd, const struct bpf_map *map,
+			  const char *name)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return cli_error("dev %s: cannot read the pinned map '%s': %s", ctx->req.ifname,
+				 name, strerror(errno));
+	if (info.type != bpf_map__type(map) || info.key_size != bpf_map__key_size(map) ||
+	    info.value_size != bpf_map__value_size(map) ||
+	    info.map_flags != bpf_map__map_flags(map) ||
+	    (strcmp(name, "sessions") && info.max_entries != bpf_map__max_entries(map)))
+		return cli_error("dev %s: pinned map '%s' does not fit this version of stampede;"
+				 " detach first",
+				 ctx->req.ifname, name);
+	if (!strcmp(name, "sessions")) {
+		if (ctx->req.sessions_given && info.max_entries != ctx->req.sessions)
+			return cli_error("dev %s: sessions table has %u entries; detach first to"
+					 " resize",
+					 ctx->req.ifname, info.max_entries);
+	}
+	return 0;
+}
+
+static struct bpf_map *skel_map(struct stampede_bpf *skel, enum pin_map which)
+{
+	switch (which) {
+	case PIN_MAP_stats:
+		return skel->maps.stats;
+	case PIN_MAP_sessions:
+		return skel->maps.sessions;
+	case PIN_MAP_local_addrs:
+		return skel->maps.local_addrs;
+	case PIN_MAP_clock:
+		return skel->maps.clock;
+	default:
+		return NULL;
+	}
+}
+
+/* A reflector is attached: check the request against it and open its maps. */
+static int prepare_replace(struct attach_ctx *ctx)
+{
+	struct bpf_link_info link = {0};
+	__u32 len = sizeof(link);
+	const char *mode;
+	char path[PATH_MAX];
+	int i;
+
+	if (bpf_obj_get_info_by_fd(ctx->link_fd, &link, &len))
+		return cli_error("dev %s: cannot read the pinned link: %s", ctx->req.ifname,
+				 strerror(errno));
+	/* The interface went away and one of the same name came: the link is dead. */
+	if (link.type != BPF_LINK_TYPE_XDP || link.xdp.ifindex != (__u32)ctx->ifindex)
+		return cli_error("dev %s: pins left from an earlier interface named %s; run"
+				 " 'stampede reflector detach dev %s' first",
+				 ctx->req.ifname, ctx->req.ifname, ctx->req.ifname);
+	mode = xdp_mode_name(ctx->ifindex, link.prog_id);
+	if (ctx->req.mode_given && ctx->req.mode != ATTACH_MODE_AUTO && strcmp(mode, "none") &&
+	    strcmp(mode, attach_mode_names[ctx->req.mode]))
+		return cli_error("dev %s is attached in %s mode; detach first to change mode",
+				 ctx->req.ifname, mode);
+	for (i = 0; i < PIN_MAP_COUNT; i++) {
+		if (pins_path(path, sizeof(path), ctx->dir, pin_map_names[i]))
+			return -1;
+		ctx->old_map_fd[i] = bpf_obj_get(path);
+		if (ctx->old_map_fd[i] < 0)
+			return cli_error("dev %s: cannot open the pinned map '%s': %s; detach"
+					 " first",
+					 ctx->req.ifname, pin_map_names[i], strerror(errno));
+	}
+	return 0;
+}
+
+/* Pins in a directory without a link are what a crashed run left; clear them. */
+static void remove_stale_pins(const struct attach_ctx *ctx)
+{
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 0; i < PIN_MAP_COUNT; i++) {
+		if (pins_path(path, sizeof(path), ctx->dir, pin_map_names[i]))
+			continue;
+		if (!unlink(path))
+			cli_debug("removed stale pin %s", path);
+	}
+}
+
+/* --- load ----------------------------------------------------------------- */
+
+static bool kernel_has_tai_helper(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) > 0;
+}
+
+static void fill_config(const struct attach_req *req, struct stampede_config *cfg)
+{
+	unsigned int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < req->n_ports; i++)
+		cfg->ports[i] = htons(req->ports[i]);
+	for (i = 0; i < req->n_auth_ports; i++)
+		cfg->auth_ports[i] = htons(req->auth_ports[i]);
+	cfg->n_ports = req->n_ports;
+	cfg->n_auth_ports = req->n_auth_ports;
+	cfg->reply_ttl = req->ttl;
+	if (req->stateful)
+		cfg->flags |= STAMPEDE_F_STATEFUL;
+	if (req->ptp)
+		cfg->flags |= STAMPEDE_F_PTP;
+	if (!req->loopguard)
+		cfg->flags |= STAMPEDE_F_NO_LOOP_GUARD;
+	if (!kernel_has_tai_helper())
+		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
+}
+
+static int load(struct attach_ctx *ctx)
+{
+	int i, err;
+
+	ctx->skel = stampede_bpf__open();
+	if (!ctx->skel)
+		return cli_error("opening the BPF object failed: %s", strerror(errno));
+	fill_config(&ctx->req, &ctx->skel->rodata->cfg);
+	if (bpf_map__set_max_entries(ctx->skel->maps.sessions, ctx->req.sessions))
+		return cli_error("cannot size the sessions table: %s", strerror(errno));
+	for (i = 0; ctx->replace && i < PIN_MAP_COUNT; i++) {
+		struct bpf_map *map = skel_map(ctx->skel, i);
+
+		if (check_map_fits(ctx, ctx->old_map_fd[i], map, pin_map_names[i]))
+			return -1;
+		if (bpf_map__reuse_fd(map, ctx->old_map_fd[i]))
+			return cli_error("cannot reuse the pinned map '%s': %s", pin_map_names[i],
+					 strerror(errno));
+	}
+	err = stampede_bpf__load(ctx->skel);
+	if (err) {
+		err = err < 0 ? -err : errno;
+		if (err == EPERM || err == EACCES)
+			return cli_error("permission denied: loading the XDP program: %s",
+					 strerror(err));
+		return cli_error("loading the XDP program failed: %s%s", strerror(err),
+				 debug_output ? "" : "; rerun with -d for the verifier log");
+	}
+	return 0;
+}
+
+/* Addresses and clock, written before the program can see a packet. */
+static int fill_maps(struct attach_ctx *ctx)
+{
+	struct stampede_clock clk;
+	unsigned int n_addrs;
+	__u32 key = 0;
+
+	if (addrs_sync(bpf_map__fd(ctx->skel->maps.local_addrs), ctx->req.ifname, &n_addrs))
+		return -1;
+	if (!n_addrs)
+		cli_warn("dev %s has no IP address; nothing will be reflected until one is added"
+			 " and 'attach' is run again",
+			 ctx->req.ifname);
+	if (clock_read(&clk))
+		return -1;
+	if (bpf_map_update_elem(bpf_map__fd(ctx->skel->maps.clock), &key, &clk, BPF_ANY))
+		return cli_error("cannot write the clock map: %s", strerror(errno));
+	return 0;
+}
+
+/* --- attach ---------------------------------------------------------------- */
+
+/* Native mode may be refused for reasons of the driver: these allow generic. */
+static bool native_refused(int err)
+{
+	return err != EBUSY && err != EEXIST && err != EPERM && err != EACCES && err != ENODEV &&
+	       err != ENOMEM;
+}
+
+static int link_create_error(struct attach_ctx *ctx, const char *mode, int err)
+{
+	if (err == EBUSY || err == EEXIST)
+		return check_no_xdp(ctx)
+			       ?: cli_error("dev %s is busy: %s", ctx->req.ifname, strerror(err));
+	if (err == EPERM || err == EACCES)
+		return cli_error("permission denied: attaching XDP needs CAP_NET_ADMIN");
+	if (!strcmp(mode, "native") && native_refused(err))
+		return cli_error(
+			"attaching to dev %s in native mode failed: %s; try 'mode generic'",
+			ctx->req.ifname, strerror(err));
+	return cli_error("attaching to dev %s in %s mode failed: %s", ctx->req.ifname, mode,
+			 strerror(err));
+}
+
+static int create_link(struct attach_ctx *ctx)
+{
+	int prog_fd = bpf_program__fd(ctx->skel->progs.stampede_xdp);
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	int err;
+
+	if (ctx->req.mode != ATTACH_MODE_GENERIC) {
+		opts.flags = XDP_FLAGS_DRV_MODE;
+		ctx->link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
+		if (ctx->link_fd >= 0)
+			return 0;
+		err = errno;
+		if (ctx->req.mode == ATTACH_MODE_NATIVE || !native_refused(err))
+			return link_create_error(ctx, "native", err);
+		cli_debug("dev %s refused native XDP (%s); trying generic", ctx->req.ifname,
+			  strerror(err));
+	}
+	opts.flags = XDP_FLAGS_SKB_MODE;
+	ctx->link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
+	if (ctx->link_fd < 0)
+		return link_create_error(ctx, "generic", errno);
+	return 0;
+}
+
+static int attach_new(struct attach_ctx *ctx)
+{
+	int i;
+
+	remove_stale_pins(ctx);
+	if (make_pin_dirs(ctx))
+		return -1;
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		if (pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
+			return -1;
+	if (create_link(ctx))
+		return -1;
+	/* Pinned last: a link pin means a complete reflector. */
+	return pin(ctx, ctx->link_fd, STAMPEDE_PIN_LINK);
+}
+
+static int replace_prog(struct attach_ctx *ctx)
+{
+	if (bpf_link_update(ctx->link_fd, bpf_program__fd(ctx->skel->progs.stampede_xdp), NULL))
+		return cli_error("replacing the program on dev %s failed: %s", ctx->req.ifname,
+				 strerror(errno));
+	return 0;
+}
+
+static int report(const struct attach_ctx *ctx)
+{
+	struct reflector_info info;
+	struct attached a;
+	char line[256];
+	int err;
+
+	if (attached_open(ctx->req.ifname, &a))
+		return -1;
+	err = reflector_describe(&a, &info);
+	attached_close(&a);
+	if (err)
+		return -1;
+	if (json_output) {
+		struct json_object *obj = reflector_info_json(&info);
+
+		json_add_string(obj, "action", ctx->replace ? "replaced" : "attached");
+		output_json(obj);
+		return 0;
+	}
+	reflector_info_summary(&info, line, sizeof(line));
+	printf("%s %s\n", ctx->replace ? "replaced the program on" : "attached to", line);
+	return 0;
+}
+
+static int open_existing_link(struct attach_ctx *ctx)
+{
+	char path[PATH_MAX];
+
+	if (pins_path(path, sizeof(path), ctx->dir, STAMPEDE_PIN_LINK))
+		return -1;
+	ctx->link_fd = bpf_obj_get(path);
+	if (ctx->link_fd >= 0) {
+		ctx->replace = true;
+		return 0;
+	}
+	if (errno == ENOENT)
+		return 0;
+	return cli_error("cannot open %s: %s", path, strerror(errno));
+}
+
+static int attach(struct attach_ctx *ctx)
+{
+	if (cli_need_root("loading XDP programs needs root (CAP_BPF and CAP_NET_ADMIN)"))
+		return -1;
+	ctx->ifindex = if_nametoindex(ctx->req.ifname);
+	if (!ctx->ifindex)
+		return cli_error("no such interface '%s'", ctx->req.ifname);
+	if (pins_check_bpffs(true) < 0 || pins_dev_dir(ctx->req.ifname, ctx->dir, sizeof(ctx->dir)))
+		return -1;
+	if (open_existing_link(ctx))
+		return -1;
+	if (ctx->replace ? prepare_replace(ctx) : check_no_xdp(ctx))
+		return -1;
+	if (load(ctx) || fill_maps(ctx))
+		return -1;
+	if (ctx->replace ? replace_prog(ctx) : attach_new(ctx))
+		return -1;
+	/* Committed: from here on nothing is undone. */
+	ctx->undo.n = 0;
+	return report(ctx);
+}
+
+int reflector_attach(struct cli_args *args)
+{
+	static struct attach_ctx ctx; /* large (undo paths); one per run */
+	int i, err;
+
+	ctx.link_fd = -1;
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		ctx.old_map_fd[i] = -1;
+	err = attach_parse(args, &ctx.req);
+	if (!err)
+		err = attach(&ctx);
+	if (err)
+		undo_run(&ctx.undo);
+	/* Closing a link nobody pinned detaches it: the failure path wants that. */
+	if (ctx.link_fd >= 0)
+		close(ctx.link_fd);
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		if (ctx.old_map_fd[i] >= 0)
+			close(ctx.old_map_fd[i]);
+	stampede_bpf__destroy(ctx.skel);
+	return err;
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Opening the pinned objects of attached reflectors. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "attached.h"
+#include "cli.h"
+
+const char *const pin_map_names[PIN_MAP_COUNT] = {
+#define PIN_MAP_NAME(name) [PIN_MAP_##name] = #name,
+	PIN_MAPS(PIN_MAP_NAME)
+#undef PIN_MAP_NAME
+};
+
+static int not_attached(const char *ifname)
+{
+	return cli_error("dev %s: no stampede reflector attached", ifname);
+}
+
+static int open_pin(const struct attached *a, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+
+	if (pins_path(path, sizeof(path), a->dir, name))
+		return -1;
+	*fd = bpf_obj_get(path);
+	if (*fd >= 0)
+		return 0;
+	if (errno == EPERM || errno == EACCES)
+		return cli_error("permission denied: reading stampede's pins needs root (CAP_BPF)");
+	if (errno == ENOENT && !strcmp(name, STAMPEDE_PIN_LINK))
+		return not_attached(a->ifname);
+	if (errno == ENOENT)
+		return cli_error("dev %s: pinned map '%s' is missing; run 'stampede reflector"
+				 " detach dev %s' and attach again",
+				 a->ifname, name, a->ifname);
+	return cli_error("cannot open %s: %s", path, strerror(errno));
+}
+
+void attached_close(struct attached *a)
+{
+	int i;
+
+	if (a->link_fd >= 0)
+		close(a->link_fd);
+	a->link_fd = -1;
+	for (i = 0; i < PIN_MAP_COUNT; i++) {
+		if (a->map_fd[i] >= 0)
+			close(a->map_fd[i]);
+		a->map_fd[i] = -1;
+	}
+}
+
+int attached_open(const char *ifname, struct attached *a)
+{
+	int i, ret;
+
+	a->link_fd = -1;
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		a->map_fd[i] = -1;
+	ret = pins_check_bpffs(false);
+	if (ret < 0)
+		return -1;
+	if (pins_dev_dir(ifname, a->dir, sizeof(a->dir)))
+		return -1;
+	if (ret == 1)
+		return not_attached(ifname);
+	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
+	if (open_pin(a, STAMPEDE_PIN_LINK, &a->link_fd))
+		goto fail;
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		if (open_pin(a, pin_map_names[i], &a->map_fd[i]))
+			goto fail;
+	return 0;
+fail:
+	attached_close(a);
+	return -1;
+}
+
+/* Whether @ifname's pin directory holds a link: the mark of a finished attach. */
+static bool has_link(const char *ifname)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+
+	return !pins_dev_dir(ifname, dir, sizeof(dir)) &&
+	       !pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK) && !access(path, F_OK);
+}
+
+int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
+{
+	struct attached a;
+	char **names;
+	size_t n, i;
+	int ret;
+
+	if (ifname) {
+		if (attached_open(ifname, &a))
+			return -1;
+		ret = fn(&a, ctx);
+		attached_close(&a);
+		return ret;
+	}
+	ret = pins_check_bpffs(false);
+	if (ret)
+		return ret < 0 ? -1 : 0;
+	if (pins_list_devs(&names, &n))
+		return -1;
+	for (i = 0, ret = 0; i < n && !ret; i++) {
+		if (!has_link(names[i])) {
+			cli_debug("skipping %s: no pinned link", names[i]);
+			continue;
+		}
+		ret = attached_open(names[i], &a);
+		if (!ret)
+			ret = fn(&a, ctx);
+		attached_close(&a);
+	}
+	pins_free_list(names, n);
+	return ret;
+}

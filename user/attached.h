@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Reflectors already attached in this network namespace, found by their pins. */
+#ifndef STAMPEDE_ATTACHED_H
+#define STAMPEDE_ATTACHED_H
+
+#include <limits.h>
+#include <net/if.h>
+
+#include "pins.h"
+
+enum pin_map {
+#define PIN_MAP_ENUM(name) PIN_MAP_##name,
+	PIN_MAPS(PIN_MAP_ENUM)
+#undef PIN_MAP_ENUM
+		PIN_MAP_COUNT
+};
+
+extern const char *const pin_map_names[PIN_MAP_COUNT];
+
+/* One attached reflector: its pin directory and the pinned objects, opened. */
+struct attached {
+	char ifname[IF_NAMESIZE];
+	char dir[PATH_MAX];
+	int link_fd;
+	int map_fd[PIN_MAP_COUNT];
+};
+
+/* Open @ifname's pins; "dev X: no stampede reflector attached" if there are none. */
+int attached_open(const char *ifname, struct attached *a);
+void attached_close(struct attached *a);
+
+typedef int (*attached_fn)(struct attached *a, void *ctx);
+
+/*
+ * Call @fn for @ifname's reflector, or for every one in this network
+ * namespace when @ifname is NULL (none at all is not an error then).
+ * Stops at the first failure.
+ */
+int attached_for_each(const char *ifname, attached_fn fn, void *ctx);
+
+#endif /* STAMPEDE_ATTACHED_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Keyword arguments, unique prefixes, numbers and error lines. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output.h"
+
+const char *cli_next(struct cli_args *args)
+{
+	if (args->argc <= 0)
+		return NULL;
+	args->argc--;
+	return *args->argv++;
+}
+
+int cli_value(struct cli_args *args, const char *keyword, const char **val)
+{
+	*val = cli_next(args);
+	if (!*val)
+		return cli_error("'%s' needs a value", keyword);
+	return 0;
+}
+
+/* "a, b, c" (or "a, b or c" with @last_or) into @buf, for messages. */
+static void join_names(char *buf, size_t len, const char *const *names, const char *prefix,
+		       bool last_or)
+{
+	size_t used = 0, total = 0, i, n;
+
+	for (i = 0; names[i]; i++)
+		if (!strncmp(names[i], prefix, strlen(prefix)))
+			total++;
+	buf[0] = '\0';
+	for (i = 0, n = 0; names[i] && used < len; i++) {
+		const char *sep = "";
+
+		if (strncmp(names[i], prefix, strlen(prefix)))
+			continue;
+		if (n > 0)
+			sep = last_or && n == total - 1 ? " or " : ", ";
+		used += snprintf(buf + used, len - used, "%s%s", sep, names[i]);
+		n++;
+	}
+}
+
+/* Index of the match, -1 for none, -2 for more than one. */
+static int find_prefix(const char *word, const char *const *names)
+{
+	size_t len = strlen(word);
+	int found = -1, i;
+
+	if (!len)
+		return -1;
+	for (i = 0; names[i]; i++) {
+		if (!strcmp(names[i], word))
+			return i;
+		if (!strncmp(names[i], word, len))
+			found = found == -1 ? i : -2;
+	}
+	return found;
+}
+
+int cli_match(const char *word, const char *const *names, const char *kind, const char *cmd)
+{
+	char list[256], where[64] = "";
+	int i = find_prefix(word, names);
+
+	if (i >= 0)
+		return i;
+	if (cmd)
+		snprintf(where, sizeof(where), " for '%s'", cmd);
+	if (i == -2) {
+		join_names(list, sizeof(list), names, word, false);
+		return cli_error("ambiguous %s '%s'%s: %s", kind, word, where, list);
+	}
+	return cli_error("unknown %s '%s'%s", kind, word, where);
+}
+
+int cli_match_value(const char *word, const char *const *names, const char *keyword)
+{
+	char list[256];
+	int i = find_prefix(word, names);
+
+	if (i >= 0)
+		return i;
+	if (i == -2) {
+		join_names(list, sizeof(list), names, word, false);
+		return cli_error("ambiguous %s '%s': %s", keyword, word, list);
+	}
+	join_names(list, sizeof(list), names, "", true);
+	return cli_error("bad %s '%s': expected %s", keyword, word, list);
+}
+
+int cli_parse_uint(const char *word, const char *what, uint64_t min, uint64_t max, uint64_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull() takes signs and blanks; a count or a port does not. */
+	if (word[0] < '0' || word[0] > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(word, &end, 10);
+	if (errno || *end || v < min || v > max)
+		goto bad;
+	*val = v;
+	return 0;
+bad:
+	return cli_error("bad %s '%s': expected %llu-%llu", what, word, (unsigned long long)min,
+			 (unsigned long long)max);
+}
+
+int cli_parse_dev(struct cli_args *args, bool required, const char **ifname)
+{
+	static const char *const keywords[] = {"dev", NULL};
+	const char *word;
+
+	*ifname = NULL;
+	while ((word = cli_next(args))) {
+		if (cli_match(word, keywords, "argument", args->cmd) < 0)
+			return -1;
+		if (*ifname)
+			return cli_error("'dev' given twice");
+		if (cli_value(args, "dev", ifname))
+			return -1;
+	}
+	if (required && !*ifname)
+		return cli_error("'%s' needs 'dev IFNAME'", args->cmd);
+	return 0;
+}
+
+int cli_need_root(const char *why)
+{
+	/* The bpf() and netlink calls would fail one by one, less clearly. */
+	if (geteuid() != 0)
+		return cli_error("permission denied: %s", why);
+	return 0;
+}
+
+static void vreport(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "stampede: %s: ", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "stampede: error: %s\n", msg);
+	if (json_output) {
+		struct json_object *obj = json_object_new_object();
+
+		json_add_string(obj, "error", msg);
+		output_json(obj);
+	}
+	return -1;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning", fmt, ap);
+	va_end(ap);
+}
+
+void cli_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!debug_output)
+		return;
+	va_start(ap, fmt);
+	vreport("debug", fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Command-line words: keyword arguments in the bpftool manner, matching by
+ * unique prefix, checked numbers, and the one-line error report.
+ *
+ * Convention: a function that fails reports the cause with cli_error() and
+ * returns a negative value; its callers only pass the failure up.  So every
+ * failing run prints exactly one error line.
+ */
+#ifndef STAMPEDE_CLI_H
+#define STAMPEDE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The words after OBJECT COMMAND, and the command's name for messages. */
+struct cli_args {
+	int argc;
+	char **argv;
+	const char *cmd; /* e.g. "reflector attach" */
+};
+
+static inline bool cli_more(const struct cli_args *args)
+{
+	return args->argc > 0;
+}
+
+/* Take the next word; NULL when none is left. */
+const char *cli_next(struct cli_args *args);
+
+/* Take the value of @keyword; reports "'dev' needs a value" when missing. */
+int cli_value(struct cli_args *args, const char *keyword, const char **val);
+
+/*
+ * Index in NULL-terminated @names of the one name that @word equals or is a
+ * prefix of (an exact match wins over longer names).  Otherwise reports
+ * "unknown KIND 'WORD' for 'CMD'" or "ambiguous KIND 'WORD': a, b" (@cmd may
+ * be NULL) and returns -1.
+ */
+int cli_match(const char *word, const char *const *names, const char *kind, const char *cmd);
+
+/*
+ * Like cli_match() for a keyword's value: "bad mode 'x': expected native,
+ * generic or auto".
+ */
+int cli_match_value(const char *word, const char *const *names, const char *keyword);
+
+/* A decimal number in [min, max]: "bad ttl '0': expected 1-255". */
+int cli_parse_uint(const char *word, const char *what, uint64_t min, uint64_t max, uint64_t *val);
+
+/* The optional or required "dev IFNAME" of show, detach, reset, list. */
+int cli_parse_dev(struct cli_args *args, bool required, const char **ifname);
+
+/* "permission denied: @why" unless we run as root. */
+int cli_need_root(const char *why);
+
+/* Report the failure (stderr, and {"error":...} on stdout with -j); returns -1. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* STAMPEDE_CLI_H */

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The kernel's clock state for the data path, and UTC formatting. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/timex.h>
+
+#include "cli.h"
+#include "clock.h"
+
+/* Clock pairs sampled; the tightest bracket wins. */
+#define CLOCK_SAMPLES 5
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * STAMP_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/*
+ * Offset of @to from @from: read @to between two reads of @from and keep
+ * the sample with the shortest interval, the one least disturbed by
+ * preemption.
+ */
+static int64_t clock_offset(clockid_t from, clockid_t to)
+{
+	uint64_t best_gap = UINT64_MAX;
+	int64_t best = 0;
+	int i;
+
+	for (i = 0; i < CLOCK_SAMPLES; i++) {
+		uint64_t before = clock_ns(from);
+		uint64_t t = clock_ns(to);
+		uint64_t after = clock_ns(from);
+
+		if (after - before < best_gap) {
+			best_gap = after - before;
+			best = (int64_t)(t - (before + (after - before) / 2));
+		}
+	}
+	return best;
+}
+
+int clock_read(struct stampede_clock *clk)
+{
+	struct timex tx = {0};
+	uint64_t error_us;
+	bool synced;
+	int state;
+
+	state = adjtimex(&tx);
+	if (state < 0)
+		return cli_error("cannot read the kernel clock state (adjtimex): %s",
+				 strerror(errno));
+	synced = state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+	/* The estimated error means little until NTP vouches for the clock. */
+	error_us = synced ? (uint64_t)tx.esterror : (uint64_t)tx.maxerror;
+
+	memset(clk, 0, sizeof(*clk));
+	clk->tai_offset_ns = tx.tai > 0 ? (uint64_t)tx.tai * STAMP_NSEC_PER_SEC : 0;
+	clk->boot_to_tai_ns = clock_offset(CLOCK_BOOTTIME, CLOCK_TAI);
+	clk->updated_tai_ns = clock_ns(CLOCK_TAI);
+	clk->error_estimate = clock_encode_error_estimate(synced, error_us * 1000);
+	return 0;
+}
+
+void clock_format_utc(uint64_t unix_ns, char *buf, size_t len)
+{
+	time_t sec = unix_ns / STAMP_NSEC_PER_SEC;
+	unsigned int ms = unix_ns % STAMP_NSEC_PER_SEC / 1000000;
+	struct tm tm;
+	char date[24];
+
+	if (!gmtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	snprintf(buf, len, "%s.%03uZ", date, ms);
+}
+
+uint64_t clock_boot_to_unix_ns(uint64_t boot_ns)
+{
+	return boot_ns + clock_offset(CLOCK_BOOTTIME, CLOCK_REALTIME);
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Reading back an attached reflector's running configuration and state. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "addrs.h"
+#include "cli.h"
+#include "clock.h"
+#include "describe.h"
+#include "output.h"
+
+#define RODATA_SUFFIX ".rodata"
+#define CFG_VAR_NAME  "cfg"
+
+static int read_link(const struct attached *a, struct reflector_info *info)
+{
+	struct bpf_link_info link = {0};
+	__u32 len = sizeof(link);
+
+	if (bpf_obj_get_info_by_fd(a->link_fd, &link, &len))
+		return cli_error("dev %s: cannot read the pinned link: %s", a->ifname,
+				 strerror(errno));
+	if (link.type != BPF_LINK_TYPE_XDP)
+		return cli_error("dev %s: the pinned link is not an XDP link", a->ifname);
+	info->prog_id = link.prog_id;
+	info->ifindex = link.xdp.ifindex;
+	return 0;
+}
+
+/* Where cfg sits in the .rodata value: its BTF says, else it is all of it. */
+static int cfg_offset(const struct bpf_map_info *map, __u32 *offset)
+{
+	const struct btf_var_secinfo *var;
+	const struct btf_type *sec;
+	struct btf *btf;
+	int i, ret = -1;
+
+	if (!map->btf_id || !map->btf_value_type_id) {
+		*offset = 0;
+		return map->value_size == sizeof(struct stampede_config) ? 0 : -1;
+	}
+	btf = btf__load_from_kernel_by_id(map->btf_id);
+	if (!btf)
+		return -1;
+	sec = btf__type_by_id(btf, map->btf_value_type_id);
+	if (sec && btf_is_datasec(sec)) {
+		var = btf_var_secinfos(sec);
+		for (i = 0; i < btf_vlen(sec); i++, var++) {
+			const struct btf_type *t = btf__type_by_id(btf, var->type);
+
+			if (t && !strcmp(btf__name_by_offset(btf, t->name_off), CFG_VAR_NAME) &&
+			    var->size == sizeof(struct stampede_config)) {
+				*offset = var->offset;
+				ret = 0;
+				break;
+			}
+		}
+	}
+	btf__free(btf);
+	return ret;
+}
+
+static bool is_rodata(const struct bpf_map_info *map)
+{
+	size_t len = strlen(map->name), suffix = strlen(RODATA_SUFFIX);
+
+	return len >= suffix && !strcmp(map->name + len - suffix, RODATA_SUFFIX);
+}
+
+/* Read cfg out of the map @map_id if it is the program's .rodata; 1 if not. */
+static int read_cfg_from(__u32 map_id, struct stampede_config *cfg)
+{
+	struct bpf_map_info map = {0};
+	__u32 len = sizeof(map), key = 0, offset;
+	int fd, ret = 1;
+	void *value;
+
+	fd = bpf_map_get_fd_by_id(map_id);
+	if (fd < 0)
+		return 1;
+	if (bpf_obj_get_info_by_fd(fd, &map, &len) || !is_rodata(&map) ||
+	    cfg_offset(&map, &offset) || offset + sizeof(*cfg) > map.value_size)
+		goto out;
+	value = calloc(1, map.value_size);
+	if (value && !bpf_map_lookup_elem(fd, &key, value)) {
+		memcpy(cfg, (char *)value + offset, sizeof(*cfg));
+		ret = 0;
+	}
+	free(value);
+out:
+	close(fd);
+	return ret;
+}
+
+static int read_prog(const struct attached *a, struct reflector_info *info)
+{
+	struct bpf_prog_info prog = {0};
+	__u32 len = sizeof(prog), *map_ids = NULL, n_maps, i;
+	int fd, ret = 1;
+
+	fd = bpf_prog_get_fd_by_id(info->prog_id);
+	if (fd < 0)
+		return cli_error("dev %s: cannot open prog id %u: %s", a->ifname, info->prog_id,
+				 strerror(errno));
+	if (bpf_obj_get_info_by_fd(fd, &prog, &len))
+		goto fail;
+	/* A second call fetches the map ids now that their number is known. */
+	n_maps = prog.nr_map_ids;
+	map_ids = calloc(n_maps ? n_maps : 1, sizeof(*map_ids));
+	if (!map_ids)
+		goto fail;
+	memset(&prog, 0, sizeof(prog));
+	prog.nr_map_ids = n_maps;
+	prog.map_ids = (__u64)(unsigned long)map_ids;
+	len = sizeof(prog);
+	if (bpf_obj_get_info_by_fd(fd, &prog, &len))
+		goto fail;
+	snprintf(info->prog_name, sizeof(info->prog_name), "%s", prog.name);
+	info->loaded_unix_ns = clock_boot_to_unix_ns(prog.load_time);
+	for (i = 0; i < prog.nr_map_ids && i < n_maps && ret; i++)
+		ret = read_cfg_from(map_ids[i], &info->cfg);
+	if (ret)
+		ret = cli_error("dev %s: cannot read the running configuration of prog id %u",
+				a->ifname, info->prog_id);
+	goto out;
+fail:
+	ret = cli_error("dev %s: cannot read prog id %u: %s", a->ifname, info->prog_id,
+			strerror(errno));
+out:
+	free(map_ids);
+	close(fd);
+	return ret;
+}
+
+const char *xdp_mode_name(__u32 ifindex, __u32 prog_id)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (!ifindex || bpf_xdp_query(ifindex, 0, &q))
+		return "none";
+	if (q.drv_prog_id == prog_id)
+		return "native";
+	if (q.skb_prog_id == prog_id)
+		return "generic";
+	if (q.hw_prog_id == prog_id)
+		return "offload";
+	return "none";
+}
+
+int reflector_describe(const struct attached *a, struct reflector_info *info)
+{
+	struct bpf_map_info map = {0};
+	__u32 len = sizeof(map), key = 0;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(info->ifname, sizeof(info->ifname), "%s", a->ifname);
+	if (read_link(a, info) || read_prog(a, info))
+		return -1;
+	info->mode = xdp_mode_name(info->ifindex, info->prog_id);
+	if (bpf_obj_get_info_by_fd(a->map_fd[PIN_MAP_sessions], &map, &len))
+		return cli_error("dev %s: cannot read the sessions map: %s", a->ifname,
+				 strerror(errno));
+	info->sessions_max = map.max_entries;
+	addrs_count(a->map_fd[PIN_MAP_local_addrs], &info->local_addrs);
+	if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_clock], &key, &info->clock))
+		return cli_error("dev %s: cannot read the clock map: %s", a->ifname,
+				 strerror(errno));
+	return 0;
+}
+
+static struct json_object *ports_json(const __be16 *ports, unsigned int n)
+{
+	struct json_object *arr = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < n && i < STAMPEDE_MAX_PORTS; i++)
+		json_object_array_add(arr, json_object_new_int(ntohs(ports[i])));
+	return arr;
+}
+
+static bool is_synchronized(const struct stampede_clock *clk)
+{
+	return clk->error_estimate & STAMP_EE_S;
+}
+
+struct json_object *reflector_info_json(const struct reflector_info *info)
+{
+	const struct stampede_config *cfg = &info->cfg;
+	struct json_object *obj = json_object_new_object();
+	struct json_object *clk = json_object_new_object();
+	char when[CLOCK_UTC_LEN];
+
+	json_add_string(obj, "ifname", info->ifname);
+	json_add_uint(obj, "ifindex", info->ifindex);
+	json_add_uint(obj, "prog_id", info->prog_id);
+	json_add_string(obj, "prog_name", info->prog_name);
+	json_add_string(obj, "mode", info->mode);
+	json_object_object_add(obj, "ports", ports_json(cfg->ports, cfg->n_ports));
+	json_object_object_add(obj, "auth_ports", ports_json(cfg->auth_ports, cfg->n_auth_ports));
+	json_add_bool(obj, "stateful", cfg->flags & STAMPEDE_F_STATEFUL);
+	json_add_string(obj, "timestamp", cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp");
+	json_add_uint(obj, "ttl", cfg->reply_ttl);
+	json_add_bool(obj, "loopguard", !(cfg->flags & STAMPEDE_F_NO_LOOP_GUARD));
+	json_add_string(obj, "clock_source",
+			cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai");
+	json_add_uint(obj, "sessions_max", info->sessions_max);
+	json_add_uint(obj, "local_addrs", info->local_addrs);
+	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
+	json_add_string(obj, "loaded_at", when);
+
+	json_add_uint(clk, "tai_offset_s", info->clock.tai_offset_ns / STAMP_NSEC_PER_SEC);
+	json_add_bool(clk, "synchronized", is_synchronized(&info->clock));
+	json_add_double(clk, "error_estimate_s",
+			clock_error_estimate_seconds(info->clock.error_estimate));
+	clock_format_utc(info->clock.updated_tai_ns - info->clock.tai_offset_ns, when,
+			 sizeof(when));
+	json_add_string(clk, "updated_at", when);
+	json_object_object_add(obj, "clock", clk);
+	return obj;
+}
+
+/* "862, 863" (or "none") into @buf. */
+static void format_ports(const __be16 *ports, unsigned int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < n && i < STAMPEDE_MAX_PORTS && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%u", i ? ", " : "", ntohs(ports[i]));
+}
+
+void reflector_info_summary(const struct reflector_info *info, char *buf, size_t len)
+{
+	const struct stampede_config *cfg = &info->cfg;
+	char ports[64], auth[64] = "";
+	size_t used;
+
+	format_ports(cfg->ports, cfg->n_ports, ports, sizeof(ports));
+	if (cfg->n_auth_ports) {
+		used = snprintf(auth, sizeof(auth), ", auth ports ");
+		format_ports(cfg->auth_ports, cfg->n_auth_ports, auth + used, sizeof(auth) - used);
+	}
+	snprintf(buf, len, "dev %s (%s mode, prog id %u), ports %s%s, %s, %s timestamps",
+		 info->ifname, info->mode, info->prog_id, ports, auth,
+		 cfg->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
+		 cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp");
+}
+
+void reflector_info_print(const struct reflector_info *info)
+{
+	const struct stampede_config *cfg = &info->cfg;
+	char ports[64], auth[64], when[CLOCK_UTC_LEN];
+
+	format_ports(cfg->ports, cfg->n_ports, ports, sizeof(ports));
+	format_ports(cfg->auth_ports, cfg->n_auth_ports, auth, sizeof(auth));
+	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
+
+	if (info->ifindex)
+		printf("dev %s ifindex %u", info->ifname, info->ifindex);
+	else
+		printf("dev %s (interface gone)", info->ifname);
+	if (strcmp(info->mode, "none"))
+		printf(": prog %u %s, %s mode, loaded %s\n", info->prog_id, info->prog_name,
+		       info->mode, when);
+	else
+		printf(": prog %u %s, not attached, loaded %s\n", info->prog_id, info->prog_name,
+		       when);
+	printf("\tports %s, auth ports %s, %s, %s timestamps, reply ttl %u, loop guard %s\n", ports,
+	       auth, cfg->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
+	       cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp", cfg->reply_ttl,
+	       cfg->flags & STAMPEDE_F_NO_LOOP_GUARD ? "off" : "on");
+	printf("\tsessions table %u entries, %u local address%s\n", info->sessions_max,
+	       info->local_addrs, info->local_addrs == 1 ? "" : "es");
+	printf("\tclock %s, TAI-UTC %llu s%s, %s, error estimate %g s\n",
+	       cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai",
+	       (unsigned long long)(info->clock.tai_offset_ns / STAMP_NSEC_PER_SEC),
+	       info->clock.tai_offset_ns ? "" : " (kernel TAI offset not set)",
+	       is_synchronized(&info->clock) ? "synchronized" : "not synchronized",
+	       clock_error_estimate_seconds(info->clock.error_estimate));
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * What an attached reflector is actually running, read back from the kernel
+ * (link, program, its .rodata and the pinned maps) rather than remembered.
+ */
+#ifndef STAMPEDE_DESCRIBE_H
+#define STAMPEDE_DESCRIBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <linux/bpf.h>
+#include <json-c/json.h>
+
+#include "attached.h"
+#include "stampede_kern_user.h"
+
+struct reflector_info {
+	char ifname[IF_NAMESIZE];
+	__u32 ifindex; /* the link's; 0 once the interface is gone */
+	__u32 prog_id;
+	char prog_name[BPF_OBJ_NAME_LEN];
+	const char *mode; /* "native", "generic", "offload", or "none" */
+	struct stampede_config cfg;
+	__u32 sessions_max;
+	unsigned int local_addrs;
+	uint64_t loaded_unix_ns;
+	struct stampede_clock clock;
+};
+
+/* How @prog_id is attached to @ifindex: "native", "generic", "offload" or "none". */
+const char *xdp_mode_name(__u32 ifindex, __u32 prog_id);
+
+int reflector_describe(const struct attached *a, struct reflector_info *info);
+
+/* The `reflector show` JSON object. */
+struct json_object *reflector_info_json(const struct reflector_info *info);
+
+/* The `reflector show` plain-text block. */
+void reflector_info_print(const struct reflector_info *info);
+
+/* "dev eth0 (native mode, prog id 7), ports 862, stateless, ntp timestamps" */
+void reflector_info_summary(const struct reflector_info *info, char *buf, size_t len);
+
+#endif /* STAMPEDE_DESCRIBE_H */

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * `reflector detach`: detach the pinned link and remove the pins.  Works
+ * when the interface is already gone (a deleted veth leaves its pins
+ * behind): then there is nothing to detach and only the pins go.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "attached.h"
+#include "cli.h"
+#include "objects.h"
+#include "output.h"
+#include "pins.h"
+
+static int unpin(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (pins_path(path, sizeof(path), dir, name))
+		return -1;
+	if (unlink(path) && errno != ENOENT)
+		return cli_error("cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Whether the link still holds a device (it lets go when the device goes away). */
+static bool link_is_live(int link_fd)
+{
+	struct bpf_link_info link = {0};
+	__u32 len = sizeof(link);
+
+	return !bpf_obj_get_info_by_fd(link_fd, &link, &len) && link.xdp.ifindex;
+}
+
+static int detach(const char *ifname)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	int link_fd, i, ret;
+	bool live;
+
+	ret = pins_check_bpffs(false);
+	if (ret < 0 || pins_dev_dir(ifname, dir, sizeof(dir)) ||
+	    pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
+		return -1;
+	link_fd = ret == 1 ? -1 : bpf_obj_get(path);
+	if (link_fd < 0) {
+		if (ret == 1 || errno == ENOENT)
+			return cli_error("dev %s: no stampede reflector attached", ifname);
+		return cli_error("cannot open %s: %s", path, strerror(errno));
+	}
+	live = link_is_live(link_fd);
+	/*
+	 * Unpinning alone would detach only once the last holder of the link
+	 * lets go; bpf_link_detach() detaches now.  A link whose interface
+	 * is gone has nothing left to detach.
+	 */
+	if (live && bpf_link_detach(link_fd) && errno != ENOLINK) {
+		ret = cli_error("cannot detach from dev %s: %s", ifname, strerror(errno));
+		close(link_fd);
+		return ret;
+	}
+	close(link_fd);
+	if (unpin(dir, STAMPEDE_PIN_LINK))
+		return -1;
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		if (unpin(dir, pin_map_names[i]))
+			return -1;
+	pins_remove_empty_dirs(dir);
+	if (access(dir, F_OK) == 0)
+		cli_warn("%s is not empty; left in place", dir);
+
+	if (json_output) {
+		struct json_object *obj = json_object_new_object();
+
+		json_add_string(obj, "ifname", ifname);
+		json_add_bool(obj, "detached", live);
+		json_add_bool(obj, "pins_removed", true);
+		output_json(obj);
+	} else if (live) {
+		printf("detached from dev %s\n", ifname);
+	} else {
+		printf("dev %s: the reflector's interface is gone; removed the pins it left"
+		       " behind\n",
+		       ifname);
+	}
+	return 0;
+}
+
+int reflector_detach(struct cli_args *args)
+{
+	const char *ifname;
+
+	if (cli_parse_dev(args, true, &ifname) ||
+	    cli_need_root("detaching XDP programs needs root (CAP_BPF and CAP_NET_ADMIN)"))
+		return -1;
+	return detach(ifname);
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * stampede: controller of the XDP STAMP reflector.
+ *
+ *   stampede [OPTIONS] OBJECT {COMMAND | help}
+ *
+ * Global options, then the OBJECT and its COMMAND, both matched by unique
+ * prefix.  Exit status: 0 on success and for help, 1 for every error.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "netns.h"
+#include "objects.h"
+#include "output.h"
+
+#ifndef STAMPEDE_VERSION
+#define STAMPEDE_VERSION "unknown"
+#endif
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
+		     "       stampede help\n"
+		     "OBJECT := { reflector | stats | session }\n"
+		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NAME | -d|--debug |\n"
+		     "             -h|--help | -V|--version }\n");
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	printf("\n");
+	reflector_usage(stdout);
+	printf("\n");
+	stats_usage(stdout);
+	printf("\n");
+	session_usage(stdout);
+	return 0;
+}
+
+int run_command(const char *object, const struct command *cmds, int argc, char **argv)
+{
+	const char *names[16];
+	struct cli_args args;
+	char cmd[64];
+	int i, n;
+
+	for (n = 0; cmds[n].name && n < 15; n++)
+		names[n] = cmds[n].name;
+	names[n] = NULL;
+	if (argc < 1) {
+		i = 0; /* no COMMAND: the first, show or list, as bpftool does */
+	} else {
+		i = cli_match(argv[0], names, "command", object);
+		if (i < 0)
+			return -1;
+		argc--;
+		argv++;
+	}
+	snprintf(cmd, sizeof(cmd), "%s %s", object, cmds[i].name);
+	args = (struct cli_args){.argc = argc, .argv = argv, .cmd = cmd};
+	return cmds[i].run(&args);
+}
+
+static int print_version(void)
+{
+	if (json_output) {
+		struct json_object *obj = json_object_new_object();
+
+		json_add_string(obj, "version", STAMPEDE_VERSION);
+		json_add_string(obj, "libbpf_version", libbpf_version_string());
+		output_json(obj);
+		return 0;
+	}
+	printf("stampede %s (libbpf %s)\n", STAMPEDE_VERSION, libbpf_version_string());
+	return 0;
+}
+
+/* libbpf speaks only with -d; otherwise our one error line says it. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	if (!debug_output)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int run_object(int argc, char **argv)
+{
+	static const char *const names[] = {"reflector", "stats", "session", "help", NULL};
+	static int (*const run[])(int argc, char **argv) = {
+		do_reflector,
+		do_stats,
+		do_session,
+		do_help,
+	};
+	int i;
+
+	if (argc < 1) {
+		usage(stderr);
+		if (json_output)
+			cli_error("missing OBJECT; see 'stampede help'");
+		return -1;
+	}
+	i = cli_match(argv[0], names, "object", NULL);
+	if (i < 0)
+		return -1;
+	return run[i](argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"pretty", no_argument, NULL, 'p'},
+		{"netns", required_argument, NULL, 'n'},
+		{"debug", no_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *netns = NULL;
+	bool help = false, version = false;
+	char bad_option[128] = "";
+	int opt;
+
+	/* We say what went wrong ourselves, in our format. */
+	opterr = 0;
+	/*
+	 * Options come before OBJECT ("+": no permuting), so what follows is
+	 * ours to judge: "port -1" is a bad port, not an unknown option.
+	 */
+	while ((opt = getopt_long(argc, argv, "+:jpn:dhV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json_output = true;
+			break;
+		case 'p':
+			json_output = pretty_output = true;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'd':
+			debug_output = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			version = true;
+			break;
+		case ':':
+			if (!bad_option[0])
+				snprintf(bad_option, sizeof(bad_option),
+					 "option '%s' needs a value", argv[optind - 1]);
+			break;
+		default:
+			if (bad_option[0])
+				break;
+			if (optopt)
+				snprintf(bad_option, sizeof(bad_option), "unknown option '-%c'",
+					 optopt);
+			else
+				snprintf(bad_option, sizeof(bad_option), "unknown option '%s'",
+					 argv[optind - 1]);
+			break;
+		}
+	}
+	/* Reported after the loop, so a later -j still shapes the report. */
+	if (bad_option[0]) {
+		cli_error("%s", bad_option);
+		return 1;
+	}
+	libbpf_set_print(libbpf_print);
+
+	if (version)
+		return print_version();
+	if (help) {
+		usage(stdout);
+		return 0;
+	}
+	if (netns && netns_enter(netns))
+		return 1;
+	return run_object(argc - optind, argv + optind) ? 1 : 0;
+}

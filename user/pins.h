@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Where a reflector's pins live.  The pinned link keeps the program
+ * attached after stampede exits; the pinned maps let later runs read
+ * counters and sessions and keep them across a replace.
+ *
+ *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,clock}
+ *   /sys/fs/bpf/stampede/netns-INODE/IFNAME/...  (other network namespaces)
+ *
+ * "netns-" plus a namespace inode is longer than any interface name
+ * (IFNAMSIZ - 1 = 15 characters), so the two kinds of entries cannot clash.
+ */
+#ifndef STAMPEDE_PINS_H
+#define STAMPEDE_PINS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stampede_kern_user.h"
+
+#define PIN_BPFFS	 "/sys/fs/bpf"
+#define PIN_NETNS_PREFIX "netns-"
+
+/* The maps pinned beside the link, by their names in the BPF object. */
+#define PIN_MAPS(X) X(stats) X(sessions) X(local_addrs) X(clock)
+
+/*
+ * Make sure PIN_BPFFS is a bpffs, mounting one if @may_mount.  Returns 0 when
+ * it is one, 1 when it is not and nothing was mounted (so nothing can be
+ * pinned: no reflector is attached), -1 on error (reported).
+ */
+int pins_check_bpffs(bool may_mount);
+
+/* This network namespace's directory of pin directories. */
+int pins_netns_dir(char *buf, size_t len);
+
+/* The pin directory of @ifname (which is checked for use in a path). */
+int pins_dev_dir(const char *ifname, char *buf, size_t len);
+
+/* @dir/@name into @buf. */
+int pins_path(char *buf, size_t len, const char *dir, const char *name);
+
+/*
+ * Names of the interfaces with a pin directory in this network namespace,
+ * sorted; free with pins_free_list().  None when the directory is missing.
+ */
+int pins_list_devs(char ***names, size_t *count);
+void pins_free_list(char **names, size_t count);
+
+/*
+ * Remove @dir and then its parents up to and including STAMPEDE_PIN_ROOT,
+ * each only if empty.
+ */
+void pins_remove_empty_dirs(const char *dir);
+
+#endif /* STAMPEDE_PINS_H */

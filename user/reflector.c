@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The `reflector` object: attach, detach (own files) and show. */
+#include <stdio.h>
+
+#include "attached.h"
+#include "cli.h"
+#include "describe.h"
+#include "objects.h"
+#include "output.h"
+
+void reflector_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: stampede reflector attach dev IFNAME [port PORT]... [auth-port PORT]...\n"
+		"                        [mode {native|generic|auto}] [stateful|stateless]\n"
+		"                        [timestamp {ntp|ptp}] [sessions N] [ttl N]\n"
+		"                        [loopguard {on|off}]\n"
+		"       stampede reflector detach dev IFNAME\n"
+		"       stampede reflector show [dev IFNAME]\n"
+		"       stampede reflector help\n"
+		"\n"
+		"attach loads the STAMP reflector and attaches it to IFNAME, or replaces the\n"
+		"program of a reflector attached there (counters and sessions are kept).\n"
+		"Defaults: port 862, mode auto, stateless, timestamp ntp, sessions 16384,\n"
+		"ttl 255, loopguard on.  Up to 8 ports and 8 auth-ports.\n");
+}
+
+static int show_one(struct attached *a, void *ctx)
+{
+	struct json_object *list = ctx;
+	struct reflector_info info;
+
+	if (reflector_describe(a, &info))
+		return -1;
+	if (json_output)
+		json_object_array_add(list, reflector_info_json(&info));
+	else
+		reflector_info_print(&info);
+	return 0;
+}
+
+static int reflector_show(struct cli_args *args)
+{
+	struct json_object *list = NULL;
+	const char *ifname;
+
+	if (cli_parse_dev(args, false, &ifname) ||
+	    cli_need_root("reading stampede's pins needs root (CAP_BPF)"))
+		return -1;
+	if (json_output)
+		list = json_object_new_array();
+	if (attached_for_each(ifname, show_one, list)) {
+		json_object_put(list);
+		return -1;
+	}
+	if (json_output)
+		output_json_list(list, ifname);
+	return 0;
+}
+
+static int reflector_help(struct cli_args *args)
+{
+	(void)args;
+	reflector_usage(stdout);
+	return 0;
+}
+
+int do_reflector(int argc, char **argv)
+{
+	static const struct command cmds[] = {
+		{"show", reflector_show},     {"list", reflector_show},
+		{"attach", reflector_attach}, {"detach", reflector_detach},
+		{"help", reflector_help},     {NULL, NULL},
+	};
+
+	return run_command("reflector", cmds, argc, argv);
+}
