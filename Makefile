@@ -32,6 +32,8 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all deps test-deps test clean format
 .DELETE_ON_ERROR:
+# Keep the BPF object next to its skeleton (bpftool prog load, benchmarks).
+.SECONDARY:
 
 all: $(BUILD)/stampede
 
