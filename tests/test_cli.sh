@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# The controller's command line: help, version, prefixes, every argument
+# error, and every command on a veth in a namespace of our own, with the
+# JSON shapes scripts rely on.  Errors must be exactly one line on stderr
+# starting "stampede: error: ", with exit status 1 (README).
+#
+# Commands that would parse successfully are never run without -n in the
+# host's namespace: the argument-error tests name a device that does not
+# exist, so even a parser bug cannot attach anything to the host.
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+NS=stp${RUN_TAG}c
+IF0=stp${RUN_TAG}c0 # the reflector's interface
+IF1=stp${RUN_TAG}c1 # its peer, for the foreign XDP program
+NODEV=nodev${RUN_TAG} # never exists
+
+# The counters of include/stampede_kern_user.h, by class: "name class" lines.
+# shellcheck disable=SC2317 # called through check
+counters() {
+	sed -n 's/^[[:space:]]*X(\([a-z_0-9]*\), *\([A-Z]*\),.*/\1 \2/p' \
+		"$TOP/include/stampede_kern_user.h"
+}
+
+# ---- without privileges -----------------------------------------------------
+
+test_help() {
+	local obj
+	expect_text cli/help "reflector stats session" help
+	expect_text cli/help/reflector "attach detach show" reflector help
+	expect_text cli/help/stats "show reset" stats help
+	expect_text cli/help/session "list" session help
+	# No object at all: usage, as bpftool does, on either stream.
+	cli
+	if grep -q reflector "$T/out" "$T/err"; then
+		pass cli/no-arguments
+	else
+		fail cli/no-arguments "stampede without arguments exited $RC and printed no usage: $(oneline "$(cli_out)$(cli_err)")"
+	fi
+}
+
+test_version() {
+	cli -V
+	if [ "$RC" -eq 0 ] && head -n 1 "$T/out" | grep -q '^stampede [^ ]'; then
+		pass cli/version
+	else
+		fail cli/version "stampede -V exited $RC: $(oneline "$(cli_out)$(cli_err)")"
+	fi
+	expect_json cli/version-json '.version | type == "string" and length > 0' -j -V
+}
+
+test_syntax_errors() {
+	expect_error cli/netns-bad-name "bad netns name" -n ../etc reflector show
+	expect_error cli/no-object-json "missing object" -j
+	expect_error cli/unknown-object "unknown object 'frobnicate'" frobnicate
+	expect_error cli/unknown-object-json "unknown object" -j frobnicate
+	# "s" is a prefix of both stats and session.
+	expect_error cli/ambiguous-object "ambiguous object 's'.*stats.*session|ambiguous object 's'.*session.*stats" s show
+	expect_error cli/unknown-command "unknown command 'frob'" reflector frob
+	expect_error cli/unknown-option "bogus" --bogus reflector show
+	expect_error cli/netns-needs-value "" -n
+	expect_error cli/attach/needs-dev "needs 'dev IFNAME'" reflector attach
+	expect_error cli/attach/unknown-argument "unknown argument 'bogus'" reflector attach dev "$NODEV" bogus
+	local kw
+	for kw in port auth-port mode timestamp sessions ttl loopguard; do
+		expect_error "cli/attach/$kw-needs-value" "'$kw' needs a value" reflector attach dev "$NODEV" "$kw"
+	done
+	expect_error cli/attach/dev-needs-value "'dev' needs a value" reflector attach dev
+	expect_error cli/attach/port-0 "bad port '0'" reflector attach dev "$NODEV" port 0
+	expect_error cli/attach/port-70000 "bad port '70000'" reflector attach dev "$NODEV" port 70000
+	expect_error cli/attach/port-abc "bad port 'abc'" reflector attach dev "$NODEV" port abc
+	expect_error cli/attach/port-negative "bad port '-1'" reflector attach dev "$NODEV" port -1
+	expect_error cli/attach/port-duplicate "twice" reflector attach dev "$NODEV" port 862 port 862
+	expect_error cli/attach/port-9 "too many" reflector attach dev "$NODEV" \
+		port 1 port 2 port 3 port 4 port 5 port 6 port 7 port 8 port 9
+	expect_error cli/attach/port-and-auth-port "both" reflector attach dev "$NODEV" port 862 auth-port 862
+	expect_error cli/attach/ttl-0 "bad ttl '0'" reflector attach dev "$NODEV" ttl 0
+	expect_error cli/attach/ttl-256 "bad ttl '256'" reflector attach dev "$NODEV" ttl 256
+	expect_error cli/attach/ttl-abc "bad ttl 'x'" reflector attach dev "$NODEV" ttl x
+	expect_error cli/attach/sessions-0 "bad sessions '0'" reflector attach dev "$NODEV" sessions 0
+	expect_error cli/attach/sessions-huge "bad sessions '99999999'" reflector attach dev "$NODEV" sessions 99999999
+	expect_error cli/attach/sessions-abc "bad sessions 'many'" reflector attach dev "$NODEV" sessions many
+	expect_error cli/attach/mode-bad "bad mode 'turbo'.*native" reflector attach dev "$NODEV" mode turbo
+	expect_error cli/attach/timestamp-bad "bad timestamp 'gps'.*ntp" reflector attach dev "$NODEV" timestamp gps
+	expect_error cli/attach/loopguard-bad "bad loopguard 'maybe'" reflector attach dev "$NODEV" loopguard maybe
+	expect_error cli/attach/ttl-twice "twice" reflector attach dev "$NODEV" ttl 5 ttl 6
+	expect_error cli/attach/stateful-stateless "exclude" reflector attach dev "$NODEV" stateful stateless
+	expect_error cli/attach/bad-ifname "" reflector attach dev ../../etc
+	expect_error cli/detach/needs-dev "needs 'dev IFNAME'" reflector detach
+	expect_error cli/detach/unknown-argument "unknown argument 'port'" reflector detach dev "$NODEV" port 862
+	expect_error cli/stats/unknown-command "unknown command" stats frob
+	expect_error cli/session/unknown-command "unknown command" session frob
+}
+
+# as_nobody COMMAND...: COMMAND with cli() running stampede as user nobody,
+# from a copy it can reach (the build tree may be under a directory nobody
+# cannot enter).  Meant for a subshell: it changes cli()'s settings.
+as_nobody() {
+	STAMPEDE=$T/bin/stampede
+	CLI_RUNNER=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	"$@"
+}
+
+# Not root: one clear error line, non-zero exit, for every kind of command.
+test_not_root() {
+	local why args
+	if ! command -v setpriv >/dev/null; then
+		fail cli/not-root "setpriv (util-linux) is missing"
+		return
+	fi
+	mkdir -p "$T/bin" && cp "$STAMPEDE" "$T/bin/stampede" && chmod 755 "$T" "$T/bin" "$T/bin/stampede"
+	while read -r name args; do
+		# shellcheck disable=SC2086 # args is a word list
+		why=$(as_nobody error_problem "permission|root" $args)
+		if [ -z "$why" ]; then
+			pass "cli/not-root/$name"
+		else
+			fail "cli/not-root/$name" "as nobody: stampede $args: $why"
+		fi
+	done <<-EOF
+		show reflector show
+		attach reflector attach dev $NODEV
+		netns -n $NS stats show
+	EOF
+}
+
+# ---- as root, in a namespace of our own --------------------------------------
+
+setup() {
+	ns_new "$NS" && forget_pins "$NS" &&
+		ip -n "$NS" link add "$IF0" type veth peer name "$IF1" &&
+		ip -n "$NS" link set "$IF0" up && ip -n "$NS" link set "$IF1" up &&
+		ip -n "$NS" addr add 198.18.1.1/24 dev "$IF0" &&
+		ip -n "$NS" addr add 2001:db8:1::1/64 dev "$IF0" nodad
+}
+
+test_nothing_attached() {
+	expect_error cli/netns-unknown "no such network namespace" -n "nons$RUN_TAG" reflector show
+	expect_error cli/attach/unknown-interface "no such interface '$NODEV'" -n "$NS" reflector attach dev "$NODEV"
+	expect_error cli/detach/not-attached "no stampede reflector" -n "$NS" reflector detach dev "$IF0"
+	expect_error cli/stats/not-attached "no stampede reflector" -n "$NS" stats show dev "$IF0"
+	expect_error cli/stats/reset-not-attached "no stampede reflector" -n "$NS" stats reset dev "$IF0"
+	expect_error cli/session/not-attached "no stampede reflector" -n "$NS" session list dev "$IF0"
+	expect_error cli/show/not-attached "no stampede reflector" -n "$NS" reflector show dev "$IF0"
+	expect_json cli/show/none-json '. == []' -n "$NS" -j reflector show
+	expect_json cli/stats/none-json '. == []' -n "$NS" -j stats show
+}
+
+# A foreign XDP program on the device: attach refuses, leaves it alone and
+# leaves no pins behind.
+test_foreign_xdp() {
+	local dir
+	dir=$(ns_pin_dir "$NS")
+	if ! attach_xdp_pass "$NS" "$IF1" >"$T/xdp.log" 2>&1; then
+		fail cli/attach/foreign-xdp "could not attach the test's own XDP program: $(oneline "$(cat "$T/xdp.log")")"
+		return
+	fi
+	expect_error cli/attach/foreign-xdp "already has an XDP program" -n "$NS" reflector attach dev "$IF1"
+	if [ "$(xdp_prog_name "$NS" "$IF1")" = xdp_pass ]; then
+		pass cli/attach/foreign-xdp-stays
+	else
+		fail cli/attach/foreign-xdp-stays "the other program is gone: $(oneline "$(ip -n "$NS" link show dev "$IF1")")"
+	fi
+	check cli/attach/foreign-xdp-no-pins "pins left behind: $(find "$dir" 2>/dev/null | tr '\n' ' ')" \
+		test ! -e "$dir/$IF1"
+	ip -n "$NS" link set dev "$IF1" xdp off
+}
+
+# lo has no native XDP: mode native fails after the maps were pinned, and
+# must take the pins back; mode auto falls back to generic.
+test_native_refused() {
+	local dir
+	dir=$(ns_pin_dir "$NS")
+	expect_error cli/attach/native-refused "native" -n "$NS" reflector attach dev lo mode native
+	if [ -e "$dir/lo" ] || has_xdp "$NS" lo; then
+		fail cli/attach/native-refused-no-pins "left behind: $(find "$dir" 2>/dev/null | tr '\n' ' ') $(oneline "$(ip -n "$NS" link show dev lo)")"
+	else
+		pass cli/attach/native-refused-no-pins
+	fi
+	expect_json cli/attach/auto-generic '.mode == "generic"' -n "$NS" -j reflector attach dev lo
+	expect_ok cli/detach/lo -n "$NS" reflector detach dev lo
+}
+
+# Names of the counters of one class, as a JSON array.
+# shellcheck disable=SC2317 # called through check
+counter_names() {
+	counters | awk -v c="$1" '$2 == c { print $1 }' | jq -R . | jq -s -c .
+}
+
+# stats_shape_ok FILE: the members a stats object has: the four totals as
+# integers, a reasons object with every PASS and DROP counter, passed and
+# dropped their sums, and every EVENT counter somewhere.
+# shellcheck disable=SC2317 # called through check
+stats_shape_ok() {
+	jq -e --argjson pass "$(counter_names PASS)" --argjson drop "$(counter_names DROP)" \
+		--argjson event "$(counter_names EVENT)" '
+		def int: type == "number" and . == floor and . >= 0;
+		. as $s
+		| (.received | int) and (.reflected | int) and (.passed | int) and (.dropped | int)
+		and (.reasons | type == "object")
+		and all($pass[], $drop[]; . as $n | $s.reasons[$n] | int)
+		and .passed == ([$pass[] as $n | .reasons[$n]] | add)
+		and .dropped == ([$drop[] as $n | .reasons[$n]] | add)
+		and all($event[]; . as $n | ($s[$n] // $s.reasons[$n] // $s.events[$n]) | int)' \
+		"$1" >/dev/null 2>&1
+}
+
+test_attached() {
+	local dir
+	dir=$(ns_pin_dir "$NS")
+	expect_json cli/attach ".action == \"attached\" and .ifname == \"$IF0\"" \
+		-n "$NS" -j reflector attach dev "$IF0" mode native
+	has_xdp "$NS" "$IF0" || return
+	check cli/attach/pinned "no link pin in $dir/$IF0" test -e "$dir/$IF0/link"
+
+	# Unique prefixes of object and command.
+	expect_text cli/prefix "$IF0" -n "$NS" ref sh
+	expect_text cli/prefix-stats "reflected" -n "$NS" st sh dev "$IF0"
+
+	expect_json cli/show/json '
+		.ifname == "'"$IF0"'" and (.ifindex | type == "number") and (.prog_id | type == "number")
+		and .prog_name == "stampede_xdp" and .mode == "native" and .ports == [862]
+		and .auth_ports == [] and .stateful == false and .timestamp == "ntp" and .ttl == 255
+		and .loopguard == true and .sessions_max == 16384 and .local_addrs >= 2
+		and (.clock_source | type == "string") and (.loaded_at | type == "string")
+		and (.clock | (.tai_offset_s | type == "number") and (.synchronized | type == "boolean")
+		     and (.error_estimate_s | type == "number"))' -n "$NS" -j reflector show dev "$IF0"
+	expect_json cli/show/json-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
+		-n "$NS" -j reflector show
+	expect_text cli/show/text "$IF0 862 native" -n "$NS" reflector show dev "$IF0"
+
+	expect_json cli/stats/json-sum '.received == .reflected + .passed + .dropped' \
+		-n "$NS" -j stats show dev "$IF0"
+	check cli/stats/json "stats show -j: $(oneline "$(cli_out)")" stats_shape_ok "$T/out"
+	expect_json cli/stats/json-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
+		-n "$NS" -j stats show
+	jq '.[0]' "$T/out" >"$T/one.json" 2>/dev/null
+	check cli/stats/json-all-shape "stats show -j without dev: $(oneline "$(cli_out)")" \
+		stats_shape_ok "$T/one.json"
+	cli -n "$NS" -p stats show dev "$IF0"
+	if [ "$RC" -eq 0 ] && [ "$(wc -l <"$T/out")" -gt 5 ] && stats_shape_ok "$T/out"; then
+		pass cli/stats/pretty
+	else
+		fail cli/stats/pretty "stats show -p exited $RC: $(oneline "$(cli_out)$(cli_err)")"
+	fi
+	expect_text cli/stats/text "received reflected passed dropped" -n "$NS" stats show dev "$IF0"
+	expect_ok cli/stats/reset -n "$NS" stats reset dev "$IF0"
+	# Without dev: every reflector in the namespace, as show does.
+	expect_json cli/stats/reset-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
+		-n "$NS" -j stats reset
+	expect_json cli/session/list-stateless 'true' -n "$NS" -j session list dev "$IF0"
+
+	# Attach again: a replace, with the new options.
+	expect_json cli/replace '.action == "replaced"' -n "$NS" -j reflector attach dev "$IF0" \
+		port 862 port 8620 auth-port 8630 stateful timestamp ptp ttl 64 loopguard off
+	expect_json cli/replace/options '.ports == [862, 8620] and .auth_ports == [8630] and .stateful == true
+			and .timestamp == "ptp" and .ttl == 64 and .loopguard == false and .mode == "native"' \
+		-n "$NS" -j reflector show dev "$IF0"
+	expect_error cli/replace/other-mode "mode" -n "$NS" reflector attach dev "$IF0" mode generic
+	expect_error cli/replace/resize-sessions "sessions" -n "$NS" reflector attach dev "$IF0" sessions 1000
+	expect_json cli/replace/failed-keeps '.mode == "native" and .ports == [862, 8620] and .stateful == true' \
+		-n "$NS" -j reflector show dev "$IF0"
+
+	# Detach, twice.
+	expect_ok cli/detach -n "$NS" reflector detach dev "$IF0"
+	check cli/detach/no-xdp "XDP still on $IF0" no_xdp "$NS" "$IF0"
+	check cli/detach/no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
+	expect_error cli/detach/again "no stampede reflector" -n "$NS" reflector detach dev "$IF0"
+
+	# Generic mode, and a sessions size of our own.
+	expect_json cli/attach/generic '.mode == "generic" and .sessions_max == 1000' \
+		-n "$NS" -j reflector attach dev "$IF0" mode generic sessions 1000
+	expect_ok cli/detach/generic -n "$NS" reflector detach dev "$IF0"
+	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
+}
+
+main() {
+	local why
+	why=$(build_missing "$STAMPEDE")
+	if [ -z "$why" ] && ! command -v jq >/dev/null; then why="needs jq (make test-deps)"; fi
+	if [ -n "$why" ]; then
+		fail cli "$why"
+		finish
+	fi
+	test_help
+	test_version
+	test_syntax_errors
+	why=$(root_missing)
+	if [ -n "$why" ]; then
+		skip cli/attached "$why"
+		finish
+	fi
+	if ! setup >"$T/setup.log" 2>&1; then
+		fail cli/setup "$(oneline "$(cat "$T/setup.log")")"
+		finish
+	fi
+	test_not_root
+	test_nothing_attached
+	test_foreign_xdp
+	test_native_refused
+	test_attached
+	finish
+}
+
+main
