@@ -49,6 +49,11 @@ static __always_inline bool addr_equal(const union stampede_addr *a, const union
 	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
 }
 
+static __always_inline bool addr_is_v4_mapped(const union stampede_addr *a)
+{
+	return a->w[0] == 0 && a->w[1] == 0 && a->w[2] == bpf_htonl(0x0000ffff);
+}
+
 /*
  * Sources a reply must never go to: it would be a broadcast, leave the host
  * looking like it came from elsewhere, or answer a forged packet into a loop.
@@ -69,15 +74,12 @@ static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u
 	}
 	if (s->b[0] == 0xff) /* multicast */
 		return true;
-	if (s->w[0] == 0 && s->w[1] == 0) {
-		/* ::ffff:0:0/96 (IPv4-mapped) has no business on the wire */
-		if (s->w[2] == bpf_htonl(0x0000ffff))
-			return true;
-		/* :: and ::1 */
-		if (s->w[2] == 0 && (s->w[3] == 0 || s->w[3] == bpf_htonl(1)))
-			return true;
-	}
-	return false;
+	/* ::ffff:0:0/96 (IPv4-mapped) has no business on the wire */
+	if (addr_is_v4_mapped(s))
+		return true;
+	/* :: and ::1 */
+	return s->w[0] == 0 && s->w[1] == 0 && s->w[2] == 0 &&
+	       (s->w[3] == 0 || s->w[3] == bpf_htonl(1));
 }
 
 /* Steps 8 to 14 of docs/datapath.md: is this a test packet we answer? */
@@ -88,6 +90,9 @@ static __always_inline __u32 classify(struct stampede_pkt *pkt, const __u8 *src_
 	ret = check_udp_length(pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
+	/* IPv4 addresses are keyed as ::ffff:a.b.c.d; such an IPv6 destination is not ours. */
+	if (pkt->ipv6 && addr_is_v4_mapped(&pkt->dst))
+		return STAMPEDE_CNT_not_local;
 	if (!bpf_map_lookup_elem(&local_addrs, &pkt->dst))
 		return STAMPEDE_CNT_not_local;
 	if (bad_source(pkt, src_mac))

@@ -276,6 +276,60 @@ test_attached() {
 	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
 }
 
+# A namespace deleted with a reflector still attached (a Kubernetes pod
+# going away) leaves pins nobody can reach; the next attach or detach
+# anywhere removes them, since their link no longer holds a device.
+test_defunct_pruned() {
+	local ns2=stp${RUN_TAG}g dir2
+	ns_new "$ns2" && veth_new "$ns2" "${IF0}g" "$ns2" "${IF0}h" || {
+		fail cli/prune/setup "cannot make namespace $ns2"
+		return
+	}
+	dir2=$(ns_pin_dir "$ns2")
+	defer "rm -rf '$dir2'"
+	expect_ok cli/prune/attach -n "$ns2" reflector attach dev "${IF0}g"
+	check cli/prune/pinned "no pins in $dir2" test -e "$dir2/${IF0}g/link"
+	ip netns del "$ns2"
+	# The kernel dismantles a deleted namespace in the background: attach
+	# (or replace) until the link has let go, for at most 10 s.
+	for _ in $(seq 20); do
+		cli -n "$NS" reflector attach dev "$IF0"
+		[ "$RC" -ne 0 ] || [ ! -e "$dir2" ] && break
+		sleep 0.5
+	done
+	check cli/prune/attach-elsewhere "attach exited $RC: $(oneline "$(cli_err)")" test "$RC" -eq 0
+	check cli/prune/removed "pins of the deleted namespace remain: $(find "$dir2" 2>/dev/null | tr '\n' ' ')" \
+		test ! -e "$dir2"
+	if grep -q "interface is gone" "$T/err"; then
+		pass cli/prune/said-so
+	else
+		fail cli/prune/said-so "no note on stderr: $(oneline "$(cli_err)")"
+	fi
+	expect_ok cli/prune/detach -n "$NS" reflector detach dev "$IF0"
+}
+
+# Pinned maps carry BTF: bpftool shows the counters by name.
+test_bpftool_btf() {
+	local dir
+	dir=$(ns_pin_dir "$NS")
+	expect_ok cli/btf/attach -n "$NS" reflector attach dev "$IF0"
+	if bpftool -j map dump pinned "$dir/$IF0/stats" >"$T/dump.json" 2>&1 &&
+		jq -e '.[0].formatted.values[0].value | has("reflected") and has("not_stamp") and has("runt")' \
+			"$T/dump.json" >/dev/null 2>&1; then
+		pass cli/btf/stats-named
+	else
+		fail cli/btf/stats-named "bpftool map dump: $(oneline "$(head -c 300 "$T/dump.json")")"
+	fi
+	if bpftool -j map dump pinned "$dir/$IF0/clock" >"$T/dump.json" 2>&1 &&
+		jq -e '.[0].formatted.value | has("tai_offset_ns") and has("error_estimate")' "$T/dump.json" \
+			>/dev/null 2>&1; then
+		pass cli/btf/clock-named
+	else
+		fail cli/btf/clock-named "bpftool map dump: $(oneline "$(head -c 300 "$T/dump.json")")"
+	fi
+	expect_ok cli/btf/detach -n "$NS" reflector detach dev "$IF0"
+}
+
 main() {
 	local why
 	why=$(build_missing "$STAMPEDE")
@@ -301,6 +355,8 @@ main() {
 	test_foreign_xdp
 	test_native_refused
 	test_attached
+	test_defunct_pruned
+	test_bpftool_btf
 	finish
 }
 

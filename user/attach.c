@@ -25,6 +25,7 @@
 #include "objects.h"
 #include "output.h"
 #include "pins.h"
+#include "prune.h"
 #include "stampede.skel.h"
 
 /* Pins and directories this run created, removed again if it fails. */
@@ -421,6 +422,7 @@ static int attach(struct attach_ctx *ctx)
 		return cli_error("no such interface '%s'", ctx->req.ifname);
 	if (pins_check_bpffs(true) < 0 || pins_dev_dir(ctx->req.ifname, ctx->dir, sizeof(ctx->dir)))
 		return -1;
+	prune_defunct_reflectors();
 	if (open_existing_link(ctx))
 		return -1;
 	if (ctx->replace ? prepare_replace(ctx) : check_no_xdp(ctx))

@@ -15,31 +15,12 @@
 #include "objects.h"
 #include "output.h"
 #include "pins.h"
-
-static int unpin(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	if (pins_path(path, sizeof(path), dir, name))
-		return -1;
-	if (unlink(path) && errno != ENOENT)
-		return cli_error("cannot remove %s: %s", path, strerror(errno));
-	return 0;
-}
-
-/* Whether the link still holds a device (it lets go when the device goes away). */
-static bool link_is_live(int link_fd)
-{
-	struct bpf_link_info link = {0};
-	__u32 len = sizeof(link);
-
-	return !bpf_obj_get_info_by_fd(link_fd, &link, &len) && link.xdp.ifindex;
-}
+#include "prune.h"
 
 static int detach(const char *ifname)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
-	int link_fd, i, ret;
+	int link_fd, ret;
 	bool live;
 
 	ret = pins_check_bpffs(false);
@@ -64,12 +45,8 @@ static int detach(const char *ifname)
 		return ret;
 	}
 	close(link_fd);
-	if (unpin(dir, STAMPEDE_PIN_LINK))
+	if (prune_unpin_reflector(dir))
 		return -1;
-	for (i = 0; i < PIN_MAP_COUNT; i++)
-		if (unpin(dir, pin_map_names[i]))
-			return -1;
-	pins_remove_empty_dirs(dir);
 	if (access(dir, F_OK) == 0)
 		cli_warn("%s is not empty; left in place", dir);
 
@@ -93,9 +70,13 @@ static int detach(const char *ifname)
 int reflector_detach(struct cli_args *args)
 {
 	const char *ifname;
+	int ret;
 
 	if (cli_parse_dev(args, true, &ifname) ||
 	    cli_need_root("detaching XDP programs needs root (CAP_BPF and CAP_NET_ADMIN)"))
 		return -1;
-	return detach(ifname);
+	ret = detach(ifname);
+	if (!ret)
+		prune_defunct_reflectors();
+	return ret;
 }

@@ -104,9 +104,10 @@ static int run_object(int argc, char **argv)
 	int i;
 
 	if (argc < 1) {
-		usage(stderr);
+		/* JSON readers get one error object; people get the usage. */
 		if (json_output)
-			cli_error("missing OBJECT; see 'stampede help'");
+			return cli_error("missing OBJECT; see 'stampede help'");
+		usage(stderr);
 		return -1;
 	}
 	i = cli_match(argv[0], names, "object", NULL);
