@@ -112,29 +112,31 @@ static __always_inline __u32 classify(struct stampede_pkt *pkt, const __u8 *src_
 /*
  * Grow at the front: take headroom and move headers and payload into it,
  * leaving the new octets after the payload.  Drivers and veth often give
- * XDP little or no tailroom but always XDP_PACKET_HEADROOM.
+ * XDP little or no tailroom but always XDP_PACKET_HEADROOM.  Returns the
+ * pass reason, or STAMPEDE_CNT_internal if the frame changed but the move
+ * could not finish (the verifier's bounds, never seen in practice).
  */
-static __always_inline int grow_at_front(struct xdp_md *ctx, __u32 move_len, __u32 grow)
+static __always_inline __u32 grow_at_front(struct xdp_md *ctx, __u32 move_len, __u32 grow)
 {
 	void *data, *data_end;
 	__u8 *dst, *src;
 	__u32 i;
 
 	if (move_len > STAMPEDE_MAX_FRONT_MOVE || bpf_xdp_adjust_head(ctx, -(int)grow))
-		return -1;
+		return STAMPEDE_CNT_no_tailroom;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	for (i = 0; i < STAMPEDE_MAX_FRONT_MOVE; i++) {
 		if (i >= move_len)
-			break;
+			return STAMPEDE_CONTINUE;
 		dst = data + i;
 		src = data + i + (grow & 0x3f);
 		if ((void *)(src + 1) > data_end || (void *)(dst + 1) > data_end)
-			break;
+			return STAMPEDE_CNT_internal;
 		/* dst < src: an ascending copy never reads what it wrote. */
 		*dst = *src;
 	}
-	return 0;
+	return STAMPEDE_CONTINUE;
 }
 
 /*
@@ -153,9 +155,7 @@ static __always_inline __u32 grow_short_packet(struct xdp_md *ctx, struct stampe
 	grow = STAMP_BASE_LEN - pkt->payload_len;
 	if (!bpf_xdp_adjust_tail(ctx, grow))
 		return STAMPEDE_CONTINUE;
-	if (!grow_at_front(ctx, pkt->l4_off + sizeof(struct udphdr) + pkt->payload_len, grow))
-		return STAMPEDE_CONTINUE;
-	return STAMPEDE_CNT_no_tailroom;
+	return grow_at_front(ctx, pkt->l4_off + sizeof(struct udphdr) + pkt->payload_len, grow);
 }
 
 /* The sender's base packet as the checksum saw it: absent octets are zero. */
@@ -166,6 +166,8 @@ static __always_inline void read_sender_base(struct stamp_sender *req, const voi
 	int i;
 
 	__builtin_memcpy(req, payload, sizeof(*req));
+	if (sent_len >= STAMP_BASE_LEN)
+		return;
 #pragma unroll
 	for (i = STAMP_TWAMP_LIGHT_MIN_LEN; i < STAMP_BASE_LEN; i++)
 		if (i >= sent_len)

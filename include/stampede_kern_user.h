@@ -104,7 +104,7 @@ struct stampede_session {
 	X(loop_guard, PASS, "source port is one of the reflector's ports")         \
 	X(authenticated, PASS, "authenticated-mode port: left to the stack")       \
 	X(runt, PASS, "UDP payload shorter than 14 octets")                        \
-	X(no_tailroom, PASS, "TWAMP-Light reply: no room to grow the frame")         \
+	X(no_tailroom, PASS, "TWAMP-Light reply: no room to grow the frame")       \
 	X(no_session, PASS, "stateful session table refused a new session")        \
 	X(internal, DROP, "frame changed but could not be finished")               \
 	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")       \
