@@ -308,6 +308,31 @@ test_defunct_pruned() {
 	expect_ok cli/prune/detach -n "$NS" reflector detach dev "$IF0"
 }
 
+# Attaches racing each other are serialized: one attaches, the others
+# replace, and one complete reflector is left.
+test_parallel_attach() {
+	local i attached=0 replaced=0 dir
+	dir=$(ns_pin_dir "$NS")
+	for i in 1 2 3 4; do
+		"$STAMPEDE" -n "$NS" -j reflector attach dev "$IF0" >"$T/par$i.json" 2>"$T/par$i.err" &
+	done
+	wait
+	for i in 1 2 3 4; do
+		case $(jq -r .action "$T/par$i.json" 2>/dev/null) in
+		attached) attached=$((attached + 1)) ;;
+		replaced) replaced=$((replaced + 1)) ;;
+		esac
+	done
+	if [ "$attached" = 1 ] && [ "$replaced" = 3 ]; then
+		pass cli/attach/parallel
+	else
+		fail cli/attach/parallel "$attached attached and $replaced replaced of 4: $(oneline "$(cat "$T"/par*.err)")"
+	fi
+	check cli/attach/parallel-one-link "pins: $(find "$dir" 2>/dev/null | tr '\n' ' ')" \
+		test -e "$dir/$IF0/link"
+	expect_ok cli/attach/parallel-detach -n "$NS" reflector detach dev "$IF0"
+}
+
 # Pinned maps carry BTF: bpftool shows the counters by name.
 test_bpftool_btf() {
 	local dir
@@ -356,6 +381,7 @@ main() {
 	test_native_refused
 	test_attached
 	test_defunct_pruned
+	test_parallel_attach
 	test_bpftool_btf
 	finish
 }

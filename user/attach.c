@@ -420,7 +420,8 @@ static int attach(struct attach_ctx *ctx)
 	ctx->ifindex = if_nametoindex(ctx->req.ifname);
 	if (!ctx->ifindex)
 		return cli_error("no such interface '%s'", ctx->req.ifname);
-	if (pins_check_bpffs(true) < 0 || pins_dev_dir(ctx->req.ifname, ctx->dir, sizeof(ctx->dir)))
+	if (pins_check_bpffs(true) < 0 || pins_lock() ||
+	    pins_dev_dir(ctx->req.ifname, ctx->dir, sizeof(ctx->dir)))
 		return -1;
 	prune_defunct_reflectors();
 	if (open_existing_link(ctx))

@@ -24,7 +24,7 @@ static int detach(const char *ifname)
 	bool live;
 
 	ret = pins_check_bpffs(false);
-	if (ret < 0 || pins_dev_dir(ifname, dir, sizeof(dir)) ||
+	if (ret < 0 || (ret == 0 && pins_lock()) || pins_dev_dir(ifname, dir, sizeof(dir)) ||
 	    pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
 		return -1;
 	link_fd = ret == 1 ? -1 : bpf_obj_get(path);

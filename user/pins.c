@@ -2,6 +2,8 @@
 /* The bpffs mount and the pin directory layout. */
 #include <dirent.h>
 #include <errno.h>
+#include <sys/file.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,26 @@ int pins_check_bpffs(bool may_mount)
 		return cli_error("cannot create " PIN_BPFFS ": %s", strerror(errno));
 	if (mount("bpf", PIN_BPFFS, "bpf", 0, "mode=0700"))
 		return cli_error("cannot mount a bpffs on " PIN_BPFFS ": %s", strerror(errno));
+	return 0;
+}
+
+int pins_lock(void)
+{
+	int fd = open(PIN_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cli_error("cannot open %s: %s", PIN_BPFFS, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0; /* the fd stays open: the lock lasts until exit */
+	if (errno != EWOULDBLOCK) {
+		close(fd);
+		return cli_error("cannot lock %s: %s", PIN_BPFFS, strerror(errno));
+	}
+	cli_debug("another stampede is changing pins; waiting");
+	if (flock(fd, LOCK_EX)) {
+		close(fd);
+		return cli_error("cannot lock %s: %s", PIN_BPFFS, strerror(errno));
+	}
 	return 0;
 }
 

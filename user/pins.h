@@ -32,6 +32,13 @@
  */
 int pins_check_bpffs(bool may_mount);
 
+/*
+ * Serialize changes to the pins: attach and detach hold an exclusive lock
+ * on the bpffs root until the process exits, so two runs (a configuration
+ * manager and an operator, say) never interleave their pins and links.
+ */
+int pins_lock(void);
+
 /* This network namespace's directory of pin directories. */
 int pins_netns_dir(char *buf, size_t len);
 
