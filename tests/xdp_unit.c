@@ -1642,11 +1642,6 @@ static void mk_v4_sport863(struct pb_frame *f)
 	std_port(f, 4, AUTH_PORT, STAMP_PORT);
 }
 
-static void mk_v4_to863(struct pb_frame *f)
-{
-	std_port(f, 4, SENDER_PORT, AUTH_PORT);
-}
-
 static void mk_v6_to863(struct pb_frame *f)
 {
 	std_port(f, 6, SENDER_PORT, AUTH_PORT);
@@ -2474,7 +2469,7 @@ static const struct test tests[] = {
 	 ARG(struct port_case, 6, STAMP_PORT, STAMP_PORT)},
 
 	/* authenticated-mode port */
-	PASS(auth_v4_863_authenticated, CFG_AUTH, mk_v4_to863, authenticated),
+	PASS(auth_v4_863_authenticated, CFG_AUTH, mk_v4_port863, authenticated),
 	PASS(auth_v6_863_authenticated, CFG_AUTH, mk_v6_to863, authenticated),
 	PASS(auth_v4_863_112_octets_authenticated, CFG_AUTH, mk_v4_auth112, authenticated),
 	PASS(auth_v4_863_13_octets_authenticated, CFG_AUTH, mk_v4_auth_runt, authenticated),

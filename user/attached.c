@@ -8,6 +8,7 @@
 
 #include "attached.h"
 #include "cli.h"
+#include "output.h"
 
 const char *const pin_map_names[PIN_MAP_COUNT] = {
 #define PIN_MAP_NAME(name) [PIN_MAP_##name] = #name,
@@ -120,4 +121,22 @@ int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
 	}
 	pins_free_list(names, n);
 	return ret;
+}
+
+int attached_run_each(struct cli_args *args, attached_fn fn, const char *why)
+{
+	struct json_object *list = NULL;
+	const char *ifname;
+
+	if (cli_parse_dev(args, false, &ifname) || cli_need_root(why))
+		return -1;
+	if (json_output)
+		list = json_object_new_array();
+	if (attached_for_each(ifname, fn, list)) {
+		json_object_put(list);
+		return -1;
+	}
+	if (json_output)
+		output_json_list(list, ifname);
+	return 0;
 }

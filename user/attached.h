@@ -38,4 +38,14 @@ typedef int (*attached_fn)(struct attached *a, void *ctx);
  */
 int attached_for_each(const char *ifname, attached_fn fn, void *ctx);
 
+struct cli_args;
+
+/*
+ * The shape of the read-only commands: parse [dev IFNAME], check for root
+ * (@why says what needs it), run @fn for that reflector or every one, and
+ * with -j print what @fn added to the JSON array it gets as its context:
+ * one object with dev, the array without.
+ */
+int attached_run_each(struct cli_args *args, attached_fn fn, const char *why);
+
 #endif /* STAMPEDE_ATTACHED_H */

@@ -41,21 +41,7 @@ static int show_one(struct attached *a, void *ctx)
 
 static int reflector_show(struct cli_args *args)
 {
-	struct json_object *list = NULL;
-	const char *ifname;
-
-	if (cli_parse_dev(args, false, &ifname) ||
-	    cli_need_root("reading stampede's pins needs root (CAP_BPF)"))
-		return -1;
-	if (json_output)
-		list = json_object_new_array();
-	if (attached_for_each(ifname, show_one, list)) {
-		json_object_put(list);
-		return -1;
-	}
-	if (json_output)
-		output_json_list(list, ifname);
-	return 0;
+	return attached_run_each(args, show_one, "reading stampede's pins needs root (CAP_BPF)");
 }
 
 static int reflector_help(struct cli_args *args)

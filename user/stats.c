@@ -184,33 +184,14 @@ static int reset_one(struct attached *a, void *ctx)
 	return 0;
 }
 
-/* Run @fn for the named device or all; JSON: one object, or an array. */
-static int for_devices(struct cli_args *args, attached_fn fn, const char *why)
-{
-	struct json_object *list = NULL;
-	const char *ifname;
-
-	if (cli_parse_dev(args, false, &ifname) || cli_need_root(why))
-		return -1;
-	if (json_output)
-		list = json_object_new_array();
-	if (attached_for_each(ifname, fn, list)) {
-		json_object_put(list);
-		return -1;
-	}
-	if (json_output)
-		output_json_list(list, ifname);
-	return 0;
-}
-
 static int stats_show(struct cli_args *args)
 {
-	return for_devices(args, show_one, "reading stampede's pins needs root (CAP_BPF)");
+	return attached_run_each(args, show_one, "reading stampede's pins needs root (CAP_BPF)");
 }
 
 static int stats_reset(struct cli_args *args)
 {
-	return for_devices(args, reset_one, "resetting counters needs root (CAP_BPF)");
+	return attached_run_each(args, reset_one, "resetting counters needs root (CAP_BPF)");
 }
 
 static int stats_help(struct cli_args *args)
