@@ -82,14 +82,17 @@ static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u
 	       (s->w[3] == 0 || s->w[3] == bpf_htonl(1));
 }
 
-/* Steps 8 to 14 of docs/datapath.md: is this a test packet we answer? */
-static __always_inline __u32 classify(struct stampede_pkt *pkt, const __u8 *src_mac)
+/* Steps 9 to 14 of docs/datapath.md: is this a test packet we answer? */
+static __always_inline __u32 classify(void *data, void *data_end, struct stampede_pkt *pkt)
 {
+	const __u8 *src_mac = ((struct ethhdr *)data)->h_source;
 	__u32 ret;
 
 	ret = check_udp_length(pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
+	if (!pkt->ipv6 && !ipv4_header_csum_ok(data, data_end, pkt))
+		return STAMPEDE_CNT_bad_ip_csum;
 	/* IPv4 addresses are keyed as ::ffff:a.b.c.d; such an IPv6 destination is not ours. */
 	if (pkt->ipv6 && addr_is_v4_mapped(&pkt->dst))
 		return STAMPEDE_CNT_not_local;
@@ -326,7 +329,6 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	struct stampede_clock *clk;
 	struct stampede_pkt pkt = {};
 	__u32 zero = 0, ret;
-	__u8 src_mac[ETH_ALEN];
 	__u64 t2;
 
 	ret = parse_headers(data, data_end, &pkt);
@@ -341,8 +343,7 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	/* T2: the frame is known to be for a STAMP port; nothing else waits. */
 	t2 = clock_tai_ns(clk);
 
-	__builtin_memcpy(src_mac, ((struct ethhdr *)data)->h_source, ETH_ALEN);
-	ret = classify(&pkt, src_mac);
+	ret = classify(data, data_end, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
 	ret = grow_short_packet(ctx, &pkt);

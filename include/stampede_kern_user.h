@@ -94,6 +94,7 @@ struct stampede_session {
 	X(not_ip, PASS, "not IPv4 or IPv6")                                        \
 	X(vlan_depth, PASS, "more than two VLAN tags")                             \
 	X(bad_header, PASS, "truncated or inconsistent IP or UDP header")          \
+	X(bad_ip_csum, PASS, "IPv4 header checksum wrong: the stack drops it")     \
 	X(fragment, PASS, "IP fragment")                                           \
 	X(ipv6_ext, PASS, "IPv6 extension headers too many or not final")          \
 	X(not_udp, PASS, "not UDP")                                                \

@@ -885,9 +885,8 @@ static void t_ts_repeated(struct env *e, struct tc *t, __maybe_unused const void
 struct csum_case {
 	int ipv;
 	enum pb_csum csum;
-	size_t plen;	/* 44, or a TWAMP-Light length */
-	bool tlvs;	/* TLVs whose flags change */
-	bool bad_iphdr; /* IPv4 header checksum off by one */
+	size_t plen; /* 44, or a TWAMP-Light length */
+	bool tlvs;   /* TLVs whose flags change */
 };
 
 /* TLVs at even and odd payload offsets, each with flags that change. */
@@ -933,11 +932,6 @@ static void t_csum(struct env *e, struct tc *t, const void *arg)
 	spec_std(&s, cc->ipv, pl, cc->plen ? cc->plen : n);
 	s.csum = cc->csum;
 	build(&f, &s);
-	if (cc->bad_iphdr) {
-		uint16_t c = ck_get16(f.b + f.l3 + 10);
-
-		ck_put16(f.b + f.l3 + 10, (uint16_t)(c == 0xffff ? 1 : c + 1));
-	}
 	reflect_check(e, t, &f, &x);
 }
 
@@ -1610,6 +1604,29 @@ static void std_port(struct pb_frame *f, int ipv, uint16_t sport, uint16_t dport
 	s.sport = sport;
 	s.dport = dport;
 	build(f, &s);
+}
+
+/* The standard request with its IPv4 header checksum off by one. */
+static void mk_v4_bad_ip_csum(struct pb_frame *f)
+{
+	uint16_t c;
+
+	std_port(f, 4, SENDER_PORT, STAMP_PORT);
+	c = ck_get16(f->b + f->l3 + 10);
+	ck_put16(f->b + f->l3 + 10, (uint16_t)(c == 0xffff ? 1 : c + 1));
+}
+
+/* The same with 40 octets of options, so the whole header is summed. */
+static void mk_v4_ihl15_bad_ip_csum(struct pb_frame *f)
+{
+	struct pb_spec s;
+	uint16_t c;
+
+	STD_SPEC(s, 4);
+	s.optlen = 40;
+	build(f, &s);
+	c = ck_get16(f->b + f->l3 + 10);
+	ck_put16(f->b + f->l3 + 10, (uint16_t)(c == 0xffff ? 1 : c + 1));
 }
 
 static void mk_v4_port9999(struct pb_frame *f)
@@ -2302,14 +2319,13 @@ static const struct test tests[] = {
 	{"ts_ntp_follows_tai_offset", CFG_NTP, t_clock_offset, &shift_offset},
 
 	/* checksums */
-	CSUM(v4_tlv_flags_odd_even_csum, 4, PB_CSUM_VALID, 0, true, false),
-	CSUM(v6_tlv_flags_odd_even_csum, 6, PB_CSUM_VALID, 0, true, false),
-	CSUM(v4_csum_zero_kept, 4, PB_CSUM_ZERO, 0, false, false),
-	CSUM(v4_csum_zero_kept_tlv, 4, PB_CSUM_ZERO, 0, true, false),
-	CSUM(v4_csum_zero_kept_twamp_light, 4, PB_CSUM_ZERO, 15, false, false),
-	CSUM(v4_bad_udp_csum_stays_bad, 4, PB_CSUM_BAD, 0, true, false),
-	CSUM(v6_bad_udp_csum_stays_bad, 6, PB_CSUM_BAD, 0, true, false),
-	CSUM(v4_bad_ip_csum_stays_bad, 4, PB_CSUM_VALID, 0, false, true),
+	CSUM(v4_tlv_flags_odd_even_csum, 4, PB_CSUM_VALID, 0, true),
+	CSUM(v6_tlv_flags_odd_even_csum, 6, PB_CSUM_VALID, 0, true),
+	CSUM(v4_csum_zero_kept, 4, PB_CSUM_ZERO, 0, false),
+	CSUM(v4_csum_zero_kept_tlv, 4, PB_CSUM_ZERO, 0, true),
+	CSUM(v4_csum_zero_kept_twamp_light, 4, PB_CSUM_ZERO, 15, false),
+	CSUM(v4_bad_udp_csum_stays_bad, 4, PB_CSUM_BAD, 0, true),
+	CSUM(v6_bad_udp_csum_stays_bad, 6, PB_CSUM_BAD, 0, true),
 	{"v4_csum_computed_zero_sent_ffff", CFG_NTP, t_csum_zero_result, &four},
 	{"v6_csum_computed_zero_sent_ffff", CFG_NTP, t_csum_zero_result, &six},
 
@@ -2392,6 +2408,8 @@ static const struct test tests[] = {
 	PASS(v6_port9999_not_stamp, CFG_NTP, mk_v6_port9999, not_stamp),
 	PASS(v4_port863_unconfigured_not_stamp, CFG_NTP, mk_v4_port863, not_stamp),
 	PASS(v4_udplen_past_ip_bad_header, CFG_NTP, mk_v4_udplen_long, bad_header),
+	PASS(v4_bad_ip_csum_passed, CFG_NTP, mk_v4_bad_ip_csum, bad_ip_csum),
+	PASS(v4_ihl15_bad_ip_csum_passed, CFG_NTP, mk_v4_ihl15_bad_ip_csum, bad_ip_csum),
 	PASS(v4_udplen7_bad_header, CFG_NTP, mk_v4_udplen_7, bad_header),
 	PASS(v6_udplen_past_ip_bad_header, CFG_NTP, mk_v6_udplen_long, bad_header),
 	PASS(v6_udplen7_bad_header, CFG_NTP, mk_v6_udplen_7, bad_header),
