@@ -114,8 +114,6 @@ static __always_inline __u32 parse_ipv4(void *data, void *data_end, struct stamp
 	pkt->ttl = iph->ttl;
 	pkt->l4_off = pkt->l3_off + hdr_len;
 	pkt->ip_payload_len = tot_len - hdr_len;
-	addr_from_ipv4(&pkt->src, iph->saddr);
-	addr_from_ipv4(&pkt->dst, iph->daddr);
 	return STAMPEDE_CONTINUE;
 }
 
@@ -168,8 +166,6 @@ static __always_inline __u32 parse_ipv6(void *data, void *data_end, struct stamp
 	pkt->ttl = ip6h->hop_limit;
 	pkt->l4_off = pkt->l3_off + sizeof(*ip6h) + ext_len;
 	pkt->ip_payload_len = payload_len - ext_len;
-	__builtin_memcpy(pkt->src.b, &ip6h->saddr, sizeof(pkt->src));
-	__builtin_memcpy(pkt->dst.b, &ip6h->daddr, sizeof(pkt->dst));
 	return STAMPEDE_CONTINUE;
 }
 
@@ -231,6 +227,32 @@ static __always_inline bool ipv4_header_csum_ok(void *data, void *data_end,
 		sum += *word;
 	}
 	return csum_fold64(sum) == 0xffff;
+}
+
+/*
+ * The addresses, read only once the frame is for a STAMP port: everyone
+ * else's traffic does not pay for the copies.
+ */
+static __always_inline __u32 read_addresses(void *data, void *data_end, struct stampede_pkt *pkt)
+{
+	void *l3 = data + (pkt->l3_off & 0x3f);
+
+	if (pkt->ipv6) {
+		struct ipv6hdr *ip6h = l3;
+
+		if ((void *)(ip6h + 1) > data_end)
+			return STAMPEDE_CNT_bad_header;
+		__builtin_memcpy(pkt->src.b, &ip6h->saddr, sizeof(pkt->src));
+		__builtin_memcpy(pkt->dst.b, &ip6h->daddr, sizeof(pkt->dst));
+	} else {
+		struct iphdr *iph = l3;
+
+		if ((void *)(iph + 1) > data_end)
+			return STAMPEDE_CNT_bad_header;
+		addr_from_ipv4(&pkt->src, iph->saddr);
+		addr_from_ipv4(&pkt->dst, iph->daddr);
+	}
+	return STAMPEDE_CONTINUE;
 }
 
 /* UDP Length must cover the header and fit in what IP says it carries. */

@@ -336,6 +336,9 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 		return ret;
 	if (!is_stamp_port(pkt.dport))
 		return STAMPEDE_CNT_not_stamp;
+	ret = read_addresses(data, data_end, &pkt);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
 
 	clk = bpf_map_lookup_elem(&clock, &zero);
 	if (!clk)
