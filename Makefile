@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # stampede: STAMP reflector in XDP.  `make` builds build/stampede,
-# `make test` runs the test suite, `make demo` (later) shows it working.
+# `make test` runs the test suite, `make demo` shows it working,
+# `make bench` measures it (BENCHMARKS.md).
 
 BUILD      ?= build
 CLANG      ?= clang
@@ -65,6 +66,8 @@ $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/stampede.skel.h | $(D
 
 test: test-deps $(BUILD)/stampede $(TEST_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh
+
+include bench/bench.mk
 
 format:
 	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(TEST_C)

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# `make bench`: the benchmark (BENCHMARKS.md).  Not part of `make test`.
+# Every bench/*.bpf.c becomes $(BUILD)/bench/NAME.bpf.o and every other
+# bench/*.c a program $(BUILD)/bench/NAME; bench/bench.sh runs them.
+
+BENCH_BPF_SRCS := $(wildcard bench/*.bpf.c)
+BENCH_C_SRCS   := $(filter-out %.bpf.c,$(wildcard bench/*.c))
+BENCH_BPF_OBJS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(BENCH_BPF_SRCS))
+BENCH_BINS     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_C_SRCS))
+
+$(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/bench
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%: bench/%.c $(wildcard bench/*.h) $(wildcard tests/*.h) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(USER_CFLAGS) -Ibench -Itests $< -o $@ $(USER_LIBS) -lm
+
+.PHONY: bench
+bench: test-deps $(BUILD)/stampede $(BUILD)/stampede.bpf.o $(TEST_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
+	@BUILD=$(BUILD) bash bench/bench.sh
