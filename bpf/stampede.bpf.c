@@ -161,20 +161,53 @@ static __always_inline __u32 grow_short_packet(struct xdp_md *ctx, struct stampe
 	return grow_at_front(ctx, pkt->l4_off + sizeof(struct udphdr) + pkt->payload_len, grow);
 }
 
-/* The sender's base packet as the checksum saw it: absent octets are zero. */
-static __always_inline void read_sender_base(struct stamp_sender *req, const void *payload,
-					     __u32 sent_len)
+/*
+ * The reply's UDP checksum is the request's, updated for what changed in
+ * the 44-octet base.  Most of it cancels: the reply carries the sender's
+ * Sequence Number, Timestamp, Error Estimate and SSID again, each at an
+ * even offset, and a one's complement sum does not care where a 16-bit
+ * word sits.  So the octets the sender sent after its SSID go out of the
+ * sum (csum_acc_sender_gone, before the base is overwritten) and the
+ * reflector's own fields come in (csum_acc_reflector_new): a dozen
+ * additions instead of a helper call summing 88 octets.  32-bit words fold
+ * to the same 16-bit sum, and a 32-bit complement is a one's complement
+ * negation.
+ */
+static __always_inline void csum_acc_sender_gone(__u64 *acc, const __u8 *payload, __u32 sent_len)
 {
-	__u8 *b = (__u8 *)req;
+	const __u32 *mbz = (const __u32 *)(payload + STAMP_SSID_END);
 	int i;
 
-	__builtin_memcpy(req, payload, sizeof(*req));
-	if (sent_len >= STAMP_BASE_LEN)
+	if (sent_len >= STAMP_BASE_LEN) {
+#pragma unroll
+		for (i = 0; i < (STAMP_BASE_LEN - STAMP_SSID_END) / 4; i++)
+			*acc += (__u32)~mbz[i];
 		return;
+	}
+	/*
+	 * TWAMP-Light: only the octets sent count (absent ones are zero to
+	 * the checksum), and the SSID position may hold padding, so it goes
+	 * too; csum_acc_reflector_new adds the reply's SSID back.
+	 */
 #pragma unroll
 	for (i = STAMP_TWAMP_LIGHT_MIN_LEN; i < STAMP_BASE_LEN; i++)
-		if (i >= sent_len)
-			b[i] = 0;
+		if (i < sent_len)
+			*acc += (__u16)~csum_octet_in_word(i, payload[i]);
+}
+
+static __always_inline void csum_acc_reflector_new(__u64 *acc, const struct stamp_reflector *rep,
+						   __u32 sent_len)
+{
+	*acc += rep->seq;
+	*acc += rep->ts.sec;
+	*acc += rep->ts.frac;
+	*acc += rep->error_estimate;
+	*acc += rep->rx_ts.sec;
+	*acc += rep->rx_ts.frac;
+	/* Ses-Sender TTL and the MBZ octet after it: the 16-bit word at offset 40. */
+	*acc += *(const __u16 *)&rep->sender_ttl;
+	if (sent_len < STAMP_BASE_LEN)
+		*acc += rep->ssid;
 }
 
 static __always_inline void swap_macs(struct ethhdr *eth)
@@ -237,7 +270,8 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	__u16 grow = 0, old_len;
 	struct stampede_session_key key;
 	struct stamp_reflector rep = {};
-	struct stamp_sender req;
+	struct stamp_sender_head req;
+	struct wire_time wt;
 	struct ethhdr *eth = data;
 	struct udphdr *udph;
 	__u8 *payload;
@@ -254,7 +288,8 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	if ((void *)(payload + STAMP_BASE_LEN) > data_end)
 		return STAMPEDE_CNT_internal;
 
-	read_sender_base(&req, payload, sent_len);
+	/* Octets 14 and 15 of a 14-octet TWAMP-Light packet are not the sender's. */
+	__builtin_memcpy(&req, payload, sizeof(req));
 
 	if (cfg.flags & STAMPEDE_F_STATEFUL) {
 		key.src = pkt->src;
@@ -274,13 +309,15 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	rep.error_estimate = stamp_error_estimate(clk);
 	/* A TWAMP-Light packet shorter than 16 octets carries padding, not an SSID. */
 	rep.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
-	stamp_ts_from_tai(&rep.rx_ts, t2, clk);
+	wire_time_split(&wt, t2, clk);
+	stamp_ts_encode(&rep.rx_ts, &wt);
 	rep.sender_seq = req.seq;
 	rep.sender_ts = req.ts;
 	rep.sender_error_estimate = req.error_estimate;
 	rep.sender_ttl = pkt->ttl;
 
 	acc = csum_acc_start(udph->check);
+	csum_acc_sender_gone(&acc, payload, sent_len);
 	if (!grow)
 		tlv_walk(payload, data_end, pkt->payload_len, st, &acc);
 
@@ -310,13 +347,13 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	}
 
 	/* T3: as late as possible, only the checksum is left to do. */
-	stamp_ts_from_tai(&rep.ts, clock_tai_ns(clk), clk);
+	wire_time_advance(&wt, t2, clock_tai_ns(clk));
+	stamp_ts_encode(&rep.ts, &wt);
 	__builtin_memcpy(payload, &rep, sizeof(rep));
 
 	/* IPv4 may go without a UDP checksum; IPv6 never does. */
 	if (udph->check || pkt->ipv6) {
-		acc = bpf_csum_diff((__be32 *)&req, sizeof(req), (__be32 *)&rep, sizeof(rep),
-				    csum_fold64(acc));
+		csum_acc_reflector_new(&acc, &rep, sent_len);
 		udph->check = csum_acc_finish(acc) ?: 0xffff;
 	}
 	return STAMPEDE_CNT_reflected;

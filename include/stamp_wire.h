@@ -48,6 +48,14 @@ struct stamp_sender {
 	__u8 mbz[28];
 };
 
+/* The part of a sender's packet the reflector reads: up to the SSID. */
+struct stamp_sender_head {
+	__be32 seq;
+	struct stamp_timestamp ts;
+	__be16 error_estimate;
+	__be16 ssid;
+};
+
 /* Session-Reflector test packet, unauthenticated mode (RFC 8762 4.3.1). */
 struct stamp_reflector {
 	__be32 seq;
