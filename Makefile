@@ -31,7 +31,7 @@ TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all deps test-deps test clean format
+.PHONY: all deps test-deps test demo clean format
 .DELETE_ON_ERROR:
 # Keep the BPF object next to its skeleton (bpftool prog load, benchmarks).
 .SECONDARY:
@@ -63,6 +63,11 @@ $(BUILD)/stampede: $(USER_SRCS) $(USER_HDRS) $(BUILD)/stampede.skel.h | $(DEPS_S
 $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(USER_CFLAGS) -Itests $< -o $@ $(USER_LIBS) -lm
+
+# The README's main command: a two-namespace testbed, the reflector attached
+# in one, `stampede probe` from the other, then everything removed again.
+demo: $(BUILD)/stampede $(BUILD)/bench/pass_empty.bpf.o
+	@BUILD=$(BUILD) bash tools/demo.sh
 
 test: test-deps $(BUILD)/stampede $(TEST_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh
