@@ -23,6 +23,14 @@ struct {
 	__type(value, struct stampede_session);
 } sessions SEC(".maps");
 
+/* The interface's first addresses per family, compared before hashing. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stampede_local_set);
+} local_set SEC(".maps");
+
 /* The interface's own unicast addresses, filled by the controller. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -24,6 +24,7 @@ const volatile struct stampede_config cfg = {
 #include "timestamp.h"
 #include "tlv.h"
 #include "session.h"
+#include "local_addrs.h"
 
 static __always_inline bool port_listed(const volatile __be16 *ports, __u8 n, __be16 port)
 {
@@ -96,7 +97,7 @@ static __always_inline __u32 classify(void *data, void *data_end, struct stamped
 	/* IPv4 addresses are keyed as ::ffff:a.b.c.d; such an IPv6 destination is not ours. */
 	if (pkt->ipv6 && addr_is_v4_mapped(&pkt->dst))
 		return STAMPEDE_CNT_not_local;
-	if (!bpf_map_lookup_elem(&local_addrs, &pkt->dst))
+	if (!is_local_addr(&pkt->dst, pkt->ipv6))
 		return STAMPEDE_CNT_not_local;
 	if (bad_source(pkt, src_mac))
 		return STAMPEDE_CNT_bad_source;
@@ -346,8 +347,16 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		st->twamp_light++;
 	}
 
-	/* T3: as late as possible, only the checksum is left to do. */
-	wire_time_advance(&wt, t2, clock_tai_ns(clk));
+	/*
+	 * T3: by default the instant T2 was read.  A clock read costs more
+	 * than half a reflection, and what a second one would add, this
+	 * program's own run time, is a small part of the residence time the
+	 * driver's receive and transmit paths add outside it.  With
+	 * STAMPEDE_F_T3_READ (clock-reads 2) it is read here, as late as
+	 * possible: only the checksum is left to do.
+	 */
+	if (cfg.flags & STAMPEDE_F_T3_READ)
+		wire_time_advance(&wt, t2, clock_tai_ns(clk));
 	stamp_ts_encode(&rep.ts, &wt);
 	__builtin_memcpy(payload, &rep, sizeof(rep));
 

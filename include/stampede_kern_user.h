@@ -23,6 +23,7 @@
 #define STAMPEDE_F_PTP		 (1U << 1) /* PTPv2 truncated timestamps (Z=1), else NTP */
 #define STAMPEDE_F_NO_LOOP_GUARD (1U << 2) /* answer packets from our own ports */
 #define STAMPEDE_F_CLOCK_BOOT	 (1U << 3) /* no bpf_ktime_get_tai_ns: boot clock + offset */
+#define STAMPEDE_F_T3_READ	 (1U << 4) /* read the clock again for T3, else T3 = T2 */
 
 /*
  * Load-time configuration, kept in the program's read-only data (const
@@ -59,6 +60,23 @@ union stampede_addr {
 
 /* "local_addrs" map value: why the address is listed. */
 #define STAMPEDE_ADDR_LOCAL 1
+
+#define STAMPEDE_LOCAL_SET_ADDRS 8
+
+/*
+ * "local_set" map value: the interface's first addresses of each family,
+ * which the data path compares one by one, far cheaper than hashing into
+ * local_addrs.  That hash holds every address; the data path looks there
+ * only when a family has more than the set holds (more_v4, more_v6).
+ */
+struct stampede_local_set {
+	__u8 n_v4; /* entries of v4 in use */
+	__u8 n_v6;
+	__u8 more_v4; /* the family has more addresses than the set holds */
+	__u8 more_v6;
+	__be32 v4[STAMPEDE_LOCAL_SET_ADDRS];
+	union stampede_addr v6[STAMPEDE_LOCAL_SET_ADDRS];
+};
 
 /* A stateful session: RFC 8762 tells sessions apart by 5-tuple and SSID. */
 struct stampede_session_key {

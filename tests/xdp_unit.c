@@ -150,6 +150,7 @@ enum cfg_id {
 	CFG_AUTH,
 	CFG_PORTS,
 	CFG_BOOT,
+	CFG_T3READ,
 	CFG_N,
 };
 
@@ -173,6 +174,7 @@ static const struct cfg_desc cfgs[CFG_N] = {
 	[CFG_AUTH] = {"auth port 863", 0, {STAMP_PORT}, 1, {AUTH_PORT}, 1, 255, EE_MAP},
 	[CFG_PORTS] = {"ports 5000+5001, TTL 64", 0, {5000, 5001}, 2, {0}, 0, 64, EE_MAP},
 	[CFG_BOOT] = {"CLOCK_BOOT", STAMPEDE_F_CLOCK_BOOT, {STAMP_PORT}, 1, {0}, 0, 255, EE_MAP},
+	[CFG_T3READ] = {"clock-reads 2", STAMPEDE_F_T3_READ, {STAMP_PORT}, 1, {0}, 0, 255, EE_MAP},
 };
 
 struct env {
@@ -246,6 +248,40 @@ static int clock_write(struct env *e, const struct stampede_clock *clk)
 	return 0;
 }
 
+/*
+ * The local_set map: our address of each family at index @at (1..8; 0 for
+ * none), the other entries filled with addresses that are not ours, and
+ * the "more in local_addrs" flags for both families set to @more.
+ */
+static int local_set_write(struct env *e, int at_v4, int at_v6, bool more)
+{
+	struct stampede_local_set set;
+	uint8_t v[16];
+	__u32 key = 0;
+	int i;
+
+	memset(&set, 0, sizeof(set));
+	set.n_v4 = set.n_v6 = STAMPEDE_LOCAL_SET_ADDRS;
+	set.more_v4 = set.more_v6 = more;
+	for (i = 0; i < STAMPEDE_LOCAL_SET_ADDRS; i++) {
+		pb_v4(v, 203, 0, 113, (uint8_t)(10 + i));
+		memcpy(&set.v4[i], v, 4);
+		pb_v6(set.v6[i].b, 3, (uint16_t)(10 + i));
+	}
+	if (at_v4) {
+		addr_us(4, v);
+		memcpy(&set.v4[at_v4 - 1], v, 4);
+		set.n_v4 = (uint8_t)at_v4;
+	}
+	if (at_v6) {
+		addr_us(6, set.v6[at_v6 - 1].b);
+		set.n_v6 = (uint8_t)at_v6;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_set), &key, &set, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 static void env_unload(struct env *e)
 {
 	stampede_bpf__destroy(e->skel);
@@ -299,6 +335,7 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	ret = ret
 		      ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a, &local,
 					     BPF_ANY);
+	ret = ret ?: local_set_write(e, 1, 1, false);
 	clk.tai_offset_ns = TAI_OFFSET_NS;
 	clk.error_estimate = EE_MAP;
 	clk.boot_to_tai_ns = measure_boot_to_tai();
@@ -601,6 +638,10 @@ static void check_timestamps(struct tc *t, const struct env *e, const struct run
 	CHECK(t, t3lo <= r->t1, "T3 %s decodes to %llu ns TAI, %lld ns after the run ended", b,
 	      (unsigned long long)t3lo, (long long)(t3lo - r->t1));
 	CHECK(t, t2lo <= t3hi, "T2 %s is %lld ns after T3 %s", a, (long long)(t2lo - t3hi), b);
+	/* One clock read unless clock-reads 2: T3 is T2. */
+	if (!(e->cfg->flags & STAMPEDE_F_T3_READ))
+		CHECK(t, !memcmp(t2p, t3p, 8), "T3 %s differs from T2 %s with one clock read", b,
+		      a);
 	if (t2_iv) {
 		t2_iv[0] = t2lo;
 		t2_iv[1] = t2hi;
@@ -857,6 +898,57 @@ static void t_clock_offset(struct env *e, struct tc *t, const void *arg)
 	build(&f, &s);
 	reflect_check(e, t, &f, &plain);
 	clock_write(e, &saved);
+}
+
+/*
+ * local_set and local_addrs together: an address found in the set is
+ * answered whatever the hash holds; one past the set is looked up in the
+ * hash only when the set says the family has more; the last slot in use
+ * counts, the one after it does not.  arg: the IP version.
+ */
+static void t_local_set(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg, v4 = ipv == 4, v6 = ipv == 6;
+	union stampede_addr a;
+	struct pb_spec s;
+	struct pb_frame f;
+	uint8_t v[16];
+
+	STD_SPEC(s, ipv);
+	build(&f, &s);
+	/* Our address only in the hash: answered through it when more is set. */
+	if (!CHECK(t, !local_set_write(e, 0, 0, true), "writing local_set failed"))
+		return;
+	reflect_check(e, t, &f, &plain);
+	local_set_write(e, 0, 0, false);
+	pass_check(e, t, &f, STAMPEDE_CNT_not_local);
+	/* In the set's last slot, not in the hash: answered from the set. */
+	addr_us(ipv, v);
+	if (ipv == 4)
+		addr_mapped(&a, v);
+	else
+		memcpy(a.b, v, 16);
+	bpf_map_delete_elem(bpf_map__fd(e->skel->maps.local_addrs), &a);
+	local_set_write(e, v4 * STAMPEDE_LOCAL_SET_ADDRS, v6 * STAMPEDE_LOCAL_SET_ADDRS, false);
+	reflect_check(e, t, &f, &plain);
+	/* One slot beyond n: not looked at. */
+	local_set_write(e, v4 * STAMPEDE_LOCAL_SET_ADDRS, v6 * STAMPEDE_LOCAL_SET_ADDRS, false);
+	{
+		struct stampede_local_set set;
+		__u32 key = 0;
+
+		bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.local_set), &key, &set);
+		if (ipv == 4)
+			set.n_v4--;
+		else
+			set.n_v6--;
+		bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_set), &key, &set, BPF_ANY);
+	}
+	pass_check(e, t, &f, STAMPEDE_CNT_not_local);
+	/* Back to the state env_load made. */
+	bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a,
+			    &(__u8){STAMPEDE_ADDR_LOCAL}, BPF_ANY);
+	local_set_write(e, 1, 1, false);
 }
 
 /* Many runs in a row: every T2/T3 inside its own run, T2 never decreasing. */
@@ -2317,6 +2409,8 @@ static const struct test tests[] = {
 	{"ee_ntp_z_cleared", CFG_NTP, t_ee_map, ARG(struct ee_case, 0xca03, 0x8a03)},
 	{"ts_ntp_t2_t3_in_run_repeated", CFG_NTP, t_ts_repeated, NULL},
 	{"ts_ntp_follows_tai_offset", CFG_NTP, t_clock_offset, &shift_offset},
+	{"local_set_v4", CFG_NTP, t_local_set, &four},
+	{"local_set_v6", CFG_NTP, t_local_set, &six},
 
 	/* checksums */
 	CSUM(v4_tlv_flags_odd_even_csum, 4, PB_CSUM_VALID, 0, true),
@@ -2511,6 +2605,12 @@ static const struct test tests[] = {
 	SHAPE(clock_boot_v6_reply_fields, CFG_BOOT, 6, 1, 0, 1),
 	{"clock_boot_ts_in_run_repeated", CFG_BOOT, t_ts_repeated, NULL},
 	{"clock_boot_follows_boot_to_tai", CFG_BOOT, t_clock_offset, &shift_hour},
+
+	/* clock-reads 2: T3 read apart from T2 (still T2 <= T3, inside the run) */
+	SHAPE(t3_read_v4_reply_fields, CFG_T3READ, 4, 0, 0, 0),
+	SHAPE(t3_read_v6_reply_fields, CFG_T3READ, 6, 1, 0, 1),
+	{"t3_read_ts_in_run_repeated", CFG_T3READ, t_ts_repeated, NULL},
+	TWL(t3_read_twamp_light_v4_15, CFG_T3READ, 4, 15, 0, PB_CSUM_VALID),
 };
 
 int main(void)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Interface addresses into the local_addrs map. */
+/* Interface addresses into the local_addrs and local_set maps. */
 #include <errno.h>
 #include <ifaddrs.h>
 #include <stdlib.h>
@@ -117,11 +117,33 @@ static int drop_stale(int map_fd, const union stampede_addr *keep, unsigned int 
 	return err;
 }
 
-int addrs_sync(int map_fd, const char *ifname, unsigned int *count)
+void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *list, unsigned int n)
+{
+	unsigned int i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < n; i++) {
+		if (is_v4_mapped(&list[i])) {
+			if (set->n_v4 < STAMPEDE_LOCAL_SET_ADDRS)
+				set->v4[set->n_v4++] = list[i].w[3];
+			else
+				set->more_v4 = 1;
+		} else {
+			if (set->n_v6 < STAMPEDE_LOCAL_SET_ADDRS)
+				set->v6[set->n_v6++] = list[i];
+			else
+				set->more_v6 = 1;
+		}
+	}
+}
+
+int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 {
 	const __u8 local = STAMPEDE_ADDR_LOCAL;
+	struct stampede_local_set set;
 	union stampede_addr *list;
 	unsigned int n, i;
+	__u32 zero = 0;
 	int err;
 
 	list = calloc(STAMPEDE_MAX_LOCAL_ADDRS, sizeof(*list));
@@ -130,9 +152,18 @@ int addrs_sync(int map_fd, const char *ifname, unsigned int *count)
 	err = read_addrs(ifname, list, &n);
 	if (!err)
 		err = drop_stale(map_fd, list, n);
+	/*
+	 * The hash first: while the set still names an address that is gone,
+	 * or lacks a new one, the data path answers as before the change.
+	 */
 	for (i = 0; !err && i < n; i++)
 		if (bpf_map_update_elem(map_fd, &list[i], &local, BPF_ANY))
 			err = cli_error("cannot update the local_addrs map: %s", strerror(errno));
+	if (!err) {
+		addrs_fill_set(&set, list, n);
+		if (bpf_map_update_elem(set_fd, &zero, &set, BPF_ANY))
+			err = cli_error("cannot update the local_set map: %s", strerror(errno));
+	}
 	free(list);
 	if (!err)
 		*count = n;

@@ -10,9 +10,14 @@
 
 /*
  * Make the local_addrs map @map_fd hold exactly @ifname's IPv4 and IPv6
- * addresses; their number goes to @count.
+ * addresses, and the local_set map @set_fd the first of each family; their
+ * number goes to @count.
  */
-int addrs_sync(int map_fd, const char *ifname, unsigned int *count);
+int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count);
+
+/* The local_set value for the @n addresses @list, in their order. */
+void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *list,
+		    unsigned int n);
 
 /* Number of entries in the local_addrs map @map_fd. */
 int addrs_count(int map_fd, unsigned int *count);

@@ -165,6 +165,8 @@ static struct bpf_map *skel_map(struct stampede_bpf *skel, enum pin_map which)
 		return skel->maps.sessions;
 	case PIN_MAP_local_addrs:
 		return skel->maps.local_addrs;
+	case PIN_MAP_local_set:
+		return skel->maps.local_set;
 	case PIN_MAP_clock:
 		return skel->maps.clock;
 	default:
@@ -245,6 +247,8 @@ static void fill_config(const struct attach_req *req, struct stampede_config *cf
 		cfg->flags |= STAMPEDE_F_PTP;
 	if (!req->loopguard)
 		cfg->flags |= STAMPEDE_F_NO_LOOP_GUARD;
+	if (req->clock_reads == 2)
+		cfg->flags |= STAMPEDE_F_T3_READ;
 	if (!kernel_has_tai_helper())
 		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
 }
@@ -287,7 +291,8 @@ static int fill_maps(struct attach_ctx *ctx)
 	unsigned int n_addrs;
 	__u32 key = 0;
 
-	if (addrs_sync(bpf_map__fd(ctx->skel->maps.local_addrs), ctx->req.ifname, &n_addrs))
+	if (addrs_sync(bpf_map__fd(ctx->skel->maps.local_addrs),
+		       bpf_map__fd(ctx->skel->maps.local_set), ctx->req.ifname, &n_addrs))
 		return -1;
 	if (!n_addrs)
 		cli_warn("dev %s has no IP address; nothing will be reflected until one is added"

@@ -27,6 +27,7 @@ struct attach_req {
 	bool sessions_given; /* a replace must then find this size */
 	__u8 ttl;
 	bool loopguard;
+	__u8 clock_reads; /* 1: T3 = T2; 2: T3 read before transmit */
 };
 
 /* Parse the words after `reflector attach`, with the defaults filled in. */

@@ -25,6 +25,7 @@ enum keyword {
 	KW_SESSIONS,
 	KW_TTL,
 	KW_LOOPGUARD,
+	KW_CLOCK_READS,
 };
 
 static const char *const keywords[] = {
@@ -38,6 +39,7 @@ static const char *const keywords[] = {
 	[KW_SESSIONS] = "sessions",
 	[KW_TTL] = "ttl",
 	[KW_LOOPGUARD] = "loopguard",
+	[KW_CLOCK_READS] = "clock-reads",
 	NULL,
 };
 
@@ -135,6 +137,11 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		i = choice(args, "loopguard", onoff);
 		req->loopguard = i == 0;
 		return i < 0 ? -1 : 0;
+	case KW_CLOCK_READS:
+		if (parse_number(args, "clock-reads", 2, &num))
+			return -1;
+		req->clock_reads = num;
+		return 0;
 	}
 	return -1;
 }
@@ -150,6 +157,7 @@ int attach_parse(struct cli_args *args, struct attach_req *req)
 		.sessions = STAMPEDE_DEFAULT_SESSIONS,
 		.ttl = STAMPEDE_DEFAULT_REPLY_TTL,
 		.loopguard = true,
+		.clock_reads = 1,
 	};
 	while ((word = cli_next(args))) {
 		kw = cli_match(word, keywords, "argument", args->cmd);

@@ -4,7 +4,7 @@
  * attached after stampede exits; the pinned maps let later runs read
  * counters and sessions and keep them across a replace.
  *
- *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,clock}
+ *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,local_set,clock}
  *   /sys/fs/bpf/stampede/netns-INODE/IFNAME/...  (other network namespaces)
  *
  * "netns-" plus a namespace inode is longer than any interface name
@@ -23,7 +23,7 @@
 #define PIN_NETNS_PREFIX "netns-"
 
 /* The maps pinned beside the link, by their names in the BPF object. */
-#define PIN_MAPS(X) X(stats) X(sessions) X(local_addrs) X(clock)
+#define PIN_MAPS(X) X(stats) X(sessions) X(local_addrs) X(local_set) X(clock)
 
 /*
  * Make sure PIN_BPFFS is a bpffs, mounting one if @may_mount.  Returns 0 when

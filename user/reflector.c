@@ -14,7 +14,7 @@ void reflector_usage(FILE *out)
 		"Usage: stampede reflector attach dev IFNAME [port PORT]... [auth-port PORT]...\n"
 		"                        [mode {native|generic|auto}] [stateful|stateless]\n"
 		"                        [timestamp {ntp|ptp}] [sessions N] [ttl N]\n"
-		"                        [loopguard {on|off}]\n"
+		"                        [loopguard {on|off}] [clock-reads {1|2}]\n"
 		"       stampede reflector detach dev IFNAME\n"
 		"       stampede reflector show [dev IFNAME]\n"
 		"       stampede reflector help\n"
@@ -22,7 +22,8 @@ void reflector_usage(FILE *out)
 		"attach loads the STAMP reflector and attaches it to IFNAME, or replaces the\n"
 		"program of a reflector attached there (counters and sessions are kept).\n"
 		"Defaults: port 862, mode auto, stateless, timestamp ntp, sessions 16384,\n"
-		"ttl 255, loopguard on.  Up to 8 ports and 8 auth-ports.\n");
+		"ttl 255, loopguard on, clock-reads 1 (T3 = T2; 2 reads the clock again for\n"
+		"T3).  Up to 8 ports and 8 auth-ports.\n");
 }
 
 static int show_one(struct attached *a, void *ctx)

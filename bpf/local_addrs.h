@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Is a destination one of the interface's own addresses?  Transit traffic
+ * to another host's STAMP port must never be answered.  The few addresses
+ * an interface has are compared one by one (local_set); hashing a 16-octet
+ * key into local_addrs cost as much as the rest of a reflection, so it is
+ * left for interfaces with more addresses than the set holds.
+ */
+#ifndef STAMPEDE_BPF_LOCAL_ADDRS_H
+#define STAMPEDE_BPF_LOCAL_ADDRS_H
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "stampede_kern_user.h"
+#include "maps.h"
+
+static __always_inline bool in_v4_set(const struct stampede_local_set *set, __be32 addr)
+{
+	int i;
+
+	for (i = 0; i < STAMPEDE_LOCAL_SET_ADDRS; i++) {
+		if (i >= set->n_v4)
+			return false;
+		if (set->v4[i] == addr)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool in_v6_set(const struct stampede_local_set *set,
+				      const union stampede_addr *addr)
+{
+	const union stampede_addr *a;
+	int i;
+
+	for (i = 0; i < STAMPEDE_LOCAL_SET_ADDRS; i++) {
+		if (i >= set->n_v6)
+			return false;
+		a = &set->v6[i];
+		if (a->w[3] == addr->w[3] && a->w[2] == addr->w[2] && a->w[1] == addr->w[1] &&
+		    a->w[0] == addr->w[0])
+			return true;
+	}
+	return false;
+}
+
+/* @dst: IPv4 as ::ffff:a.b.c.d (the caller rules out such IPv6 packets). */
+static __always_inline bool is_local_addr(const union stampede_addr *dst, bool ipv6)
+{
+	const struct stampede_local_set *set;
+	__u32 zero = 0;
+
+	set = bpf_map_lookup_elem(&local_set, &zero);
+	if (!set)
+		return false;
+	if (ipv6) {
+		if (in_v6_set(set, dst))
+			return true;
+		if (!set->more_v6)
+			return false;
+	} else {
+		if (in_v4_set(set, dst->w[3]))
+			return true;
+		if (!set->more_v4)
+			return false;
+	}
+	return bpf_map_lookup_elem(&local_addrs, dst) != NULL;
+}
+
+#endif /* STAMPEDE_BPF_LOCAL_ADDRS_H */
