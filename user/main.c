@@ -26,7 +26,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
 		     "       stampede help\n"
-		     "OBJECT := { reflector | stats | session }\n"
+		     "OBJECT := { reflector | stats | session | probe }\n"
 		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NAME | -d|--debug |\n"
 		     "             -h|--help | -V|--version }\n");
 }
@@ -42,6 +42,8 @@ static int do_help(int argc, char **argv)
 	stats_usage(stdout);
 	printf("\n");
 	session_usage(stdout);
+	printf("\n");
+	probe_usage(stdout);
 	return 0;
 }
 
@@ -94,12 +96,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int run_object(int argc, char **argv)
 {
-	static const char *const names[] = {"reflector", "stats", "session", "help", NULL};
+	static const char *const names[] = {"reflector", "stats", "session", "probe", "help", NULL};
 	static int (*const run[])(int argc, char **argv) = {
-		do_reflector,
-		do_stats,
-		do_session,
-		do_help,
+		do_reflector, do_stats, do_session, do_probe, do_help,
 	};
 	int i;
 

@@ -25,6 +25,7 @@ int run_command(const char *object, const struct command *cmds, int argc, char *
 int do_reflector(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_session(int argc, char **argv);
+int do_probe(int argc, char **argv);
 
 /* The commands of `reflector` that have files of their own. */
 int reflector_attach(struct cli_args *args);
@@ -34,5 +35,6 @@ int reflector_detach(struct cli_args *args);
 void reflector_usage(FILE *out);
 void stats_usage(FILE *out);
 void session_usage(FILE *out);
+void probe_usage(FILE *out);
 
 #endif /* STAMPEDE_OBJECTS_H */

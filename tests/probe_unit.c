@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Unit tests of the probe's pure parts: the statistics (percentiles,
+ * standard deviation, RFC 3550 jitter, histogram, sequence bookkeeping and
+ * directional loss), the packets (requests built, replies of 44, 41, 38,
+ * 36 and 35 octets parsed, TLV areas walked) and the figures of a reply
+ * (which stamps the RTT uses, one-way delays only when synchronized, hops).
+ * Expected values are worked out by hand in the comments; packets are laid
+ * out with tests/check.h from RFC 8762's offsets, not with the code under
+ * test.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "cli.c"
+#include "output.c"
+#include "probe_figures.c"
+#include "probe_packet.c"
+#include "probe_stats.c"
+
+static int failures;
+
+static void result(bool ok, const char *name, const char *why)
+{
+	if (ok)
+		printf("PASS probe/%s\n", name);
+	else
+		printf("FAIL probe/%s: %s\n", name, why);
+	failures += !ok;
+}
+
+static bool near(double a, double b)
+{
+	return fabs(a - b) < 1e-9;
+}
+
+/* "got X, want Y" for the FAIL line. */
+static const char *why_d(double got, double want)
+{
+	static char buf[96];
+
+	snprintf(buf, sizeof(buf), "got %.12g, want %.12g", got, want);
+	return buf;
+}
+
+static void check_d(const char *name, double got, double want)
+{
+	result(near(got, want), name, why_d(got, want));
+}
+
+static void check_u(const char *name, unsigned long long got, unsigned long long want)
+{
+	char buf[96];
+
+	snprintf(buf, sizeof(buf), "got %llu, want %llu", got, want);
+	result(got == want, name, buf);
+}
+
+/* ---- statistics -------------------------------------------------------------- */
+
+static void test_percentiles(void)
+{
+	const double four[] = {1, 2, 3, 4};
+	const double five[] = {15, 20, 35, 40, 50};
+	const double one[] = {10};
+
+	/* rank = p/100 * (n-1): 1.5 -> 2 + 0.5 * (3 - 2) */
+	check_d("percentile/even-median", probe_percentile(four, 4, 50), 2.5);
+	/* rank 2.7 -> 3 + 0.7 * (4 - 3) */
+	check_d("percentile/p90-of-4", probe_percentile(four, 4, 90), 3.7);
+	/* rank 2.97 -> 3.97 */
+	check_d("percentile/p99-of-4", probe_percentile(four, 4, 99), 3.97);
+	/* rank 2 exactly: the third value */
+	check_d("percentile/odd-median", probe_percentile(five, 5, 50), 35);
+	/* rank 3.6 -> 40 + 0.6 * 10 */
+	check_d("percentile/p90-of-5", probe_percentile(five, 5, 90), 46);
+	/* rank 3.96 -> 40 + 0.96 * 10 */
+	check_d("percentile/p99-of-5", probe_percentile(five, 5, 99), 49.6);
+	check_d("percentile/min", probe_percentile(five, 5, 0), 15);
+	check_d("percentile/max", probe_percentile(five, 5, 100), 50);
+	check_d("percentile/single", probe_percentile(one, 1, 90), 10);
+}
+
+static void test_summary(void)
+{
+	/* The textbook sample: mean 5, squared deviations 9+1+1+1+0+0+4+16 = 32, 32/8 = 4. */
+	double v[] = {9, 2, 5, 4, 7, 4, 5, 4};
+	double single[] = {42};
+	struct probe_summary s;
+
+	probe_summarize(v, 8, &s);
+	check_d("summary/mean", s.mean, 5);
+	check_d("summary/stddev-population", s.stddev, 2);
+	check_d("summary/min", s.min, 2);
+	check_d("summary/max", s.max, 9);
+	/* sorted 2 4 4 4 5 5 7 9: rank 3.5 -> (4 + 5) / 2 */
+	check_d("summary/median", s.median, 4.5);
+	/* rank 6.3 -> 7 + 0.3 * (9 - 7) */
+	check_d("summary/p90", s.p90, 7.6);
+	/* rank 6.93 -> 7 + 0.93 * 2 */
+	check_d("summary/p99", s.p99, 8.86);
+	check_u("summary/n", s.n, 8);
+	probe_summarize(single, 1, &s);
+	result(s.min == 42 && s.max == 42 && s.median == 42 && s.stddev == 0 && s.p99 == 42,
+	       "summary/single", "one value is every statistic, stddev 0");
+}
+
+static void test_jitter(void)
+{
+	const double v[] = {10, 12, 11, 15};
+	const double one[] = {10};
+
+	/*
+	 * J = 0; |D| = 2: J = 2/16 = 0.125; |D| = 1: J = 0.125 + 0.875/16 =
+	 * 0.1796875; |D| = 4: J = 0.1796875 + 3.8203125/16 = 0.41845703125.
+	 */
+	check_d("jitter/rfc3550", probe_jitter(v, 4), 0.41845703125);
+	check_d("jitter/one-value", probe_jitter(one, 1), 0);
+	/* Constant delay: no jitter, whatever the value. */
+	check_d("jitter/constant", probe_jitter((const double[]){7, 7, 7}, 3), 0);
+}
+
+/* The bins of @got are @n bins from @from of @width with @counts. */
+static bool hist_is(const struct probe_hist_bin *got, size_t n_got, double from, double width,
+		    const size_t *counts, size_t n)
+{
+	size_t i;
+
+	if (n_got != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!near(got[i].from, from + i * width) ||
+		    !near(got[i].to, from + (i + 1) * width) || got[i].count != counts[i])
+			return false;
+	return true;
+}
+
+static void test_histogram(void)
+{
+	struct probe_hist_bin bins[PROBE_HIST_MAX_BINS];
+	size_t n, i, total;
+	char why[64];
+
+	/* Spread 8.8, a tenth 0.88: width 1 (0.5 would not cover it); from floor(16.2). */
+	n = probe_histogram((const double[]){16.2, 17.9, 18.1, 25.0}, 4, bins);
+	result(hist_is(bins, n, 16, 1, (const size_t[]){1, 1, 1, 0, 0, 0, 0, 0, 0, 1}, 10),
+	       "histogram/width-1", "want 10 bins of 1 us from 16: 1 1 1 0 0 0 0 0 0 1");
+	/* Spread 16, a tenth 1.6: width 2; from 2 (multiple of 2 below 3); 19 in [18, 20). */
+	n = probe_histogram((const double[]){3, 19}, 2, bins);
+	result(hist_is(bins, n, 2, 2, (const size_t[]){1, 0, 0, 0, 0, 0, 0, 0, 1}, 9),
+	       "histogram/width-2", "want 9 bins of 2 us from 2: 1 0 0 0 0 0 0 0 1");
+	/* Spread 200, a tenth 20: width 20 exactly; the max opens an 11th bin [300, 320). */
+	n = probe_histogram((const double[]){100, 300, 150}, 3, bins);
+	result(hist_is(bins, n, 100, 20, (const size_t[]){1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}, 11),
+	       "histogram/max-on-edge", "want 11 bins of 20 us from 100: 1 0 1 0 0 0 0 0 0 0 1");
+	/* Spread 0.3, a tenth 0.03: width 0.05; from 1.2. */
+	n = probe_histogram((const double[]){1.21, 1.51, 1.33}, 3, bins);
+	result(hist_is(bins, n, 1.2, 0.05, (const size_t[]){1, 0, 1, 0, 0, 0, 1}, 7),
+	       "histogram/width-0.05", "want 7 bins of 0.05 us from 1.2: 1 0 1 0 0 0 1");
+	/* All equal: one bin of 1 us holding them all. */
+	n = probe_histogram((const double[]){5.5, 5.5, 5.5}, 3, bins);
+	result(hist_is(bins, n, 5, 1, (const size_t[]){3}, 1), "histogram/all-equal",
+	       "want one bin [5, 6) of 3");
+	/* Whatever the values, every one is counted once and the bins stay few. */
+	{
+		double v[97];
+
+		for (i = 0; i < 97; i++)
+			v[i] = 3.7 + (double)((i * 37) % 97) * 1.37;
+		n = probe_histogram(v, 97, bins);
+		for (i = 0, total = 0; i < n; i++)
+			total += bins[i].count;
+		snprintf(why, sizeof(why), "%zu bins holding %zu of 97", n, total);
+		result(total == 97 && n >= 1 && n <= PROBE_HIST_MAX_BINS, "histogram/all-counted",
+		       why);
+	}
+}
+
+static void test_book(void)
+{
+	struct probe_book b;
+	uint32_t seq;
+	bool kinds_ok;
+
+	if (probe_book_init(&b, 10)) {
+		result(false, "book/init", "out of memory");
+		return;
+	}
+	for (seq = 0; seq < 8; seq++)
+		probe_book_sent(&b, seq);
+	probe_book_sent(&b, 3); /* sent twice is sent once */
+	/* Replies 0 1 3, then 2 late (reordered), 3 again (duplicate), 9 (never sent), 12 (beyond), 5. */
+	kinds_ok = probe_book_reply(&b, 0) == PROBE_SEQ_FIRST &&
+		   probe_book_reply(&b, 1) == PROBE_SEQ_FIRST &&
+		   probe_book_reply(&b, 3) == PROBE_SEQ_FIRST &&
+		   probe_book_reply(&b, 2) == PROBE_SEQ_FIRST &&
+		   probe_book_reply(&b, 3) == PROBE_SEQ_DUPLICATE &&
+		   probe_book_reply(&b, 9) == PROBE_SEQ_UNKNOWN &&
+		   probe_book_reply(&b, 12) == PROBE_SEQ_UNKNOWN &&
+		   probe_book_reply(&b, 5) == PROBE_SEQ_FIRST;
+	result(kinds_ok, "book/kinds", "first, duplicate and unknown replies told apart wrongly");
+	check_u("book/sent", b.sent, 8);
+	check_u("book/answered", b.answered, 5);
+	check_u("book/duplicates", b.duplicates, 1);
+	check_u("book/reordered", b.reordered, 1);
+	check_u("book/unknown", b.unknown, 2);
+	/* Sent 0..7, answered 0 1 2 3 5: lost 4 6 7. */
+	check_u("book/lost", probe_book_lost(&b), 3);
+	result(!probe_book_answered(&b, 4) && !probe_book_answered(&b, 6) &&
+		       !probe_book_answered(&b, 7) && probe_book_answered(&b, 5),
+	       "book/lost-seqs", "want 4, 6 and 7 unanswered, 5 answered");
+	check_u("book/sent-upto-3", probe_book_sent_upto(&b, 3), 4);
+	check_u("book/sent-upto-9", probe_book_sent_upto(&b, 9), 8);
+	probe_book_free(&b);
+}
+
+static void test_direction_loss(void)
+{
+	struct probe_direction_loss d;
+
+	/*
+	 * 10 sent; 2 lost on the way out, so the reflector numbered 8 (0..7),
+	 * the last request (9) got 7; 1 reply lost on the way back: 7
+	 * received, 3 lost in all.
+	 */
+	probe_direction_loss(10, 7, 7, 3, &d);
+	result(d.known && d.forward == 2 && d.backward == 1 && d.unknown == 0,
+	       "direction/forward-and-backward", "want forward 2, backward 1, unknown 0");
+	/* The last request lost, direction unknown: 9 sent up to the highest reply (R = 8). */
+	probe_direction_loss(9, 8, 9, 1, &d);
+	result(d.known && d.forward == 0 && d.backward == 0 && d.unknown == 1,
+	       "direction/tail-unknown", "want forward 0, backward 0, unknown 1");
+	/* A reflector that counted more than we sent: not our fresh session. */
+	probe_direction_loss(10, 20, 10, 0, &d);
+	result(!d.known, "direction/reused-session",
+	       "a counter beyond what was sent must be unknown");
+}
+
+/* ---- packets ----------------------------------------------------------------- */
+
+/* RFC 5905: NTP fraction = ns * 2^32 / 10^9, worked in long double. */
+static uint32_t ntp_frac(uint64_t ns)
+{
+	return (uint32_t)((long double)ns * 4294967296.0L / 1e9L);
+}
+
+static void test_request(void)
+{
+	uint8_t buf[PROBE_MAX_SIZE], zero[PROBE_MAX_SIZE] = {0};
+	/* 2023-11-14T22:13:20.25Z: fraction a quarter, 0x40000000. */
+	struct probe_request req = {
+		.seq = 0x01020304,
+		.t1_ns = 1700000000LL * 1000000000 + 250000000,
+		.error_estimate = 0x8001,
+		.ssid = 0xbeef,
+		.size = 44,
+	};
+	int len;
+
+	len = probe_request_build(&req, buf, sizeof(buf));
+	result(len == 44 && ck_get32(buf + CK_S_SEQ) == 0x01020304 &&
+		       ck_get32(buf + CK_S_TS) == 1700000000U + CK_NTP_UNIX &&
+		       ck_get32(buf + CK_S_TS + 4) == 0x40000000 &&
+		       ck_get16(buf + CK_S_EE) == 0x8001 && ck_get16(buf + CK_S_SSID) == 0xbeef &&
+		       !memcmp(buf + 16, zero, 28),
+	       "request/ntp-44", "fields of the 44-octet request wrong");
+
+	/* PTP: TAI = UTC + 37 s, nanoseconds as they are, Z set. */
+	req.ptp = true;
+	req.tai_offset_ns = 37ULL * 1000000000;
+	req.t1_ns = 1700000000LL * 1000000000 + 123456789;
+	len = probe_request_build(&req, buf, sizeof(buf));
+	result(len == 44 && ck_get32(buf + CK_S_TS) == 1700000037U &&
+		       ck_get32(buf + CK_S_TS + 4) == 123456789 &&
+		       ck_get16(buf + CK_S_EE) == (0x8001 | CK_EE_Z),
+	       "request/ptp", "PTP timestamp or Z bit wrong");
+
+	/* 100 octets: Extra Padding TLV (U set by the sender), Length 100 - 44 - 4. */
+	req.ptp = false;
+	req.size = 100;
+	len = probe_request_build(&req, buf, sizeof(buf));
+	result(len == 100 && buf[44] == CK_TLV_U && buf[45] == 1 && ck_get16(buf + 46) == 52 &&
+		       !memcmp(buf + 48, zero, 52),
+	       "request/padding-tlv", "Extra Padding TLV of a 100-octet request wrong");
+	req.size = 48;
+	len = probe_request_build(&req, buf, sizeof(buf));
+	result(len == 48 && buf[45] == 1 && ck_get16(buf + 46) == 0, "request/padding-empty",
+	       "a 48-octet request holds an empty padding TLV");
+	req.size = 46;
+	result(probe_request_build(&req, buf, sizeof(buf)) < 0 &&
+		       probe_request_size_problem(46, NULL, 0) == 48 &&
+		       probe_request_size_problem(43, NULL, 0) == 44 &&
+		       probe_request_size_problem(44, NULL, 0) == 0 &&
+		       probe_request_size_problem(47, NULL, 0) == 48,
+	       "request/size-45-47-refused", "45..47 octets cannot hold a TLV header");
+	/* A requested TLV goes first, the padding fills after it. */
+	{
+		const uint8_t value[4] = {1, 2, 3, 4};
+		const struct probe_tlv tlv = {.type = 240, .length = 4, .value = value};
+
+		req.size = 60;
+		req.tlvs = &tlv;
+		req.n_tlvs = 1;
+		len = probe_request_build(&req, buf, sizeof(buf));
+		result(len == 60 && buf[44] == CK_TLV_U && buf[45] == 240 &&
+			       ck_get16(buf + 46) == 4 && !memcmp(buf + 48, value, 4) &&
+			       buf[53] == 1 && ck_get16(buf + 54) == 4,
+		       "request/tlv-then-padding", "TLV list then padding laid out wrong");
+	}
+}
+
+/* A reflector reply per RFC 8762 4.3.1, laid out by hand. */
+static void make_reply(uint8_t *p, size_t len, bool ptp)
+{
+	memset(p, 0, len);
+	ck_put32(p + CK_R_SEQ, 7);
+	if (ptp) {
+		/* TAI 1700000037.000002000 and .000001000 with a 37 s offset. */
+		ck_put32(p + CK_R_T3, 1700000037U);
+		ck_put32(p + CK_R_T3 + 4, 2000);
+		ck_put32(p + CK_R_T2, 1700000037U);
+		ck_put32(p + CK_R_T2 + 4, 1000);
+		ck_put16(p + CK_R_EE, 0x8001 | CK_EE_Z);
+	} else {
+		ck_put32(p + CK_R_T3, 1700000000U + CK_NTP_UNIX);
+		ck_put32(p + CK_R_T3 + 4, ntp_frac(500000000));
+		ck_put32(p + CK_R_T2, 1700000000U + CK_NTP_UNIX);
+		ck_put32(p + CK_R_T2 + 4, ntp_frac(250000000));
+		ck_put16(p + CK_R_EE, 0x8001);
+	}
+	ck_put16(p + CK_R_SSID, 0x1234);
+	ck_put32(p + CK_R_S_SEQ, 5);
+	ck_put32(p + CK_R_S_TS, 1700000000U + CK_NTP_UNIX);
+	if (len >= 38)
+		ck_put16(p + CK_R_S_EE, 0x0001);
+	if (len >= 41)
+		p[CK_R_S_TTL] = 250;
+}
+
+static void test_reply_lengths(void)
+{
+	const int64_t near_ns = 1700000000LL * 1000000000 + 600000000;
+	const int64_t t2 = 1700000000LL * 1000000000 + 250000000;
+	const int64_t t3 = 1700000000LL * 1000000000 + 500000000;
+	uint8_t p[64];
+	struct probe_reply r;
+	int rc;
+
+	make_reply(p, 44, false);
+	rc = probe_reply_parse(p, 44, 0, near_ns, &r);
+	result(!rc && r.length == 44 && r.reflector_seq == 7 && r.sender_seq == 5 &&
+		       r.ssid == 0x1234 && r.reflector_ee == 0x8001 && r.has_sender_ee &&
+		       r.sender_ee == 1 && r.has_ttl && r.sender_ttl == 250 && r.tlv_len == 0 &&
+		       llabs(r.t2_ns - t2) <= 1 && llabs(r.t3_ns - t3) <= 1,
+	       "reply/44", "fields of a 44-octet reply wrong");
+
+	/* TWAMP-Light (RFC 5357 4.2.1): SSID is MBZ, ends after the TTL. */
+	make_reply(p, 41, false);
+	ck_put16(p + CK_R_SSID, 0);
+	rc = probe_reply_parse(p, 41, 0, near_ns, &r);
+	result(!rc && r.length == 41 && r.sender_seq == 5 && r.ssid == 0 && r.has_ttl &&
+		       r.sender_ttl == 250 && r.has_sender_ee && r.tlv_len == 0,
+	       "reply/41-twamp", "a 41-octet reply must give the TTL");
+
+	make_reply(p, 38, false);
+	rc = probe_reply_parse(p, 38, 0, near_ns, &r);
+	result(!rc && r.has_sender_ee && !r.has_ttl, "reply/38",
+	       "a 38-octet reply has our Error Estimate but no TTL");
+
+	make_reply(p, 36, false);
+	rc = probe_reply_parse(p, 36, 0, near_ns, &r);
+	result(!rc && r.sender_seq == 5 && !r.has_sender_ee && !r.has_ttl &&
+		       llabs(r.t3_ns - t3) <= 1,
+	       "reply/36", "a 36-octet reply: sequence and timestamps, no EE copy, no TTL");
+
+	make_reply(p, 35, false);
+	result(probe_reply_parse(p, 35, 0, near_ns, &r) == -1, "reply/35-refused",
+	       "a reply shorter than 36 octets must be refused");
+
+	/* Z set: PTP (TAI) timestamps, back to UTC with the offset. */
+	make_reply(p, 44, true);
+	rc = probe_reply_parse(p, 44, 37ULL * 1000000000, near_ns, &r);
+	result(!rc && r.t2_ns == 1700000000LL * 1000000000 + 1000 &&
+		       r.t3_ns == 1700000000LL * 1000000000 + 2000,
+	       "reply/ptp-z-bit", "PTP timestamps of a Z reply decoded wrong");
+}
+
+static void test_ntp_era(void)
+{
+	/* NTP era 1 starts at Unix 2085978496 (2036-02-07): seconds field 1000 is 1000 s later. */
+	const int64_t unix_sec = 2085978496LL + 1000;
+	struct stamp_timestamp ts;
+	int64_t got;
+
+	probe_ts_encode(unix_sec * 1000000000, false, 0, &ts);
+	got = probe_ts_decode(&ts, false, 0, (unix_sec - 5000) * 1000000000);
+	result(ck_get32((uint8_t *)&ts.sec) == 1000 && got == unix_sec * 1000000000,
+	       "timestamp/ntp-era-1", "a time after 2036 decoded into the wrong era");
+	/* A round trip keeps the nanoseconds within the 2^-32 s resolution. */
+	probe_ts_encode(1700000000LL * 1000000000 + 999999999, false, 0, &ts);
+	got = probe_ts_decode(&ts, false, 0, 1700000000LL * 1000000000);
+	result(llabs(got - (1700000000LL * 1000000000 + 999999999)) <= 1,
+	       "timestamp/ntp-round-trip", why_d((double)got, 1700000000LL * 1e9 + 999999999));
+}
+
+static void test_tlv_walk(void)
+{
+	uint8_t p[80];
+	struct probe_reply r;
+	struct probe_tlv_list *list;
+
+	/* 60 octets: one Extra Padding TLV of 12, U cleared by the reflector. */
+	make_reply(p, 60, false);
+	p[44] = 0;
+	p[45] = 1;
+	ck_put16(p + 46, 12);
+	list = probe_reply_parse(p, 60, 0, 0, &r) ? NULL : probe_reply_tlvs(p, &r);
+	result(list && list->n == 1 && list->tlv[0].type == 1 && list->tlv[0].length == 12 &&
+		       !list->malformed && list->area_len == 0,
+	       "tlv/padding", "one padding TLV listed, its value not kept");
+	free(list);
+
+	/* A TLV whose Length runs past the packet. */
+	ck_put16(p + 46, 100);
+	list = probe_reply_parse(p, 60, 0, 0, &r) ? NULL : probe_reply_tlvs(p, &r);
+	result(list && list->n == 0 && list->malformed && list->area_len == 16, "tlv/overrun",
+	       "a Length past the end marks the area malformed and keeps it");
+	free(list);
+
+	/* Timestamp Information (3) with U set, then padding: both listed, area kept. */
+	make_reply(p, 72, false);
+	p[44] = CK_TLV_U;
+	p[45] = 3;
+	ck_put16(p + 46, 8);
+	p[56] = 0;
+	p[57] = 1;
+	ck_put16(p + 58, 12);
+	list = probe_reply_parse(p, 72, 0, 0, &r) ? NULL : probe_reply_tlvs(p, &r);
+	result(list && list->n == 2 && list->tlv[0].type == 3 && list->tlv[0].flags == CK_TLV_U &&
+		       list->tlv[0].offset == 4 && list->tlv[1].type == 1 && !list->malformed &&
+		       list->area_len == 28,
+	       "tlv/two", "a TLV and padding listed in order, area kept");
+	free(list);
+
+	make_reply(p, 44, false);
+	result(!probe_reply_parse(p, 44, 0, 0, &r) && !probe_reply_tlvs(p, &r), "tlv/none",
+	       "a 44-octet reply has no TLV area");
+}
+
+/* ---- figures of one reply ------------------------------------------------------ */
+
+static void test_figures(void)
+{
+	struct probe_opts opts = {.ttl = 255, .count = 1};
+	struct probe_sent sent = {
+		.t1_user_ns = 1000,
+		.t1_sw_ns = 1100,
+		.t1_hw_ns = 50000,
+		.error_estimate = 0x8001, /* S: our clock is synchronized */
+	};
+	struct probe_run run = {.opts = &opts, .sent = &sent};
+	struct probe_rec rec = {
+		.reply = {.sender_seq = 0,
+			  .t2_ns = 2000,
+			  .t3_ns = 2300,
+			  .reflector_ee = 0x8001,
+			  .has_ttl = true,
+			  .sender_ttl = 250},
+		.t4_user_ns = 4000,
+		.t4_sw_ns = 3900,
+		.t4_hw_ns = 52700,
+	};
+	struct probe_fig f;
+
+	/* Hardware both ways: RTT (52700 - 50000) - (2300 - 2000) = 2400; t1/t4 stay UTC. */
+	probe_reply_figures(&run, &rec, &f);
+	result(f.rtt_ns == 2400 && f.tx == PROBE_TS_HARDWARE && f.rx == PROBE_TS_HARDWARE &&
+		       f.t1_ns == 1100 && f.t4_ns == 3900 && f.residence_ns == 300,
+	       "figures/hardware-rtt", "hardware stamps must give the RTT, software ones t1/t4");
+	/* Both S bits: forward 2000 - 1100 = 900, backward 3900 - 2300 = 1600. */
+	result(f.synchronized && f.forward_ns == 900 && f.backward_ns == 1600, "figures/one-way",
+	       "one-way delays from the software (UTC) stamps");
+	/* Ses-Sender TTL 250 of our 255: 5 hops. */
+	check_u("figures/hops", f.hops, 5);
+
+	/* No hardware stamp on the reply: software both ways, (3900 - 1100) - 300 = 2500. */
+	rec.t4_hw_ns = 0;
+	probe_reply_figures(&run, &rec, &f);
+	result(f.rtt_ns == 2500 && f.tx == PROBE_TS_SOFTWARE && f.rx == PROBE_TS_SOFTWARE,
+	       "figures/software-rtt", "without a hardware pair the software stamps are used");
+
+	/* No kernel stamps at all: (4000 - 1000) - 300 = 2700, sources "user". */
+	sent.t1_sw_ns = 0;
+	rec.t4_sw_ns = 0;
+	probe_reply_figures(&run, &rec, &f);
+	result(f.rtt_ns == 2700 && f.tx == PROBE_TS_USER && f.rx == PROBE_TS_USER,
+	       "figures/user-rtt", "without kernel stamps the user-space ones are used");
+
+	/* The reflector not synchronized: no one-way delays. */
+	rec.reply.reflector_ee = 0x0001;
+	probe_reply_figures(&run, &rec, &f);
+	result(!f.synchronized && f.forward_ns == 0 && f.backward_ns == 0,
+	       "figures/reflector-unsynchronized", "one-way delays need the reflector's S bit");
+	/* Nor when ours is not. */
+	rec.reply.reflector_ee = 0x8001;
+	sent.error_estimate = 0x0001;
+	probe_reply_figures(&run, &rec, &f);
+	result(!f.synchronized, "figures/sender-unsynchronized", "one-way delays need our S bit");
+
+	/* A reply without the TTL octet: hops unknown. */
+	rec.reply.has_ttl = false;
+	probe_reply_figures(&run, &rec, &f);
+	result(f.hops == -1, "figures/hops-unknown", "a reply too short for the TTL has no hops");
+}
+
+int main(void)
+{
+	test_percentiles();
+	test_summary();
+	test_jitter();
+	test_histogram();
+	test_book();
+	test_direction_loss();
+	test_request();
+	test_reply_lengths();
+	test_ntp_era();
+	test_tlv_walk();
+	test_figures();
+	return failures ? 1 : 0;
+}

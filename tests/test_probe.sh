@@ -1,0 +1,399 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# `stampede probe`, the Session-Sender, end to end: against the XDP
+# reflector and against tests/stamp_reflect (STAMP, TWAMP-Light 41-octet
+# and 36-octet replies, deliberate loss, stateful numbering), each in a
+# reflector namespace joined by a veth pair to the probe's namespace.  Then
+# JSON and text output, bad input, no reply at all, and Ctrl-C.  One
+# PASS/FAIL line per check.
+#
+# Every probe runs in the sender's namespace (-n, or ip netns exec for the
+# unprivileged case), so nothing is ever sent from the host's namespace.
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+NS_R=prb${RUN_TAG}r # the reflectors' namespace
+NS_S=prb${RUN_TAG}s # the probe's namespace
+IF_R=prb${RUN_TAG}r0
+IF_S=prb${RUN_TAG}s0
+R4=198.18.0.1
+S4=198.18.0.2
+R6=2001:db8::1
+S6=2001:db8::2
+# On the link, routed to the reflector's MAC, but nobody's address: the
+# reflector's stack drops what is sent there, and says nothing.
+SILENT4=198.18.0.9
+UPORT=8620 # stamp_reflect's port (the XDP reflector answers 862)
+STAMP_REFLECT=$BUILD/tests/stamp_reflect
+# Every probe is cut off after this long, whatever goes wrong.
+PROBE_LIMIT=30
+
+# ---- helpers ----------------------------------------------------------------
+
+# probe NAME ARGS...: `stampede -n NS_S -j probe ARGS` into $T/NAME.json
+# (stdout) and $T/NAME.err; its exit status in PRC.
+probe() {
+	local name=$1
+	shift
+	mkdir -p "$(dirname "$T/$name")"
+	timeout -k 5 "$PROBE_LIMIT" "$STAMPEDE" -n "$NS_S" -j probe "$@" \
+		>"$T/$name.json" 2>"$T/$name.err" </dev/null
+	PRC=$?
+}
+
+# What is wrong with the last probe NAME as a successful JSON run, or nothing:
+# exit 0, exactly one JSON object on stdout, nothing on stderr.
+json_run_problem() {
+	local name=$1
+	if [ "$PRC" -ne 0 ]; then
+		echo "exited $PRC: $(oneline "$(cat "$T/$name.err")")"
+	elif ! jq -e -s 'length == 1 and (.[0] | type == "object")' "$T/$name.json" >/dev/null 2>&1; then
+		echo "stdout is not one JSON object: $(oneline "$(cat "$T/$name.json")")"
+	elif [ -s "$T/$name.err" ]; then
+		echo "stderr not empty: $(oneline "$(cat "$T/$name.err")")"
+	fi
+}
+
+# expect_probe NAME FILTER ARGS...: the probe succeeds and jq FILTER holds.
+expect_probe() {
+	local name=$1 filter=$2 why
+	shift 2
+	probe "$name" "$@"
+	why=$(json_run_problem "$name")
+	if [ -z "$why" ] && ! jq_ok "$filter" "$T/$name.json"; then
+		why="$filter does not hold: $(oneline "$(jq -c 'del(.replies, .histogram)' "$T/$name.json" 2>&1)")"
+	fi
+	if [ -z "$why" ]; then
+		pass "$name"
+	else
+		fail "$name" "probe $*: $why"
+		return 1
+	fi
+}
+
+# holds NAME CHECK FILTER: jq FILTER holds on the last $T/NAME.json.
+holds() {
+	check "$1/$2" "$3 does not hold: $(oneline "$(jq -c '[.replies[]? | {seq, reflector_seq, sender_ttl, hops, length, t1_ns, t2_ns, t3_ns, t4_ns, rtt_us, residence_us}]' "$T/$1.json" 2>&1)")" \
+		jq_ok "$3" "$T/$1.json"
+}
+
+# Each reply's times in order on this one host's clock, RTT positive,
+# residence not negative.  (jq reads the ns as doubles; rounding keeps order.)
+ORDERED='all(.replies[]; .t1_ns <= .t2_ns and .t2_ns <= .t3_ns and .t3_ns <= .t4_ns
+	and .rtt_us > 0 and .residence_us >= 0)'
+# Every request answered once.
+ALL_ANSWERED='.received == .sent and .lost == 0 and .lost_seqs == [] and .duplicates == 0
+	and (.replies | length) == .sent'
+
+# reflect_start NAME ARGS...: stamp_reflect in the reflectors' namespace on
+# UPORT, stopped at exit; waits (5 s at most) until it is listening.  Its
+# pid in REFLECT_PID, its JSON counters at exit in $T/NAME.reflect.json.
+reflect_start() {
+	local name=$1 ready=$T/$1.ready i
+	shift
+	mkdir -p "$(dirname "$ready")"
+	rm -f "$ready"
+	ip netns exec "$NS_R" "$STAMP_REFLECT" -p "$UPORT" --ready-file "$ready" "$@" \
+		>"$T/$name.reflect.json" 2>"$T/$name.reflect.err" </dev/null &
+	REFLECT_PID=$!
+	defer "kill $REFLECT_PID"
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$ready" ] && return 0
+		kill -0 "$REFLECT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "$name/reflector" "stamp_reflect $* did not start: $(oneline "$(cat "$T/$name.reflect.err")")"
+	return 1
+}
+
+# reflect_stop: SIGINT to the last stamp_reflect, and wait (5 s at most).
+reflect_stop() {
+	local i
+	kill -INT "$REFLECT_PID" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$REFLECT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$REFLECT_PID" 2>/dev/null
+	wait "$REFLECT_PID" 2>/dev/null
+}
+
+# ---- the network --------------------------------------------------------------
+
+setup() {
+	ns_new "$NS_R" && forget_pins "$NS_R" && ns_new "$NS_S" &&
+		veth_new "$NS_R" "$IF_R" "$NS_S" "$IF_S" || return 1
+	ip -n "$NS_R" addr add "$R4/24" dev "$IF_R" &&
+		ip -n "$NS_R" addr add "$R6/64" dev "$IF_R" nodad &&
+		ip -n "$NS_S" addr add "$S4/24" dev "$IF_S" &&
+		ip -n "$NS_S" addr add "$S6/64" dev "$IF_S" nodad || return 1
+	# Full UDP checksums from the sender, and an XDP program to receive the
+	# XDP reflector's XDP_TX replies (see tests/lib.sh).
+	ip netns exec "$NS_S" ethtool -K "$IF_S" tx off >/dev/null || return 1
+	attach_xdp_pass "$NS_S" "$IF_S" || return 1
+	ip -n "$NS_S" neigh add "$SILENT4" lladdr "$(if_mac "$NS_R" "$IF_R")" dev "$IF_S" nud permanent
+}
+
+# ---- against the XDP reflector -------------------------------------------------
+
+test_xdp() {
+	local fam addr name
+	expect_ok probe/xdp/attach -n "$NS_R" reflector attach dev "$IF_R" mode native
+	for fam in 4 6; do
+		addr=$R4
+		[ "$fam" = 6 ] && addr=$R6
+		name=probe/xdp/ipv$fam
+		expect_probe "$name" ".sent == 5 and $ALL_ANSWERED" "$addr" count 5 interval 20 timeout 500 ||
+			continue
+		holds "$name" ordered "$ORDERED"
+		# A veth is no hop: the reflector sees our TTL 255 as it was sent.
+		holds "$name" ttl-hops 'all(.replies[]; .sender_ttl == 255 and .hops == 0 and .length == 44)'
+		holds "$name" seqs '[.replies[].seq] == [range(5)] and [.replies[].reflector_seq] == [range(5)]'
+		holds "$name" address ".address == \"$addr\" and .port == 862"
+		# T1 is the kernel's TX stamp; T4 the kernel's RX stamp (at least
+		# once the kernel has switched RX stamping on).
+		holds "$name" kernel-stamps '.timestamps.tx == "software" and any(.replies[]; .timestamps.rx == "software")'
+	done
+	# Padded to 200 octets: the reflector understood the Extra Padding TLV (U cleared).
+	name=probe/xdp/padding
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 3 interval 10 size 200 timeout 500 &&
+		holds "$name" tlv 'all(.replies[]; .length == 200
+			and .tlvs == [{"type": 1, "length": 152, "unrecognized": false, "malformed": false, "integrity_failed": false}])'
+	# Our TTL is what the reflector reports back.
+	name=probe/xdp/ttl
+	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 ttl 64 dscp AF41 ecn 1 timeout 500 &&
+		holds "$name" ttl-64 'all(.replies[]; .sender_ttl == 64 and .hops == 0) and .ttl == 64 and .dscp == 34 and .ecn == 1'
+}
+
+# ---- JSON and text output -------------------------------------------------------
+
+test_output() {
+	local name=probe/json/types
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 3 interval 10 timeout 500 || return
+	holds "$name" counts '[.sent, .received, .lost, .duplicates, .reordered, .loss_percent] | all(type == "number")'
+	holds "$name" rtt-members '.rtt_us | keys == ["max", "mean", "median", "min", "p90", "p99", "stddev"] and all(.[]; type == "number")'
+	holds "$name" rtt-order '.rtt_us | .min <= .median and .median <= .p90 and .p90 <= .p99 and .p99 <= .max and .min <= .mean and .mean <= .max'
+	holds "$name" contract '(.host | type) == "string" and (.ssid | type) == "number" and .timestamp == "ntp"
+		and (.synchronized | type) == "boolean" and (.jitter_us | type) == "number"
+		and (.residence_us | keys) == ["max", "mean", "median", "min"]
+		and (.histogram | length >= 1 and all(.[]; (.from_us | type) == "number" and .to_us > .from_us))
+		and ([.histogram[].count] | add) == .received
+		and (.timestamps.tx | IN("hardware", "software", "user"))
+		and (.timestamps.rx | IN("hardware", "software", "user"))'
+	# One-way delays only as numbers when both clocks say so, never otherwise.
+	holds "$name" one-way 'if .synchronized then (.forward_us.median | type) == "number" and (.backward_us.median | type) == "number"
+		else .forward_us == null and .backward_us == null and all(.replies[]; .forward_us == null and .backward_us == null) end'
+	holds "$name" reply-members 'all(.replies[]; [.seq, .reflector_seq, .rtt_us, .residence_us, .t1_ns, .t2_ns, .t3_ns, .t4_ns, .length] | all(type == "number"))'
+
+	# Text: one line per reply, then the summary.
+	cli -n "$NS_S" probe "$R4" count 3 interval 10 timeout 500
+	if [ "$RC" -ne 0 ]; then
+		fail probe/text "exited $RC: $(oneline "$(cli_err)")"
+		return
+	fi
+	check probe/text/reply-lines "want 3 lines '44 octets from $R4: seq=N rtt=... ttl=255 hops=0': $(oneline "$(cli_out)")" \
+		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ ms residence=[0-9.]+ ms ttl=255 hops=0 reflector_seq=[0-2]$" "$T/out")" = 3
+	local want
+	for want in "^--- $R4 probe statistics ---$" '^3 sent, 3 received, 0% loss, 0 duplicates, 0 reordered$' \
+		'^rtt min/mean/median/p90/p99/max/stddev = [0-9.]+(/[0-9.]+){6} ms$' '^jitter = [0-9.]+ ms$' \
+		'^residence min/mean/median/max = ' '^forward \(T2-T1\)' '^backward \(T4-T3\)' \
+		'^timestamps: tx (software|hardware|user), rx (software|hardware|user)$' '^rtt histogram:$'; do
+		if ! grep -Eq -- "$want" "$T/out"; then
+			fail probe/text/summary "no line /$want/ in: $(oneline "$(cli_out)")"
+			return
+		fi
+	done
+	pass probe/text/summary
+}
+
+# ---- against stamp_reflect --------------------------------------------------------
+
+test_layouts() {
+	local layout len name
+	for layout in stamp twamp41 short36; do
+		name=probe/reflect/$layout
+		reflect_start "$name" --layout "$layout" || continue
+		case $layout in
+		stamp) len=44 ;;
+		twamp41) len=41 ;;
+		short36) len=36 ;;
+		esac
+		if expect_probe "$name" ".sent == 4 and $ALL_ANSWERED" "$R4" port "$UPORT" count 4 interval 10 timeout 500; then
+			holds "$name" ordered "$ORDERED"
+			holds "$name" length "all(.replies[]; .length == $len)"
+			if [ "$layout" = short36 ]; then
+				# The reply ends before the Ses-Sender TTL: unknown, not 0.
+				holds "$name" ttl-unknown 'all(.replies[]; .sender_ttl == null and .hops == null)'
+			else
+				holds "$name" ttl-known 'all(.replies[]; .sender_ttl == 255 and .hops == 0)'
+			fi
+		fi
+		reflect_stop
+	done
+	# PTP (TAI) timestamps both ways, over IPv6.
+	name=probe/reflect/ptp
+	if reflect_start "$name" --timestamp ptp; then
+		expect_probe "$name" "$ALL_ANSWERED and .timestamp == \"ptp\"" "$R6" port "$UPORT" count 3 interval 10 timestamp ptp timeout 500 &&
+			holds "$name" ordered "$ORDERED"
+		reflect_stop
+	fi
+}
+
+test_loss() {
+	local name=probe/loss/every-4
+	# Requests 3 and 7 (the 4th and 8th) never answered.
+	if reflect_start "$name" --drop-every 4; then
+		expect_probe "$name" '.sent == 10 and .received == 8 and .lost == 2 and .lost_seqs == [3, 7] and .loss_percent == 20' \
+			"$R4" port "$UPORT" count 10 interval 5 timeout 300
+		holds "$name" replies '[.replies[].seq] == [0, 1, 2, 4, 5, 6, 8, 9]'
+		reflect_stop
+	fi
+	name=probe/loss/seqs
+	if reflect_start "$name" --drop-seqs 0,5,6; then
+		expect_probe "$name" '.sent == 8 and .received == 5 and .lost == 3 and .lost_seqs == [0, 5, 6]' \
+			"$R6" port "$UPORT" count 8 interval 5 timeout 300
+		reflect_stop
+	fi
+	# Stateful: the reflector numbers only what it answers, so its drops
+	# look like forward loss; a lost last request cannot be placed.
+	name=probe/loss/stateful
+	if reflect_start "$name" --stateful --drop-seqs 2,7; then
+		expect_probe "$name" '.lost_seqs == [2, 7] and .direction_loss == {"forward_lost": 1, "backward_lost": 0, "unknown_direction_lost": 1}' \
+			"$R4" port "$UPORT" count 8 interval 5 timeout 300 stateful
+		holds "$name" reflector-seqs '[.replies[].reflector_seq] == [range(6)]'
+		reflect_stop
+	fi
+}
+
+# ---- nothing comes back -----------------------------------------------------------
+
+test_no_reply() {
+	local name=probe/no-reply/unreachable-port
+	# The reflector's host answers ICMP port unreachable; still no reply.
+	probe "$name" "$R4" port 9 count 3 interval 10 timeout 200
+	if [ "$PRC" -eq 1 ] && jq_ok '.sent == 3 and .received == 0 and .loss_percent == 100 and .lost_seqs == [0, 1, 2]
+		and (.rtt_us | length == 7 and all(.[]; . == null)) and .jitter_us == null and .residence_us == null
+		and .histogram == [] and .replies == []' "$T/$name.json"; then
+		pass "$name"
+	else
+		fail "$name" "want exit 1 and an all-lost summary, got exit $PRC: $(oneline "$(cat "$T/$name.json" "$T/$name.err")")"
+	fi
+	name=probe/no-reply/silent
+	probe "$name" "$SILENT4" count 2 interval 10 timeout 200
+	if [ "$PRC" -eq 1 ] && jq_ok '.sent == 2 and .received == 0 and .lost == 2 and .rtt_us.median == null' "$T/$name.json"; then
+		pass "$name"
+	else
+		fail "$name" "want exit 1 and 100% loss, got exit $PRC: $(oneline "$(cat "$T/$name.json" "$T/$name.err")")"
+	fi
+	cli -n "$NS_S" probe "$SILENT4" count 1 timeout 100
+	check probe/no-reply/text "want exit 1 and '1 sent, 0 received, 100% loss', got exit $RC: $(oneline "$(cli_out)$(cli_err)")" \
+		grep -q '^1 sent, 0 received, 100% loss' "$T/out"
+	check probe/no-reply/exit "exit status $RC, want 1" test "$RC" -eq 1
+}
+
+# ---- bad input ----------------------------------------------------------------
+
+test_bad_input() {
+	# Each fails before anything is sent; in the probe's namespace all the same.
+	expect_error probe/error/missing-host "needs HOST" -n "$NS_S" probe
+	expect_error probe/error/keyword-as-host "needs HOST" -n "$NS_S" probe count 3
+	expect_error probe/error/count-0 "bad count '0'" -n "$NS_S" probe "$R4" count 0
+	expect_error probe/error/count-huge "bad count" -n "$NS_S" probe "$R4" count 100000000
+	expect_error probe/error/port-70000 "bad port '70000'" -n "$NS_S" probe "$R4" port 70000
+	expect_error probe/error/dscp-XX "bad dscp 'XX'" -n "$NS_S" probe "$R4" dscp XX
+	expect_error probe/error/dscp-64 "bad dscp '64'" -n "$NS_S" probe "$R4" dscp 64
+	expect_error probe/error/ecn-4 "bad ecn '4'" -n "$NS_S" probe "$R4" ecn 4
+	expect_error probe/error/size-46 "size 46" -n "$NS_S" probe "$R4" size 46
+	expect_error probe/error/size-huge "bad size" -n "$NS_S" probe "$R4" size 65000
+	expect_error probe/error/interval-0 "bad interval '0'" -n "$NS_S" probe "$R4" interval 0
+	expect_error probe/error/timestamp "bad timestamp 'xyz'" -n "$NS_S" probe "$R4" timestamp xyz
+	expect_error probe/error/unknown-keyword "unknown argument 'frobnicate'" -n "$NS_S" probe "$R4" frobnicate 1
+	expect_error probe/error/missing-value "'count' needs a value" -n "$NS_S" probe "$R4" count
+	expect_error probe/error/twice "'count' given twice" -n "$NS_S" probe "$R4" count 1 count 2
+	expect_error probe/error/json "bad ecn" -j -n "$NS_S" probe "$R4" ecn 9
+	expect_error probe/error/bad-source "bad source" -n "$NS_S" probe "$R4" source 198.18.0
+	expect_error probe/error/source-family "not an IPv4 address" -n "$NS_S" probe "$R6" source "$S4"
+	expect_error probe/error/source-foreign "not an address of this host" -n "$NS_S" probe "$R4" source 198.18.0.77 count 1
+	# Larger than the veth's MTU allows without fragmenting.
+	expect_error probe/error/size-over-mtu "path MTU" -n "$NS_S" probe "$R4" size 2000 count 1
+	# A name under .invalid never resolves (RFC 6761); bounded all the same.
+	CLI_RUNNER=(timeout -k 5 20)
+	expect_error probe/error/unresolvable "cannot resolve 'nosuch$RUN_TAG.invalid'" -n "$NS_S" probe "nosuch$RUN_TAG.invalid" count 1
+	CLI_RUNNER=()
+	# A port below 1024 needs privileges: as nobody, in the probe's namespace.
+	if ! command -v setpriv >/dev/null; then
+		fail probe/error/sport-unprivileged "setpriv (util-linux) is missing"
+	else
+		CLI_RUNNER=(timeout -k 5 20 ip netns exec "$NS_S" setpriv --reuid=nobody --regid=nogroup --clear-groups)
+		expect_error probe/error/sport-unprivileged "permission denied" probe "$R4" sport 100 count 1
+		CLI_RUNNER=()
+	fi
+	expect_text probe/help "HOST count interval size ssid dscp timestamp stateful" probe help
+	expect_text probe/help/global "probe" help
+}
+
+# ---- Ctrl-C ---------------------------------------------------------------------
+
+# interrupt NAME ARGS...: start a long probe, SIGINT after 0.5 s; its
+# stdout in $T/NAME.out, exit status in PRC.
+interrupt() {
+	local name=$1 pid i
+	shift
+	"$STAMPEDE" -n "$NS_S" "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
+	pid=$!
+	defer "kill -KILL $pid"
+	sleep 0.5
+	kill -INT "$pid"
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null && note "$name: still running 5 s after SIGINT, killed"
+	wait "$pid"
+	PRC=$?
+}
+
+test_interrupt() {
+	local sent
+	interrupt probe-int-text probe "$R4" count 100 interval 100
+	sent=$(sed -n 's/^\([0-9]*\) sent, .*/\1/p' "$T/probe-int-text.out")
+	if [ "$PRC" -eq 0 ] && grep -q "^--- $R4 probe statistics (interrupted) ---$" "$T/probe-int-text.out" &&
+		[ -n "$sent" ] && [ "$sent" -ge 1 ] && [ "$sent" -lt 100 ]; then
+		pass probe/interrupt/text
+	else
+		fail probe/interrupt/text "want a summary of fewer than 100 sent and exit 0, got exit $PRC: $(oneline "$(cat "$T/probe-int-text.out" "$T/probe-int-text.err")")"
+	fi
+	interrupt probe-int-json -j probe "$R4" count 100 interval 100
+	if [ "$PRC" -eq 0 ] && jq_ok '.interrupted == true and .sent >= 1 and .sent < 100 and .received >= .sent - 1' "$T/probe-int-json.out"; then
+		pass probe/interrupt/json
+	else
+		fail probe/interrupt/json "want interrupted, 1..99 sent, all but the last in flight answered, exit 0; got exit $PRC: $(oneline "$(jq -c 'del(.replies, .histogram)' "$T/probe-int-json.out" 2>&1)")"
+	fi
+}
+
+main() {
+	local why
+	why=$(root_missing)
+	[ -z "$why" ] && why=$(build_missing "$STAMPEDE" "$STAMP_REFLECT")
+	if [ -z "$why" ] && ! command -v jq >/dev/null; then why="needs jq (make test-deps)"; fi
+	if [ -n "$why" ]; then
+		skip probe "$why"
+		finish
+	fi
+	if ! setup >"$T/setup.log" 2>&1; then
+		fail probe/setup "$(oneline "$(cat "$T/setup.log")")"
+		finish
+	fi
+	pass probe/setup
+	test_bad_input
+	test_xdp
+	test_output
+	test_no_reply
+	test_interrupt
+	test_layouts
+	test_loss
+	finish
+}
+
+main

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * `stampede probe`: a STAMP Session-Sender (RFC 8762) that measures the
+ * path to a reflector.  What was asked for, and what a run collects; the
+ * jobs are split over probe_args.c (the words), probe_run.c (sending and
+ * receiving), probe_figures.c (what the replies mean), probe_report.c
+ * (text and JSON), with probe_socket.c, probe_packet.c and probe_stats.c
+ * underneath.
+ */
+#ifndef STAMPEDE_PROBE_H
+#define STAMPEDE_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "probe_packet.h"
+#include "probe_socket.h"
+#include "probe_stats.h"
+
+#define PROBE_DEFAULT_COUNT	  5
+#define PROBE_DEFAULT_INTERVAL_MS 1000
+#define PROBE_DEFAULT_TIMEOUT_MS  2000
+#define PROBE_DEFAULT_TTL	  255
+/*
+ * Bounds: with -j every reply becomes a JSON object kept until the end,
+ * so the count stays where that is a few hundred megabytes at most.
+ */
+#define PROBE_MAX_COUNT	      100000
+#define PROBE_MIN_INTERVAL_MS 1
+#define PROBE_MAX_INTERVAL_MS 60000
+#define PROBE_MAX_TIMEOUT_MS  60000
+
+struct probe_opts {
+	const char *host;
+	uint16_t port;
+	uint32_t count;
+	uint32_t interval_ms;
+	uint32_t size; /* UDP payload */
+	uint16_t ssid;
+	uint8_t ttl;
+	uint8_t dscp, ecn;
+	bool ptp;
+	const char *source; /* NULL: the kernel's choice */
+	uint16_t sport;	    /* 0: ephemeral */
+	uint32_t timeout_ms;
+	bool stateful;
+};
+
+/* Parse the words after `probe` (HOST first), the defaults filled in. */
+int probe_parse(struct cli_args *args, struct probe_opts *opts);
+
+/* Where a timestamp came from, least precise first. */
+enum probe_ts_source { PROBE_TS_USER, PROBE_TS_SOFTWARE, PROBE_TS_HARDWARE };
+
+extern const char *const probe_ts_source_names[];
+
+/* A request, by sequence number: its T1 three ways (0 when not taken). */
+struct probe_sent {
+	int64_t t1_user_ns;	 /* clock_gettime just before sendmsg: the packet's Timestamp */
+	int64_t t1_sw_ns;	 /* the kernel's TX stamp */
+	int64_t t1_hw_ns;	 /* the NIC's, on its own clock */
+	uint16_t error_estimate; /* ours, as sent */
+};
+
+/* A reply taken (duplicates too), in arrival order. */
+struct probe_rec {
+	struct probe_reply reply;
+	struct probe_tlv_list *tlvs; /* NULL: no TLV area */
+	int64_t t4_user_ns, t4_sw_ns, t4_hw_ns;
+	bool duplicate;
+};
+
+/* Everything a run gathers. */
+struct probe_run {
+	const struct probe_opts *opts;
+	struct probe_socket sock;
+	uint64_t tai_offset_ns;	 /* TAI - UTC, for PTP timestamps */
+	struct probe_sent *sent; /* opts->count entries */
+	struct probe_book book;	 /* which were sent and answered */
+	struct probe_rec *recs;
+	size_t n_recs, cap_recs;
+	uint64_t ignored_short; /* replies under PROBE_REPLY_MIN_LEN octets */
+	uint64_t ignored_ssid;	/* another session's SSID */
+	uint64_t refused;	/* ICMP unreachable reports from the peer */
+	uint64_t send_errors;	/* requests the kernel would not send */
+	bool interrupted;	/* SIGINT */
+};
+
+/* Send, receive and match until done, the timeout passed, or SIGINT. */
+int probe_run_loop(struct probe_run *run);
+
+#endif /* STAMPEDE_PROBE_H */

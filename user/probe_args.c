@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The words of `probe HOST [keyword value]...`, checked one by one. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include "cli.h"
+#include "probe.h"
+#include "stamp_wire.h"
+
+enum keyword {
+	KW_PORT,
+	KW_COUNT,
+	KW_INTERVAL,
+	KW_SIZE,
+	KW_SSID,
+	KW_TTL,
+	KW_DSCP,
+	KW_ECN,
+	KW_TIMESTAMP,
+	KW_SOURCE,
+	KW_SPORT,
+	KW_TIMEOUT,
+	KW_STATEFUL,
+};
+
+static const char *const keywords[] = {
+	[KW_PORT] = "port",	      [KW_COUNT] = "count",
+	[KW_INTERVAL] = "interval",   [KW_SIZE] = "size",
+	[KW_SSID] = "ssid",	      [KW_TTL] = "ttl",
+	[KW_DSCP] = "dscp",	      [KW_ECN] = "ecn",
+	[KW_TIMESTAMP] = "timestamp", [KW_SOURCE] = "source",
+	[KW_SPORT] = "sport",	      [KW_TIMEOUT] = "timeout",
+	[KW_STATEFUL] = "stateful",   NULL,
+};
+
+/* RFC 4594 / RFC 2474 class selectors, RFC 2597 AF, RFC 3246 EF, RFC 5865 VA, RFC 8622 LE. */
+static const struct {
+	const char *name;
+	uint8_t dscp;
+} dscp_names[] = {
+	{"CS0", 0},   {"CS1", 8},   {"CS2", 16},  {"CS3", 24},	{"CS4", 32},  {"CS5", 40},
+	{"CS6", 48},  {"CS7", 56},  {"AF11", 10}, {"AF12", 12}, {"AF13", 14}, {"AF21", 18},
+	{"AF22", 20}, {"AF23", 22}, {"AF31", 26}, {"AF32", 28}, {"AF33", 30}, {"AF41", 34},
+	{"AF42", 36}, {"AF43", 38}, {"EF", 46},	  {"VA", 44},	{"LE", 1},
+};
+
+/* A code point name, whole and in any case (AF1 would be ambiguous), or 0-63. */
+static int parse_dscp(const char *word, uint8_t *dscp)
+{
+	uint64_t num;
+	size_t i;
+
+	for (i = 0; i < sizeof(dscp_names) / sizeof(dscp_names[0]); i++) {
+		if (!strcasecmp(word, dscp_names[i].name)) {
+			*dscp = dscp_names[i].dscp;
+			return 0;
+		}
+	}
+	if (word[0] >= '0' && word[0] <= '9') {
+		if (cli_parse_uint(word, "dscp", 0, 63, &num))
+			return -1;
+		*dscp = num;
+		return 0;
+	}
+	return cli_error("bad dscp '%s': expected CS0-CS7, AF11-AF43, EF, VA, LE or 0-63", word);
+}
+
+static int parse_number(struct cli_args *args, const char *keyword, uint64_t min, uint64_t max,
+			uint64_t *val)
+{
+	const char *word;
+
+	if (cli_value(args, keyword, &word))
+		return -1;
+	return cli_parse_uint(word, keyword, min, max, val);
+}
+
+static int parse_size(struct cli_args *args, uint32_t *size)
+{
+	uint64_t num;
+	size_t need;
+
+	if (parse_number(args, "size", STAMP_BASE_LEN, PROBE_MAX_SIZE, &num))
+		return -1;
+	need = probe_request_size_problem(num, NULL, 0);
+	if (need)
+		return cli_error("bad size %llu: %d octets of base packet leave no room for an"
+				 " Extra Padding TLV header (4 octets): use %d or %zu and up",
+				 (unsigned long long)num, STAMP_BASE_LEN, STAMP_BASE_LEN, need);
+	*size = num;
+	return 0;
+}
+
+static int parse_keyword(struct cli_args *args, struct probe_opts *o, enum keyword kw)
+{
+	static const char *const ts_names[] = {"ntp", "ptp", NULL};
+	const char *word;
+	uint64_t num = 0;
+	int i;
+
+	switch (kw) {
+	case KW_PORT:
+	case KW_SPORT:
+		if (parse_number(args, keywords[kw], 1, 65535, &num))
+			return -1;
+		*(kw == KW_PORT ? &o->port : &o->sport) = num;
+		return 0;
+	case KW_COUNT:
+		if (parse_number(args, "count", 1, PROBE_MAX_COUNT, &num))
+			return -1;
+		o->count = num;
+		return 0;
+	case KW_INTERVAL:
+		if (parse_number(args, "interval", PROBE_MIN_INTERVAL_MS, PROBE_MAX_INTERVAL_MS,
+				 &num))
+			return -1;
+		o->interval_ms = num;
+		return 0;
+	case KW_TIMEOUT:
+		if (parse_number(args, "timeout", 1, PROBE_MAX_TIMEOUT_MS, &num))
+			return -1;
+		o->timeout_ms = num;
+		return 0;
+	case KW_SIZE:
+		return parse_size(args, &o->size);
+	case KW_SSID:
+		/* 0 means "no SSID" to a reflector: ours is always named. */
+		if (parse_number(args, "ssid", 1, 65535, &num))
+			return -1;
+		o->ssid = num;
+		return 0;
+	case KW_TTL:
+		if (parse_number(args, "ttl", 1, 255, &num))
+			return -1;
+		o->ttl = num;
+		return 0;
+	case KW_DSCP:
+		if (cli_value(args, "dscp", &word))
+			return -1;
+		return parse_dscp(word, &o->dscp);
+	case KW_ECN:
+		if (parse_number(args, "ecn", 0, 3, &num))
+			return -1;
+		o->ecn = num;
+		return 0;
+	case KW_TIMESTAMP:
+		if (cli_value(args, "timestamp", &word))
+			return -1;
+		i = cli_match_value(word, ts_names, "timestamp");
+		o->ptp = i == 1;
+		return i < 0 ? -1 : 0;
+	case KW_SOURCE:
+		return cli_value(args, "source", &o->source);
+	case KW_STATEFUL:
+		o->stateful = true;
+		return 0;
+	}
+	return -1;
+}
+
+/* A random non-zero SSID, so runs from one host are separate sessions. */
+static uint16_t random_ssid(void)
+{
+	uint16_t ssid = 0;
+
+	while (!ssid)
+		if (getrandom(&ssid, sizeof(ssid), 0) != sizeof(ssid))
+			ssid = 1;
+	return ssid;
+}
+
+int probe_parse(struct cli_args *args, struct probe_opts *o)
+{
+	unsigned int seen = 0;
+	const char *word;
+	int kw;
+
+	*o = (struct probe_opts){
+		.port = STAMP_DEFAULT_PORT,
+		.count = PROBE_DEFAULT_COUNT,
+		.interval_ms = PROBE_DEFAULT_INTERVAL_MS,
+		.size = STAMP_BASE_LEN,
+		.ttl = PROBE_DEFAULT_TTL,
+		.timeout_ms = PROBE_DEFAULT_TIMEOUT_MS,
+	};
+	o->host = cli_next(args);
+	if (!o->host || !o->host[0])
+		return cli_error("'probe' needs HOST; see 'stampede probe help'");
+	for (kw = 0; keywords[kw]; kw++)
+		if (!strcmp(o->host, keywords[kw]))
+			return cli_error("'probe' needs HOST first, before '%s'", o->host);
+	while ((word = cli_next(args))) {
+		kw = cli_match(word, keywords, "argument", args->cmd);
+		if (kw < 0)
+			return -1;
+		if (seen & (1U << kw))
+			return cli_error("'%s' given twice", keywords[kw]);
+		seen |= 1U << kw;
+		if (parse_keyword(args, o, kw))
+			return -1;
+	}
+	if (!(seen & (1U << KW_SSID)))
+		o->ssid = random_ssid();
+	return 0;
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Text lines and summary for people; one JSON object for programs (-j). */
+#include <stdio.h>
+
+#include "output.h"
+#include "probe_report.h"
+
+/* Lost sequence numbers listed in the text summary; JSON lists them all. */
+#define TEXT_LOST_SEQS 20
+/* Width of the longest histogram bar. */
+#define HIST_BAR 40
+
+static double ns_to_ms(int64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+void probe_report_start(const struct probe_run *run)
+{
+	const struct probe_opts *o = run->opts;
+
+	printf("PROBE %s (%s) port %u: %u octets, ssid %u, %u requests every %u ms, ttl %u, %s"
+	       " timestamps\n",
+	       o->host, run->sock.address, o->port, o->size, o->ssid, o->count, o->interval_ms,
+	       o->ttl, o->ptp ? "ptp" : "ntp");
+	fflush(stdout);
+}
+
+void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec)
+{
+	const struct probe_reply *r = &rec->reply;
+	struct probe_fig f;
+	char ttl[12] = "?", hops[12] = "?";
+
+	probe_reply_figures(run, rec, &f);
+	if (r->has_ttl)
+		snprintf(ttl, sizeof(ttl), "%u", r->sender_ttl);
+	if (f.hops >= 0)
+		snprintf(hops, sizeof(hops), "%d", f.hops);
+	printf("%u octets from %s: seq=%u rtt=%.3f ms residence=%.3f ms ttl=%s hops=%s"
+	       " reflector_seq=%u%s\n",
+	       r->length, run->sock.address, r->sender_seq, ns_to_ms(f.rtt_ns),
+	       ns_to_ms(f.residence_ns), ttl, hops, r->reflector_seq,
+	       rec->duplicate ? " (DUP!)" : "");
+	fflush(stdout);
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void print_lost(const struct probe_run *run)
+{
+	unsigned int shown = 0;
+	uint32_t seq;
+
+	if (!probe_book_lost(&run->book))
+		return;
+	printf("lost seqs:");
+	for (seq = 0; seq < run->opts->count && shown < TEXT_LOST_SEQS; seq++) {
+		if (probe_book_was_sent(&run->book, seq) && !probe_book_answered(&run->book, seq)) {
+			printf(" %u", seq);
+			shown++;
+		}
+	}
+	printf("%s\n", probe_book_lost(&run->book) > shown ? " ..." : "");
+}
+
+static void print_summary_line(const char *what, const struct probe_summary *s)
+{
+	printf("%s min/mean/median/p90/p99/max/stddev = %.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f ms\n",
+	       what, s->min / 1e3, s->mean / 1e3, s->median / 1e3, s->p90 / 1e3, s->p99 / 1e3,
+	       s->max / 1e3, s->stddev / 1e3);
+}
+
+static void print_histogram(const struct probe_results *res)
+{
+	size_t i, most = 1, bar, b;
+
+	for (i = 0; i < res->n_hist; i++)
+		most = res->hist[i].count > most ? res->hist[i].count : most;
+	printf("rtt histogram:\n");
+	for (i = 0; i < res->n_hist; i++) {
+		const struct probe_hist_bin *h = &res->hist[i];
+
+		/* A bin with anything in it shows at least one mark. */
+		bar = (h->count * HIST_BAR + most - 1) / most;
+		printf("  %10.3f - %10.3f us |", h->from, h->to);
+		for (b = 0; b < bar; b++)
+			putchar('#');
+		printf("%*s %zu\n", (int)(HIST_BAR - bar), "", h->count);
+	}
+}
+
+static void print_direction(const struct probe_results *res)
+{
+	const struct probe_direction_loss *d = &res->direction;
+
+	if (!res->stateful)
+		return;
+	if (d->known)
+		printf("stateful reflector: forward loss %llu, backward loss %llu, direction"
+		       " unknown %llu\n",
+		       (unsigned long long)d->forward, (unsigned long long)d->backward,
+		       (unsigned long long)d->unknown);
+	else
+		printf("stateful reflector: loss direction unknown (its sequence numbers do not"
+		       " count this session's requests from 0)\n");
+}
+
+static void print_ignored(const struct probe_run *run, const struct probe_results *res)
+{
+	if (run->ignored_short || run->ignored_ssid || res->unknown_seq)
+		printf("ignored replies: %llu too short, %llu with a sequence number not sent,"
+		       " %llu of another SSID\n",
+		       (unsigned long long)run->ignored_short, (unsigned long long)res->unknown_seq,
+		       (unsigned long long)run->ignored_ssid);
+	if (run->refused || run->send_errors)
+		printf("errors: %llu ICMP unreachable, %llu requests not sent\n",
+		       (unsigned long long)run->refused, (unsigned long long)run->send_errors);
+}
+
+static void text_summary(const struct probe_run *run, const struct probe_results *res)
+{
+	printf("\n--- %s probe statistics%s ---\n", run->opts->host,
+	       run->interrupted ? " (interrupted)" : "");
+	printf("%llu sent, %llu received, %.4g%% loss, %llu duplicates, %llu reordered\n",
+	       (unsigned long long)res->sent, (unsigned long long)res->received, res->loss_percent,
+	       (unsigned long long)res->duplicates, (unsigned long long)res->reordered);
+	print_lost(run);
+	print_direction(res);
+	print_ignored(run, res);
+	if (!res->received)
+		return;
+	print_summary_line("rtt", &res->rtt_us);
+	if (res->have_jitter)
+		printf("jitter = %.3f ms\n", res->jitter_us / 1e3);
+	else
+		printf("jitter = unknown (one reply)\n");
+	printf("residence min/mean/median/max = %.3f/%.3f/%.3f/%.3f ms\n",
+	       res->residence_us.min / 1e3, res->residence_us.mean / 1e3,
+	       res->residence_us.median / 1e3, res->residence_us.max / 1e3);
+	if (res->synchronized) {
+		print_summary_line("forward (T2-T1)", &res->forward_us);
+		print_summary_line("backward (T4-T3)", &res->backward_us);
+	} else {
+		printf("forward (T2-T1): not synchronized\n");
+		printf("backward (T4-T3): not synchronized\n");
+	}
+	printf("timestamps: tx %s, rx %s\n", probe_ts_source_names[res->tx],
+	       probe_ts_source_names[res->rx]);
+	print_histogram(res);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Microseconds to the nanosecond, without binary noise in the text. */
+static struct json_object *json_us(double us)
+{
+	char text[40];
+
+	snprintf(text, sizeof(text), "%.3f", us);
+	return json_object_new_double_s(us, text);
+}
+
+static struct json_object *json_percent(double pct)
+{
+	char text[40];
+
+	snprintf(text, sizeof(text), "%.6g", pct);
+	return json_object_new_double_s(pct, text);
+}
+
+static struct json_object *json_ns_as_us(int64_t ns)
+{
+	return json_us((double)ns / 1e3);
+}
+
+static struct json_object *json_summary(const struct probe_summary *s, bool full, bool known)
+{
+	struct json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "min", known ? json_us(s->min) : NULL);
+	json_object_object_add(obj, "mean", known ? json_us(s->mean) : NULL);
+	json_object_object_add(obj, "median", known ? json_us(s->median) : NULL);
+	if (full) {
+		json_object_object_add(obj, "p90", known ? json_us(s->p90) : NULL);
+		json_object_object_add(obj, "p99", known ? json_us(s->p99) : NULL);
+	}
+	json_object_object_add(obj, "max", known ? json_us(s->max) : NULL);
+	if (full)
+		json_object_object_add(obj, "stddev", known ? json_us(s->stddev) : NULL);
+	return obj;
+}
+
+static struct json_object *json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx)
+{
+	struct json_object *obj = json_object_new_object();
+
+	json_add_string(obj, "tx", probe_ts_source_names[tx]);
+	json_add_string(obj, "rx", probe_ts_source_names[rx]);
+	return obj;
+}
+
+static struct json_object *json_tlvs(const struct probe_tlv_list *list)
+{
+	struct json_object *arr = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; list && i < list->n; i++) {
+		struct json_object *t = json_object_new_object();
+
+		json_add_uint(t, "type", list->tlv[i].type);
+		json_add_uint(t, "length", list->tlv[i].length);
+		json_add_bool(t, "unrecognized", list->tlv[i].flags & STAMP_TLV_FLAG_U);
+		json_add_bool(t, "malformed", list->tlv[i].flags & STAMP_TLV_FLAG_M);
+		json_add_bool(t, "integrity_failed", list->tlv[i].flags & STAMP_TLV_FLAG_I);
+		json_object_array_add(arr, t);
+	}
+	return arr;
+}
+
+static struct json_object *json_reply(const struct probe_run *run, const struct probe_rec *rec)
+{
+	const struct probe_reply *r = &rec->reply;
+	struct json_object *obj = json_object_new_object();
+	struct probe_fig f;
+
+	probe_reply_figures(run, rec, &f);
+	json_add_uint(obj, "seq", r->sender_seq);
+	json_add_uint(obj, "reflector_seq", r->reflector_seq);
+	json_object_object_add(obj, "rtt_us", json_ns_as_us(f.rtt_ns));
+	json_object_object_add(obj, "residence_us", json_ns_as_us(f.residence_ns));
+	json_object_object_add(obj, "sender_ttl",
+			       r->has_ttl ? json_object_new_int(r->sender_ttl) : NULL);
+	json_object_object_add(obj, "hops", f.hops >= 0 ? json_object_new_int(f.hops) : NULL);
+	json_object_object_add(obj, "t1_ns", json_object_new_int64(f.t1_ns));
+	json_object_object_add(obj, "t2_ns", json_object_new_int64(r->t2_ns));
+	json_object_object_add(obj, "t3_ns", json_object_new_int64(r->t3_ns));
+	json_object_object_add(obj, "t4_ns", json_object_new_int64(f.t4_ns));
+	json_object_object_add(obj, "forward_us",
+			       f.synchronized ? json_ns_as_us(f.forward_ns) : NULL);
+	json_object_object_add(obj, "backward_us",
+			       f.synchronized ? json_ns_as_us(f.backward_ns) : NULL);
+	json_add_uint(obj, "length", r->length);
+	json_add_bool(obj, "duplicate", rec->duplicate);
+	json_add_bool(obj, "synchronized", f.synchronized);
+	json_add_uint(obj, "ssid", r->ssid);
+	json_object_object_add(obj, "timestamps", json_timestamps(f.tx, f.rx));
+	json_object_object_add(obj, "tlvs", json_tlvs(rec->tlvs));
+	json_add_bool(obj, "tlvs_malformed", rec->tlvs && rec->tlvs->malformed);
+	return obj;
+}
+
+static struct json_object *json_lost_seqs(const struct probe_run *run)
+{
+	struct json_object *arr = json_object_new_array();
+	uint32_t seq;
+
+	for (seq = 0; seq < run->opts->count; seq++)
+		if (probe_book_was_sent(&run->book, seq) && !probe_book_answered(&run->book, seq))
+			json_object_array_add(arr, json_object_new_int64(seq));
+	return arr;
+}
+
+static struct json_object *json_histogram(const struct probe_results *res)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < res->n_hist; i++) {
+		struct json_object *bin = json_object_new_object();
+
+		json_object_object_add(bin, "from_us", json_us(res->hist[i].from));
+		json_object_object_add(bin, "to_us", json_us(res->hist[i].to));
+		json_add_uint(bin, "count", res->hist[i].count);
+		json_object_array_add(arr, bin);
+	}
+	return arr;
+}
+
+static struct json_object *json_direction(const struct probe_results *res)
+{
+	const struct probe_direction_loss *d = &res->direction;
+	struct json_object *obj;
+
+	if (!res->stateful)
+		return NULL;
+	obj = json_object_new_object();
+	json_object_object_add(obj, "forward_lost",
+			       d->known ? json_object_new_uint64(d->forward) : NULL);
+	json_object_object_add(obj, "backward_lost",
+			       d->known ? json_object_new_uint64(d->backward) : NULL);
+	json_object_object_add(obj, "unknown_direction_lost",
+			       d->known ? json_object_new_uint64(d->unknown) : NULL);
+	return obj;
+}
+
+static struct json_object *json_ignored(const struct probe_run *run,
+					const struct probe_results *res)
+{
+	struct json_object *obj = json_object_new_object();
+
+	json_add_uint(obj, "short", run->ignored_short);
+	json_add_uint(obj, "unknown_seq", res->unknown_seq);
+	json_add_uint(obj, "other_ssid", run->ignored_ssid);
+	return obj;
+}
+
+static void json_summary_out(const struct probe_run *run, const struct probe_results *res)
+{
+	const struct probe_opts *o = run->opts;
+	struct json_object *obj = json_object_new_object(), *replies;
+	size_t i;
+
+	json_add_string(obj, "host", o->host);
+	json_add_string(obj, "address", run->sock.address);
+	json_add_uint(obj, "port", o->port);
+	json_add_uint(obj, "ssid", o->ssid);
+	json_add_string(obj, "timestamp", o->ptp ? "ptp" : "ntp");
+	json_add_uint(obj, "size", o->size);
+	json_add_uint(obj, "ttl", o->ttl);
+	json_add_uint(obj, "dscp", o->dscp);
+	json_add_uint(obj, "ecn", o->ecn);
+	json_add_uint(obj, "count", o->count);
+	json_add_uint(obj, "interval_ms", o->interval_ms);
+	json_add_bool(obj, "stateful", o->stateful);
+	json_add_bool(obj, "interrupted", run->interrupted);
+	json_add_uint(obj, "sent", res->sent);
+	json_add_uint(obj, "received", res->received);
+	json_add_uint(obj, "lost", res->lost);
+	json_object_object_add(obj, "loss_percent", json_percent(res->loss_percent));
+	json_add_uint(obj, "duplicates", res->duplicates);
+	json_add_uint(obj, "reordered", res->reordered);
+	json_object_object_add(obj, "lost_seqs", json_lost_seqs(run));
+	json_object_object_add(obj, "direction_loss", json_direction(res));
+	json_object_object_add(obj, "ignored", json_ignored(run, res));
+	json_add_uint(obj, "icmp_unreachable", run->refused);
+	json_add_uint(obj, "send_errors", run->send_errors);
+	json_object_object_add(obj, "rtt_us", json_summary(&res->rtt_us, true, res->received));
+	json_object_object_add(obj, "jitter_us", res->have_jitter ? json_us(res->jitter_us) : NULL);
+	json_object_object_add(obj, "residence_us",
+			       res->received ? json_summary(&res->residence_us, false, true)
+					     : NULL);
+	json_object_object_add(obj, "forward_us",
+			       res->synchronized ? json_summary(&res->forward_us, true, true)
+						 : NULL);
+	json_object_object_add(obj, "backward_us",
+			       res->synchronized ? json_summary(&res->backward_us, true, true)
+						 : NULL);
+	json_add_bool(obj, "synchronized", res->synchronized);
+	json_object_object_add(obj, "timestamps", json_timestamps(res->tx, res->rx));
+	json_object_object_add(obj, "histogram", json_histogram(res));
+	replies = json_object_new_array();
+	for (i = 0; i < run->n_recs; i++)
+		json_object_array_add(replies, json_reply(run, &run->recs[i]));
+	json_object_object_add(obj, "replies", replies);
+	output_json(obj);
+}
+
+void probe_report_summary(const struct probe_run *run, const struct probe_results *res)
+{
+	if (json_output)
+		json_summary_out(run, res);
+	else
+		text_summary(run, res);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The probe's output: ping-like text lines and summary, or one JSON object. */
+#ifndef STAMPEDE_PROBE_REPORT_H
+#define STAMPEDE_PROBE_REPORT_H
+
+#include "probe.h"
+#include "probe_figures.h"
+
+/* Text: what is about to be sent, and where. */
+void probe_report_start(const struct probe_run *run);
+
+/* Text: one line for a reply, as it arrives. */
+void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec);
+
+/* The summary: text, or with -j the whole result as one JSON object. */
+void probe_report_summary(const struct probe_run *run, const struct probe_results *res);
+
+#endif /* STAMPEDE_PROBE_REPORT_H */

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The probe's loop: requests on a fixed schedule, replies and TX timestamps
+ * as they come, all in one thread around ppoll(), until every request is
+ * answered or the timeout after the last one has passed, or SIGINT.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "output.h"
+#include "probe.h"
+#include "probe_report.h"
+
+#define NSEC_PER_MSEC 1000000LL
+/* The clock's Error Estimate and TAI offset are read again this often. */
+#define CLOCK_REFRESH_NS (1000 * NSEC_PER_MSEC)
+/* Messages taken from a queue per wake-up, so sends stay on schedule. */
+#define DRAIN_BATCH 256
+/* Larger than any UDP payload: a long reply is seen whole, not cut. */
+#define RX_BUF_LEN 65536
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int64_t now_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+struct loop {
+	struct probe_run *run;
+	struct stampede_clock clk;
+	int64_t clk_read_at; /* CLOCK_MONOTONIC */
+	uint8_t *tx_buf, *rx_buf;
+	uint32_t *seq_by_id; /* the kernel's TX stamp IDs when it counts them itself */
+	uint32_t n_ids;
+	uint32_t next_seq;
+	uint64_t dup_recs; /* duplicates recorded; more are only counted */
+	bool send_error_reported;
+};
+
+static int refresh_clock(struct loop *l, int64_t mono)
+{
+	if (l->clk_read_at && mono - l->clk_read_at < CLOCK_REFRESH_NS)
+		return 0;
+	if (clock_read(&l->clk))
+		return -1;
+	l->clk_read_at = mono;
+	l->run->tai_offset_ns = l->clk.tai_offset_ns;
+	return 0;
+}
+
+/*
+ * Build and send request @seq; T1 for the packet is read just before
+ * sendmsg.  Returns 0 or -errno.
+ */
+static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint32_t *id)
+{
+	const struct probe_opts *o = l->run->opts;
+	struct probe_request req = {
+		.seq = seq,
+		.error_estimate = l->clk.error_estimate,
+		.ssid = o->ssid,
+		.ptp = o->ptp,
+		.tai_offset_ns = l->clk.tai_offset_ns,
+		.size = o->size,
+	};
+	int len;
+
+	req.t1_ns = now_ns(CLOCK_REALTIME);
+	len = probe_request_build(&req, l->tx_buf, PROBE_MAX_SIZE);
+	if (len < 0)
+		return -EINVAL; /* probe_parse() let through a size it cannot build */
+	*s = (struct probe_sent){
+		.t1_user_ns = req.t1_ns,
+		.error_estimate = o->ptp ? req.error_estimate | STAMP_EE_Z : req.error_estimate,
+	};
+	return probe_socket_send(&l->run->sock, l->tx_buf, len, seq, id);
+}
+
+static int send_one(struct loop *l)
+{
+	struct probe_run *run = l->run;
+	uint32_t seq = l->next_seq++, id;
+	struct probe_sent s;
+	int err;
+
+	if (refresh_clock(l, now_ns(CLOCK_MONOTONIC)))
+		return -1;
+	err = send_request(l, seq, &s, &id);
+	if (err == -ECONNREFUSED) {
+		/* An ICMP unreachable for an earlier request: it fails the next send once. */
+		run->refused++;
+		err = send_request(l, seq, &s, &id);
+	}
+	if (err == -EMSGSIZE)
+		return cli_error("size %u does not fit the path MTU to %s: the probe does not"
+				 " fragment",
+				 run->opts->size, run->sock.address);
+	if (err < 0) {
+		run->send_errors++;
+		if (!l->send_error_reported)
+			cli_warn("cannot send to %s: %s (further send errors are only counted)",
+				 run->sock.address, strerror(-err));
+		l->send_error_reported = true;
+		return 0;
+	}
+	run->sent[seq] = s;
+	probe_book_sent(&run->book, seq);
+	if (!run->sock.id_cmsg && id < run->opts->count)
+		l->seq_by_id[id] = seq;
+	l->n_ids += !run->sock.id_cmsg;
+	return 0;
+}
+
+/* TX timestamps from the error queue, given to the requests they belong to. */
+static void drain_tx_stamps(struct loop *l)
+{
+	struct probe_run *run = l->run;
+	struct probe_tx_stamp ts;
+	uint32_t seq;
+	int i, got;
+
+	for (i = 0; i < DRAIN_BATCH; i++) {
+		got = probe_socket_tx_stamp(&run->sock, &ts);
+		if (got < 0)
+			return;
+		if (!got)
+			continue;
+		if (run->sock.id_cmsg)
+			seq = ts.id;
+		else if (ts.id < l->n_ids && ts.id < run->opts->count)
+			seq = l->seq_by_id[ts.id];
+		else
+			continue;
+		if (!probe_book_was_sent(&run->book, seq))
+			continue;
+		if (ts.sw_ns)
+			run->sent[seq].t1_sw_ns = ts.sw_ns;
+		if (ts.hw_ns)
+			run->sent[seq].t1_hw_ns = ts.hw_ns;
+	}
+}
+
+static int add_record(struct probe_run *run, const struct probe_rec *rec)
+{
+	struct probe_rec *grown;
+	size_t cap;
+
+	if (run->n_recs == run->cap_recs) {
+		cap = run->cap_recs ? 2 * run->cap_recs : 64;
+		grown = realloc(run->recs, cap * sizeof(*grown));
+		if (!grown)
+			return cli_error("out of memory for %zu replies", cap);
+		run->recs = grown;
+		run->cap_recs = cap;
+	}
+	run->recs[run->n_recs++] = *rec;
+	return 0;
+}
+
+/* One datagram: a reply of ours, or counted as ignored. */
+static int take_reply(struct loop *l, const struct probe_rx *rx)
+{
+	struct probe_run *run = l->run;
+	struct probe_rec rec = {
+		.t4_user_ns = now_ns(CLOCK_REALTIME),
+		.t4_sw_ns = rx->sw_ns,
+		.t4_hw_ns = rx->hw_ns,
+	};
+	enum probe_seq_kind kind;
+
+	if (probe_reply_parse(l->rx_buf, rx->len, run->tai_offset_ns, rec.t4_user_ns, &rec.reply)) {
+		run->ignored_short++;
+		return 0;
+	}
+	/* TWAMP-Light replies carry 0 (MBZ) there; any other SSID is another session's. */
+	if (rec.reply.ssid && rec.reply.ssid != run->opts->ssid) {
+		run->ignored_ssid++;
+		return 0;
+	}
+	kind = probe_book_reply(&run->book, rec.reply.sender_seq);
+	if (kind == PROBE_SEQ_UNKNOWN)
+		return 0;
+	if (kind == PROBE_SEQ_DUPLICATE && l->dup_recs++ >= run->opts->count)
+		return 0; /* a flood of copies is counted, not kept */
+	rec.duplicate = kind == PROBE_SEQ_DUPLICATE;
+	rec.tlvs = probe_reply_tlvs(l->rx_buf, &rec.reply);
+	/* The request's TX stamp is usually queued by now: T1 for this line. */
+	drain_tx_stamps(l);
+	if (add_record(run, &rec)) {
+		free(rec.tlvs);
+		return -1;
+	}
+	if (!json_output)
+		probe_report_reply(run, &run->recs[run->n_recs - 1]);
+	return 0;
+}
+
+static int drain_replies(struct loop *l)
+{
+	struct probe_run *run = l->run;
+	struct probe_rx rx;
+	int i, err;
+
+	for (i = 0; i < DRAIN_BATCH; i++) {
+		err = probe_socket_recv(&run->sock, l->rx_buf, RX_BUF_LEN, &rx);
+		if (err == -EAGAIN || err == -EWOULDBLOCK)
+			return 0;
+		if (err == -ECONNREFUSED || err == -EHOSTUNREACH || err == -ENETUNREACH) {
+			run->refused++;
+			continue;
+		}
+		if (err < 0)
+			return cli_error("cannot receive from %s: %s", run->sock.address,
+					 strerror(-err));
+		if (take_reply(l, &rx))
+			return -1;
+	}
+	return 0;
+}
+
+/* The error queue (TX stamps) and the socket error (ICMP unreachable). */
+static void handle_errors(struct loop *l)
+{
+	int err;
+
+	drain_tx_stamps(l);
+	err = probe_socket_pending_error(&l->run->sock);
+	if (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH)
+		l->run->refused++;
+}
+
+static bool all_answered(const struct loop *l)
+{
+	const struct probe_run *run = l->run;
+
+	return l->next_seq == run->opts->count && run->book.answered == run->book.sent;
+}
+
+static int wait_events(struct loop *l, int64_t until, const sigset_t *mask)
+{
+	struct pollfd pfd = {.fd = l->run->sock.fd, .events = POLLIN};
+	int64_t left = until - now_ns(CLOCK_MONOTONIC);
+	struct timespec ts;
+
+	if (left < 0)
+		left = 0;
+	ts.tv_sec = left / 1000000000LL;
+	ts.tv_nsec = left % 1000000000LL;
+	if (ppoll(&pfd, 1, &ts, mask) < 0) {
+		if (errno == EINTR)
+			return 0;
+		return cli_error("cannot wait for replies: %s", strerror(errno));
+	}
+	if (pfd.revents & POLLERR)
+		handle_errors(l);
+	if (pfd.revents & POLLIN)
+		return drain_replies(l);
+	return 0;
+}
+
+static int loop_run(struct loop *l, const sigset_t *wait_mask)
+{
+	const struct probe_opts *o = l->run->opts;
+	int64_t interval = o->interval_ms * NSEC_PER_MSEC, next_send, deadline = 0, now;
+
+	next_send = now_ns(CLOCK_MONOTONIC);
+	if (next_send < l->run->sock.stamps_ready_ns)
+		next_send = l->run->sock.stamps_ready_ns;
+	while (!interrupted) {
+		now = now_ns(CLOCK_MONOTONIC);
+		if (l->next_seq < o->count && now >= next_send) {
+			if (send_one(l))
+				return -1;
+			/* On the grid; after a stall, start again rather than burst. */
+			next_send += interval;
+			if (next_send < now)
+				next_send = now + interval;
+			if (l->next_seq == o->count)
+				deadline = now + o->timeout_ms * NSEC_PER_MSEC;
+			continue;
+		}
+		if (l->next_seq == o->count && (now >= deadline || all_answered(l)))
+			break;
+		if (wait_events(l, l->next_seq < o->count ? next_send : deadline, wait_mask))
+			return -1;
+	}
+	/* Stamps of the last requests may still be queued. */
+	drain_tx_stamps(l);
+	l->run->interrupted = interrupted;
+	return 0;
+}
+
+int probe_run_loop(struct probe_run *run)
+{
+	struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
+	struct loop l = {.run = run};
+	sigset_t block, old_mask;
+	int ret = -1;
+
+	l.tx_buf = calloc(1, PROBE_MAX_SIZE);
+	l.rx_buf = malloc(RX_BUF_LEN);
+	l.seq_by_id = calloc(run->opts->count, sizeof(*l.seq_by_id));
+	if (!l.tx_buf || !l.rx_buf || !l.seq_by_id) {
+		cli_error("out of memory for %u requests", run->opts->count);
+		goto out;
+	}
+	/*
+	 * SIGINT is blocked but while ppoll() waits, so it cannot slip in
+	 * between the check of the flag and the wait.
+	 */
+	interrupted = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	sigaction(SIGINT, &sa, &old_sa);
+	{
+		sigset_t wait_mask = old_mask;
+
+		sigdelset(&wait_mask, SIGINT);
+		ret = loop_run(&l, &wait_mask);
+	}
+	sigaction(SIGINT, &old_sa, NULL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+out:
+	free(l.tx_buf);
+	free(l.rx_buf);
+	free(l.seq_by_id);
+	return ret;
+}

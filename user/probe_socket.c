@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The probe's socket: setup, SO_TIMESTAMPING, sends and receives with their cmsgs. */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+
+#include "cli.h"
+#include "probe_socket.h"
+
+/* Linux 6.13: the TX timestamp ID of one sendmsg(), instead of the counter. */
+#ifndef SCM_TS_OPT_ID
+#define SCM_TS_OPT_ID 81
+#endif
+
+#define IPV4_HDR_LEN 20
+#define IPV6_HDR_LEN 40
+#define UDP_HDR_LEN  8
+
+/*
+ * The kernel switches RX timestamping on for the first socket that asks
+ * through deferred work (a static key): a reply arriving in the first
+ * fraction of a millisecond gets no stamp.  The first request waits this
+ * long after the socket asked.
+ */
+#define STAMPS_SETTLE_NS 10000000LL
+
+/* Software stamps both ways; hardware ones where the NIC is already set up. */
+#define TS_FLAGS_SOFTWARE                                                                          \
+	(SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | \
+	 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY)
+/*
+ * OPT_TX_SWHW: a NIC that stamps in hardware makes the kernel skip the
+ * software TX stamp, unless asked for both.
+ */
+#define TS_FLAGS_ALL                                                                       \
+	(TS_FLAGS_SOFTWARE | SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_RX_HARDWARE | \
+	 SOF_TIMESTAMPING_RAW_HARDWARE | SOF_TIMESTAMPING_OPT_TX_SWHW)
+
+static int64_t timespec_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+static void format_addr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void *a = sa->sa_family == AF_INET6
+				? (const void *)&((struct sockaddr_in6 *)sa)->sin6_addr
+				: (const void *)&((struct sockaddr_in *)sa)->sin_addr;
+
+	if (!inet_ntop(sa->sa_family, a, buf, len))
+		snprintf(buf, len, "?");
+}
+
+/*
+ * @text as a numeric address (a scope after '%' allowed); NULL when it is
+ * not one.  IPv4 strictly dotted-quad: getaddrinfo() alone would take
+ * inet_aton()'s "1.2.3" as 1.2.0.3.
+ */
+static struct addrinfo *numeric_addr(const char *text, int family)
+{
+	struct addrinfo hints = {
+		.ai_family = family,
+		.ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICHOST,
+	};
+	struct addrinfo *res = NULL;
+	struct in_addr v4;
+
+	if (!strchr(text, ':') && inet_pton(AF_INET, text, &v4) != 1)
+		return NULL;
+	return getaddrinfo(text, NULL, &hints, &res) ? NULL : res;
+}
+
+static int resolve(const char *host, int family, struct addrinfo **res)
+{
+	struct addrinfo hints = {
+		.ai_family = family,
+		.ai_socktype = SOCK_DGRAM,
+		/* A name: only the families this host has addresses of. */
+		.ai_flags = AI_ADDRCONFIG,
+	};
+	int err;
+
+	*res = numeric_addr(host, family);
+	if (*res)
+		return 0;
+	if (family != AF_UNSPEC && numeric_addr(host, AF_UNSPEC))
+		return cli_error("'%s' is not an %s address, as the source is", host,
+				 family == AF_INET ? "IPv4" : "IPv6");
+	err = getaddrinfo(host, NULL, &hints, res);
+	if (err == EAI_SYSTEM)
+		return cli_error("cannot resolve '%s': %s", host, strerror(errno));
+	if (err)
+		return cli_error("cannot resolve '%s'%s: %s", host,
+				 family == AF_INET    ? " to an IPv4 address"
+				 : family == AF_INET6 ? " to an IPv6 address"
+						      : "",
+				 gai_strerror(err));
+	return 0;
+}
+
+static int set_int(int fd, int level, int name, int val)
+{
+	return setsockopt(fd, level, name, &val, sizeof(val));
+}
+
+/* TTL / Hop Limit, traffic class, and never fragment: an oversized probe must fail. */
+static int set_ip_options(int fd, int family, const struct probe_socket_cfg *cfg)
+{
+	bool v6 = family == AF_INET6;
+
+	if (set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, cfg->ttl))
+		return cli_error("cannot set %s %u: %s", v6 ? "Hop Limit" : "TTL", cfg->ttl,
+				 strerror(errno));
+	if (set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS, cfg->tos))
+		return cli_error("cannot set DSCP %u ECN %u: %s", cfg->tos >> 2, cfg->tos & 3,
+				 strerror(errno));
+	if (v6) {
+		if (set_int(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO) ||
+		    set_int(fd, IPPROTO_IPV6, IPV6_DONTFRAG, 1))
+			return cli_error("cannot forbid fragmentation: %s", strerror(errno));
+	} else if (set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)) {
+		return cli_error("cannot forbid fragmentation: %s", strerror(errno));
+	}
+	return 0;
+}
+
+/* Kernel timestamps, hardware ones too where the kernel knows the flags. */
+static void set_timestamping(struct probe_socket *ps)
+{
+	struct timespec now;
+
+	if (!set_int(ps->fd, SOL_SOCKET, SO_TIMESTAMPING, TS_FLAGS_ALL) ||
+	    !set_int(ps->fd, SOL_SOCKET, SO_TIMESTAMPING, TS_FLAGS_SOFTWARE)) {
+		ps->tx_stamps = ps->rx_stamps = true;
+		ps->id_cmsg = true; /* until the kernel says it does not know it */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ps->stamps_ready_ns = timespec_ns(&now) + STAMPS_SETTLE_NS;
+		return;
+	}
+	cli_debug("no kernel timestamps (SO_TIMESTAMPING: %s): using clock_gettime",
+		  strerror(errno));
+}
+
+static int bind_source(int fd, const struct sockaddr *peer, const struct probe_socket_cfg *cfg)
+{
+	struct sockaddr_storage ss = {0};
+	struct addrinfo *src = NULL;
+	socklen_t len;
+	char port[16] = "";
+
+	if (!cfg->source && !cfg->sport)
+		return 0;
+	if (cfg->source) {
+		src = numeric_addr(cfg->source, peer->sa_family);
+		if (!src)
+			return cli_error("bad source '%s': expected an %s address", cfg->source,
+					 peer->sa_family == AF_INET ? "IPv4" : "IPv6");
+		memcpy(&ss, src->ai_addr, src->ai_addrlen);
+		len = src->ai_addrlen;
+		freeaddrinfo(src);
+	} else {
+		ss.ss_family = peer->sa_family;
+		len = peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	}
+	if (ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(cfg->sport);
+	else
+		((struct sockaddr_in *)&ss)->sin_port = htons(cfg->sport);
+	if (!bind(fd, (struct sockaddr *)&ss, len))
+		return 0;
+	if (cfg->sport)
+		snprintf(port, sizeof(port), " port %u", cfg->sport);
+	switch (errno) {
+	case EADDRNOTAVAIL:
+		return cli_error("cannot use source %s: not an address of this host", cfg->source);
+	case EACCES:
+		return cli_error("cannot bind source%s: permission denied (ports below 1024 need"
+				 " root or CAP_NET_BIND_SERVICE)",
+				 port);
+	case EADDRINUSE:
+		return cli_error("cannot bind source%s: already in use", port);
+	default:
+		return cli_error("cannot bind source %s%s: %s", cfg->source ? cfg->source : "",
+				 port, strerror(errno));
+	}
+}
+
+/* The path MTU's room for a UDP payload, checked against the size asked for. */
+static int check_mtu(struct probe_socket *ps, size_t size)
+{
+	bool v6 = ps->family == AF_INET6;
+	unsigned int hdr = (v6 ? IPV6_HDR_LEN : IPV4_HDR_LEN) + UDP_HDR_LEN;
+	socklen_t len = sizeof(int);
+	int mtu;
+
+	if (getsockopt(ps->fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MTU : IP_MTU, &mtu,
+		       &len) ||
+	    mtu <= (int)hdr)
+		return 0; /* unknown: the send reports EMSGSIZE if it does not fit */
+	ps->mtu = mtu;
+	ps->max_size = mtu - hdr;
+	if (size > ps->max_size)
+		return cli_error("size %zu does not fit the path MTU %u to %s: at most %u octets"
+				 " without fragmentation",
+				 size, ps->mtu, ps->address, ps->max_size);
+	return 0;
+}
+
+/* Socket, options, bind, connect to @ai: 0, 1 to try the next address, -1 to stop. */
+static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
+		    const struct addrinfo *ai, int *connect_err)
+{
+	ps->family = ai->ai_family;
+	memcpy(&ps->peer, ai->ai_addr, ai->ai_addrlen);
+	ps->peer_len = ai->ai_addrlen;
+	if (ps->family == AF_INET6)
+		((struct sockaddr_in6 *)&ps->peer)->sin6_port = htons(cfg->port);
+	else
+		((struct sockaddr_in *)&ps->peer)->sin_port = htons(cfg->port);
+	format_addr((struct sockaddr *)&ps->peer, ps->address, sizeof(ps->address));
+
+	ps->fd = socket(ps->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ps->fd < 0)
+		return cli_error("cannot open a UDP socket: %s", strerror(errno));
+	if (set_ip_options(ps->fd, ps->family, cfg) ||
+	    bind_source(ps->fd, (struct sockaddr *)&ps->peer, cfg))
+		return -1;
+	/* Connected: the kernel drops datagrams from any other address or port. */
+	if (connect(ps->fd, (struct sockaddr *)&ps->peer, ps->peer_len)) {
+		*connect_err = errno;
+		close(ps->fd);
+		ps->fd = -1;
+		return 1;
+	}
+	set_timestamping(ps);
+	return check_mtu(ps, cfg->size);
+}
+
+int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
+{
+	struct addrinfo *res, *ai, *src;
+	int family = AF_UNSPEC, err = 0, ret = 1;
+
+	*ps = (struct probe_socket){.fd = -1};
+	if (cfg->source) {
+		src = numeric_addr(cfg->source, AF_UNSPEC);
+		if (!src)
+			return cli_error("bad source '%s': expected an IPv4 or IPv6 address",
+					 cfg->source);
+		family = src->ai_family;
+		freeaddrinfo(src);
+	}
+	if (resolve(cfg->host, family, &res))
+		return -1;
+	for (ai = res; ai && ret == 1; ai = ai->ai_next)
+		if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
+			ret = open_one(ps, cfg, ai, &err);
+	freeaddrinfo(res);
+	if (ret == 1)
+		return cli_error("cannot reach %s (%s): %s", cfg->host, ps->address,
+				 strerror(err ? err : EAFNOSUPPORT));
+	if (ret < 0) {
+		probe_socket_close(ps);
+		return -1;
+	}
+	return 0;
+}
+
+void probe_socket_close(struct probe_socket *ps)
+{
+	if (ps->fd >= 0)
+		close(ps->fd);
+	ps->fd = -1;
+}
+
+static ssize_t send_with_id(struct probe_socket *ps, const void *buf, size_t len, uint32_t id)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(uint32_t))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cmsg;
+
+	if (ps->id_cmsg) {
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_TS_OPT_ID;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(id));
+		memcpy(CMSG_DATA(cmsg), &id, sizeof(id));
+	}
+	return sendmsg(ps->fd, &msg, 0);
+}
+
+int probe_socket_send(struct probe_socket *ps, const void *buf, size_t len, uint32_t id,
+		      uint32_t *tag_out)
+{
+	ssize_t n = send_with_id(ps, buf, len, id);
+
+	if (n < 0 && errno == EINVAL && ps->id_cmsg) {
+		/* Before Linux 6.13: the kernel numbers the sends itself. */
+		cli_debug("SCM_TS_OPT_ID not supported: counting TX timestamp IDs");
+		ps->id_cmsg = false;
+		n = send_with_id(ps, buf, len, id);
+	}
+	if (n < 0)
+		return -errno;
+	/* The kernel's counter moves only for a send that was taken. */
+	*tag_out = ps->id_cmsg ? id : ps->next_id++;
+	return 0;
+}
+
+/* The software and hardware stamps of an SCM_TIMESTAMPING cmsg. */
+static void read_stamps(struct cmsghdr *cmsg, int64_t *sw_ns, int64_t *hw_ns)
+{
+	struct scm_timestamping tss;
+
+	memcpy(&tss, CMSG_DATA(cmsg), sizeof(tss));
+	*sw_ns = timespec_ns(&tss.ts[0]);
+	*hw_ns = timespec_ns(&tss.ts[2]);
+}
+
+int probe_socket_recv(struct probe_socket *ps, void *buf, size_t cap, struct probe_rx *rx)
+{
+	char control[256];
+	struct iovec iov = {.iov_base = buf, .iov_len = cap};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg;
+	ssize_t n;
+
+	n = recvmsg(ps->fd, &msg, MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	*rx = (struct probe_rx){.len = n};
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPING &&
+		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct scm_timestamping)))
+			read_stamps(cmsg, &rx->sw_ns, &rx->hw_ns);
+	return 0;
+}
+
+int probe_socket_tx_stamp(struct probe_socket *ps, struct probe_tx_stamp *ts)
+{
+	char control[512];
+	struct msghdr msg = {.msg_control = control, .msg_controllen = sizeof(control)};
+	struct sock_extended_err ee;
+	bool have_ee = false, have_ts = false;
+	struct cmsghdr *cmsg;
+
+	if (recvmsg(ps->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return -errno;
+	*ts = (struct probe_tx_stamp){0};
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPING &&
+		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct scm_timestamping))) {
+			read_stamps(cmsg, &ts->sw_ns, &ts->hw_ns);
+			have_ts = true;
+		} else if (((cmsg->cmsg_level == SOL_IP && cmsg->cmsg_type == IP_RECVERR) ||
+			    (cmsg->cmsg_level == SOL_IPV6 && cmsg->cmsg_type == IPV6_RECVERR)) &&
+			   cmsg->cmsg_len >= CMSG_LEN(sizeof(ee))) {
+			memcpy(&ee, CMSG_DATA(cmsg), sizeof(ee));
+			have_ee = true;
+		}
+	}
+	/* Only the stamp of the send itself (not scheduling or ACK stamps). */
+	if (!have_ts || !have_ee || ee.ee_errno != ENOMSG ||
+	    ee.ee_origin != SO_EE_ORIGIN_TIMESTAMPING || ee.ee_info != SCM_TSTAMP_SND)
+		return 0;
+	ts->id = ee.ee_data;
+	return 1;
+}
+
+int probe_socket_pending_error(struct probe_socket *ps)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(ps->fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return errno;
+	return err;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The probe's UDP socket: resolved, bound and connected to one reflector,
+ * with TTL, traffic class and don't-fragment set, and kernel timestamps
+ * (SO_TIMESTAMPING) on both directions.  TX timestamps come back on the
+ * error queue, each tagged with an ID (SOF_TIMESTAMPING_OPT_ID) that
+ * names the request it belongs to.
+ *
+ * Hardware timestamps are taken when the NIC already delivers them: the
+ * probe never reconfigures the NIC (SIOCSHWTSTAMP is global state that a
+ * PTP daemon owns).
+ */
+#ifndef STAMPEDE_PROBE_SOCKET_H
+#define STAMPEDE_PROBE_SOCKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+struct probe_socket_cfg {
+	const char *host;
+	uint16_t port;
+	const char *source; /* numeric address, or NULL */
+	uint16_t sport;	    /* 0: any */
+	uint8_t ttl;
+	uint8_t tos; /* DSCP << 2 | ECN */
+	size_t size; /* UDP payload, checked against the path MTU */
+};
+
+struct probe_socket {
+	int fd;
+	int family;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	char address[INET6_ADDRSTRLEN]; /* the peer's, as text */
+	bool tx_stamps;			/* the kernel takes TX timestamps */
+	bool rx_stamps;			/* ... and RX timestamps */
+	int64_t stamps_ready_ns;	/* CLOCK_MONOTONIC: RX stamps should be on by then */
+	bool id_cmsg;	       /* IDs set per packet (SCM_TS_OPT_ID), else the kernel counts */
+	uint32_t next_id;      /* the kernel's count: successful sends so far */
+	unsigned int mtu;      /* of the route to the peer; 0 unknown */
+	unsigned int max_size; /* the largest UDP payload that fits it */
+};
+
+/*
+ * Resolve @cfg->host (the first address that can be reached), open and
+ * set up the socket.  Reports the cause with cli_error() and returns -1 on
+ * failure: an unknown host, a bad or foreign source address, a port that
+ * needs privileges, a size beyond the path MTU.
+ */
+int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cfg);
+void probe_socket_close(struct probe_socket *ps);
+
+/*
+ * Send one request, asking the kernel to tag its TX timestamp with @id
+ * (where it can: otherwise *@tag_out is the ID the kernel will use).
+ * Returns 0, or -errno (the request was not sent).
+ */
+int probe_socket_send(struct probe_socket *ps, const void *buf, size_t len, uint32_t id,
+		      uint32_t *tag_out);
+
+/* A received reply and its kernel timestamps (0 when none came). */
+struct probe_rx {
+	size_t len;
+	int64_t sw_ns; /* software, UTC */
+	int64_t hw_ns; /* hardware, the NIC's clock */
+};
+
+/* Receive one reply into @buf without waiting: 0, or -errno (-EAGAIN: none). */
+int probe_socket_recv(struct probe_socket *ps, void *buf, size_t cap, struct probe_rx *rx);
+
+/* A TX timestamp from the error queue. */
+struct probe_tx_stamp {
+	uint32_t id;
+	int64_t sw_ns;
+	int64_t hw_ns;
+};
+
+/*
+ * Read one message of the error queue without waiting: 1 and *@ts for a
+ * TX timestamp, 0 for anything else (an ICMP error), -errno when the
+ * queue is empty (-EAGAIN) or on failure.
+ */
+int probe_socket_tx_stamp(struct probe_socket *ps, struct probe_tx_stamp *ts);
+
+/* Fetch and clear the socket's pending error (an ICMP unreachable): 0 or an errno. */
+int probe_socket_pending_error(struct probe_socket *ps);
+
+#endif /* STAMPEDE_PROBE_SOCKET_H */
