@@ -45,10 +45,21 @@ die() {
 	exit 1
 }
 
-# Show a command as an operator would type it, then run it.
+# Show a command as an operator would type it, then run it.  It runs in
+# the background while the shell waits for it: `stampede probe` answers
+# Ctrl-C itself (summary so far, then a normal exit, as ping does), and a
+# shell that waits on a foreground command which handled SIGINT assumes the
+# interrupt was dealt with and would go on with the demo.  `wait` is cut
+# short by the signal instead, so the INT trap below runs.
+child=""
 show() {
 	echo "# $*" | sed "s|$STAMPEDE|stampede|"
-	"$@"
+	"$@" &
+	child=$!
+	wait "$child"
+	local rc=$?
+	child=""
+	return "$rc"
 }
 
 section() {
@@ -58,6 +69,12 @@ section() {
 pin_dir=""
 cleanup() {
 	trap '' INT TERM # finish cleaning up even when interrupted again
+	# A command still running (interrupted while waiting) ends first.
+	if [ -n "$child" ]; then
+		kill -INT "$child" 2>/dev/null
+		wait "$child" 2>/dev/null
+		child=""
+	fi
 	if [ -n "$pin_dir" ]; then
 		"$STAMPEDE" -n "$NS_R" reflector detach dev "$IF_R" >/dev/null 2>&1
 		rm -rf "$pin_dir"
