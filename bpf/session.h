@@ -51,11 +51,13 @@ static __always_inline __u32 session_reflect(const struct stampede_session_key *
 					     __u32 sender_seq, __u64 now_tai,
 					     struct stampede_stats *st, __u32 *reflector_seq)
 {
-	struct stampede_session *s, fresh = {};
+	struct stampede_session *s;
 
 	s = bpf_map_lookup_elem(&sessions, key);
 	if (!s) {
-		fresh.first_seen_ns = now_tai;
+		/* Zeroed here, not at the top: a known session's packet skips it. */
+		struct stampede_session fresh = {.first_seen_ns = now_tai};
+
 		if (!bpf_map_update_elem(&sessions, key, &fresh, BPF_NOEXIST))
 			st->session_new++;
 		s = bpf_map_lookup_elem(&sessions, key);

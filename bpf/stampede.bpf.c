@@ -270,8 +270,9 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	__u32 sent_len = pkt->payload_len, reflector_seq = 0, ret;
 	__u16 grow = 0, old_len;
 	struct stampede_session_key key;
-	struct stamp_reflector rep = {};
+	struct stamp_reflector *rep;
 	struct stamp_sender_head req;
+	__be32 seq;
 	struct wire_time wt;
 	struct ethhdr *eth = data;
 	struct udphdr *udph;
@@ -288,6 +289,7 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	payload = (__u8 *)(udph + 1);
 	if ((void *)(payload + STAMP_BASE_LEN) > data_end)
 		return STAMPEDE_CNT_internal;
+	rep = (struct stamp_reflector *)payload;
 
 	/* Octets 14 and 15 of a 14-octet TWAMP-Light packet are not the sender's. */
 	__builtin_memcpy(&req, payload, sizeof(req));
@@ -303,19 +305,10 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		/* Nothing is written yet unless the frame grew. */
 		if (ret != STAMPEDE_CONTINUE)
 			return grow ? STAMPEDE_CNT_internal : ret;
-		rep.seq = bpf_htonl(reflector_seq);
+		seq = bpf_htonl(reflector_seq);
 	} else {
-		rep.seq = req.seq;
+		seq = req.seq;
 	}
-	rep.error_estimate = stamp_error_estimate(clk);
-	/* A TWAMP-Light packet shorter than 16 octets carries padding, not an SSID. */
-	rep.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
-	wire_time_split(&wt, t2, clk);
-	stamp_ts_encode(&rep.rx_ts, &wt);
-	rep.sender_seq = req.seq;
-	rep.sender_ts = req.ts;
-	rep.sender_error_estimate = req.error_estimate;
-	rep.sender_ttl = pkt->ttl;
 
 	acc = csum_acc_start(udph->check);
 	csum_acc_sender_gone(&acc, payload, sent_len);
@@ -348,6 +341,24 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	}
 
 	/*
+	 * The reflector's base is written straight into the packet, field by
+	 * field: the sender's fields were read into req, and the octets
+	 * after its SSID have gone into the checksum already.
+	 */
+	rep->seq = seq;
+	rep->error_estimate = stamp_error_estimate(clk);
+	/* A TWAMP-Light packet shorter than 16 octets carries padding, not an SSID. */
+	rep->ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
+	wire_time_split(&wt, t2, clk);
+	stamp_ts_encode(&rep->rx_ts, &wt);
+	rep->sender_seq = req.seq;
+	rep->sender_ts = req.ts;
+	rep->sender_error_estimate = req.error_estimate;
+	rep->mbz0 = 0;
+	/* Ses-Sender TTL and the three MBZ octets after it, as one word. */
+	*(__be32 *)&rep->sender_ttl = bpf_htonl((__u32)pkt->ttl << 24);
+
+	/*
 	 * T3: by default the instant T2 was read.  A clock read costs more
 	 * than half a reflection, and what a second one would add, this
 	 * program's own run time, is a small part of the residence time the
@@ -355,14 +366,16 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	 * STAMPEDE_F_T3_READ (clock-reads 2) it is read here, as late as
 	 * possible: only the checksum is left to do.
 	 */
-	if (cfg.flags & STAMPEDE_F_T3_READ)
+	if (cfg.flags & STAMPEDE_F_T3_READ) {
 		wire_time_advance(&wt, t2, clock_tai_ns(clk));
-	stamp_ts_encode(&rep.ts, &wt);
-	__builtin_memcpy(payload, &rep, sizeof(rep));
+		stamp_ts_encode(&rep->ts, &wt);
+	} else {
+		rep->ts = rep->rx_ts;
+	}
 
 	/* IPv4 may go without a UDP checksum; IPv6 never does. */
 	if (udph->check || pkt->ipv6) {
-		csum_acc_reflector_new(&acc, &rep, sent_len);
+		csum_acc_reflector_new(&acc, rep, sent_len);
 		udph->check = csum_acc_finish(acc) ?: 0xffff;
 	}
 	return STAMPEDE_CNT_reflected;
@@ -373,7 +386,7 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct stampede_clock *clk;
-	struct stampede_pkt pkt = {};
+	struct stampede_pkt pkt;
 	__u32 zero = 0, ret;
 	__u64 t2;
 
