@@ -65,6 +65,11 @@ static __always_inline void addr_from_ipv4(union stampede_addr *a, __be32 v4)
 	a->w[3] = v4;
 }
 
+static __always_inline bool is_vlan_tpid(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
+}
+
 static __always_inline __u32 parse_ethernet(void *data, void *data_end, __be16 *proto,
 					    __u32 *l3_off)
 {
@@ -75,10 +80,15 @@ static __always_inline __u32 parse_ethernet(void *data, void *data_end, __be16 *
 
 	if ((void *)(eth + 1) > data_end)
 		return STAMPEDE_CNT_bad_header;
-	*proto = eth->h_proto;
+	/* One 16-bit load: struct ethhdr is packed, so its field reads octet by octet. */
+	*proto = *(__be16 *)(data + offsetof(struct ethhdr, h_proto));
+	*l3_off = off;
+	/* Untagged IP, the common case, skips the tag loop. */
+	if (*proto == bpf_htons(ETH_P_IP) || *proto == bpf_htons(ETH_P_IPV6))
+		return STAMPEDE_CONTINUE;
 #pragma unroll
 	for (i = 0; i < STAMPEDE_MAX_VLAN_TAGS; i++) {
-		if (*proto != bpf_htons(ETH_P_8021Q) && *proto != bpf_htons(ETH_P_8021AD))
+		if (!is_vlan_tpid(*proto))
 			break;
 		tag = data + off;
 		if ((void *)(tag + 1) > data_end)
@@ -86,7 +96,7 @@ static __always_inline __u32 parse_ethernet(void *data, void *data_end, __be16 *
 		*proto = tag->encap_proto;
 		off += sizeof(*tag);
 	}
-	if (*proto == bpf_htons(ETH_P_8021Q) || *proto == bpf_htons(ETH_P_8021AD))
+	if (is_vlan_tpid(*proto))
 		return STAMPEDE_CNT_vlan_depth;
 	*l3_off = off;
 	return STAMPEDE_CONTINUE;
