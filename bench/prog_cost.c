@@ -17,9 +17,9 @@
  * the kernel's own figure (also reported) it leaves out other tasks that
  * ran while the test loop yielded, but it keeps the fraction of a
  * nanosecond the kernel rounds away.  Per case: median, min and max over
- * the rounds, and the ratio of medians to floor (reflection cases) or
- * pass-empty (passthrough-v4), with the lowest and highest ratio within a
- * round beside it.
+ * the rounds, and the ratio to floor (reflection cases) or pass-empty
+ * (passthrough-v4): taken within each round, median over the rounds, with
+ * the lowest and highest beside it.
  *
  * A TWAMP-Light request grows into a 44-octet reply, which is no longer
  * the request: it is run behind bench/frame_reset.bpf.c, which restores the
@@ -1009,7 +1009,11 @@ struct summary {
 	double ratio, ratio_min, ratio_max; /* NAN for baselines */
 };
 
-/* Ratio of medians, and the spread of the ratios round by round. */
+/*
+ * The ratio is taken round by round, each case against its reference
+ * measured in the same round (drift on a shared machine hits both), and
+ * the median of those is reported with their lowest and highest.
+ */
 static void summarize(struct bench *b, const struct series *s, struct summary *m)
 {
 	const struct series *ref = s->ratio_to ? series_find(b, s->ratio_to) : NULL;
@@ -1025,7 +1029,7 @@ static void summarize(struct bench *b, const struct series *s, struct summary *m
 		return;
 	for (r = 0; r < b->runs; r++)
 		per_round[r] = s->ns[r] / ref->ns[r];
-	m->ratio = m->median / median(ref->ns, b->runs);
+	m->ratio = median(per_round, b->runs);
 	m->ratio_min = min_of(per_round, b->runs);
 	m->ratio_max = max_of(per_round, b->runs);
 }
@@ -1083,9 +1087,9 @@ static void table_print(struct bench *b)
 	}
 	printf("# ns/pkt: this thread's CPU time in the syscall / repeat; median (min, max) of"
 	       " the rounds.\n"
-	       "# kernel: the kernel's own figure (whole ns, rounded down), median.  ratio: of"
-	       " the medians,\n"
-	       "#   in brackets the lowest and highest ratio within one round.\n"
+	       "# kernel: the kernel's own figure (whole ns, rounded down), median.  ratio: to"
+	       " the reference\n"
+	       "#   measured in the same round, median over the rounds (lowest-highest).\n"
 	       "# repeat: every repeat is a full reflection (both addresses local, both ports %d,"
 	       " loop guard\n"
 	       "#   off); each run is checked: action, counters summed over CPUs, the frame"
