@@ -2,11 +2,12 @@
 /*
  * The floor of reflection: the reflector's own parser (bpf/parsing.h), then
  * for a UDP frame to the STAMP port only the swaps that turn it around
- * (MACs, IP addresses, UDP ports) and XDP_TX.  Swapping words inside the
- * IP header and the pseudo-header leaves both checksums valid, so the reply
- * is correct on the wire (IPv4 and IPv6), though its payload is the
- * request's.  No maps, no counters, no clock: nothing a reflector could
- * leave out.  Every other frame is passed untouched.
+ * (MACs with the reflector's own swap, IP addresses, UDP ports) and
+ * XDP_TX.  Swapping words inside the IP header and the pseudo-header
+ * leaves both checksums valid, so the reply is correct on the wire (IPv4
+ * and IPv6), though its payload is the request's.  No maps, no counters,
+ * no clock: nothing a reflector could leave out.  Every other frame is
+ * passed untouched.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -14,25 +15,17 @@
 #include <bpf/bpf_endian.h>
 #include "stamp_wire.h"
 #include "parsing.h"
+#include "swap.h"
 
 /* Network byte order; a loader may set another port before loading. */
 const volatile __be16 stamp_port = bpf_htons(STAMP_DEFAULT_PORT);
-
-static __always_inline void swap_macs(struct ethhdr *eth)
-{
-	__u8 tmp[ETH_ALEN];
-
-	__builtin_memcpy(tmp, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, tmp, ETH_ALEN);
-}
 
 SEC("xdp")
 int floor_reflect(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct stampede_pkt pkt = {};
+	struct stampede_pkt pkt;
 	struct ethhdr *eth = data;
 	struct udphdr *udph;
 	__be16 port;

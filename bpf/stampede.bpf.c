@@ -25,6 +25,7 @@ const volatile struct stampede_config cfg = {
 #include "tlv.h"
 #include "session.h"
 #include "local_addrs.h"
+#include "swap.h"
 
 static __always_inline bool port_listed(const volatile __be16 *ports, __u8 n, __be16 port)
 {
@@ -211,15 +212,6 @@ static __always_inline void csum_acc_reflector_new(__u64 *acc, const struct stam
 		*acc += rep->ssid;
 }
 
-static __always_inline void swap_macs(struct ethhdr *eth)
-{
-	__u8 tmp[ETH_ALEN];
-
-	__builtin_memcpy(tmp, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, tmp, ETH_ALEN);
-}
-
 /*
  * Turn the IPv4 header around: addresses swapped (checksum-neutral), TTL
  * and, for a grown packet, Total Length changed with the checksum updated
@@ -291,8 +283,16 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		return STAMPEDE_CNT_internal;
 	rep = (struct stamp_reflector *)payload;
 
-	/* Octets 14 and 15 of a 14-octet TWAMP-Light packet are not the sender's. */
-	__builtin_memcpy(&req, payload, sizeof(req));
+	/*
+	 * Field by field: the fields' alignment lets the compiler use word
+	 * loads, where a memcpy from a packet pointer goes octet by octet.
+	 * Octets 14 and 15 of a 14-octet TWAMP-Light packet are not the
+	 * sender's (and not used then).
+	 */
+	req.seq = rep->seq;
+	req.ts = rep->ts;
+	req.error_estimate = rep->error_estimate;
+	req.ssid = rep->ssid;
 
 	if (cfg.flags & STAMPEDE_F_STATEFUL) {
 		key.src = pkt->src;
