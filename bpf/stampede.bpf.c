@@ -197,19 +197,28 @@ static __always_inline void csum_acc_sender_gone(__u64 *acc, const __u8 *payload
 			*acc += (__u16)~csum_octet_in_word(i, payload[i]);
 }
 
-static __always_inline void csum_acc_reflector_new(__u64 *acc, const struct stamp_reflector *rep,
+/* The reflector's fields, as the values written (not re-read from the packet). */
+struct reflector_fields {
+	__be32 seq;
+	struct stamp_timestamp t3;
+	__be16 error_estimate;
+	__be16 ssid;
+	struct stamp_timestamp t2;
+	__be32 ttl_word; /* Ses-Sender TTL and the three MBZ octets after it */
+};
+
+static __always_inline void csum_acc_reflector_new(__u64 *acc, const struct reflector_fields *f,
 						   __u32 sent_len)
 {
-	*acc += rep->seq;
-	*acc += rep->ts.sec;
-	*acc += rep->ts.frac;
-	*acc += rep->error_estimate;
-	*acc += rep->rx_ts.sec;
-	*acc += rep->rx_ts.frac;
-	/* Ses-Sender TTL and the MBZ octet after it: the 16-bit word at offset 40. */
-	*acc += *(const __u16 *)&rep->sender_ttl;
+	*acc += f->seq;
+	*acc += f->t3.sec;
+	*acc += f->t3.frac;
+	*acc += f->error_estimate;
+	*acc += f->t2.sec;
+	*acc += f->t2.frac;
+	*acc += f->ttl_word;
 	if (sent_len < STAMP_BASE_LEN)
-		*acc += rep->ssid;
+		*acc += f->ssid;
 }
 
 /*
@@ -222,17 +231,22 @@ static __always_inline void reply_ipv4(struct iphdr *iph, __u16 grow)
 	__u64 acc = csum_acc_start(iph->check);
 	__be32 addr = iph->saddr;
 	__u16 *ttl_proto = (__u16 *)&iph->ttl;
-	__u16 old;
+	__u16 old = *ttl_proto, new;
 
 	iph->saddr = iph->daddr;
 	iph->daddr = addr;
-	old = *ttl_proto;
-	iph->ttl = cfg.reply_ttl;
-	csum_acc_word(&acc, old, *ttl_proto);
+	/*
+	 * TTL and Protocol as one word, made in a register: storing the TTL
+	 * octet and reading the word back would wait for the store.
+	 */
+	new = (old & bpf_htons(0x00ff)) | bpf_htons((__u16)cfg.reply_ttl << 8);
+	*ttl_proto = new;
+	csum_acc_word(&acc, old, new);
 	if (grow) {
 		old = iph->tot_len;
-		iph->tot_len = bpf_htons(bpf_ntohs(iph->tot_len) + grow);
-		csum_acc_word(&acc, old, iph->tot_len);
+		new = bpf_htons(bpf_ntohs(old) + grow);
+		iph->tot_len = new;
+		csum_acc_word(&acc, old, new);
 	}
 	iph->check = csum_acc_finish(acc);
 }
@@ -263,6 +277,7 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	__u16 grow = 0, old_len;
 	struct stampede_session_key key;
 	struct stamp_reflector *rep;
+	struct reflector_fields f;
 	struct stamp_sender_head req;
 	__be32 seq;
 	struct wire_time wt;
@@ -343,39 +358,46 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	/*
 	 * The reflector's base is written straight into the packet, field by
 	 * field: the sender's fields were read into req, and the octets
-	 * after its SSID have gone into the checksum already.
+	 * after its SSID have gone into the checksum already.  The new values
+	 * stay in f for the checksum: read back from the packet, a field
+	 * just stored in smaller pieces would wait for the stores.
 	 */
-	rep->seq = seq;
-	rep->error_estimate = stamp_error_estimate(clk);
+	f.seq = seq;
+	f.error_estimate = stamp_error_estimate(clk);
 	/* A TWAMP-Light packet shorter than 16 octets carries padding, not an SSID. */
-	rep->ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
+	f.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
 	wire_time_split(&wt, t2, clk);
-	stamp_ts_encode(&rep->rx_ts, &wt);
-	rep->sender_seq = req.seq;
-	rep->sender_ts = req.ts;
-	rep->sender_error_estimate = req.error_estimate;
-	rep->mbz0 = 0;
-	/* Ses-Sender TTL and the three MBZ octets after it, as one word. */
-	*(__be32 *)&rep->sender_ttl = bpf_htonl((__u32)pkt->ttl << 24);
-
+	stamp_ts_encode(&f.t2, &wt);
 	/*
 	 * T3: by default the instant T2 was read.  A clock read costs more
 	 * than half a reflection, and what a second one would add, this
 	 * program's own run time, is a small part of the residence time the
 	 * driver's receive and transmit paths add outside it.  With
 	 * STAMPEDE_F_T3_READ (clock-reads 2) it is read here, as late as
-	 * possible: only the checksum is left to do.
+	 * possible: only the writes and the checksum are left to do.
 	 */
 	if (cfg.flags & STAMPEDE_F_T3_READ) {
 		wire_time_advance(&wt, t2, clock_tai_ns(clk));
-		stamp_ts_encode(&rep->ts, &wt);
+		stamp_ts_encode(&f.t3, &wt);
 	} else {
-		rep->ts = rep->rx_ts;
+		f.t3 = f.t2;
 	}
+	f.ttl_word = bpf_htonl((__u32)pkt->ttl << 24);
+
+	rep->seq = f.seq;
+	rep->ts = f.t3;
+	rep->error_estimate = f.error_estimate;
+	rep->ssid = f.ssid;
+	rep->rx_ts = f.t2;
+	rep->sender_seq = req.seq;
+	rep->sender_ts = req.ts;
+	rep->sender_error_estimate = req.error_estimate;
+	rep->mbz0 = 0;
+	*(__be32 *)&rep->sender_ttl = f.ttl_word;
 
 	/* IPv4 may go without a UDP checksum; IPv6 never does. */
 	if (udph->check || pkt->ipv6) {
-		csum_acc_reflector_new(&acc, rep, sent_len);
+		csum_acc_reflector_new(&acc, &f, sent_len);
 		udph->check = csum_acc_finish(acc) ?: 0xffff;
 	}
 	return STAMPEDE_CNT_reflected;
