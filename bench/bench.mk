@@ -8,7 +8,7 @@ BENCH_C_SRCS   := $(filter-out %.bpf.c,$(wildcard bench/*.c))
 BENCH_BPF_OBJS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(BENCH_BPF_SRCS))
 BENCH_BINS     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_C_SRCS))
 
-$(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
+$(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/bench
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -365,8 +365,8 @@ struct bench {
 	bool table;
 	int ncpu;
 	struct reflector stateless, stateful, t3read;
-	struct bpf_object *floor_obj, *pass_obj, *reset_obj;
-	struct prog floor, pass, reset;
+	struct bpf_object *floor_obj, *floor_clock_obj, *pass_obj, *reset_obj;
+	struct prog floor, floor_clock, pass, reset;
 	int reset_frame_fd, next_prog_fd;
 	const struct prog *tail_now; /* what frame_reset calls now */
 	struct stampede_stats *percpu;
@@ -467,6 +467,10 @@ static void cases_define(struct bench *b)
 
 	case_floor(b, "floor", M_REPEAT, 4, base, sizeof(base));
 	s = case_floor(b, "floor-v6", M_REPEAT, 6, base, sizeof(base));
+	s->ratio_to = "floor";
+	/* The floor plus the one clock read any timestamped reflection makes. */
+	s = case_floor(b, "floor-clock", M_REPEAT, 4, base, sizeof(base));
+	s->prog = s->measured = &b->floor_clock;
 	s->ratio_to = "floor";
 
 	case_reflect(b, "stateless-v4", M_REPEAT, false, &b->stateless, 4, base, sizeof(base));
@@ -828,6 +832,8 @@ static int load_all(struct bench *b)
 	    reflector_load(&b->stateful, "reflector (stateful)", STAMPEDE_F_STATEFUL) ||
 	    reflector_load(&b->t3read, "reflector (clock-reads 2)", STAMPEDE_F_T3_READ) ||
 	    object_load(&b->floor_obj, &b->floor, b->bench_dir, "floor", "floor") ||
+	    object_load(&b->floor_clock_obj, &b->floor_clock, b->bench_dir, "floor_clock",
+			"floor-clock") ||
 	    object_load(&b->pass_obj, &b->pass, b->bench_dir, "pass_empty", "pass-empty") ||
 	    object_load(&b->reset_obj, &b->reset, b->bench_dir, "frame_reset", "frame_reset"))
 		return -1;
@@ -844,6 +850,7 @@ static void unload_all(struct bench *b)
 	stampede_bpf__destroy(b->stateful.skel);
 	stampede_bpf__destroy(b->t3read.skel);
 	bpf_object__close(b->floor_obj);
+	bpf_object__close(b->floor_clock_obj);
 	bpf_object__close(b->pass_obj);
 	bpf_object__close(b->reset_obj);
 	free(b->percpu);
