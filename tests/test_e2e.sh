@@ -375,6 +375,31 @@ test_options() {
 	check_delta e2e/options/loopguard-off/counted o0 o1 loop_guard -eq 0
 }
 
+# More addresses than local_set holds (8 per family): the first is compared
+# from the set, the last is found through the local_addrs hash; an address
+# removed from the interface is no longer answered after the next attach.
+test_many_addresses() {
+	local i last=198.18.0.40
+	for i in $(seq 30 40); do
+		ip -n "$NS_R" addr add "198.18.0.$i/24" dev "$IF_R" || {
+			fail e2e/addrs/add "cannot add 198.18.0.$i"
+			return
+		}
+	done
+	expect_ok e2e/addrs/attach -n "$NS_R" reflector attach dev "$IF_R" mode native
+	send e2e/addrs/first -4 -c 5 -i 1 "$R4" && check_answered e2e/addrs/first 5
+	send e2e/addrs/last -4 -c 5 -i 1 "$last" && check_answered e2e/addrs/last 5
+	expect_json e2e/addrs/counted ".local_addrs >= 13" -n "$NS_R" -j reflector show dev "$IF_R"
+	ip -n "$NS_R" addr del "$last/24" dev "$IF_R"
+	expect_ok e2e/addrs/reattach -n "$NS_R" reflector attach dev "$IF_R" mode native
+	send e2e/addrs/removed -4 -c 3 -i 1 -T 300 "$last" &&
+		check e2e/addrs/removed "a removed address still answered: $(res e2e/addrs/removed .received) replies" \
+			jq_ok '.received == 0' "$T/e2e/addrs/removed.json"
+	for i in $(seq 30 39); do
+		ip -n "$NS_R" addr del "198.18.0.$i/24" dev "$IF_R"
+	done
+}
+
 test_reset() {
 	expect_ok e2e/reset -n "$NS_R" stats reset dev "$IF_R"
 	stats x0 || return
@@ -434,6 +459,7 @@ main() {
 	test_replace_stateful
 	test_stateful
 	test_options
+	test_many_addresses
 	test_reset
 	test_detach
 	finish
