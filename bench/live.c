@@ -82,19 +82,10 @@ struct sample {
 	uint64_t replies, last_ns;
 };
 
-static const char *prog = "live";
+#define TOOL_NAME "live"
+#include "tool_cli.h"
 
-__attribute__((noreturn, format(printf, 1, 2))) static void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see %s -h)\n", prog);
-	exit(2);
-}
+static const char *prog = TOOL_NAME;
 
 __attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...)
 {
@@ -122,23 +113,6 @@ static void usage(FILE *f)
 		"  --settle-ms MS   no reply for this long ends the run (default 200)\n"
 		"  --max-wait-ms MS longest wait for replies after the generator (default 10000)\n",
 		prog, MAX_COUNT, MAX_BATCH);
-}
-
-static unsigned long parse_num(const char *name, const char *s, unsigned long min,
-			       unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		die_usage("%s: '%s' is not a number", name, s ? s : "");
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end)
-		die_usage("%s: '%s' is not a number", name, s);
-	if (v < min || v > max)
-		die_usage("%s: %lu is out of range %lu..%lu", name, v, min, max);
-	return v;
 }
 
 static void parse_mac(const char *name, const char *s, uint8_t *mac)

@@ -111,7 +111,10 @@ struct clock_state {
 	uint64_t next_refresh_ns;
 };
 
-static const char *prog = "stamp_reflect";
+#define TOOL_NAME "stamp_reflect"
+#include "tool_cli.h"
+
+static const char *prog = TOOL_NAME;
 static volatile sig_atomic_t stop;
 
 static void usage(FILE *f)
@@ -133,41 +136,6 @@ static void usage(FILE *f)
 		"  --ready-file PATH written with the bound port once listening\n"
 		"SIGINT/SIGTERM: print the counters as JSON and exit 0.\n",
 		prog, MAX_BATCH, DEFAULT_BATCH);
-}
-
-__attribute__((noreturn, format(printf, 1, 2))) static void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see %s -h)\n", prog);
-	exit(2);
-}
-
-__attribute__((noreturn)) static void die_sys(const char *what)
-{
-	fprintf(stderr, "%s: error: %s: %s\n", prog, what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long parse_num(const char *name, const char *s, unsigned long min,
-			       unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		die_usage("%s: '%s' is not a number", name, s ? s : "");
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end)
-		die_usage("%s: '%s' is not a number", name, s);
-	if (v < min || v > max)
-		die_usage("%s: %lu is out of range %lu..%lu", name, v, min, max);
-	return v;
 }
 
 static int cmp_u32(const void *a, const void *b)

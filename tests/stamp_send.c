@@ -89,7 +89,10 @@ struct result {
 	unsigned long n_errors;
 };
 
-static const char *prog = "stamp_send";
+#define TOOL_NAME "stamp_send"
+#include "tool_cli.h"
+
+static const char *prog = TOOL_NAME;
 
 static void usage(FILE *f)
 {
@@ -110,41 +113,6 @@ static void usage(FILE *f)
 		"  --seq-start N   sequence number of the first packet (default 0)\n"
 		"  --slack-ms MS   tolerance of the T2/T3 plausibility check (default %d)\n",
 		prog, MAX_COUNT, MAX_INTERVAL_MS, MAX_PAYLOAD, DEFAULT_SLACK_MS);
-}
-
-__attribute__((noreturn, format(printf, 1, 2))) static void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see %s -h)\n", prog);
-	exit(2);
-}
-
-__attribute__((noreturn)) static void die_sys(const char *what)
-{
-	fprintf(stderr, "%s: error: %s: %s\n", prog, what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long parse_num(const char *name, const char *s, unsigned long min,
-			       unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		die_usage("%s: '%s' is not a number", name, s ? s : "");
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end)
-		die_usage("%s: '%s' is not a number", name, s);
-	if (v < min || v > max)
-		die_usage("%s: %lu is out of range %lu..%lu", name, v, min, max);
-	return v;
 }
 
 __attribute__((format(printf, 2, 3))) static void add_error(struct result *r, const char *fmt, ...)
