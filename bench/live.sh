@@ -107,13 +107,8 @@ in_range LIVE_USER_CPU "$USER_CPU" 0 4095
 # ---- the testbed --------------------------------------------------------------
 
 setup() {
-	ns_new "$NS_R" && forget_pins "$NS_R" && ns_new "$NS_S" &&
-		veth_new "$NS_R" "$IF_R" "$NS_S" "$IF_S" || return 1
-	ip -n "$NS_R" addr add "$R4/24" dev "$IF_R" &&
-		ip -n "$NS_S" addr add "$S4/24" dev "$IF_S" || return 1
-	# Frames the sender's stack sends (the probe) must carry a full UDP
-	# checksum: over veth it would otherwise be left to the "hardware".
-	ip netns exec "$NS_S" ethtool -K "$IF_S" tx off >/dev/null || return 1
+	# The sink, not a pass program, receives on the sender's veth.
+	testbed_new no-xdp || return 1
 	# The probe needs the reflector's MAC without ARP delays in its first RTTs.
 	ip -n "$NS_S" neigh replace "$R4" lladdr "$(if_mac "$NS_R" "$IF_R")" dev "$IF_S" nud permanent &&
 		ip -n "$NS_R" neigh replace "$S4" lladdr "$(if_mac "$NS_S" "$IF_S")" dev "$IF_R" nud permanent
@@ -147,15 +142,8 @@ start_userspace() {
 # stop_userspace: SIGINT (it prints its counters), a bounded wait, then
 # SIGKILL; safe to call when it is not running (the cleanup does).
 stop_userspace() {
-	local i
 	[ -n "$REFLECT_PID" ] || return 0
-	kill -INT "$REFLECT_PID" 2>/dev/null
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$REFLECT_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$REFLECT_PID" 2>/dev/null
-	wait "$REFLECT_PID" 2>/dev/null
+	stop_process "$REFLECT_PID"
 	REFLECT_PID=
 }
 

@@ -266,6 +266,40 @@ veth_new() {
 	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
 }
 
+# testbed_new: the two-namespace testbed of the network suites.  $NS_R and
+# $NS_S (both removed at exit, pins in NS_R forgotten) joined by $IF_R <->
+# $IF_S with $R4/24 and $S4/24, and $R6/64 and $S6/64 when R6 is set.  The
+# sender's veth writes full UDP checksums itself (over a veth the stack
+# would leave them to the "hardware", and the reflector would see only the
+# pseudo-header sum); an XDP program on it receives the reflector's XDP_TX
+# replies unless the caller passes "no-xdp".
+testbed_new() {
+	ns_new "$NS_R" && forget_pins "$NS_R" && ns_new "$NS_S" &&
+		veth_new "$NS_R" "$IF_R" "$NS_S" "$IF_S" || return 1
+	ip -n "$NS_R" addr add "$R4/24" dev "$IF_R" &&
+		ip -n "$NS_S" addr add "$S4/24" dev "$IF_S" || return 1
+	if [ -n "${R6:-}" ]; then
+		ip -n "$NS_R" addr add "$R6/64" dev "$IF_R" nodad &&
+			ip -n "$NS_S" addr add "$S6/64" dev "$IF_S" nodad || return 1
+	fi
+	ip netns exec "$NS_S" ethtool -K "$IF_S" tx off >/dev/null || return 1
+	[ "${1:-}" = no-xdp ] || attach_xdp_pass "$NS_S" "$IF_S"
+}
+
+# stop_process PID: SIGINT (the tools print their counters on it), up to
+# 5 s for it to end, then SIGKILL; reaps it.  Safe when it has ended.
+stop_process() {
+	local i
+	kill -INT "$1" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
 # The MAC address of IFNAME in NS.
 if_mac() { ip -n "$1" -o link show dev "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 

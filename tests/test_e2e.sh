@@ -132,17 +132,7 @@ check_sum() {
 # ---- the network --------------------------------------------------------------
 
 setup() {
-	ns_new "$NS_R" && forget_pins "$NS_R" && ns_new "$NS_S" &&
-		veth_new "$NS_R" "$IF_R" "$NS_S" "$IF_S" || return 1
-	ip -n "$NS_R" addr add "$R4/24" dev "$IF_R" &&
-		ip -n "$NS_R" addr add "$R6/64" dev "$IF_R" nodad &&
-		ip -n "$NS_S" addr add "$S4/24" dev "$IF_S" &&
-		ip -n "$NS_S" addr add "$S6/64" dev "$IF_S" nodad || return 1
-	# The sender's stack would leave the UDP checksum to the "hardware"
-	# (CHECKSUM_PARTIAL); over a veth that frame reaches the reflector's
-	# XDP program with only the pseudo-header sum in it.
-	ip netns exec "$NS_S" ethtool -K "$IF_S" tx off >/dev/null || return 1
-	attach_xdp_pass "$NS_S" "$IF_S" || return 1
+	testbed_new || return 1
 	# Unreachable ports must answer every packet with ICMP (proof that
 	# the packets reached the stack intact), not a rate-limited few.
 	ip netns exec "$NS_R" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || return 1

@@ -108,30 +108,12 @@ reflect_start() {
 }
 
 # reflect_stop: SIGINT to the last stamp_reflect, and wait (5 s at most).
-reflect_stop() {
-	local i
-	kill -INT "$REFLECT_PID" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$REFLECT_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$REFLECT_PID" 2>/dev/null
-	wait "$REFLECT_PID" 2>/dev/null
-}
+reflect_stop() { stop_process "$REFLECT_PID"; }
 
 # ---- the network --------------------------------------------------------------
 
 setup() {
-	ns_new "$NS_R" && forget_pins "$NS_R" && ns_new "$NS_S" &&
-		veth_new "$NS_R" "$IF_R" "$NS_S" "$IF_S" || return 1
-	ip -n "$NS_R" addr add "$R4/24" dev "$IF_R" &&
-		ip -n "$NS_R" addr add "$R6/64" dev "$IF_R" nodad &&
-		ip -n "$NS_S" addr add "$S4/24" dev "$IF_S" &&
-		ip -n "$NS_S" addr add "$S6/64" dev "$IF_S" nodad || return 1
-	# Full UDP checksums from the sender, and an XDP program to receive the
-	# XDP reflector's XDP_TX replies (see tests/lib.sh).
-	ip netns exec "$NS_S" ethtool -K "$IF_S" tx off >/dev/null || return 1
-	attach_xdp_pass "$NS_S" "$IF_S" || return 1
+	testbed_new || return 1
 	ip -n "$NS_S" neigh add "$SILENT4" lladdr "$(if_mac "$NS_R" "$IF_R")" dev "$IF_S" nud permanent
 }
 
