@@ -5,6 +5,11 @@
  * an interface has are compared one by one (local_set); hashing a 16-octet
  * key into local_addrs cost as much as the rest of a reflection, so it is
  * left for interfaces with more addresses than the set holds.
+ *
+ * The controller rewrites the set in one map update while packets are
+ * being answered; a packet that reads it during that copy may see the old
+ * and new lists mixed, and be answered or passed as either would.  Only
+ * addresses being added or removed at that instant are affected.
  */
 #ifndef STAMPEDE_BPF_LOCAL_ADDRS_H
 #define STAMPEDE_BPF_LOCAL_ADDRS_H
