@@ -24,6 +24,7 @@
 #define STAMPEDE_F_NO_LOOP_GUARD (1U << 2) /* answer packets from our own ports */
 #define STAMPEDE_F_CLOCK_BOOT	 (1U << 3) /* no bpf_ktime_get_tai_ns: boot clock + offset */
 #define STAMPEDE_F_T3_READ	 (1U << 4) /* read the clock again for T3, else T3 = T2 */
+#define STAMPEDE_F_COUNT_OTHER	 (1U << 5) /* count frames not for a STAMP port too */
 
 /*
  * Load-time configuration, kept in the program's read-only data (const

@@ -22,8 +22,8 @@ fi
 	--json "$T/cost.json" >"$T/cost.out" 2>"$T/cost.err"
 rc=$?
 check bench.cost.exit "prog_cost exited $rc: $(oneline "$(cat "$T/cost.err")")" [ "$rc" -eq 0 ]
-for c in floor pass-empty stateless-v4 stateless-v6 stateful-v4 twamp-light-v4 \
-	tlv-padding-v4 passthrough-v4; do
+for c in floor pass-empty floor-clock stateless-v4 stateless-v6 stateful-v4 twamp-light-v4 \
+	tlv-padding-v4 passthrough-v4 passthrough-v4-counted; do
 	check "bench.cost.$c" "no positive ns_per_pkt for $c in $(oneline "$(cat "$T/cost.json")")" \
 		jq_ok ".[] | select(.name == \"$c\") | .ns_per_pkt > 0" "$T/cost.json"
 done

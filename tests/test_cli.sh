@@ -64,7 +64,7 @@ test_syntax_errors() {
 	expect_error cli/attach/needs-dev "needs 'dev IFNAME'" reflector attach
 	expect_error cli/attach/unknown-argument "unknown argument 'bogus'" reflector attach dev "$NODEV" bogus
 	local kw
-	for kw in port auth-port mode timestamp sessions ttl loopguard clock-reads; do
+	for kw in port auth-port mode timestamp sessions ttl loopguard clock-reads count-other; do
 		expect_error "cli/attach/$kw-needs-value" "'$kw' needs a value" reflector attach dev "$NODEV" "$kw"
 	done
 	expect_error cli/attach/dev-needs-value "'dev' needs a value" reflector attach dev
@@ -87,6 +87,7 @@ test_syntax_errors() {
 	expect_error cli/attach/loopguard-bad "bad loopguard 'maybe'" reflector attach dev "$NODEV" loopguard maybe
 	expect_error cli/attach/clock-reads-0 "bad clock-reads '0': expected 1-2" reflector attach dev "$NODEV" clock-reads 0
 	expect_error cli/attach/clock-reads-3 "bad clock-reads '3': expected 1-2" reflector attach dev "$NODEV" clock-reads 3
+	expect_error cli/attach/count-other-bad "bad count-other 'all'" reflector attach dev "$NODEV" count-other all
 	expect_error cli/attach/ttl-twice "twice" reflector attach dev "$NODEV" ttl 5 ttl 6
 	expect_error cli/attach/stateful-stateless "exclude" reflector attach dev "$NODEV" stateful stateless
 	expect_error cli/attach/bad-ifname "" reflector attach dev ../../etc
@@ -225,7 +226,8 @@ test_attached() {
 		.ifname == "'"$IF0"'" and (.ifindex | type == "number") and (.prog_id | type == "number")
 		and .prog_name == "stampede_xdp" and .mode == "native" and .ports == [862]
 		and .auth_ports == [] and .stateful == false and .timestamp == "ntp" and .ttl == 255
-		and .loopguard == true and .clock_reads == 1 and .sessions_max == 16384 and .local_addrs >= 2
+		and .loopguard == true and .clock_reads == 1 and .count_other == false
+		and .sessions_max == 16384 and .local_addrs >= 2
 		and (.clock_source | type == "string") and (.loaded_at | type == "string")
 		and (.clock | (.tai_offset_s | type == "number") and (.synchronized | type == "boolean")
 		     and (.error_estimate_s | type == "number"))' -n "$NS" -j reflector show dev "$IF0"
@@ -256,10 +258,11 @@ test_attached() {
 
 	# Attach again: a replace, with the new options.
 	expect_json cli/replace '.action == "replaced"' -n "$NS" -j reflector attach dev "$IF0" \
-		port 862 port 8620 auth-port 8630 stateful timestamp ptp ttl 64 loopguard off clock-reads 2
+		port 862 port 8620 auth-port 8630 stateful timestamp ptp ttl 64 loopguard off clock-reads 2 \
+		count-other on
 	expect_json cli/replace/options '.ports == [862, 8620] and .auth_ports == [8630] and .stateful == true
 			and .timestamp == "ptp" and .ttl == 64 and .loopguard == false and .mode == "native"
-			and .clock_reads == 2' \
+			and .clock_reads == 2 and .count_other == true' \
 		-n "$NS" -j reflector show dev "$IF0"
 	expect_error cli/replace/other-mode "mode" -n "$NS" reflector attach dev "$IF0" mode generic
 	expect_error cli/replace/resize-sessions "sessions" -n "$NS" reflector attach dev "$IF0" sessions 1000

@@ -249,6 +249,8 @@ static void fill_config(const struct attach_req *req, struct stampede_config *cf
 		cfg->flags |= STAMPEDE_F_NO_LOOP_GUARD;
 	if (req->clock_reads == 2)
 		cfg->flags |= STAMPEDE_F_T3_READ;
+	if (req->count_other)
+		cfg->flags |= STAMPEDE_F_COUNT_OTHER;
 	if (!kernel_has_tai_helper())
 		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
 }

@@ -28,6 +28,7 @@ struct attach_req {
 	__u8 ttl;
 	bool loopguard;
 	__u8 clock_reads; /* 1: T3 = T2; 2: T3 read before transmit */
+	bool count_other; /* count frames not for a STAMP port too */
 };
 
 /* Parse the words after `reflector attach`, with the defaults filled in. */

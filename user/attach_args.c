@@ -26,6 +26,7 @@ enum keyword {
 	KW_TTL,
 	KW_LOOPGUARD,
 	KW_CLOCK_READS,
+	KW_COUNT_OTHER,
 };
 
 static const char *const keywords[] = {
@@ -40,6 +41,7 @@ static const char *const keywords[] = {
 	[KW_TTL] = "ttl",
 	[KW_LOOPGUARD] = "loopguard",
 	[KW_CLOCK_READS] = "clock-reads",
+	[KW_COUNT_OTHER] = "count-other",
 	NULL,
 };
 
@@ -142,6 +144,10 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 			return -1;
 		req->clock_reads = num;
 		return 0;
+	case KW_COUNT_OTHER:
+		i = choice(args, "count-other", onoff);
+		req->count_other = i == 0;
+		return i < 0 ? -1 : 0;
 	}
 	return -1;
 }

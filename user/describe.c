@@ -212,6 +212,7 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	json_add_string(obj, "clock_source",
 			cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai");
 	json_add_uint(obj, "clock_reads", cfg->flags & STAMPEDE_F_T3_READ ? 2 : 1);
+	json_add_bool(obj, "count_other", cfg->flags & STAMPEDE_F_COUNT_OTHER);
 	json_add_uint(obj, "sessions_max", info->sessions_max);
 	json_add_uint(obj, "local_addrs", info->local_addrs);
 	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
@@ -279,8 +280,9 @@ void reflector_info_print(const struct reflector_info *info)
 	       auth, cfg->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
 	       cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp", cfg->reply_ttl,
 	       cfg->flags & STAMPEDE_F_NO_LOOP_GUARD ? "off" : "on");
-	printf("\tsessions table %u entries, %u local address%s\n", info->sessions_max,
-	       info->local_addrs, info->local_addrs == 1 ? "" : "es");
+	printf("\tsessions table %u entries, %u local address%s, other traffic %s\n",
+	       info->sessions_max, info->local_addrs, info->local_addrs == 1 ? "" : "es",
+	       cfg->flags & STAMPEDE_F_COUNT_OTHER ? "counted" : "not counted");
 	printf("\tclock %s, %s, TAI-UTC %llu s%s, %s, error estimate %g s\n",
 	       cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai",
 	       cfg->flags & STAMPEDE_F_T3_READ ? "T2 and T3 read apart" : "T3 = T2 (one read)",

@@ -15,6 +15,7 @@ void reflector_usage(FILE *out)
 		"                        [mode {native|generic|auto}] [stateful|stateless]\n"
 		"                        [timestamp {ntp|ptp}] [sessions N] [ttl N]\n"
 		"                        [loopguard {on|off}] [clock-reads {1|2}]\n"
+		"                        [count-other {on|off}]\n"
 		"       stampede reflector detach dev IFNAME\n"
 		"       stampede reflector show [dev IFNAME]\n"
 		"       stampede reflector help\n"
@@ -23,7 +24,8 @@ void reflector_usage(FILE *out)
 		"program of a reflector attached there (counters and sessions are kept).\n"
 		"Defaults: port 862, mode auto, stateless, timestamp ntp, sessions 16384,\n"
 		"ttl 255, loopguard on, clock-reads 1 (T3 = T2; 2 reads the clock again for\n"
-		"T3).  Up to 8 ports and 8 auth-ports.\n");
+		"T3), count-other off (frames not for a STAMP port are passed uncounted).\n"
+		"Up to 8 ports and 8 auth-ports.\n");
 }
 
 static int show_one(struct attached *a, void *ctx)

@@ -43,7 +43,9 @@ void stats_usage(FILE *out)
 		     "\n"
 		     "received = reflected + passed + dropped; the reasons say why a frame\n"
 		     "was passed to the stack or dropped, the events note things about\n"
-		     "reflected packets.\n");
+		     "reflected packets.  Frames not for a STAMP port (other protocols and\n"
+		     "ports, or broken before the port) are counted only by a reflector\n"
+		     "attached with count-other on.\n");
 }
 
 /* A per-CPU map value: one struct per possible CPU, each 8-byte aligned. */
