@@ -365,6 +365,12 @@ static void test_reply_lengths(void)
 		       r.sender_ttl == 250 && r.has_sender_ee && r.tlv_len == 0,
 	       "reply/41-twamp", "a 41-octet reply must give the TTL");
 
+	/* A TTL of 0 was never seen on a packet: the reflector left it unset. */
+	make_reply(p, 44, false);
+	p[CK_R_S_TTL] = 0;
+	rc = probe_reply_parse(p, 44, 0, near_ns, &r);
+	result(!rc && !r.has_ttl, "reply/ttl-0-unknown", "a Ses-Sender TTL of 0 must be unknown");
+
 	make_reply(p, 38, false);
 	rc = probe_reply_parse(p, 38, 0, near_ns, &r);
 	result(!rc && r.has_sender_ee && !r.has_ttl, "reply/38",
@@ -422,6 +428,25 @@ static void test_tlv_walk(void)
 		       !list->malformed && list->area_len == 0,
 	       "tlv/padding", "one padding TLV listed, its value not kept");
 	free(list);
+
+	/*
+	 * A hostile reflector's 4 KB TLV area of an unknown type: listed,
+	 * but only PROBE_MAX_TLV_AREA octets of it kept with the reply.
+	 */
+	{
+		static uint8_t big[44 + 4096];
+
+		make_reply(big, 44, false);
+		big[44] = 0x80;
+		big[45] = 200;
+		ck_put16(big + 46, 4096 - 4);
+		list = probe_reply_parse(big, sizeof(big), 0, 0, &r) ? NULL
+								     : probe_reply_tlvs(big, &r);
+		result(list && list->n == 1 && list->tlv[0].type == 200 &&
+			       list->area_len == PROBE_MAX_TLV_AREA,
+		       "tlv/area-capped", "a large TLV area kept whole");
+		free(list);
+	}
 
 	/* A TLV whose Length runs past the packet. */
 	ck_put16(p + 46, 100);

@@ -268,6 +268,23 @@ test_no_reply() {
 	else
 		fail "$name" "want exit 1 and 100% loss, got exit $PRC: $(oneline "$(cat "$T/$name.json" "$T/$name.err")")"
 	fi
+	# A router on the path answers "administratively prohibited" (ICMPv6
+	# type 1 code 1, EACCES on the socket): counted, the run goes on to
+	# its summary.  The reflector's namespace routes 2001:db8:99::/64 to
+	# a prohibit route.
+	name=probe/no-reply/prohibited
+	if ip netns exec "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+		ip -n "$NS_R" -6 route add prohibit 2001:db8:99::/64 &&
+		ip -n "$NS_S" -6 route add 2001:db8:99::/64 via "$R6"; then
+		probe "$name" 2001:db8:99::1 count 5 interval 10 timeout 200
+		if [ "$PRC" -eq 1 ] && jq_ok '.sent == 5 and .received == 0 and .icmp_unreachable >= 1' "$T/$name.json"; then
+			pass "$name"
+		else
+			fail "$name" "want exit 1, 5 sent and the ICMP errors counted, got exit $PRC: $(oneline "$(cat "$T/$name.json" "$T/$name.err")")"
+		fi
+	else
+		fail "$name" "cannot set up the prohibit route"
+	fi
 	cli -n "$NS_S" probe "$SILENT4" count 1 timeout 100
 	check probe/no-reply/text "want exit 1 and '1 sent, 0 received, 100% loss', got exit $RC: $(oneline "$(cli_out)$(cli_err)")" \
 		grep -q '^1 sent, 0 received, 100% loss' "$T/out"

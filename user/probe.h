@@ -84,7 +84,7 @@ struct probe_run {
 	size_t n_recs, cap_recs;
 	uint64_t ignored_short; /* replies under PROBE_REPLY_MIN_LEN octets */
 	uint64_t ignored_ssid;	/* another session's SSID */
-	uint64_t refused;	/* ICMP unreachable reports from the peer */
+	uint64_t refused;	/* ICMP errors from the path (probe_icmp_errno) */
 	uint64_t send_errors;	/* requests the kernel would not send */
 	bool interrupted;	/* SIGINT */
 };

@@ -148,7 +148,11 @@ int probe_reply_parse(const uint8_t *buf, size_t len, uint64_t tai_offset_ns, in
 		r->has_sender_ee = true;
 		r->sender_ee = get16(buf + 36);
 	}
-	if (len >= PROBE_REPLY_TTL_END) {
+	/*
+	 * No packet arrives with TTL 0, so a 0 there is a reflector that did
+	 * not fill the field in (a TWAMP-Light one, say): unknown, not 255 hops.
+	 */
+	if (len >= PROBE_REPLY_TTL_END && buf[40]) {
 		r->has_ttl = true;
 		r->sender_ttl = buf[40];
 	}
@@ -183,7 +187,7 @@ struct probe_tlv_list *probe_reply_tlvs(const uint8_t *buf, const struct probe_r
 	struct probe_tlv_list *list, *grown;
 	struct probe_tlv_seen tlv;
 	bool keep = false;
-	size_t off = 0;
+	size_t off = 0, copy;
 	int more;
 
 	if (!r->tlv_len)
@@ -203,15 +207,18 @@ struct probe_tlv_list *probe_reply_tlvs(const uint8_t *buf, const struct probe_r
 	/*
 	 * Padding carries nothing to decode, and a padded probe of a few
 	 * kilobytes times many replies would be a lot of memory: the area is
-	 * copied only when something else is in it.
+	 * copied only when something else is in it, and never more than
+	 * PROBE_MAX_TLV_AREA octets of it (a reflector could send 64 KB with
+	 * every reply).  TLV values past the copy are not available.
 	 */
 	if (!keep && !list->malformed && !list->cut)
 		return list;
-	grown = realloc(list, sizeof(*list) + r->tlv_len);
+	copy = r->tlv_len < PROBE_MAX_TLV_AREA ? r->tlv_len : PROBE_MAX_TLV_AREA;
+	grown = realloc(list, sizeof(*list) + copy);
 	if (!grown)
 		return list; /* the headers without the values */
 	list = grown;
-	memcpy(list->area, area, r->tlv_len);
-	list->area_len = r->tlv_len;
+	memcpy(list->area, area, copy);
+	list->area_len = copy;
 	return list;
 }

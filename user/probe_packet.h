@@ -78,14 +78,17 @@ struct probe_tlv_seen {
 	uint32_t offset; /* of the Value, from the start of the TLV area */
 };
 
+/* At most this much of a reply's TLV area is kept: TLVs worth decoding are small. */
+#define PROBE_MAX_TLV_AREA 1024
+
 /* The TLV area of a reply (octets 44..), walked and kept for decoding. */
 struct probe_tlv_list {
 	unsigned int n;
 	bool malformed; /* a TLV ran past the packet: the walk stopped there */
 	bool cut;	/* more than PROBE_MAX_TLVS: the rest were not listed */
 	struct probe_tlv_seen tlv[PROBE_MAX_TLVS];
-	uint16_t area_len;
-	uint8_t area[]; /* a copy of the area */
+	uint16_t area_len; /* at most PROBE_MAX_TLV_AREA */
+	uint8_t area[];	   /* a copy of the area's first area_len octets */
 };
 
 /* A reply's fields, decoded. */

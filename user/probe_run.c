@@ -101,8 +101,8 @@ static int send_one(struct loop *l)
 	if (refresh_clock(l, now_ns(CLOCK_MONOTONIC)))
 		return -1;
 	err = send_request(l, seq, &s, &id);
-	if (err == -ECONNREFUSED) {
-		/* An ICMP unreachable for an earlier request: it fails the next send once. */
+	if (err < 0 && probe_icmp_errno(-err)) {
+		/* An ICMP error for an earlier request: it fails the next send once. */
 		run->refused++;
 		err = send_request(l, seq, &s, &id);
 	}
@@ -220,7 +220,7 @@ static int drain_replies(struct loop *l)
 		err = probe_socket_recv(&run->sock, l->rx_buf, RX_BUF_LEN, &rx);
 		if (err == -EAGAIN || err == -EWOULDBLOCK)
 			return 0;
-		if (err == -ECONNREFUSED || err == -EHOSTUNREACH || err == -ENETUNREACH) {
+		if (err < 0 && probe_icmp_errno(-err)) {
 			run->refused++;
 			continue;
 		}
@@ -240,7 +240,7 @@ static void handle_errors(struct loop *l)
 
 	drain_tx_stamps(l);
 	err = probe_socket_pending_error(&l->run->sock);
-	if (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH)
+	if (err && probe_icmp_errno(err))
 		l->run->refused++;
 }
 
@@ -307,7 +307,7 @@ static int loop_run(struct loop *l, const sigset_t *wait_mask)
 
 int probe_run_loop(struct probe_run *run)
 {
-	struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
+	struct sigaction sa = {.sa_handler = on_sigint};
 	struct loop l = {.run = run};
 	sigset_t block, old_mask;
 	int ret = -1;
@@ -327,14 +327,18 @@ int probe_run_loop(struct probe_run *run)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &old_mask);
-	sigaction(SIGINT, &sa, &old_sa);
+	sigaction(SIGINT, &sa, NULL);
 	{
 		sigset_t wait_mask = old_mask;
 
 		sigdelset(&wait_mask, SIGINT);
 		ret = loop_run(&l, &wait_mask);
 	}
-	sigaction(SIGINT, &old_sa, NULL);
+	/*
+	 * The handler stays: a Ctrl-C pending since the last wait, or one
+	 * pressed while the summary is printed, must not kill the process
+	 * before the summary is out (it only sets the flag now).
+	 */
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 out:
 	free(l.tx_buf);

@@ -85,14 +85,26 @@ static int resolve(const char *host, int family, struct addrinfo **res)
 		/* A name: only the families this host has addresses of. */
 		.ai_flags = AI_ADDRCONFIG,
 	};
+	struct addrinfo *other;
+	struct in_addr v4;
 	int err;
 
 	*res = numeric_addr(host, family);
 	if (*res)
 		return 0;
-	if (family != AF_UNSPEC && numeric_addr(host, AF_UNSPEC))
+	other = family != AF_UNSPEC ? numeric_addr(host, AF_UNSPEC) : NULL;
+	if (other) {
+		freeaddrinfo(other);
 		return cli_error("'%s' is not an %s address, as the source is", host,
 				 family == AF_INET ? "IPv4" : "IPv6");
+	}
+	/*
+	 * glibc's name lookup takes inet_aton()'s shortened forms ("198.18.1"
+	 * is 198.18.0.1, "0x7f.1" is 127.0.0.1): an address typed wrong must
+	 * not reach another host.
+	 */
+	if (inet_aton(host, &v4))
+		return cli_error("'%s' is not a dotted-quad IPv4 address", host);
 	err = getaddrinfo(host, NULL, &hints, res);
 	if (err == EAI_SYSTEM)
 		return cli_error("cannot resolve '%s': %s", host, strerror(errno));

@@ -13,6 +13,7 @@
 #ifndef STAMPEDE_PROBE_SOCKET_H
 #define STAMPEDE_PROBE_SOCKET_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -87,5 +88,28 @@ int probe_socket_tx_stamp(struct probe_socket *ps, struct probe_tx_stamp *ts);
 
 /* Fetch and clear the socket's pending error (an ICMP unreachable): 0 or an errno. */
 int probe_socket_pending_error(struct probe_socket *ps);
+
+/*
+ * Whether @err (positive) is how the kernel reports an ICMP error from the
+ * path on a connected UDP socket: unreachable (port, host, net, protocol),
+ * administratively prohibited, a parameter problem.  The next send or
+ * receive fails with it once; it is counted, and the run goes on.
+ */
+static inline bool probe_icmp_errno(int err)
+{
+	switch (err) {
+	case ECONNREFUSED: /* port unreachable */
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case ENOPROTOOPT: /* protocol unreachable (IPv4) */
+	case EACCES:	  /* administratively prohibited, reject route (ICMPv6) */
+	case EPROTO:	  /* parameter problem */
+		return true;
+	default:
+		return false;
+	}
+}
 
 #endif /* STAMPEDE_PROBE_SOCKET_H */
