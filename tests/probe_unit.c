@@ -535,6 +535,19 @@ static void test_figures(void)
 	probe_reply_figures(&run, &rec, &f);
 	result(!f.synchronized, "figures/sender-unsynchronized", "one-way delays need our S bit");
 
+	/* PTP (Z) from a synchronized reflector: comparable only with our TAI offset. */
+	sent.error_estimate = 0x8001;
+	rec.reply.reflector_ee = 0xc001;
+	run.tai_offset_ns = 0;
+	probe_reply_figures(&run, &rec, &f);
+	result(!f.synchronized && f.forward_ns == 0, "figures/ptp-without-tai-offset",
+	       "TAI timestamps against UTC ones without the offset must not give one-way delays");
+	run.tai_offset_ns = 37000000000LL;
+	probe_reply_figures(&run, &rec, &f);
+	result(f.synchronized, "figures/ptp-with-tai-offset",
+	       "with the host's TAI offset PTP replies give one-way delays");
+	rec.reply.reflector_ee = 0x8001;
+
 	/* A reply without the TTL octet: hops unknown. */
 	rec.reply.has_ttl = false;
 	probe_reply_figures(&run, &rec, &f);

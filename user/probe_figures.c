@@ -39,6 +39,14 @@ void probe_reply_figures(const struct probe_run *run, const struct probe_rec *re
 	f->residence_ns = r->t3_ns - r->t2_ns;
 	f->rtt_ns = (t4 - t1) - f->residence_ns;
 	f->synchronized = (s->error_estimate & STAMP_EE_S) && (r->reflector_ee & STAMP_EE_S);
+	/*
+	 * PTP timestamps are TAI; ours are UTC.  Without this host's TAI
+	 * offset (a synchronized clock often runs without one) they would
+	 * differ by the leap seconds, 37 s: not comparable, so no one-way
+	 * figures.
+	 */
+	if ((r->reflector_ee & STAMP_EE_Z) && !run->tai_offset_ns)
+		f->synchronized = false;
 	if (f->synchronized) {
 		f->forward_ns = r->t2_ns - f->t1_ns;
 		f->backward_ns = f->t4_ns - r->t3_ns;
