@@ -535,6 +535,13 @@ static void test_figures(void)
 	probe_reply_figures(&run, &rec, &f);
 	result(!f.synchronized, "figures/sender-unsynchronized", "one-way delays need our S bit");
 
+	/* S with a Multiplier of 0 is no valid estimate (RFC 4656): not synchronized. */
+	sent.error_estimate = 0x8001;
+	rec.reply.reflector_ee = 0x8000;
+	probe_reply_figures(&run, &rec, &f);
+	result(!f.synchronized, "figures/reflector-multiplier-0",
+	       "an Error Estimate with Multiplier 0 must not count as synchronized");
+
 	/* PTP (Z) from a synchronized reflector: comparable only with our TAI offset. */
 	sent.error_estimate = 0x8001;
 	rec.reply.reflector_ee = 0xc001;

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/random.h>
 
 #include "cli.h"
@@ -166,10 +168,10 @@ static uint16_t random_ssid(void)
 {
 	uint16_t ssid = 0;
 
-	while (!ssid)
-		if (getrandom(&ssid, sizeof(ssid), 0) != sizeof(ssid))
-			ssid = 1;
-	return ssid;
+	/* Never wait for the entropy pool (early boot): any non-zero value will do. */
+	if (getrandom(&ssid, sizeof(ssid), GRND_NONBLOCK) != sizeof(ssid))
+		ssid = (uint16_t)(getpid() ^ time(NULL));
+	return ssid ? ssid : 1;
 }
 
 int probe_parse(struct cli_args *args, struct probe_opts *o)

@@ -38,7 +38,9 @@ void probe_reply_figures(const struct probe_run *run, const struct probe_rec *re
 	}
 	f->residence_ns = r->t3_ns - r->t2_ns;
 	f->rtt_ns = (t4 - t1) - f->residence_ns;
-	f->synchronized = (s->error_estimate & STAMP_EE_S) && (r->reflector_ee & STAMP_EE_S);
+	/* A Multiplier of 0 is not a valid estimate (RFC 4656 4.1.2): not synchronized then. */
+	f->synchronized = (s->error_estimate & STAMP_EE_S) && (r->reflector_ee & STAMP_EE_S) &&
+			  (r->reflector_ee & STAMP_EE_MULT_MASK);
 	/*
 	 * PTP timestamps are TAI; ours are UTC.  Without this host's TAI
 	 * offset (a synchronized clock often runs without one) they would

@@ -106,7 +106,8 @@ static int send_one(struct loop *l)
 		run->refused++;
 		err = send_request(l, seq, &s, &id);
 	}
-	if (err == -EMSGSIZE)
+	/* Too big from the start is a bad size; a path MTU that shrinks later is counted. */
+	if (err == -EMSGSIZE && !run->book.sent)
 		return cli_error("size %u does not fit the path MTU to %s: the probe does not"
 				 " fragment",
 				 run->opts->size, run->sock.address);
