@@ -278,6 +278,8 @@ test_attached() {
 	# Generic mode, and a sessions size of our own.
 	expect_json cli/attach/generic '.mode == "generic" and .sessions_max == 1000' \
 		-n "$NS" -j reflector attach dev "$IF0" mode generic sessions 1000
+	check cli/attach/generic-no-veth-warning "generic mode warned: $(oneline "$(cli_err)")" \
+		test -z "$(grep "is a veth" "$T/err")"
 	expect_ok cli/detach/generic -n "$NS" reflector detach dev "$IF0"
 	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
 }

@@ -145,6 +145,9 @@ setup() {
 
 test_attach() {
 	expect_ok e2e/attach -n "$NS_R" reflector attach dev "$IF_R" mode native
+	# The operator is told what native XDP_TX on a veth needs of the peer.
+	check e2e/attach/veth-warning "no veth warning: $(oneline "$(cli_err)")" \
+		grep -q "warning: dev $IF_R is a veth: in native mode replies reach the peer" "$T/err"
 	if [ "$(xdp_prog_name "$NS_R" "$IF_R")" = stampede_xdp ] &&
 		ip -n "$NS_R" link show dev "$IF_R" | grep -q 'prog/xdp id'; then
 		pass e2e/attach/native

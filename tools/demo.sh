@@ -118,6 +118,7 @@ main() {
 	section "testbed"
 	echo "namespace $NS_R: $IF_R $R4/24 $R6/64   (runs the XDP reflector)"
 	echo "namespace $NS_S: $IF_S $S4/24 $S6/64   (runs stampede probe)"
+	echo "$IF_S runs an empty XDP program: native XDP_TX replies reach a veth only through XDP"
 	setup || die "could not build the testbed (see the error above)"
 
 	section "attach the reflector in $NS_R"

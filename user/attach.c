@@ -11,8 +11,12 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -331,6 +335,23 @@ static int link_create_error(struct attach_ctx *ctx, const char *mode, int err)
 			 strerror(err));
 }
 
+/* Whether @ifname's driver is veth (ETHTOOL_GDRVINFO); false when unknown. */
+static bool is_veth(const char *ifname)
+{
+	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
+	struct ifreq ifr = {.ifr_data = (void *)&info};
+	bool veth;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	veth = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, "veth");
+	close(fd);
+	return veth;
+}
+
 static int create_link(struct attach_ctx *ctx)
 {
 	int prog_fd = bpf_program__fd(ctx->skel->progs.stampede_xdp);
@@ -340,8 +361,19 @@ static int create_link(struct attach_ctx *ctx)
 	if (ctx->req.mode != ATTACH_MODE_GENERIC) {
 		opts.flags = XDP_FLAGS_DRV_MODE;
 		ctx->link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
-		if (ctx->link_fd >= 0)
+		if (ctx->link_fd >= 0) {
+			/*
+			 * A pod's or container's veth: a frame sent back with
+			 * native XDP_TX goes to the peer's XDP receive path,
+			 * which drops it unless an XDP program runs there.
+			 */
+			if (is_veth(ctx->req.ifname))
+				cli_warn("dev %s is a veth: in native mode replies reach the peer"
+					 " only while an XDP program is attached to it; otherwise"
+					 " use 'mode generic'",
+					 ctx->req.ifname);
 			return 0;
+		}
 		err = errno;
 		if (ctx->req.mode == ATTACH_MODE_NATIVE || !native_refused(err))
 			return link_create_error(ctx, "native", err);
