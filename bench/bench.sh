@@ -53,7 +53,9 @@ bash "$TOP/bench/live.sh" "$LIVE" 2>&1 || die "live.sh failed"
 jq -n --slurpfile cost "$COST" --slurpfile live "$LIVE" \
 	--arg started "$started" --arg kernel "$(uname -r)" --arg cpus "$(nproc)" \
 	--arg model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
-	--arg clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" '
+	--arg clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" \
+	--arg spectre_v2 "$(cat /sys/devices/system/cpu/vulnerabilities/spectre_v2 2>/dev/null)" \
+	--arg srso "$(cat /sys/devices/system/cpu/vulnerabilities/spec_rstack_overflow 2>/dev/null)" '
 	def ratio($n): ($cost[0][] | select(.name == $n) | .ratio);
 	def target($name; $value; $op; $limit):
 		{name: $name, value: $value, target: "\($op) \($limit)",
@@ -63,7 +65,9 @@ jq -n --slurpfile cost "$COST" --slurpfile live "$LIVE" \
 		command: "make bench",
 		started: $started,
 		machine: {kernel: $kernel, cpus: ($cpus | tonumber), cpu_model: $model,
-			  clocksource: $clocksource},
+			  clocksource: $clocksource,
+			  # Every helper call, indirect call and return pays for these.
+			  mitigations: {spectre_v2: $spectre_v2, spec_rstack_overflow: $srso}},
 		cases: $cost[0],
 		live: $live[0].live,
 		latency: $live[0].latency,
