@@ -54,7 +54,7 @@ number PROFILE_TOP "$TOP" 1 100000
 PERF_TIMEOUT=$((SECS + 60))
 [ "$(id -u)" = 0 ] || die "needs root (perf on a CPU, BPF programs)"
 for tool in perf jq; do
-	command -v $tool >/dev/null || die "needs $tool"
+	command -v $tool >/dev/null || die "needs $tool (Debian: apt-get install ${tool/perf/linux-perf})"
 done
 if [ ! -x "$PROG_COST" ] || [ ! -x "$PROFILE" ]; then
 	die "build first: make BUILD=$BUILD $PROG_COST $PROFILE and bench/*.bpf.o in $BUILD/bench"
