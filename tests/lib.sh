@@ -266,13 +266,14 @@ veth_new() {
 	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
 }
 
-# testbed_new: the two-namespace testbed of the network suites.  $NS_R and
+# testbed_new [no-xdp]: the two-namespace testbed of the network suites.  $NS_R and
 # $NS_S (both removed at exit, pins in NS_R forgotten) joined by $IF_R <->
 # $IF_S with $R4/24 and $S4/24, and $R6/64 and $S6/64 when R6 is set.  The
 # sender's veth writes full UDP checksums itself (over a veth the stack
 # would leave them to the "hardware", and the reflector would see only the
 # pseudo-header sum); an XDP program on it receives the reflector's XDP_TX
 # replies unless the caller passes "no-xdp".
+# shellcheck disable=SC2120 # the argument is optional
 testbed_new() {
 	ns_new "$NS_R" && forget_pins "$NS_R" && ns_new "$NS_S" &&
 		veth_new "$NS_R" "$IF_R" "$NS_S" "$IF_S" || return 1

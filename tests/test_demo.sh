@@ -18,12 +18,13 @@ fi
 # the pin directories of namespaces, and the XDP links in the kernel.
 leftovers() {
 	ip netns list | grep -o 'stampede-demo-[rs]-[0-9]*' | sort
-	ls -d "$STAMPEDE_PIN_ROOT"/netns-* 2>/dev/null | sort
+	find "$STAMPEDE_PIN_ROOT" -maxdepth 1 -name 'netns-*' 2>/dev/null | sort
 	bpftool -j link show 2>/dev/null | jq -r '.[] | select(.type == "xdp") | .id' | sort
 }
 
-# Demo processes are stopped at exit whatever happened.
+# Demo processes are stopped at exit whatever happened (expanded then).
 demo_pid=""
+# shellcheck disable=SC2016
 defer '[ -n "$demo_pid" ] && kill -KILL -- "-$demo_pid"'
 
 before=$(leftovers)
