@@ -142,6 +142,25 @@ test_xdp() {
 	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 3 interval 10 size 200 timeout 500 &&
 		holds "$name" tlv 'all(.replies[]; .length == 200
 			and .tlvs == [{"type": 1, "length": 152, "unrecognized": false, "malformed": false, "integrity_failed": false}])'
+	# HOST as a name: `ip netns exec` puts /etc/netns/NS/hosts over
+	# /etc/hosts for the command, so the names resolve only in here.
+	name=probe/xdp/hostname
+	if mkdir -p "/etc/netns/$NS_S"; then
+		defer "rm -rf '/etc/netns/$NS_S'; rmdir /etc/netns 2>/dev/null"
+		printf '%s reflector4.test\n%s reflector6.test\n' "$R4" "$R6" >"/etc/netns/$NS_S/hosts"
+		for fam in 4 6; do
+			addr=$R4
+			[ "$fam" = 6 ] && addr=$R6
+			timeout -k 5 "$PROBE_LIMIT" ip netns exec "$NS_S" "$STAMPEDE" -j probe \
+				"reflector$fam.test" count 2 interval 10 timeout 500 \
+				>"$T/hostname$fam.json" 2>"$T/hostname$fam.err" </dev/null
+			check "$name/ipv$fam" "reflector$fam.test: $(oneline "$(cat "$T/hostname$fam.json" "$T/hostname$fam.err")")" \
+				jq_ok ".host == \"reflector$fam.test\" and .address == \"$addr\" and .received == 2" \
+				"$T/hostname$fam.json"
+		done
+	else
+		fail "$name" "cannot create /etc/netns/$NS_S"
+	fi
 	# Our TTL is what the reflector reports back.
 	name=probe/xdp/ttl
 	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 ttl 64 dscp AF41 ecn 1 timeout 500 &&
