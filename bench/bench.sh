@@ -17,15 +17,8 @@
 # Environment: BUILD (default build), BENCH_RUNS and BENCH_REPEAT (prog_cost
 # rounds and repeat count), and live.sh's LIVE_* knobs.
 set -u
-export PATH=$PATH:/usr/sbin:/sbin
-
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in
-/*) ;;
-*) BUILD=$TOP/$BUILD ;;
-esac
-export BUILD
+# shellcheck source=tools/paths.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/paths.sh"
 
 die() {
 	echo "bench: $*" >&2

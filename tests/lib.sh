@@ -7,15 +7,8 @@
 # and anything else on stdout starts with "# ".  A suite exits non-zero
 # when a test failed.
 
-# ip, ethtool and sysctl live in sbin, which a non-login root shell may lack.
-PATH=$PATH:/usr/sbin:/sbin
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in
-/*) ;;
-*) BUILD=$TOP/$BUILD ;;
-esac
-STAMPEDE=$BUILD/stampede
+# shellcheck source=tools/paths.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/paths.sh"
 # shellcheck disable=SC2034 # used by the suites
 STAMP_SEND=$BUILD/tests/stamp_send
 STAMPEDE_PIN_ROOT=/sys/fs/bpf/stampede

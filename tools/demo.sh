@@ -14,14 +14,8 @@
 # default 20), DEMO_INTERVAL (ms between probes, default 50).
 set -u
 
-PATH=$PATH:/usr/sbin:/sbin
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in
-/*) ;;
-*) BUILD=$TOP/$BUILD ;;
-esac
-STAMPEDE=$BUILD/stampede
+# shellcheck source=tools/paths.sh
+. "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
 # The sender's veth needs an XDP program of its own: veth delivers a frame
 # the peer sends back with XDP_TX only through its XDP receive path.  The
 # empty XDP_PASS program of the benchmark does, and changes nothing.
