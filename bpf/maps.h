@@ -47,4 +47,20 @@ struct {
 	__type(value, struct stampede_clock);
 } clock SEC(".maps");
 
+/* Per-TLV-type counters: looked up once per packet that carries TLVs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stampede_tlv_stats);
+} tlv_stats SEC(".maps");
+
+/* Access Report TLVs (RFC 8972 4.6) by Access ID and Return Code. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STAMPEDE_ACCESS_REPORT_KEYS);
+	__type(key, __u32);
+	__type(value, __u64);
+} access_reports SEC(".maps");
+
 #endif /* STAMPEDE_BPF_MAPS_H */

@@ -51,6 +51,7 @@ struct stampede_pkt {
 	__u32 payload_len;    /* UDP payload octets (UDP Length - 8) */
 	bool ipv6;
 	__u8 ttl; /* TTL / Hop Limit as received */
+	__u8 tos; /* IPv4 TOS / IPv6 Traffic Class as received: DSCP and ECN */
 	__be16 sport;
 	__be16 dport;
 	union stampede_addr src;
@@ -63,6 +64,16 @@ static __always_inline void addr_from_ipv4(union stampede_addr *a, __be32 v4)
 	a->w[1] = 0;
 	a->w[2] = bpf_htonl(0x0000ffff);
 	a->w[3] = v4;
+}
+
+static __always_inline bool addr_equal(const union stampede_addr *a, const union stampede_addr *b)
+{
+	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
+}
+
+static __always_inline bool addr_is_v4_mapped(const union stampede_addr *a)
+{
+	return a->w[0] == 0 && a->w[1] == 0 && a->w[2] == bpf_htonl(0x0000ffff);
 }
 
 static __always_inline bool is_vlan_tpid(__be16 proto)
@@ -122,6 +133,7 @@ static __always_inline __u32 parse_ipv4(void *data, void *data_end, struct stamp
 
 	pkt->ipv6 = false;
 	pkt->ttl = iph->ttl;
+	pkt->tos = iph->tos;
 	pkt->l4_off = pkt->l3_off + hdr_len;
 	pkt->ip_payload_len = tot_len - hdr_len;
 	return STAMPEDE_CONTINUE;
@@ -174,6 +186,8 @@ static __always_inline __u32 parse_ipv6(void *data, void *data_end, struct stamp
 
 	pkt->ipv6 = true;
 	pkt->ttl = ip6h->hop_limit;
+	/* Traffic Class straddles the first two octets: version(4) tc(8) flow(20). */
+	pkt->tos = (ip6h->priority << 4) | (ip6h->flow_lbl[0] >> 4);
 	pkt->l4_off = pkt->l3_off + sizeof(*ip6h) + ext_len;
 	pkt->ip_payload_len = payload_len - ext_len;
 	return STAMPEDE_CONTINUE;

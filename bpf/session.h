@@ -44,31 +44,46 @@ static __always_inline void session_track_seq(struct stampede_session *s, __u32 
 }
 
 /*
- * Find or create the session of this packet and take its next reflector
- * sequence number.  Returns STAMPEDE_CNT_MAX on success or the pass reason.
+ * Find or create the session of this packet.  NULL when the table cannot
+ * take it (an LRU map normally evicts instead).
  */
-static __always_inline __u32 session_reflect(const struct stampede_session_key *key,
-					     __u32 sender_seq, __u64 now_tai,
-					     struct stampede_stats *st, __u32 *reflector_seq)
+static __always_inline struct stampede_session *
+session_get(const struct stampede_session_key *key, __u64 now_tai, struct stampede_stats *st)
 {
 	struct stampede_session *s;
 
 	s = bpf_map_lookup_elem(&sessions, key);
-	if (!s) {
-		/* Zeroed here, not at the top: a known session's packet skips it. */
-		struct stampede_session fresh = {.first_seen_ns = now_tai};
+	if (s)
+		return s;
+	/* Zeroed here, not at the top: a known session's packet skips it. */
+	struct stampede_session fresh = {.first_seen_ns = now_tai};
 
-		if (!bpf_map_update_elem(&sessions, key, &fresh, BPF_NOEXIST))
-			st->session_new++;
-		s = bpf_map_lookup_elem(&sessions, key);
-		if (!s)
-			return STAMPEDE_CNT_no_session;
-	}
-	*reflector_seq = (__u32)__sync_fetch_and_add(&s->reflected, 1);
+	if (!bpf_map_update_elem(&sessions, key, &fresh, BPF_NOEXIST))
+		st->session_new++;
+	return bpf_map_lookup_elem(&sessions, key);
+}
+
+/* A test packet of the session arrived, answered or not. */
+static __always_inline void session_note_packet(struct stampede_session *s, __u32 sender_seq,
+						__u64 now_tai)
+{
+	__sync_fetch_and_add(&s->received, 1);
 	session_track_seq(s, sender_seq);
 	s->last_seq = sender_seq;
 	s->last_seen_ns = now_tai;
-	return STAMPEDE_CNT_MAX;
+}
+
+/* The reflector Sequence Number of the reply about to be sent. */
+static __always_inline __u32 session_take_seq(struct stampede_session *s)
+{
+	return (__u32)__sync_fetch_and_add(&s->reflected, 1);
+}
+
+/* Remember the reply for the next packet's Follow-Up Telemetry TLV. */
+static __always_inline void session_note_reply(struct stampede_session *s, __u32 seq, __u64 t3_tai)
+{
+	s->last_reply_seq = seq;
+	s->last_reply_ns = t3_tai;
 }
 
 #endif /* STAMPEDE_BPF_SESSION_H */

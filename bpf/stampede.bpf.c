@@ -22,9 +22,9 @@ const volatile struct stampede_config cfg = {
 #include "csum.h"
 #include "parsing.h"
 #include "timestamp.h"
-#include "tlv.h"
 #include "session.h"
 #include "local_addrs.h"
+#include "tlv.h"
 #include "swap.h"
 
 static __always_inline bool port_listed(const volatile __be16 *ports, __u8 n, __be16 port)
@@ -44,16 +44,6 @@ static __always_inline bool is_stamp_port(__be16 port)
 {
 	return port_listed(cfg.ports, cfg.n_ports, port) ||
 	       port_listed(cfg.auth_ports, cfg.n_auth_ports, port);
-}
-
-static __always_inline bool addr_equal(const union stampede_addr *a, const union stampede_addr *b)
-{
-	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
-}
-
-static __always_inline bool addr_is_v4_mapped(const union stampede_addr *a)
-{
-	return a->w[0] == 0 && a->w[1] == 0 && a->w[2] == bpf_htonl(0x0000ffff);
 }
 
 /*
@@ -221,16 +211,34 @@ static __always_inline void csum_acc_reflector_new(__u64 *acc, const struct refl
 		*acc += f->ssid;
 }
 
+/* Account for the 32-bit words of an address changing, old to new. */
+static __always_inline void csum_acc_addr(__u64 *acc, const __be32 *old, const __be32 *new,
+					  int words)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		if (i >= words)
+			break;
+		*acc += (__u32)~old[i];
+		*acc += new[i];
+	}
+}
+
 /*
- * Turn the IPv4 header around: addresses swapped (checksum-neutral), TTL
- * and, for a grown packet, Total Length changed with the checksum updated
- * incrementally so that a valid header stays valid.
+ * Turn the IPv4 header around: addresses swapped (checksum-neutral), TTL,
+ * and what the TLVs asked (TOS, another source or destination) and a
+ * changed length, each with the checksums updated incrementally so that a
+ * valid header stays valid.  @udp_acc takes the pseudo-header's changes.
  */
-static __always_inline void reply_ipv4(struct iphdr *iph, __u16 grow)
+static __always_inline void reply_ipv4(struct iphdr *iph, __s32 len_change,
+				       const struct tlv_plan *plan, __u64 *udp_acc)
 {
 	__u64 acc = csum_acc_start(iph->check);
 	__be32 addr = iph->saddr;
 	__u16 *ttl_proto = (__u16 *)&iph->ttl;
+	__u16 *ver_tos = (__u16 *)iph;
 	__u16 old = *ttl_proto, new;
 
 	iph->saddr = iph->daddr;
@@ -242,40 +250,77 @@ static __always_inline void reply_ipv4(struct iphdr *iph, __u16 grow)
 	new = (old & bpf_htons(0x00ff)) | bpf_htons((__u16)cfg.reply_ttl << 8);
 	*ttl_proto = new;
 	csum_acc_word(&acc, old, new);
-	if (grow) {
+	if (len_change) {
 		old = iph->tot_len;
-		new = bpf_htons(bpf_ntohs(old) + grow);
+		new = bpf_htons(bpf_ntohs(old) + len_change);
 		iph->tot_len = new;
 		csum_acc_word(&acc, old, new);
 	}
+	if (!plan)
+		goto done;
+	if (plan->set_tos) {
+		old = *ver_tos;
+		new = (old & bpf_htons(0xff00)) | bpf_htons(plan->tos);
+		*ver_tos = new;
+		csum_acc_word(&acc, old, new);
+	}
+	if (plan->set_src) {
+		csum_acc_addr(&acc, &iph->saddr, &plan->src.w[3], 1);
+		csum_acc_addr(udp_acc, &iph->saddr, &plan->src.w[3], 1);
+		iph->saddr = plan->src.w[3];
+	}
+	if (plan->set_dst) {
+		csum_acc_addr(&acc, &iph->daddr, &plan->dst.w[3], 1);
+		csum_acc_addr(udp_acc, &iph->daddr, &plan->dst.w[3], 1);
+		iph->daddr = plan->dst.w[3];
+	}
+done:
 	iph->check = csum_acc_finish(acc);
 }
 
-static __always_inline void reply_ipv6(struct ipv6hdr *ip6h, __u16 grow)
+static __always_inline void reply_ipv6(struct ipv6hdr *ip6h, __s32 len_change,
+				       const struct tlv_plan *plan, __u64 *udp_acc)
 {
 	struct in6_addr addr = ip6h->saddr;
+	__be16 *ver_tc = (__be16 *)ip6h;
 
 	ip6h->saddr = ip6h->daddr;
 	ip6h->daddr = addr;
 	ip6h->hop_limit = cfg.reply_ttl;
-	if (grow)
-		ip6h->payload_len = bpf_htons(bpf_ntohs(ip6h->payload_len) + grow);
+	if (len_change)
+		ip6h->payload_len = bpf_htons(bpf_ntohs(ip6h->payload_len) + len_change);
+	if (!plan)
+		return;
+	/* Version(4) Traffic Class(8) Flow Label(20): no header checksum. */
+	if (plan->set_tos)
+		*ver_tc = (*ver_tc & bpf_htons(0xf00f)) | bpf_htons((__u16)plan->tos << 4);
+	if (plan->set_src) {
+		csum_acc_addr(udp_acc, ip6h->saddr.in6_u.u6_addr32, plan->src.w, 4);
+		__builtin_memcpy(&ip6h->saddr, plan->src.b, sizeof(plan->src));
+	}
+	if (plan->set_dst) {
+		csum_acc_addr(udp_acc, ip6h->daddr.in6_u.u6_addr32, plan->dst.w, 4);
+		__builtin_memcpy(&ip6h->daddr, plan->dst.b, sizeof(plan->dst));
+	}
 }
 
 /*
  * Rewrite the frame into the reply.  The parser's offsets are re-checked
- * against the (possibly grown) frame; a frame that fails here has already
- * been changed, so it is dropped and counted as internal.
+ * against the (possibly resized) frame; a frame that fails here has
+ * already been changed, so it is dropped and counted as internal.
+ * @plan is what the TLVs asked (NULL: the packet had none), @tlv_acc the
+ * checksum change of their answers and resizing, @len_change how the
+ * STAMP payload length changed with them.
  */
 static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pkt,
 				     const struct stampede_clock *clk, __u64 t2,
-				     struct stampede_stats *st)
+				     struct stampede_stats *st, struct stampede_session *sess,
+				     const struct tlv_plan *plan, __u64 tlv_acc, __s32 len_change)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 sent_len = pkt->payload_len, reflector_seq = 0, ret;
-	__u16 grow = 0, old_len;
-	struct stampede_session_key key;
+	__u32 sent_len = pkt->payload_len, reflector_seq = 0;
+	__u16 old_len;
 	struct stamp_reflector *rep;
 	struct reflector_fields f;
 	struct stamp_sender_head req;
@@ -284,11 +329,11 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	struct ethhdr *eth = data;
 	struct udphdr *udph;
 	__u8 *payload;
-	__u64 acc;
+	__u64 acc, t3 = t2;
 	__u32 l3_off = pkt->l3_off, l4_off = pkt->l4_off;
 
 	if (sent_len < STAMP_BASE_LEN)
-		grow = STAMP_BASE_LEN - sent_len;
+		len_change = STAMP_BASE_LEN - sent_len;
 	if ((void *)(eth + 1) > data_end || l4_off > STAMPEDE_MAX_L4_OFF ||
 	    l3_off > STAMPEDE_MAX_L4_OFF)
 		return STAMPEDE_CNT_internal;
@@ -309,26 +354,15 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	req.error_estimate = rep->error_estimate;
 	req.ssid = rep->ssid;
 
-	if (cfg.flags & STAMPEDE_F_STATEFUL) {
-		key.src = pkt->src;
-		key.dst = pkt->dst;
-		key.sport = pkt->sport;
-		key.dport = pkt->dport;
-		key.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
-		key.pad = 0;
-		ret = session_reflect(&key, bpf_ntohl(req.seq), t2, st, &reflector_seq);
-		/* Nothing is written yet unless the frame grew. */
-		if (ret != STAMPEDE_CONTINUE)
-			return grow ? STAMPEDE_CNT_internal : ret;
+	if (sess) {
+		reflector_seq = session_take_seq(sess);
 		seq = bpf_htonl(reflector_seq);
 	} else {
 		seq = req.seq;
 	}
 
-	acc = csum_acc_start(udph->check);
+	acc = csum_acc_start(udph->check) + tlv_acc;
 	csum_acc_sender_gone(&acc, payload, sent_len);
-	if (!grow)
-		tlv_walk(payload, data_end, pkt->payload_len, st, &acc);
 
 	swap_macs(eth);
 	if (pkt->ipv6) {
@@ -336,24 +370,27 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 
 		if ((void *)(ip6h + 1) > data_end)
 			return STAMPEDE_CNT_internal;
-		reply_ipv6(ip6h, grow);
+		reply_ipv6(ip6h, len_change, plan, &acc);
 	} else {
 		struct iphdr *iph = data + l3_off;
 
 		if ((void *)(iph + 1) > data_end)
 			return STAMPEDE_CNT_internal;
-		reply_ipv4(iph, grow);
+		reply_ipv4(iph, len_change, plan, &acc);
 	}
 	udph->source = pkt->dport;
 	udph->dest = pkt->sport;
-	if (grow) {
+	if (len_change) {
 		/* UDP Length counts in the header and in the pseudo-header. */
 		old_len = udph->len;
-		udph->len = bpf_htons(sizeof(*udph) + STAMP_BASE_LEN);
+		udph->len = bpf_htons(bpf_ntohs(old_len) + len_change);
 		csum_acc_word(&acc, old_len, udph->len);
 		csum_acc_word(&acc, old_len, udph->len);
-		st->twamp_light++;
 	}
+	if (sent_len < STAMP_BASE_LEN)
+		st->twamp_light++;
+	if (plan && (plan->set_src || plan->set_dst))
+		st->reply_rerouted++;
 
 	/*
 	 * The reflector's base is written straight into the packet, field by
@@ -377,7 +414,8 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	 * possible: only the writes and the checksum are left to do.
 	 */
 	if (cfg.flags & STAMPEDE_F_T3_READ) {
-		wire_time_advance(&wt, t2, clock_tai_ns(clk));
+		t3 = clock_tai_ns(clk);
+		wire_time_advance(&wt, t2, t3);
 		stamp_ts_encode(&f.t3, &wt);
 	} else {
 		f.t3 = f.t2;
@@ -400,7 +438,95 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		csum_acc_reflector_new(&acc, &f, sent_len);
 		udph->check = csum_acc_finish(acc) ?: 0xffff;
 	}
+	if (sess)
+		session_note_reply(sess, reflector_seq, t3);
 	return STAMPEDE_CNT_reflected;
+}
+
+/* Stateful mode: the packet's session, found or created.  NULL: none to be had. */
+static __noinline struct stampede_session *session_of(void *data, void *data_end,
+							   const struct stampede_pkt *pkt,
+							   __u64 t2, struct stampede_stats *st)
+{
+	struct stampede_session_key key;
+	struct stamp_sender_head *head;
+
+	if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
+		return NULL;
+	head = data + pkt->l4_off + sizeof(struct udphdr);
+	if ((void *)(head + 1) > data_end)
+		return NULL;
+	key.src = pkt->src;
+	key.dst = pkt->dst;
+	key.sport = pkt->sport;
+	key.dport = pkt->dport;
+	key.ssid = pkt->payload_len >= STAMP_SSID_END ? head->ssid : 0;
+	key.pad = 0;
+	return session_get(&key, t2, st);
+}
+
+/* The sender's Sequence Number, for the session's bookkeeping. */
+static __always_inline __u32 sender_seq_of(void *data, void *data_end,
+					   const struct stampede_pkt *pkt)
+{
+	__be32 *seq = data + (pkt->l4_off & 0xfff) + sizeof(struct udphdr);
+
+	if ((void *)(seq + 1) > data_end)
+		return 0;
+	return bpf_ntohl(*seq);
+}
+
+/*
+ * Answer the TLVs (the payload is longer than the 44-octet base here) and
+ * resize the reply if asked.  Returns STAMPEDE_CONTINUE, the drop the
+ * TLVs asked for, or internal when the frame was changed but not finished.
+ */
+static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampede_pkt *pkt,
+					 const struct stampede_clock *clk,
+					 const struct stampede_session *sess,
+					 const struct tlv_plan **planp, __u64 *tlv_acc,
+					 __s32 *len_change)
+{
+	struct tlv_io io = {
+		.payload_off = pkt->l4_off + sizeof(struct udphdr),
+		.payload_len = pkt->payload_len,
+	};
+	struct tlv_scratch *scratch;
+	struct tlv_plan *plan;
+	struct tlv_env *env;
+	__u32 ret, zero = 0;
+
+	scratch = bpf_map_lookup_elem(&tlv_scratch, &zero);
+	if (!scratch)
+		return STAMPEDE_CNT_internal; /* cannot happen: an array's key 0 */
+	env = &scratch->env;
+	plan = &scratch->plan;
+	__builtin_memset(plan, 0, sizeof(*plan));
+	*planp = plan;
+	env->pkt = *pkt;
+	env->clk = *clk;
+	env->sess.stateful = sess != NULL;
+	if (sess) {
+		env->sess.received = sess->received + 1;
+		env->sess.transmitted = sess->reflected + 1;
+		env->sess.last_reply_seq = sess->last_reply_seq;
+		env->sess.last_reply_ns = sess->last_reply_ns;
+	}
+	tlv_walk(ctx, &io, env, plan);
+	*tlv_acc = io.acc;
+	if (io.failed)
+		return STAMPEDE_CNT_internal;
+	/* Dropped as the sender asked: no reply for another member link. */
+	if (plan->discard)
+		return STAMPEDE_CNT_micro_session;
+	ret = reflected_control_apply(ctx, &io, env, plan);
+	*tlv_acc = io.acc;
+	*len_change = io.len_change;
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
+	if (plan->no_reply)
+		return STAMPEDE_CNT_no_reply;
+	return STAMPEDE_CONTINUE;
 }
 
 /*
@@ -412,6 +538,7 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	struct stampede_session *sess = NULL;
 	struct stampede_clock *clk;
 	/*
 	 * Zeroed although every field is written by the step that establishes
@@ -421,8 +548,10 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	 * stack.  The stores cost about a nanosecond.
 	 */
 	struct stampede_pkt pkt = {};
-	__u32 zero = 0, ret;
-	__u64 t2;
+	const struct tlv_plan *plan = NULL;
+	__u32 zero = 0, ret, sender_seq = 0;
+	__s32 len_change = 0;
+	__u64 t2, tlv_acc = 0;
 
 	ret = parse_headers(data, data_end, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
@@ -445,10 +574,26 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	ret = classify(data, data_end, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
+	if (cfg.flags & STAMPEDE_F_STATEFUL) {
+		sess = session_of(data, data_end, &pkt, t2, *stp);
+		if (!sess)
+			return STAMPEDE_CNT_no_session;
+		/* Read now: resizing the reply moves the frame. */
+		sender_seq = sender_seq_of(data, data_end, &pkt);
+	}
+	if (pkt.payload_len > STAMP_BASE_LEN) {
+		ret = answer_tlvs(ctx, &pkt, clk, sess, &plan, &tlv_acc, &len_change);
+		if (ret == STAMPEDE_CNT_no_reply && sess)
+			session_note_packet(sess, sender_seq, t2);
+		if (ret != STAMPEDE_CONTINUE)
+			return ret;
+	}
+	if (sess)
+		session_note_packet(sess, sender_seq, t2);
 	ret = grow_short_packet(ctx, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
-	return reflect(ctx, &pkt, clk, t2, *stp);
+	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change);
 }
 
 SEC("xdp")
@@ -471,7 +616,8 @@ int stampede_xdp(struct xdp_md *ctx)
 
 	if (counter == STAMPEDE_CNT_reflected)
 		return XDP_TX;
-	if (counter == STAMPEDE_CNT_internal)
+	if (counter == STAMPEDE_CNT_internal || counter == STAMPEDE_CNT_no_reply ||
+	    counter == STAMPEDE_CNT_micro_session)
 		return XDP_DROP;
 	return XDP_PASS;
 }

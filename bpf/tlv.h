@@ -1,86 +1,266 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The RFC 8972 TLV walk over the octets after the 44-octet base.  Only the
- * Flags octet of each TLV is rewritten; values travel back untouched.
+ * The RFC 8972 TLV walk over the octets after the 44-octet base.  Each TLV
+ * is answered by its type's handler (tlv_rfc8972.h, tlv_rfc9503.h,
+ * tlv_reflected_control.h); its Flags octet then says what happened:
+ * U cleared when answered, U set (value untouched) when not, M set when
+ * it cannot be parsed, which also ends the walk (RFC 8972 4).  What the
+ * TLVs ask of the reply's headers is collected in a plan that the
+ * reflector applies once the walk is done.
  */
 #ifndef STAMPEDE_BPF_TLV_H
 #define STAMPEDE_BPF_TLV_H
 
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "stamp_wire.h"
 #include "stampede_kern_user.h"
-#include "csum.h"
+#include "maps.h"
+#include "parsing.h"
+#include "tlv_io.h"
 
-/* Beyond this payload offset the walk stops: XDP frames fit in a page. */
-#define STAMPEDE_MAX_TLV_OFF 4096
+/* What a handler made of its TLV. */
+enum tlv_outcome {
+	TLV_ANSWERED,	  /* U cleared */
+	TLV_UNRECOGNIZED, /* U set, value as received */
+	TLV_MALFORMED,	  /* M set; the walk stops */
+};
 
-/* Flags the reflector sends back for a TLV it handled. */
-static __always_inline __u8 tlv_reply_flags(__u8 type)
+/* The session's figures a TLV may report; stateful mode only. */
+struct tlv_session_view {
+	bool stateful;
+	__u32 received;	      /* R_RxC: this packet included */
+	__u32 transmitted;    /* R_TxC: this reply included */
+	__u32 last_reply_seq; /* the previous reply, when last_reply_ns */
+	__u64 last_reply_ns;  /* CLOCK_TAI; 0: no previous reply */
+};
+
+/* What the TLVs ask of the reply, applied after the walk. */
+struct tlv_plan {
+	bool no_reply;	      /* Return Path: no reply requested */
+	bool discard;	      /* Micro-session ID of another member link */
+	bool set_tos;	      /* Class of Service: mark the reply with tos */
+	__u8 tos;
+	bool set_src;	      /* Destination Node Address: reply from src */
+	bool set_dst;	      /* Return Address: reply to dst */
+	bool return_path_seen; /* only the first Return Path TLV is acted on */
+	bool resize;	      /* Reflected Test Packet Control asked */
+	bool complete;	      /* the walk reached the end of the payload */
+	__u8 last_type;	      /* type of the last TLV walked */
+	__u16 want_len;	      /* Length of the Reflected Packet */
+	__u16 want_count;     /* Number of the Reflected Packets */
+	__u32 control_off;    /* payload offset of that TLV */
+	__u32 last_off;	      /* payload offset of the last TLV walked */
+	union stampede_addr src;
+	union stampede_addr dst;
+};
+
+/* What the handlers answer from: copies, for the global functions. */
+struct tlv_env {
+	struct stampede_pkt pkt;
+	struct stampede_clock clk;
+	struct tlv_session_view sess;
+};
+
+/*
+ * A packet's TLV state lives in a per-CPU map, not on the stack: BPF allows
+ * 512 octets across a call chain, and packets without TLVs never touch it.
+ */
+struct tlv_scratch {
+	struct tlv_env env;
+	struct tlv_plan plan;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tlv_scratch);
+} tlv_scratch SEC(".maps");
+
+#include "tlv_subtlv.h"
+#include "tlv_rfc8972.h"
+#include "tlv_rfc9503.h"
+#include "tlv_rfc9534.h"
+#include "tlv_reflected_control.h"
+
+/*
+ * Each handler is a global BPF function: the verifier checks it once, not
+ * once per TLV the walk might meet.  Its arguments arrive as possibly-NULL
+ * memory, so the wrapper checks them before the body runs.
+ */
+#define TLV_HANDLER(name)                                                             \
+	__noinline int name(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env, \
+			    struct tlv_plan *plan)                                    \
+	{                                                                             \
+		if (!ctx || !io || !env || !plan)                                     \
+			return TLV_MALFORMED;                                         \
+		return name##_body(ctx, io, env, plan, io->value, io->len);           \
+	}
+
+TLV_HANDLER(answer_location)
+TLV_HANDLER(answer_timestamp_info)
+TLV_HANDLER(answer_class_of_service)
+TLV_HANDLER(answer_direct_measurement)
+TLV_HANDLER(answer_access_report)
+TLV_HANDLER(answer_follow_up)
+TLV_HANDLER(answer_dest_node_addr)
+TLV_HANDLER(answer_return_path)
+TLV_HANDLER(answer_micro_session)
+TLV_HANDLER(note_reflected_control)
+
+/* io->value and io->len describe the TLV; its Length is known to fit. */
+static __always_inline int tlv_answer(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+				      struct tlv_plan *plan, __u8 type)
 {
 	switch (type) {
 	case STAMP_TLV_EXTRA_PADDING:
+		return TLV_ANSWERED;
+	case STAMP_TLV_LOCATION:
+		return answer_location(ctx, io, env, plan);
+	case STAMP_TLV_TIMESTAMP_INFO:
+		return answer_timestamp_info(ctx, io, env, plan);
+	case STAMP_TLV_CLASS_OF_SERVICE:
+		return answer_class_of_service(ctx, io, env, plan);
+	case STAMP_TLV_DIRECT_MEASUREMENT:
+		return answer_direct_measurement(ctx, io, env, plan);
+	case STAMP_TLV_ACCESS_REPORT:
+		return answer_access_report(ctx, io, env, plan);
+	case STAMP_TLV_FOLLOW_UP_TELEMETRY:
+		return answer_follow_up(ctx, io, env, plan);
+	case STAMP_TLV_DEST_NODE_ADDR:
+		return answer_dest_node_addr(ctx, io, env, plan);
+	case STAMP_TLV_RETURN_PATH:
+		return answer_return_path(ctx, io, env, plan);
+	case STAMP_TLV_MICRO_SESSION_ID:
+		return answer_micro_session(ctx, io, env, plan);
+	case STAMP_TLV_REFLECTED_CONTROL:
+		return note_reflected_control(ctx, io, env, plan);
+	default:
+		/* HMAC (8) belongs to authenticated mode; the rest are unknown. */
+		return TLV_UNRECOGNIZED;
+	}
+}
+
+static __always_inline bool tlv_type_known(__u8 type)
+{
+	return type >= STAMP_TLV_EXTRA_PADDING && type <= STAMP_TLV_REFLECTED_CONTROL &&
+	       type != STAMP_TLV_HMAC;
+}
+
+/*
+ * The Flags octet a TLV goes back with.  Reserved bits are sent as zero;
+ * I belongs to HMAC verification, which this mode does not do.
+ */
+static __always_inline __u8 tlv_reply_flags(int out, __u8 type)
+{
+	switch (out) {
+	case TLV_ANSWERED:
 		return 0;
+	case TLV_MALFORMED:
+		return tlv_type_known(type) ? STAMP_TLV_FLAG_M : STAMP_TLV_FLAG_U | STAMP_TLV_FLAG_M;
 	default:
 		return STAMP_TLV_FLAG_U;
 	}
 }
 
-/*
- * Walk the TLVs of a payload of payload_len octets starting at payload.
- * Flag changes are added to the UDP checksum accumulator; the payload's
- * offset from the UDP header is even, so TLV offsets give word parity.
- */
-static __always_inline void tlv_walk(__u8 *payload, void *data_end, __u32 payload_len,
-				     struct stampede_stats *st, __u64 *csum)
+static __always_inline void tlv_count(struct stampede_stats *st, struct stampede_tlv_counters *tc,
+				      int out, __u8 type)
 {
-	__u32 off = STAMP_BASE_LEN, len;
-	__u8 *tlv, old, new;
-	int i;
-
-	for (i = 0; i < STAMPEDE_MAX_TLVS; i++) {
-		if (off >= payload_len)
-			return;
-		if (off >= STAMPEDE_MAX_TLV_OFF)
-			break;
-		/*
-		 * The compiler knows off is below the bound and would drop a
-		 * plain mask; the barrier keeps it, so the verifier sees the
-		 * bound on the register actually added to the packet pointer.
-		 */
-		barrier_var(off);
-		tlv = payload + (off & (STAMPEDE_MAX_TLV_OFF - 1));
-		if ((void *)(tlv + 1) > data_end)
-			return;
-		old = tlv[0];
-		if (off + STAMP_TLV_HDR_LEN > payload_len) {
-			/* A stray tail too short for a TLV header. */
-			new = (old & STAMP_TLV_FLAG_U) | STAMP_TLV_FLAG_M;
-			len = 0;
-		} else {
-			if ((void *)(tlv + STAMP_TLV_HDR_LEN) > data_end)
-				return;
-			len = ((__u32)tlv[2] << 8) | tlv[3];
-			if (off + STAMP_TLV_HDR_LEN + len > payload_len)
-				new = (old & STAMP_TLV_FLAG_U) | STAMP_TLV_FLAG_M;
-			else
-				new = tlv_reply_flags(tlv[1]);
-		}
-		tlv[0] = new;
-		csum_acc_byte(csum, off, old, new);
-		if (new &STAMP_TLV_FLAG_M) {
-			/* Cannot tell where the next TLV starts: copy the rest. */
-			st->tlv_malformed++;
-			return;
-		}
-		if (new &STAMP_TLV_FLAG_U)
-			st->tlv_unrecognized++;
-		else
+	tc->seen++;
+	if (out == TLV_MALFORMED) {
+		tc->malformed++;
+		st->tlv_malformed++;
+	} else if (out == TLV_UNRECOGNIZED) {
+		tc->unrecognized++;
+		st->tlv_unrecognized++;
+	} else {
+		tc->answered++;
+		if (type == STAMP_TLV_EXTRA_PADDING)
 			st->tlv_padding++;
+		else
+			st->tlv_answered++;
+	}
+}
+
+/*
+ * A tail of 1 to 3 octets after the last TLV cannot hold a header: M goes
+ * on its first octet, and U stays as the sender set it (no type to judge).
+ */
+static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 off, struct stampede_stats *st,
+					   struct stampede_tlv_counters *other)
+{
+	__u8 old;
+
+	if (!tlv_load(ctx, io, off, &old, 1))
+		return;
+	tlv_rewrite_octet(ctx, io, off, old, (old & STAMP_TLV_FLAG_U) | STAMP_TLV_FLAG_M);
+	other->seen++;
+	other->malformed++;
+	st->tlv_malformed++;
+}
+
+/*
+ * Walk the TLVs of the payload described by @io, answering each; a frame
+ * the helpers could not read or write is marked io->failed.  A global
+ * function like the handlers, for the same reason.
+ */
+__noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			struct tlv_plan *plan)
+{
+	struct stampede_tlv_counters *tc;
+	struct stampede_tlv_stats *ts;
+	struct stampede_stats *st;
+	struct stamp_tlv hdr;
+	__u32 zero = 0, off = STAMP_BASE_LEN, left, len, idx;
+	int i, out;
+
+	if (!ctx || !io || !env || !plan)
+		return 0;
+	ts = bpf_map_lookup_elem(&tlv_stats, &zero);
+	st = bpf_map_lookup_elem(&stats, &zero);
+	if (!ts || !st)
+		return 0; /* cannot happen: arrays' key 0 */
+	for (i = 0; i < STAMPEDE_MAX_TLVS; i++) {
+		if (off >= io->payload_len) {
+			plan->complete = true;
+			return 0;
+		}
+		left = io->payload_len - off;
+		if (left < STAMP_TLV_HDR_LEN) {
+			tlv_stray_tail(ctx, io, off, st, &ts->type[0]);
+			return 0;
+		}
+		if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
+			return 0;
+		len = bpf_ntohs(hdr.length);
+		if (len > left - STAMP_TLV_HDR_LEN) {
+			out = TLV_MALFORMED; /* runs past the packet */
+		} else {
+			io->value = off + STAMP_TLV_HDR_LEN;
+			io->len = len;
+			out = tlv_answer(ctx, io, env, plan, hdr.type);
+		}
+		if (io->failed)
+			return 0;
+		if (!tlv_rewrite_octet(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
+			return 0;
+		idx = hdr.type < STAMPEDE_TLV_STATS_TYPES ? hdr.type : 0;
+		tc = &ts->type[idx];
+		tlv_count(st, tc, out, hdr.type);
+		if (out == TLV_MALFORMED)
+			return 0;
+		plan->last_off = off;
+		plan->last_type = hdr.type;
 		off += STAMP_TLV_HDR_LEN + len;
 	}
-	if (off < payload_len)
+	if (off < io->payload_len)
 		st->tlv_walk_cut++;
+	else
+		plan->complete = true;
+	return 0;
 }
 
 #endif /* STAMPEDE_BPF_TLV_H */

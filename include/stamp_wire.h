@@ -83,6 +83,9 @@ struct stamp_tlv {
 #define STAMP_TLV_FLAG_M  0x40 /* malformed */
 #define STAMP_TLV_FLAG_I  0x20 /* integrity check failed */
 
+/* Flag bit 3: Conformant reflection (Reflected Test Packet Control only). */
+#define STAMP_TLV_FLAG_C 0x10
+
 /* IANA "STAMP TLV Types" registry. */
 enum stamp_tlv_type {
 	STAMP_TLV_EXTRA_PADDING = 1,
@@ -98,5 +101,105 @@ enum stamp_tlv_type {
 	STAMP_TLV_MICRO_SESSION_ID = 11,
 	STAMP_TLV_REFLECTED_CONTROL = 12,
 };
+
+/* IANA "STAMP Sub-TLV Types": Location (RFC 8972 4.2). */
+enum stamp_location_sub {
+	STAMP_LOC_SRC_MAC = 1, /* request: Source MAC Address */
+	STAMP_LOC_SRC_EUI48 = 2,
+	STAMP_LOC_SRC_EUI64 = 3,
+	STAMP_LOC_DST_IP = 4, /* request: Destination IP Address */
+	STAMP_LOC_DST_IPV4 = 5,
+	STAMP_LOC_DST_IPV6 = 6,
+	STAMP_LOC_SRC_IP = 7, /* request: Source IP Address */
+	STAMP_LOC_SRC_IPV4 = 8,
+	STAMP_LOC_SRC_IPV6 = 9,
+};
+
+/* Location TLV value lengths (RFC 8972 4.2.1). */
+#define STAMP_LOC_PORTS_LEN 4  /* Destination Port, Source Port */
+#define STAMP_LOC_MAC_LEN   8  /* EUI-48 and two MBZ octets, or EUI-64 */
+#define STAMP_LOC_IP_LEN    16 /* IPv4 and 12 MBZ octets, or IPv6 */
+
+/* IANA "STAMP Synchronization Sources" (RFC 8972 5.4). */
+enum stamp_sync_src {
+	STAMP_SYNC_NTP = 1,
+	STAMP_SYNC_PTP = 2,
+	STAMP_SYNC_SSU_BITS = 3,
+	STAMP_SYNC_GNSS = 4, /* GPS/GLONASS/LORAN-C/BDS/Galileo */
+	STAMP_SYNC_FREE_RUNNING = 5,
+};
+
+/* IANA "STAMP Timestamping Methods" (RFC 8972 5.5). */
+enum stamp_ts_method {
+	STAMP_TSM_HW_ASSIST = 1,
+	STAMP_TSM_SW_LOCAL = 2,
+	STAMP_TSM_CONTROL_PLANE = 3,
+};
+
+/* Fixed Value lengths (RFC 8972 4.3-4.8). */
+#define STAMP_TS_INFO_LEN	 4 /* and optional sub-TLVs after it */
+#define STAMP_COS_LEN		 4
+#define STAMP_DIRECT_MEAS_LEN	 12
+#define STAMP_ACCESS_REPORT_LEN	 4
+#define STAMP_FOLLOW_UP_LEN	 16
+#define STAMP_HMAC_LEN		 16
+
+/* Class of Service value (RFC 8972 4.4), as a host-order 32-bit word. */
+#define STAMP_COS_DSCP1_SHIFT 26
+#define STAMP_COS_DSCP2_SHIFT 20
+#define STAMP_COS_ECN_SHIFT   18
+#define STAMP_COS_RP_SHIFT    16
+#define STAMP_COS_RP_REFUSED  1 /* DSCP1 not permitted: reply keeps the received DSCP */
+
+/* Access Report (RFC 8972 4.6): Access ID (high nibble of octet 0). */
+#define STAMP_ACCESS_3GPP     1
+#define STAMP_ACCESS_NON_3GPP 2
+
+/* Direct Measurement value (RFC 8972 4.5). */
+struct stamp_direct_meas {
+	__be32 sender_tx;    /* S_TxC */
+	__be32 reflector_rx; /* R_RxC */
+	__be32 reflector_tx; /* R_TxC */
+};
+
+/* Follow-Up Telemetry value (RFC 8972 4.7). */
+struct stamp_follow_up {
+	__be32 seq; /* the reflector's Sequence Number of the previous reply */
+	struct stamp_timestamp ts;
+	__u8 mode; /* enum stamp_ts_method */
+	__u8 reserved[3];
+};
+
+/* Destination Node Address (RFC 9503 3): an IPv4 or IPv6 address. */
+#define STAMP_DNA_V4_LEN 4
+#define STAMP_DNA_V6_LEN 16
+
+/* Return Path sub-TLVs (RFC 9503 4.1). */
+enum stamp_return_path_sub {
+	STAMP_RP_CONTROL_CODE = 1,
+	STAMP_RP_RETURN_ADDRESS = 2,
+	STAMP_RP_SR_MPLS_LABELS = 3,
+	STAMP_RP_SRV6_SEGMENTS = 4,
+};
+
+#define STAMP_RP_CONTROL_CODE_LEN 4
+/* Control Code Flags, low bit: 0 no reply requested, 1 reply on the same link. */
+#define STAMP_RP_CC_SAME_LINK 0x1
+
+/* Micro-session ID (RFC 9534 3): Sender's ID, then the Reflector's. */
+#define STAMP_MICRO_SESSION_LEN 4
+
+/*
+ * Reflected Test Packet Control (draft-ietf-ippm-asymmetrical-pkts 3):
+ * Length of the Reflected Packet, Number of the Reflected Packets,
+ * Interval (ns), then optional sub-TLVs.
+ */
+struct stamp_reflected_control {
+	__be16 length;
+	__be16 count;
+	__be32 interval_ns;
+};
+
+#define STAMP_RTPC_MIN_LEN 8
 
 #endif /* STAMPEDE_STAMP_WIRE_H */

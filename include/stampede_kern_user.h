@@ -25,6 +25,45 @@
 #define STAMPEDE_F_CLOCK_BOOT	 (1U << 3) /* no bpf_ktime_get_tai_ns: boot clock + offset */
 #define STAMPEDE_F_T3_READ	 (1U << 4) /* read the clock again for T3, else T3 = T2 */
 #define STAMPEDE_F_COUNT_OTHER	 (1U << 5) /* count frames not for a STAMP port too */
+#define STAMPEDE_F_COS_REFUSE	 (1U << 6) /* CoS TLV: local policy forbids re-marking */
+#define STAMPEDE_F_MICRO_SESSION (1U << 7) /* micro_session_id is configured */
+#define STAMPEDE_F_REFLECTED_CTL (1U << 8) /* honour Reflected Test Packet Control */
+#define STAMPEDE_F_RETURN_ADDR	 (1U << 9) /* honour Return Address inside return_prefixes */
+
+/*
+ * Clock facts the controller reads from the kernel (adjtimex) and publishes
+ * in the "clock" map; the data path only reads them.
+ */
+struct stampede_clock {
+	__u64 tai_offset_ns;  /* TAI - UTC; NTP timestamps are UTC */
+	__s64 boot_to_tai_ns; /* CLOCK_TAI - CLOCK_BOOTTIME, for STAMPEDE_F_CLOCK_BOOT */
+	__u64 updated_tai_ns; /* when the controller wrote this entry */
+	__u16 error_estimate; /* host order, S|Scale|Multiplier; Z is added per format */
+	__u8 sync_src;	      /* enum stamp_sync_src, for the Timestamp Information TLV */
+	__u8 pad[5];
+};
+
+/* An IPv6 address, or an IPv4 one as ::ffff:a.b.c.d. */
+union stampede_addr {
+	__u8 b[16];
+	__be16 h[8];
+	__be32 w[4];
+};
+
+/* Return Address prefixes the controller may allow (RFC 9503 4.1.2). */
+#define STAMPEDE_MAX_RETURN_PREFIXES 8
+/* Sub-TLVs walked inside one Location or Return Path TLV. */
+#define STAMPEDE_MAX_SUB_TLVS 4
+/* Default bound on a resized reply against its request (Reflected Test Packet Control). */
+#define STAMPEDE_DEFAULT_AMPLIFY 1
+#define STAMPEDE_MAX_AMPLIFY	 16
+
+/* A prefix; IPv4 as ::ffff:a.b.c.d/(96 + length). */
+struct stampede_prefix {
+	union stampede_addr addr;
+	__u8 len;
+	__u8 pad[3];
+};
 
 /*
  * Load-time configuration, kept in the program's read-only data (const
@@ -37,26 +76,14 @@ struct stampede_config {
 	__u8 n_ports;
 	__u8 n_auth_ports;
 	__u8 reply_ttl; /* IPv4 TTL / IPv6 Hop Limit of replies */
-	__u8 flags;	/* STAMPEDE_F_* */
-};
-
-/*
- * Clock facts the controller reads from the kernel (adjtimex) and publishes
- * in the "clock" map; the data path only reads them.
- */
-struct stampede_clock {
-	__u64 tai_offset_ns;  /* TAI - UTC; NTP timestamps are UTC */
-	__s64 boot_to_tai_ns; /* CLOCK_TAI - CLOCK_BOOTTIME, for STAMPEDE_F_CLOCK_BOOT */
-	__u64 updated_tai_ns; /* when the controller wrote this entry */
-	__u16 error_estimate; /* host order, S|Scale|Multiplier; Z is added per format */
-	__u16 pad[3];
-};
-
-/* An IPv6 address, or an IPv4 one as ::ffff:a.b.c.d. */
-union stampede_addr {
-	__u8 b[16];
-	__be16 h[8];
-	__be32 w[4];
+	__u8 n_return_prefixes;
+	__u32 flags; /* STAMPEDE_F_* */
+	__be16 micro_session_id; /* RFC 9534: this interface's Reflector Micro-session ID */
+	__u16 mtu;		 /* the interface's MTU: no reply grows beyond it */
+	__u16 reply_max;	 /* largest STAMP payload a resized reply may have */
+	__u8 amplify;		 /* ... and at most this many times its request's */
+	__u8 pad;
+	struct stampede_prefix return_prefixes[STAMPEDE_MAX_RETURN_PREFIXES];
 };
 
 /* "local_addrs" map value: why the address is listed. */
@@ -101,6 +128,10 @@ struct stampede_session {
 	__u64 seq_window;    /* bit i: sender seq (highest_seq - i) was seen */
 	__u32 highest_seq;   /* highest sender sequence number seen */
 	__u32 last_seq;	     /* sender sequence number of the last packet */
+	__u64 received;	     /* test packets received, answered or not */
+	__u64 last_reply_ns; /* CLOCK_TAI T3 of the last reply; 0: none yet */
+	__u32 last_reply_seq; /* its reflector Sequence Number (Follow-Up Telemetry) */
+	__u32 pad;
 };
 
 /*
@@ -127,11 +158,16 @@ struct stampede_session {
 	X(no_tailroom, PASS, "TWAMP-Light reply: no room to grow the frame")       \
 	X(no_session, PASS, "stateful session table refused a new session")        \
 	X(internal, DROP, "frame changed but could not be finished")               \
+	X(no_reply, DROP, "sender asked for no reply (Return Path, or count 0)")   \
+	X(micro_session, DROP, "Micro-session ID names another member link")      \
 	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")       \
 	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                       \
+	X(tlv_answered, EVENT, "other TLVs answered (U flag cleared)")             \
 	X(tlv_unrecognized, EVENT, "TLVs returned with the U flag")                \
 	X(tlv_malformed, EVENT, "TLV areas cut short by a malformed TLV (M flag)") \
 	X(tlv_walk_cut, EVENT, "TLV areas longer than the walk bound")             \
+	X(reply_resized, EVENT, "replies resized as Reflected Test Packet Control asked") \
+	X(reply_rerouted, EVENT, "replies sent from or to another address (RFC 9503)") \
 	X(session_new, EVENT, "stateful sessions created")
 
 enum stampede_counter_class {
@@ -156,6 +192,26 @@ struct stampede_stats {
 	STAMPEDE_COUNTERS(STAMPEDE_X_FIELD)
 #undef STAMPEDE_X_FIELD
 };
+
+/*
+ * Per-TLV-type counters ("tlv_stats", one per-CPU entry).  Index 1..12 is
+ * the TLV type; 0 counts every other type.
+ */
+#define STAMPEDE_TLV_STATS_TYPES 13
+
+struct stampede_tlv_counters {
+	__u64 seen;	    /* TLVs of the type walked */
+	__u64 answered;	    /* U cleared: the reflector did what the TLV asks */
+	__u64 unrecognized; /* U left set: not implemented or not honoured here */
+	__u64 malformed;    /* M set: the walk stopped there */
+};
+
+struct stampede_tlv_stats {
+	struct stampede_tlv_counters type[STAMPEDE_TLV_STATS_TYPES];
+};
+
+/* "access_reports": per-CPU counts, key (Access ID << 8) | Return Code. */
+#define STAMPEDE_ACCESS_REPORT_KEYS 4096
 
 /* Names of the pinned objects under /sys/fs/bpf/stampede/IFNAME/. */
 #define STAMPEDE_PIN_ROOT "/sys/fs/bpf/stampede"

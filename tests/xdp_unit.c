@@ -1014,7 +1014,7 @@ static size_t add_flag_changing_tlvs(uint8_t *pl, size_t n, uint8_t *exp)
 		{0xff, 1, 1, 0x00},    /* at 44 (even) */
 		{0x00, 200, 2, 0x80},  /* at 49 (odd) */
 		{0x7f, 1, 0, 0x00},    /* at 55 (odd) */
-		{0x20, 9, 3, 0x80},    /* at 59 (odd) */
+		{0x20, 201, 3, 0x80},  /* at 59 (odd) */
 		{0xe0, 1, 5, 0x00},    /* at 66 (even) */
 		{0x1f, 0x81, 0, 0x80}, /* at 75 (odd) */
 	};
@@ -1304,7 +1304,11 @@ static void t_tlv_zero_length(struct env *e, struct tc *t, __maybe_unused const 
 	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_padding) = 3, C(tlv_unrecognized) = 2});
 }
 
-/* Length overruns the payload: M set, U as the sender sent it, the walk stops. */
+/*
+ * Length overruns the payload: M set, and U since the type is unknown here
+ * (RFC 8972 4: U says whether the reflector understood the TLV), whatever
+ * the sender set; the walk stops.
+ */
 struct overrun_case {
 	uint8_t flags, reply;
 };
@@ -1392,7 +1396,7 @@ static void t_tlv_udp_bound(struct env *e, struct tc *t, const void *arg)
 	tb_init(&tb);
 	tb_tlv(&tb, 0x40, 1, 6, 0x00);
 	if (bc->overrun) {
-		tb_tlv_cut(&tb, 0x00, 200, 8 + (uint16_t)(bc->ip_extra + bc->eth_trailer), 8, 0x40);
+		tb_tlv_cut(&tb, 0x00, 200, 8 + (uint16_t)(bc->ip_extra + bc->eth_trailer), 8, 0xc0);
 		x.extra.d[STAMPEDE_CNT_tlv_malformed] = 1;
 	} else {
 		tb_tlv(&tb, 0x00, 200, 8, 0x80);
@@ -2479,7 +2483,7 @@ static const struct test tests[] = {
 	{"tlv_mixed_counted", CFG_NTP, t_tlv_mixed, NULL},
 	{"tlv_zero_length", CFG_NTP, t_tlv_zero_length, NULL},
 	{"tlv_overrun_m_u_kept", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0xa0, 0xc0)},
-	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0x40)},
+	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0xc0)},
 	{"tlv_stray_1", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 1, false, 0x9f, 0xc0)},
 	{"tlv_stray_2", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 2, false, 0x3f, 0x40)},
 	{"tlv_stray_3", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 3, false, 0x81, 0xc0)},

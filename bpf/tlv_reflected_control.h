@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Reflected Test Packet Control (type 12, draft-ietf-ippm-asymmetrical-pkts):
+ * the sender asks for a reply of another length, or for several replies.
+ * The walk only notes the request (note_reflected_control); once it is
+ * done, reflected_control_apply resizes the reply.  It grows by extending
+ * a trailing Extra Padding TLV or appending one, and shrinks by cutting a
+ * trailing Extra Padding TLV, never below the TLVs that carry meaning.
+ * One reply is sent per request; a request for more, or for a length the
+ * limits refuse, is answered once with the C flag.  Off unless the attach
+ * configuration enables it (the draft wants it under administrative
+ * control).  Included by tlv.h.
+ */
+#ifndef STAMPEDE_BPF_TLV_REFLECTED_CONTROL_H
+#define STAMPEDE_BPF_TLV_REFLECTED_CONTROL_H
+
+/* Octets a shrink may remove: the checksum reads them first, 64 at a time. */
+#define REFLECTED_CTL_CHUNK	 64
+#define REFLECTED_CTL_MAX_SHRINK (32 * REFLECTED_CTL_CHUNK)
+
+static __always_inline enum tlv_outcome note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io,
+							struct tlv_env *env, struct tlv_plan *plan,
+							__u32 value, __u32 len)
+{
+	struct stamp_reflected_control req;
+
+	if (len < STAMP_RTPC_MIN_LEN)
+		return TLV_MALFORMED;
+	if (!(cfg.flags & STAMPEDE_F_REFLECTED_CTL) || plan->resize)
+		return TLV_UNRECOGNIZED;
+	if (!tlv_load(ctx, io, value, &req, sizeof(req)))
+		return TLV_MALFORMED;
+	/* Address Group sub-TLVs (multicast) are not implemented. */
+	if (!sub_tlvs_unrecognized(ctx, io, value + STAMP_RTPC_MIN_LEN, value + len))
+		return TLV_MALFORMED;
+	plan->resize = true;
+	plan->want_len = bpf_ntohs(req.length);
+	plan->want_count = bpf_ntohs(req.count);
+	plan->control_off = value - STAMP_TLV_HDR_LEN;
+	return TLV_ANSWERED;
+}
+
+/*
+ * The reply's STAMP payload length for the request, before the limits:
+ * the asked length rounded up to 4 octets, but never cutting into what is
+ * not trailing Extra Padding, and leaving room for a TLV header when one
+ * must be appended.  0 asks for no change.
+ */
+static __always_inline __u32 reflected_target_len(const struct tlv_plan *plan, __u32 cur,
+						  bool trailing_pad)
+{
+	__u32 target = (plan->want_len + 3) & ~3U;
+
+	if (!plan->want_len || target == cur)
+		return cur;
+	if (target < cur) {
+		if (!trailing_pad)
+			return cur;
+		/* Drop the padding TLV whole, or keep its header and some of it. */
+		if (target <= plan->last_off)
+			return plan->last_off;
+		if (target < plan->last_off + STAMP_TLV_HDR_LEN)
+			return plan->last_off + STAMP_TLV_HDR_LEN;
+		return target;
+	}
+	if (!trailing_pad && target - cur < STAMP_TLV_HDR_LEN)
+		return cur + STAMP_TLV_HDR_LEN;
+	return target;
+}
+
+static __always_inline bool reflected_len_allowed(const struct stampede_pkt *pkt, __u32 cur,
+						  __u32 target)
+{
+	__u32 ip_len = pkt->l4_off - pkt->l3_off + sizeof(struct udphdr) + target;
+
+	if (target <= cur)
+		return cur - target <= REFLECTED_CTL_MAX_SHRINK;
+	return target <= cfg.reply_max && target <= (__u32)cfg.amplify * cur &&
+	       (!cfg.mtu || ip_len <= cfg.mtu);
+}
+
+/* The 16-bit one's complement sum of @n (at most 64) octets at @poff, read as if aligned. */
+static __always_inline bool chunk_sum(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, __u32 n,
+				      __u64 *sum)
+{
+	__u32 buf[REFLECTED_CTL_CHUNK / 4] = {}, j;
+
+	if (!tlv_load(ctx, io, poff, buf, n))
+		return false;
+#pragma unroll
+	for (j = 0; j < REFLECTED_CTL_CHUNK / 4; j++)
+		*sum += buf[j];
+	return true;
+}
+
+/*
+ * The checksum share of the octets from @from to @to, read before they
+ * are cut, into *@gone.  Whole chunks first, at a constant size, so the
+ * verifier need not follow the offset; then the rest in one read.  The
+ * chunks are of even length, so one parity holds for all of them.
+ */
+static __noinline bool csum_of_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 from, __u32 to,
+				    __u64 *gone)
+{
+	__u32 pos = from, n, i;
+	__u64 sum = 0;
+
+	for (i = 0; i < REFLECTED_CTL_MAX_SHRINK / REFLECTED_CTL_CHUNK; i++) {
+		if (to - pos < REFLECTED_CTL_CHUNK)
+			break;
+		if (!chunk_sum(ctx, io, pos, REFLECTED_CTL_CHUNK, &sum))
+			return false;
+		pos += REFLECTED_CTL_CHUNK;
+	}
+	n = to - pos;
+	if (n >= REFLECTED_CTL_CHUNK)
+		return false;
+	if (n) {
+		/* 1..63, said so the verifier sees a non-zero size. */
+		n = ((n - 1) & (REFLECTED_CTL_CHUNK - 1)) + 1;
+		if (!chunk_sum(ctx, io, pos, n, &sum))
+			return false;
+	}
+	sum = csum_fold64(sum);
+	*gone = from & 1 ? swab16(sum) : sum;
+	return true;
+}
+
+/* Rewrite the Length of the Extra Padding TLV at payload offset @off. */
+static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *io, __u32 off, __u32 len)
+{
+	struct stamp_tlv hdr = {
+		.flags = 0,
+		.type = STAMP_TLV_EXTRA_PADDING,
+		.length = bpf_htons((__u16)len),
+	};
+
+	return tlv_rewrite(ctx, io, off, &hdr, sizeof(hdr));
+}
+
+/* Grow the payload from @cur to @target octets; the new octets are zero. */
+static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io, const struct tlv_plan *plan,
+					   bool trailing_pad, __u32 cur, __u32 target)
+{
+	struct stamp_tlv hdr;
+
+	if (bpf_xdp_adjust_tail(ctx, target - cur))
+		return false;
+	if (!trailing_pad)
+		return set_padding_len(ctx, io, cur, target - cur - STAMP_TLV_HDR_LEN);
+	if (!tlv_load(ctx, io, plan->last_off, &hdr, sizeof(hdr)))
+		return false;
+	return set_padding_len(ctx, io, plan->last_off, bpf_ntohs(hdr.length) + target - cur);
+}
+
+static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *io, const struct tlv_plan *plan,
+					     __u32 cur, __u32 target)
+{
+	__u64 gone = 0;
+
+	if (!csum_of_tail(ctx, io, target, cur, &gone))
+		return false;
+	if (bpf_xdp_adjust_tail(ctx, -(int)(cur - target)))
+		return false;
+	io->acc += (__u16)~csum_fold64(gone);
+	if (target == plan->last_off)
+		return true; /* the padding TLV went whole */
+	return set_padding_len(ctx, io, plan->last_off, target - plan->last_off - STAMP_TLV_HDR_LEN);
+}
+
+/*
+ * Resize the reply as asked; io->len_change tells the header rewrite how
+ * the STAMP payload changed.  Returns STAMPEDE_CONTINUE, or internal when
+ * the frame was changed but could not be finished.  Global, verified once.
+ */
+__noinline int reflected_control_apply(struct xdp_md *ctx, struct tlv_io *io,
+				       struct tlv_env *env, struct tlv_plan *plan)
+{
+	void *data, *data_end;
+	struct stampede_stats *st;
+	bool trailing_pad, conform;
+	__u32 zero = 0, cur, target;
+
+	if (!ctx || !io || !env || !plan)
+		return STAMPEDE_CNT_internal;
+	if (!plan->resize)
+		return STAMPEDE_CONTINUE;
+	if (!plan->want_count) {
+		plan->no_reply = true; /* the draft: send nothing */
+		return STAMPEDE_CONTINUE;
+	}
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	cur = io->payload_len;
+	conform = plan->want_count == 1;
+	trailing_pad = plan->complete && plan->last_type == STAMP_TLV_EXTRA_PADDING;
+	target = reflected_target_len(plan, cur, trailing_pad);
+	/* Octets after the datagram (Ethernet padding) would end up inside it. */
+	if ((target != cur && (__u32)(data_end - data) != io->payload_off + cur) ||
+	    !reflected_len_allowed(&env->pkt, cur, target)) {
+		target = cur;
+		conform = false;
+	}
+	if (target > cur) {
+		if (!reflected_grow(ctx, io, plan, trailing_pad, cur, target)) {
+			if (io->failed)
+				return STAMPEDE_CNT_internal;
+			target = cur;
+			conform = false;
+		}
+	} else if (target < cur) {
+		if (!reflected_shrink(ctx, io, plan, cur, target)) {
+			if (io->failed)
+				return STAMPEDE_CNT_internal;
+			target = cur;
+			conform = false;
+		}
+	}
+	if (target != cur) {
+		io->len_change = (__s32)target - (__s32)cur;
+		io->payload_len = target;
+		st = bpf_map_lookup_elem(&stats, &zero);
+		if (st)
+			st->reply_resized++;
+	}
+	if (!conform && !tlv_rewrite_octet(ctx, io, plan->control_off, 0, STAMP_TLV_FLAG_C))
+		return STAMPEDE_CNT_internal;
+	return STAMPEDE_CONTINUE;
+}
+
+#endif /* STAMPEDE_BPF_TLV_REFLECTED_CONTROL_H */

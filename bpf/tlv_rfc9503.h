@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * RFC 9503: Destination Node Address (type 9) and Return Path (type 10).
+ * Both may send the reply from or to an address other than the packet's,
+ * so each is checked against what the reflector owns or was told to
+ * allow: a reflector that sends replies wherever it is told is an
+ * amplifier.  Included by tlv.h.
+ */
+#ifndef STAMPEDE_BPF_TLV_RFC9503_H
+#define STAMPEDE_BPF_TLV_RFC9503_H
+
+#include "local_addrs.h"
+
+/* Read an IPv4 (4 octets) or IPv6 (16) address Value into @addr. */
+static __always_inline bool tlv_load_addr(struct xdp_md *ctx, struct tlv_io *io, __u32 value, __u32 len,
+					  union stampede_addr *addr)
+{
+	__be32 v4;
+
+	if (len == STAMP_DNA_V6_LEN)
+		return tlv_load(ctx, io, value, addr, sizeof(*addr));
+	if (!tlv_load(ctx, io, value, &v4, sizeof(v4)))
+		return false;
+	addr_from_ipv4(addr, v4);
+	return true;
+}
+
+static __always_inline bool addr_len_fits(const struct stampede_pkt *pkt, __u32 len)
+{
+	return len == (pkt->ipv6 ? STAMP_DNA_V6_LEN : STAMP_DNA_V4_LEN);
+}
+
+/* ---- Destination Node Address (type 9, RFC 9503 3) --------------------- */
+
+/*
+ * The node the sender meant, which may differ from the packet's
+ * destination (a tunnel or an SR policy ended here).  One of this
+ * interface's addresses: the reply is sent from it.  Anything else,
+ * another family included: U, and the reply goes from the packet's
+ * destination as usual.
+ */
+static __always_inline enum tlv_outcome answer_dest_node_addr_body(struct xdp_md *ctx, struct tlv_io *io,
+							struct tlv_env *env, struct tlv_plan *plan,
+							__u32 value, __u32 len)
+{
+	const struct stampede_pkt *pkt = &env->pkt;
+	union stampede_addr addr;
+
+	if (len != STAMP_DNA_V4_LEN && len != STAMP_DNA_V6_LEN)
+		return TLV_MALFORMED;
+	if (!addr_len_fits(pkt, len))
+		return TLV_UNRECOGNIZED;
+	if (!tlv_load_addr(ctx, io, value, len, &addr))
+		return TLV_MALFORMED;
+	if (pkt->ipv6 && addr_is_v4_mapped(&addr))
+		return TLV_UNRECOGNIZED;
+	if (!is_local_addr(&addr, pkt->ipv6))
+		return TLV_UNRECOGNIZED;
+	if (!addr_equal(&addr, &pkt->dst)) {
+		plan->set_src = true;
+		plan->src = addr;
+	}
+	return TLV_ANSWERED;
+}
+
+/* ---- Return Path (type 10, RFC 9503 4) --------------------------------- */
+
+/* Is @addr inside @p?  Both are in the IPv6 form (IPv4 as ::ffff:a.b.c.d). */
+static __always_inline bool prefix_contains(const volatile struct stampede_prefix *p,
+					    const union stampede_addr *addr)
+{
+	__u32 i, bits, mask;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		if (p->len <= i * 32)
+			return true;
+		bits = p->len - i * 32;
+		mask = bits >= 32 ? 0xffffffff : ~(0xffffffffU >> bits);
+		if ((bpf_ntohl(addr->w[i]) ^ bpf_ntohl(p->addr.w[i])) & mask)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A Return Address is honoured only when the attach configuration allows
+ * it and it lies in one of the configured prefixes, never when it is one
+ * of ours (a reply to ourselves) or a source we would refuse to answer.
+ */
+static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
+						const union stampede_addr *addr)
+{
+	int i;
+
+	if (!(cfg.flags & STAMPEDE_F_RETURN_ADDR))
+		return false;
+	if (pkt->ipv6 ? addr->b[0] == 0xff || addr_is_v4_mapped(addr)
+		      : addr->b[12] == 0 || addr->b[12] == 127 || addr->b[12] >= 224)
+		return false;
+	if (is_local_addr(addr, pkt->ipv6))
+		return false;
+	for (i = 0; i < STAMPEDE_MAX_RETURN_PREFIXES; i++) {
+		if (i >= cfg.n_return_prefixes)
+			break;
+		if (prefix_contains(&cfg.return_prefixes[i], addr))
+			return true;
+	}
+	return false;
+}
+
+/* What the sub-TLVs of one Return Path TLV asked. */
+struct return_path_req {
+	__u32 flags_off[STAMPEDE_MAX_SUB_TLVS]; /* payload offsets of their Flags */
+	__u8 old_flags[STAMPEDE_MAX_SUB_TLVS];
+	__u8 new_flags[STAMPEDE_MAX_SUB_TLVS];
+	__u32 n;
+	bool control_code;   /* a Control Code sub-TLV was there */
+	__u32 code;	     /* its Control Code Flags */
+	__u32 code_index;    /* and its place among the sub-TLVs */
+	bool address_ok;     /* a Return Address we may use */
+	bool unusable;	     /* a sub-TLV we cannot follow */
+	union stampede_addr address;
+};
+
+/* Judge one sub-TLV; its Flags are written once all are judged. */
+static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tlv_io *io,
+							const struct stampede_pkt *pkt,
+							const struct sub_tlv *sub,
+							struct return_path_req *req)
+{
+	__be32 code;
+
+	switch (sub->type) {
+	case STAMP_RP_CONTROL_CODE:
+		if (sub->len != STAMP_RP_CONTROL_CODE_LEN)
+			return TLV_MALFORMED;
+		if (!tlv_load(ctx, io, sub->off + STAMP_TLV_HDR_LEN, &code, sizeof(code)))
+			return TLV_MALFORMED;
+		req->control_code = true;
+		req->code = bpf_ntohl(code);
+		req->code_index = req->n;
+		return TLV_ANSWERED;
+	case STAMP_RP_RETURN_ADDRESS:
+		if (sub->len != STAMP_DNA_V4_LEN && sub->len != STAMP_DNA_V6_LEN)
+			return TLV_MALFORMED;
+		if (!addr_len_fits(pkt, sub->len) ||
+		    !tlv_load_addr(ctx, io, sub->off + STAMP_TLV_HDR_LEN, sub->len, &req->address) ||
+		    !return_addr_allowed(pkt, &req->address)) {
+			req->unusable = true;
+			return TLV_UNRECOGNIZED;
+		}
+		req->address_ok = true;
+		return TLV_ANSWERED;
+	default:
+		/* SR-MPLS Label Stack and SRv6 Segment List are not implemented. */
+		req->unusable = true;
+		return TLV_UNRECOGNIZED;
+	}
+}
+
+/*
+ * A Control Code answers on its own (all other sub-TLVs are then ignored):
+ * 1, reply on the same link, is what XDP_TX does; 0 asks for no reply.  A
+ * Return Address is followed when allowed; anything else makes the whole
+ * TLV U and the reply goes back as usual.  Only the first Return Path TLV
+ * counts; later ones get U.
+ */
+static __always_inline enum tlv_outcome answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io,
+							struct tlv_env *env, struct tlv_plan *plan,
+							__u32 value, __u32 len)
+{
+	struct return_path_req req = {};
+	__u32 off = value, end = value + len, i;
+	enum tlv_outcome out = TLV_ANSWERED;
+	struct sub_tlv sub;
+
+	if (plan->return_path_seen)
+		return TLV_UNRECOGNIZED;
+	plan->return_path_seen = true;
+	for (i = 0; i < STAMPEDE_MAX_SUB_TLVS; i++) {
+		enum sub_tlv_step step = sub_tlv_next(ctx, io, &off, end, &sub);
+		enum tlv_outcome sub_out;
+
+		if (step == SUB_TLV_NONE)
+			break;
+		if (step == SUB_TLV_MALFORMED)
+			return TLV_MALFORMED;
+		sub_out = return_path_sub(ctx, io, &env->pkt, &sub, &req);
+		if (io->failed)
+			return TLV_MALFORMED;
+		if (sub_out == TLV_MALFORMED) {
+			sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_M);
+			return TLV_MALFORMED;
+		}
+		req.flags_off[i] = sub.off;
+		req.old_flags[i] = sub.flags;
+		req.new_flags[i] = sub_out == TLV_ANSWERED ? 0 : STAMP_TLV_FLAG_U;
+		req.n = i + 1;
+	}
+	if (off < end || !req.n)
+		req.unusable = true; /* more than the bound, or nothing asked */
+
+	if (req.control_code) {
+		/* RFC 9503 4.1.1: the other sub-TLVs are ignored, and go back as sent. */
+		plan->no_reply = !(req.code & STAMP_RP_CC_SAME_LINK);
+	} else if (req.unusable) {
+		out = TLV_UNRECOGNIZED;
+	} else if (req.address_ok && !addr_equal(&req.address, &env->pkt.src)) {
+		plan->set_dst = true;
+		plan->dst = req.address;
+	}
+	for (i = 0; i < STAMPEDE_MAX_SUB_TLVS; i++) {
+		if (i >= req.n)
+			break;
+		if (req.control_code && i != req.code_index)
+			continue;
+		if (!tlv_rewrite_octet(ctx, io, req.flags_off[i], req.old_flags[i], req.new_flags[i]))
+			return TLV_MALFORMED;
+	}
+	return out;
+}
+
+#endif /* STAMPEDE_BPF_TLV_RFC9503_H */

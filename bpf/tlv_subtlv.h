@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Sub-TLVs (RFC 8972 4.2, RFC 9503 4.1): the TLV header again, inside a
+ * TLV's Value.  U and M work as for TLVs; I is sent as zero.
+ */
+#ifndef STAMPEDE_BPF_TLV_SUBTLV_H
+#define STAMPEDE_BPF_TLV_SUBTLV_H
+
+#include "stamp_wire.h"
+#include "tlv_io.h"
+
+/* One sub-TLV found by sub_tlv_next. */
+struct sub_tlv {
+	__u32 off; /* payload offset of its header */
+	__u32 len; /* its Length */
+	__u8 flags;
+	__u8 type;
+};
+
+enum sub_tlv_step {
+	SUB_TLV_NONE,	   /* the Value is used up */
+	SUB_TLV_FOUND,	   /* *sub holds the next one */
+	SUB_TLV_MALFORMED, /* a header or a Value runs past the TLV */
+};
+
+/* The sub-TLV at *@off, inside a TLV Value that ends at payload offset @end. */
+static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct tlv_io *io, __u32 *off, __u32 end,
+						      struct sub_tlv *sub)
+{
+	struct stamp_tlv hdr;
+
+	if (*off >= end)
+		return SUB_TLV_NONE;
+	if (end - *off < STAMP_TLV_HDR_LEN || !tlv_load(ctx, io, *off, &hdr, sizeof(hdr)))
+		return SUB_TLV_MALFORMED;
+	sub->off = *off;
+	sub->len = bpf_ntohs(hdr.length);
+	sub->flags = hdr.flags;
+	sub->type = hdr.type;
+	if (sub->len > end - *off - STAMP_TLV_HDR_LEN)
+		return SUB_TLV_MALFORMED;
+	*off += STAMP_TLV_HDR_LEN + sub->len;
+	return SUB_TLV_FOUND;
+}
+
+/* Give a sub-TLV its reply header: @type (a request type may change) and @flags. */
+static __always_inline bool sub_tlv_set_header(struct xdp_md *ctx, struct tlv_io *io, const struct sub_tlv *sub,
+					       __u8 type, __u8 flags)
+{
+	struct stamp_tlv hdr = {
+		.flags = flags,
+		.type = type,
+		.length = bpf_htons((__u16)sub->len),
+	};
+
+	return tlv_rewrite(ctx, io, sub->off, &hdr, sizeof(hdr));
+}
+
+/*
+ * Sub-TLVs this reflector does not implement, from payload offset @off to
+ * @end: each gets U.  Returns false when one runs past the end (the caller
+ * sets M) or a write failed; more than the bound go back as sent.
+ */
+static __noinline bool sub_tlvs_unrecognized(struct xdp_md *ctx, struct tlv_io *io, __u32 off, __u32 end)
+{
+	struct sub_tlv sub;
+	int i;
+
+	for (i = 0; i < STAMPEDE_MAX_SUB_TLVS; i++) {
+		switch (sub_tlv_next(ctx, io, &off, end, &sub)) {
+		case SUB_TLV_NONE:
+			return true;
+		case SUB_TLV_MALFORMED:
+			return false;
+		default:
+			if (!sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_U))
+				return false;
+		}
+	}
+	return true;
+}
+
+#endif /* STAMPEDE_BPF_TLV_SUBTLV_H */
