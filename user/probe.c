@@ -15,6 +15,7 @@ void probe_usage(FILE *out)
 		"Usage: stampede probe HOST [port N] [count N] [interval MS] [size N] [ssid N]\n"
 		"                      [ttl N] [dscp NAME|N] [ecn N] [timestamp {ntp|ptp}]\n"
 		"                      [source ADDR] [sport N] [timeout MS] [stateful]\n"
+		"                      [tlv TYPE[,ARGS]]...\n"
 		"       stampede probe help\n"
 		"\n"
 		"Sends STAMP test packets (RFC 8762) to a Session-Reflector at HOST and reports\n"
@@ -24,6 +25,13 @@ void probe_usage(FILE *out)
 		"ssid, ttl 255, dscp 0, ecn 0, timestamp ntp, timeout 2000 ms (1-%d) after the\n"
 		"last request.  dscp: CS0-CS7, AF11-AF43, EF, VA, LE or 0-63.  stateful: the\n"
 		"reflector numbers what it received, so loss is told forward and backward.\n"
+		"tlv (repeatable, RFC 8972 and later; each sent with the U flag):\n"
+		"  padding,LENGTH  location  timestamp-info  cos,DSCP[,ECN]  direct\n"
+		"  access,{3gpp|non-3gpp|1-15},{available|unavailable|0-255}  follow-up\n"
+		"  dest-addr,ADDR  return-path,{no-reply|same-link|addr=ADDR}\n"
+		"  micro-session,SENDER_ID[,REFLECTOR_ID]\n"
+		"  reflected-control,LENGTH[,COUNT[,INTERVAL_NS]]  raw,TYPE[,HEX]  TYPE[,HEX]\n"
+		"Without size, a request is just long enough for its TLVs.\n"
 		"Exit status 0 when a reply came, 1 when none did or on error.\n",
 		PROBE_MAX_COUNT, PROBE_MIN_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, PROBE_MAX_SIZE,
 		PROBE_MAX_TIMEOUT_MS);
@@ -59,6 +67,7 @@ static int probe(struct cli_args *args)
 		.ttl = opts.ttl,
 		.tos = (uint8_t)(opts.dscp << 2 | opts.ecn),
 		.size = opts.size,
+		.any_source = probe_replies_may_move(&opts),
 	};
 	if (probe_socket_open(&run.sock, &cfg))
 		return -1;

@@ -19,6 +19,7 @@
 #include "probe_packet.h"
 #include "probe_socket.h"
 #include "probe_stats.h"
+#include "probe_tlv.h"
 
 #define PROBE_DEFAULT_COUNT	  5
 #define PROBE_DEFAULT_INTERVAL_MS 1000
@@ -47,10 +48,21 @@ struct probe_opts {
 	uint16_t sport;	    /* 0: ephemeral */
 	uint32_t timeout_ms;
 	bool stateful;
+	struct probe_tlv_set tlvs; /* `tlv` words, in order */
 };
 
 /* Parse the words after `probe` (HOST first), the defaults filled in. */
 int probe_parse(struct cli_args *args, struct probe_opts *opts);
+
+/* A DSCP name (CS0-CS7, AF11-AF43, EF, VA, LE) or 0-63; "bad @what ..." otherwise. */
+int probe_parse_dscp(const char *word, const char *what, uint8_t *dscp);
+
+/*
+ * Whether replies may come from another address of the reflector than the
+ * one the requests go to: a Destination Node Address or Return Path TLV
+ * (RFC 9503) makes them.  The socket is then left unconnected.
+ */
+bool probe_replies_may_move(const struct probe_opts *opts);
 
 /* Where a timestamp came from, least precise first. */
 enum probe_ts_source { PROBE_TS_USER, PROBE_TS_SOFTWARE, PROBE_TS_HARDWARE };
@@ -71,6 +83,9 @@ struct probe_rec {
 	struct probe_tlv_list *tlvs; /* NULL: no TLV area */
 	int64_t t4_user_ns, t4_sw_ns, t4_hw_ns;
 	bool duplicate;
+	bool has_tos;		     /* the reply's traffic class was seen */
+	uint8_t tos;		     /* DSCP << 2 | ECN, as received */
+	char from[INET6_ADDRSTRLEN]; /* the reply's source address */
 };
 
 /* Everything a run gathers. */
@@ -84,6 +99,7 @@ struct probe_run {
 	size_t n_recs, cap_recs;
 	uint64_t ignored_short; /* replies under PROBE_REPLY_MIN_LEN octets */
 	uint64_t ignored_ssid;	/* another session's SSID */
+	uint64_t ignored_port;	/* unconnected socket: not from the reflector's port */
 	uint64_t refused;	/* ICMP errors from the path (probe_icmp_errno) */
 	uint64_t send_errors;	/* requests the kernel would not send */
 	bool interrupted;	/* SIGINT */

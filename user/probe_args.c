@@ -26,16 +26,15 @@ enum keyword {
 	KW_SPORT,
 	KW_TIMEOUT,
 	KW_STATEFUL,
+	KW_TLV,
 };
 
 static const char *const keywords[] = {
-	[KW_PORT] = "port",	      [KW_COUNT] = "count",
-	[KW_INTERVAL] = "interval",   [KW_SIZE] = "size",
-	[KW_SSID] = "ssid",	      [KW_TTL] = "ttl",
-	[KW_DSCP] = "dscp",	      [KW_ECN] = "ecn",
-	[KW_TIMESTAMP] = "timestamp", [KW_SOURCE] = "source",
-	[KW_SPORT] = "sport",	      [KW_TIMEOUT] = "timeout",
-	[KW_STATEFUL] = "stateful",   NULL,
+	[KW_PORT] = "port",	    [KW_COUNT] = "count", [KW_INTERVAL] = "interval",
+	[KW_SIZE] = "size",	    [KW_SSID] = "ssid",	  [KW_TTL] = "ttl",
+	[KW_DSCP] = "dscp",	    [KW_ECN] = "ecn",	  [KW_TIMESTAMP] = "timestamp",
+	[KW_SOURCE] = "source",	    [KW_SPORT] = "sport", [KW_TIMEOUT] = "timeout",
+	[KW_STATEFUL] = "stateful", [KW_TLV] = "tlv",	  NULL,
 };
 
 /* RFC 4594 / RFC 2474 class selectors, RFC 2597 AF, RFC 3246 EF, RFC 5865 VA, RFC 8622 LE. */
@@ -50,7 +49,7 @@ static const struct {
 };
 
 /* A code point name, whole and in any case (AF1 would be ambiguous), or 0-63. */
-static int parse_dscp(const char *word, uint8_t *dscp)
+int probe_parse_dscp(const char *word, const char *what, uint8_t *dscp)
 {
 	uint64_t num;
 	size_t i;
@@ -62,12 +61,13 @@ static int parse_dscp(const char *word, uint8_t *dscp)
 		}
 	}
 	if (word[0] >= '0' && word[0] <= '9') {
-		if (cli_parse_uint(word, "dscp", 0, 63, &num))
+		if (cli_parse_uint(word, what, 0, 63, &num))
 			return -1;
 		*dscp = num;
 		return 0;
 	}
-	return cli_error("bad dscp '%s': expected CS0-CS7, AF11-AF43, EF, VA, LE or 0-63", word);
+	return cli_error("bad %s '%s': expected CS0-CS7, AF11-AF43, EF, VA, LE or 0-63", what,
+			 word);
 }
 
 static int parse_number(struct cli_args *args, const char *keyword, uint64_t min, uint64_t max,
@@ -142,7 +142,7 @@ static int parse_keyword(struct cli_args *args, struct probe_opts *o, enum keywo
 	case KW_DSCP:
 		if (cli_value(args, "dscp", &word))
 			return -1;
-		return parse_dscp(word, &o->dscp);
+		return probe_parse_dscp(word, "dscp", &o->dscp);
 	case KW_ECN:
 		if (parse_number(args, "ecn", 0, 3, &num))
 			return -1;
@@ -159,6 +159,10 @@ static int parse_keyword(struct cli_args *args, struct probe_opts *o, enum keywo
 	case KW_STATEFUL:
 		o->stateful = true;
 		return 0;
+	case KW_TLV:
+		if (cli_value(args, "tlv", &word))
+			return -1;
+		return probe_tlv_parse(word, &o->tlvs);
 	}
 	return -1;
 }
@@ -172,6 +176,40 @@ static uint16_t random_ssid(void)
 	if (getrandom(&ssid, sizeof(ssid), GRND_NONBLOCK) != sizeof(ssid))
 		ssid = (uint16_t)(getpid() ^ time(NULL));
 	return ssid ? ssid : 1;
+}
+
+/*
+ * The size with the TLVs asked for: the base and the TLVs exactly when no
+ * size was given, otherwise the size given if it holds them (any room
+ * left over becomes Extra Padding, which needs 4 octets at least).
+ */
+static int fit_tlvs(struct probe_opts *o, bool size_given)
+{
+	struct probe_tlv tlvs[PROBE_TLV_MAX];
+	uint8_t values[PROBE_TLV_VALUES_MAX];
+	size_t n = probe_tlv_render(&o->tlvs, 0, tlvs, values), need, fit;
+
+	need = STAMP_BASE_LEN + probe_tlv_set_len(&o->tlvs);
+	if (need > PROBE_MAX_SIZE)
+		return cli_error("the TLVs asked for take %zu octets with the base, more than the"
+				 " largest size %d",
+				 need, PROBE_MAX_SIZE);
+	if (!size_given) {
+		o->size = need;
+		return 0;
+	}
+	fit = probe_request_size_problem(o->size, tlvs, n);
+	if (fit)
+		return cli_error("size %u cannot hold the TLVs asked for (%zu octets with the"
+				 " base): use %zu, or %zu and up",
+				 o->size, need, need, need + STAMP_TLV_HDR_LEN);
+	return 0;
+}
+
+bool probe_replies_may_move(const struct probe_opts *o)
+{
+	return probe_tlv_set_has(&o->tlvs, STAMP_TLV_DEST_NODE_ADDR) ||
+	       probe_tlv_set_has(&o->tlvs, STAMP_TLV_RETURN_PATH);
 }
 
 int probe_parse(struct cli_args *args, struct probe_opts *o)
@@ -198,7 +236,8 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 		kw = cli_match(word, keywords, "argument", args->cmd);
 		if (kw < 0)
 			return -1;
-		if (seen & (1U << kw))
+		/* Every keyword once, but `tlv`: a request carries many. */
+		if ((seen & (1U << kw)) && kw != KW_TLV)
 			return cli_error("'%s' given twice", keywords[kw]);
 		seen |= 1U << kw;
 		if (parse_keyword(args, o, kw))
@@ -206,5 +245,9 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 	}
 	if (!(seen & (1U << KW_SSID)))
 		o->ssid = random_ssid();
-	return 0;
+	if (!o->tlvs.n)
+		return 0;
+	if (probe_tlv_set_check(&o->tlvs))
+		return -1;
+	return fit_tlvs(o, seen & (1U << KW_SIZE));
 }

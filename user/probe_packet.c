@@ -6,28 +6,6 @@
 
 #include "probe_packet.h"
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 static size_t tlvs_len(const struct probe_tlv *tlvs, size_t n_tlvs)
 {
 	size_t len = 0, i;
@@ -52,7 +30,7 @@ static uint8_t *put_tlv(uint8_t *p, uint8_t flags, uint8_t type, uint16_t length
 {
 	p[0] = flags;
 	p[1] = type;
-	put16(p + 2, length);
+	probe_put16(p + 2, length);
 	if (value)
 		memcpy(p + STAMP_TLV_HDR_LEN, value, length);
 	else
@@ -71,11 +49,11 @@ int probe_request_build(const struct probe_request *req, uint8_t *buf, size_t ca
 	    req->size > PROBE_MAX_SIZE)
 		return -1;
 	memset(buf, 0, STAMP_BASE_LEN);
-	put32(buf, req->seq);
+	probe_put32(buf, req->seq);
 	probe_ts_encode(req->t1_ns, req->ptp, req->tai_offset_ns, &ts);
 	memcpy(buf + 4, &ts, sizeof(ts));
-	put16(buf + 12, req->ptp ? ee | STAMP_EE_Z : ee);
-	put16(buf + 14, req->ssid);
+	probe_put16(buf + 12, req->ptp ? ee | STAMP_EE_Z : ee);
+	probe_put16(buf + 14, req->ssid);
 	p = buf + STAMP_BASE_LEN;
 	/* RFC 8972 4: the Session-Sender sends every TLV with U set. */
 	for (i = 0; i < req->n_tlvs; i++)
@@ -133,20 +111,20 @@ int probe_reply_parse(const uint8_t *buf, size_t len, uint64_t tai_offset_ns, in
 		return -1;
 	memset(r, 0, sizeof(*r));
 	r->length = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
-	r->reflector_seq = get32(buf);
-	r->reflector_ee = get16(buf + 12);
+	r->reflector_seq = probe_get32(buf);
+	r->reflector_ee = probe_get16(buf + 12);
 	/* The reflector's Z bit says how it wrote both of its timestamps. */
 	ptp = r->reflector_ee & STAMP_EE_Z;
 	memcpy(&ts, buf + 4, sizeof(ts));
 	r->t3_ns = probe_ts_decode(&ts, ptp, tai_offset_ns, near_ns);
-	r->ssid = get16(buf + 14);
+	r->ssid = probe_get16(buf + 14);
 	memcpy(&ts, buf + 16, sizeof(ts));
 	r->t2_ns = probe_ts_decode(&ts, ptp, tai_offset_ns, near_ns);
-	r->sender_seq = get32(buf + 24);
+	r->sender_seq = probe_get32(buf + 24);
 	memcpy(&r->sender_ts, buf + 28, sizeof(r->sender_ts));
 	if (len >= PROBE_REPLY_SENDER_EE_END) {
 		r->has_sender_ee = true;
-		r->sender_ee = get16(buf + 36);
+		r->sender_ee = probe_get16(buf + 36);
 	}
 	/*
 	 * No packet arrives with TTL 0, so a 0 there is a reflector that did
@@ -173,7 +151,7 @@ int probe_tlv_next(const uint8_t *area, size_t len, size_t *off, struct probe_tl
 		return -1;
 	tlv->flags = area[at];
 	tlv->type = area[at + 1];
-	tlv->length = get16(area + at + 2);
+	tlv->length = probe_get16(area + at + 2);
 	tlv->offset = at + STAMP_TLV_HDR_LEN;
 	if (tlv->length > len - at - STAMP_TLV_HDR_LEN)
 		return -1;

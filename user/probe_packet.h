@@ -24,6 +24,29 @@
 /* TLVs kept per reply; a longer chain is marked cut short. */
 #define PROBE_MAX_TLVS 16
 
+/* Big-endian fields at any alignment. */
+static inline void probe_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static inline void probe_put32(uint8_t *p, uint32_t v)
+{
+	probe_put16(p, v >> 16);
+	probe_put16(p + 2, v & 0xffff);
+}
+
+static inline uint16_t probe_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t probe_get32(const uint8_t *p)
+{
+	return (uint32_t)probe_get16(p) << 16 | probe_get16(p + 2);
+}
+
 /* A TLV to put in a request (RFC 8972 4): Length counts the Value only. */
 struct probe_tlv {
 	uint8_t flags;

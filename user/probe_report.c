@@ -26,6 +26,54 @@ void probe_report_start(const struct probe_run *run)
 	fflush(stdout);
 }
 
+/* How the reply's Follow-Up Telemetry timestamp is read: as its T2 and T3. */
+static struct probe_tlv_clock reply_clock(const struct probe_run *run, const struct probe_rec *rec)
+{
+	return (struct probe_tlv_clock){
+		.ptp = rec->reply.reflector_ee & STAMP_EE_Z,
+		.tai_offset_ns = run->tai_offset_ns,
+		.near_ns = rec->t4_user_ns,
+	};
+}
+
+/* Decode TLV @i of @list: its Value as far as the kept copy of the area reaches. */
+static void decode_tlv(const struct probe_tlv_list *list, unsigned int i,
+		       const struct probe_tlv_clock *clk, struct probe_tlv_decoded *d)
+{
+	const struct probe_tlv_seen *t = &list->tlv[i];
+	size_t avail = t->offset < list->area_len ? list->area_len - t->offset : 0;
+
+	probe_tlv_decode(t, avail ? list->area + t->offset : NULL, avail, clk, d);
+}
+
+/* One indented line per TLV of the reply but padding. */
+static void print_tlvs(const struct probe_run *run, const struct probe_rec *rec)
+{
+	struct probe_tlv_clock clk = reply_clock(run, rec);
+	const struct probe_tlv_list *list = rec->tlvs;
+	struct probe_tlv_decoded d;
+	char line[512];
+	unsigned int i;
+
+	for (i = 0; list && i < list->n; i++) {
+		if (list->tlv[i].type == STAMP_TLV_EXTRA_PADDING)
+			continue;
+		decode_tlv(list, i, &clk, &d);
+		probe_tlv_format(&d, line, sizeof(line));
+		printf("    %s\n", line);
+	}
+	if (list && (list->malformed || list->cut))
+		printf("    (%s)\n", list->malformed ? "a TLV runs past the end: the rest not read"
+						     : "more TLVs than listed");
+	/* What the reflector did with a Class of Service request, seen in the IP header. */
+	if (probe_tlv_set_has(&run->opts->tlvs, STAMP_TLV_CLASS_OF_SERVICE)) {
+		if (rec->has_tos)
+			printf("    received: dscp %u ecn %u\n", rec->tos >> 2, rec->tos & 3);
+		else
+			printf("    received: dscp ? ecn ?\n");
+	}
+}
+
 void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec)
 {
 	const struct probe_reply *r = &rec->reply;
@@ -39,9 +87,10 @@ void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec
 		snprintf(hops, sizeof(hops), "%d", f.hops);
 	printf("%u octets from %s: seq=%u rtt=%.3f ms residence=%.3f ms ttl=%s hops=%s"
 	       " reflector_seq=%u%s\n",
-	       r->length, run->sock.address, r->sender_seq, ns_to_ms(f.rtt_ns),
-	       ns_to_ms(f.residence_ns), ttl, hops, r->reflector_seq,
-	       rec->duplicate ? " (DUP!)" : "");
+	       r->length, rec->from, r->sender_seq, ns_to_ms(f.rtt_ns), ns_to_ms(f.residence_ns),
+	       ttl, hops, r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
+	if (run->opts->tlvs.n)
+		print_tlvs(run, rec);
 	fflush(stdout);
 }
 
@@ -108,11 +157,12 @@ static void print_direction(const struct probe_results *res)
 
 static void print_ignored(const struct probe_run *run, const struct probe_results *res)
 {
-	if (run->ignored_short || run->ignored_ssid || res->unknown_seq)
+	if (run->ignored_short || run->ignored_ssid || res->unknown_seq || run->ignored_port)
 		printf("ignored replies: %llu too short, %llu with a sequence number not sent,"
-		       " %llu of another SSID\n",
+		       " %llu of another SSID, %llu from another port\n",
 		       (unsigned long long)run->ignored_short, (unsigned long long)res->unknown_seq,
-		       (unsigned long long)run->ignored_ssid);
+		       (unsigned long long)run->ignored_ssid,
+		       (unsigned long long)run->ignored_port);
 	if (run->refused || run->send_errors)
 		printf("errors: %llu ICMP unreachable, %llu requests not sent\n",
 		       (unsigned long long)run->refused, (unsigned long long)run->send_errors);
@@ -200,20 +250,72 @@ static struct json_object *json_timestamps(enum probe_ts_source tx, enum probe_t
 	return obj;
 }
 
-static struct json_object *json_tlvs(const struct probe_tlv_list *list)
+static struct json_object *json_field(const struct probe_field *f)
 {
+	switch (f->kind) {
+	case PROBE_FIELD_UINT:
+		return json_object_new_uint64(f->num);
+	case PROBE_FIELD_TEXT:
+		return json_object_new_string(f->text);
+	case PROBE_FIELD_NAME:
+		return f->text[0] ? json_object_new_string(f->text)
+				  : json_object_new_uint64(f->num);
+	case PROBE_FIELD_FLAG:
+		return json_object_new_boolean(f->num);
+	default:
+		return NULL;
+	}
+}
+
+/* A sub-TLV's object, added to the "sub_tlvs" array of @tlv (made on the first). */
+static struct json_object *json_sub_tlv(struct json_object *tlv, const struct probe_field *f)
+{
+	struct json_object *arr, *sub = json_object_new_object();
+
+	if (!json_object_object_get_ex(tlv, "sub_tlvs", &arr)) {
+		arr = json_object_new_array();
+		json_object_object_add(tlv, "sub_tlvs", arr);
+	}
+	json_add_uint(sub, "type", f->num);
+	json_object_object_add(sub, "name", f->text[0] ? json_object_new_string(f->text) : NULL);
+	json_object_array_add(arr, sub);
+	return sub;
+}
+
+struct json_object *probe_tlv_json(const struct probe_tlv_decoded *d)
+{
+	struct json_object *t = json_object_new_object(), *into = t;
+	unsigned int i;
+
+	json_add_uint(t, "type", d->type);
+	json_object_object_add(t, "name", d->name ? json_object_new_string(d->name) : NULL);
+	json_add_uint(t, "length", d->length);
+	json_add_bool(t, "unrecognized", d->flags & STAMP_TLV_FLAG_U);
+	json_add_bool(t, "malformed", d->flags & STAMP_TLV_FLAG_M);
+	json_add_bool(t, "integrity_failed", d->flags & STAMP_TLV_FLAG_I);
+	json_add_bool(t, "conformant", d->flags & STAMP_TLV_FLAG_C);
+	for (i = 0; i < d->n; i++) {
+		const struct probe_field *f = &d->field[i];
+
+		if (f->kind == PROBE_FIELD_SUB)
+			into = json_sub_tlv(t, f);
+		else if (f->kind != PROBE_FIELD_NOTE)
+			json_object_object_add(into, f->key, json_field(f));
+	}
+	return t;
+}
+
+static struct json_object *json_tlvs(const struct probe_run *run, const struct probe_rec *rec)
+{
+	struct probe_tlv_clock clk = reply_clock(run, rec);
+	const struct probe_tlv_list *list = rec->tlvs;
 	struct json_object *arr = json_object_new_array();
+	struct probe_tlv_decoded d;
 	unsigned int i;
 
 	for (i = 0; list && i < list->n; i++) {
-		struct json_object *t = json_object_new_object();
-
-		json_add_uint(t, "type", list->tlv[i].type);
-		json_add_uint(t, "length", list->tlv[i].length);
-		json_add_bool(t, "unrecognized", list->tlv[i].flags & STAMP_TLV_FLAG_U);
-		json_add_bool(t, "malformed", list->tlv[i].flags & STAMP_TLV_FLAG_M);
-		json_add_bool(t, "integrity_failed", list->tlv[i].flags & STAMP_TLV_FLAG_I);
-		json_object_array_add(arr, t);
+		decode_tlv(list, i, &clk, &d);
+		json_object_array_add(arr, probe_tlv_json(&d));
 	}
 	return arr;
 }
@@ -244,8 +346,13 @@ static struct json_object *json_reply(const struct probe_run *run, const struct 
 	json_add_bool(obj, "duplicate", rec->duplicate);
 	json_add_bool(obj, "synchronized", f.synchronized);
 	json_add_uint(obj, "ssid", r->ssid);
+	json_add_string(obj, "from", rec->from);
+	json_object_object_add(obj, "reply_dscp",
+			       rec->has_tos ? json_object_new_int(rec->tos >> 2) : NULL);
+	json_object_object_add(obj, "reply_ecn",
+			       rec->has_tos ? json_object_new_int(rec->tos & 3) : NULL);
 	json_object_object_add(obj, "timestamps", json_timestamps(f.tx, f.rx));
-	json_object_object_add(obj, "tlvs", json_tlvs(rec->tlvs));
+	json_object_object_add(obj, "tlvs", json_tlvs(run, rec));
 	json_add_bool(obj, "tlvs_malformed", rec->tlvs && rec->tlvs->malformed);
 	return obj;
 }
@@ -302,7 +409,26 @@ static struct json_object *json_ignored(const struct probe_run *run,
 	json_add_uint(obj, "short", run->ignored_short);
 	json_add_uint(obj, "unknown_seq", res->unknown_seq);
 	json_add_uint(obj, "other_ssid", run->ignored_ssid);
+	json_add_uint(obj, "other_port", run->ignored_port);
 	return obj;
+}
+
+/* The TLVs each request carried, as asked for. */
+static struct json_object *json_requested_tlvs(const struct probe_tlv_set *set)
+{
+	struct json_object *arr = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		struct json_object *t = json_object_new_object();
+		const char *name = probe_tlv_name(set->req[i].type);
+
+		json_add_uint(t, "type", set->req[i].type);
+		json_object_object_add(t, "name", name ? json_object_new_string(name) : NULL);
+		json_add_uint(t, "length", set->req[i].length);
+		json_object_array_add(arr, t);
+	}
+	return arr;
 }
 
 static void json_summary_out(const struct probe_run *run, const struct probe_results *res)
@@ -323,6 +449,7 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_add_uint(obj, "count", o->count);
 	json_add_uint(obj, "interval_ms", o->interval_ms);
 	json_add_bool(obj, "stateful", o->stateful);
+	json_object_object_add(obj, "tlvs", json_requested_tlvs(&o->tlvs));
 	json_add_bool(obj, "interrupted", run->interrupted);
 	json_add_uint(obj, "sent", res->sent);
 	json_add_uint(obj, "received", res->received);

@@ -6,6 +6,8 @@
 #include "probe.h"
 #include "probe_figures.h"
 
+struct json_object;
+
 /* Text: what is about to be sent, and where. */
 void probe_report_start(const struct probe_run *run);
 
@@ -14,5 +16,8 @@ void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec
 
 /* The summary: text, or with -j the whole result as one JSON object. */
 void probe_report_summary(const struct probe_run *run, const struct probe_results *res);
+
+/* A decoded reply TLV as a JSON object: header, flags, then its fields. */
+struct json_object *probe_tlv_json(const struct probe_tlv_decoded *d);
 
 #endif /* STAMPEDE_PROBE_REPORT_H */

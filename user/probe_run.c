@@ -45,6 +45,8 @@ struct loop {
 	struct stampede_clock clk;
 	int64_t clk_read_at; /* CLOCK_MONOTONIC */
 	uint8_t *tx_buf, *rx_buf;
+	struct probe_tlv tlvs[PROBE_TLV_MAX];	  /* this request's, pointing into tlv_values */
+	uint8_t tlv_values[PROBE_TLV_VALUES_MAX]; /* per request: S_TxC changes */
 	uint32_t *seq_by_id; /* the kernel's TX stamp IDs when it counts them itself */
 	uint32_t n_ids;
 	uint32_t next_seq;
@@ -80,6 +82,10 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 	};
 	int len;
 
+	/* S_TxC (Direct Measurement): the requests sent so far, this one included. */
+	req.n_tlvs = probe_tlv_render(&o->tlvs, (uint32_t)(l->run->book.sent + 1), l->tlvs,
+				      l->tlv_values);
+	req.tlvs = l->tlvs;
 	req.t1_ns = now_ns(CLOCK_REALTIME);
 	len = probe_request_build(&req, l->tx_buf, PROBE_MAX_SIZE);
 	if (len < 0)
@@ -181,9 +187,17 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		.t4_user_ns = now_ns(CLOCK_REALTIME),
 		.t4_sw_ns = rx->sw_ns,
 		.t4_hw_ns = rx->hw_ns,
+		.has_tos = rx->has_tos,
+		.tos = rx->tos,
 	};
 	enum probe_seq_kind kind;
 
+	/* Unconnected, anyone can send to us: only the reflector's port is heard. */
+	if (!run->sock.connected && probe_sockaddr_port(&rx->from) != run->opts->port) {
+		run->ignored_port++;
+		return 0;
+	}
+	probe_sockaddr_text(&rx->from, rec.from, sizeof(rec.from));
 	if (probe_reply_parse(l->rx_buf, rx->len, run->tai_offset_ns, rec.t4_user_ns, &rec.reply)) {
 		run->ignored_short++;
 		return 0;

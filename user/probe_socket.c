@@ -140,6 +140,9 @@ static int set_ip_options(int fd, int family, const struct probe_socket_cfg *cfg
 	} else if (set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)) {
 		return cli_error("cannot forbid fragmentation: %s", strerror(errno));
 	}
+	/* The reply's DSCP and ECN, to see what became of a Class of Service TLV. */
+	if (set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVTCLASS : IP_RECVTOS, 1))
+		cli_debug("no traffic class of replies: %s", strerror(errno));
 	return 0;
 }
 
@@ -226,6 +229,22 @@ static int check_mtu(struct probe_socket *ps, size_t size)
 	return 0;
 }
 
+/*
+ * Undo the connect(): replies from any address get through, the requests
+ * name the peer each time.  An unbound socket's port goes with the
+ * association; the first request binds a new one.
+ */
+static int disconnect(struct probe_socket *ps)
+{
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+
+	if (connect(ps->fd, &unspec, sizeof(unspec)))
+		return cli_error("cannot disconnect the socket from %s: %s", ps->address,
+				 strerror(errno));
+	ps->connected = false;
+	return 0;
+}
+
 /* Socket, options, bind, connect to @ai: 0, 1 to try the next address, -1 to stop. */
 static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 		    const struct addrinfo *ai, int *connect_err)
@@ -252,8 +271,11 @@ static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 		ps->fd = -1;
 		return 1;
 	}
+	ps->connected = true;
 	set_timestamping(ps);
-	return check_mtu(ps, cfg->size);
+	if (check_mtu(ps, cfg->size))
+		return -1;
+	return cfg->any_source ? disconnect(ps) : 0;
 }
 
 int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
@@ -303,6 +325,10 @@ static ssize_t send_with_id(struct probe_socket *ps, const void *buf, size_t len
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *cmsg;
 
+	if (!ps->connected) {
+		msg.msg_name = &ps->peer;
+		msg.msg_namelen = ps->peer_len;
+	}
 	if (ps->id_cmsg) {
 		memset(&control, 0, sizeof(control));
 		msg.msg_control = control.buf;
@@ -344,11 +370,42 @@ static void read_stamps(struct cmsghdr *cmsg, int64_t *sw_ns, int64_t *hw_ns)
 	*hw_ns = timespec_ns(&tss.ts[2]);
 }
 
+/* IP_TOS is one octet (IPv4), IPV6_TCLASS an int. */
+static void read_tos(struct cmsghdr *cmsg, struct probe_rx *rx)
+{
+	int tclass;
+
+	if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TOS &&
+	    cmsg->cmsg_len >= CMSG_LEN(1)) {
+		rx->tos = *CMSG_DATA(cmsg);
+		rx->has_tos = true;
+	} else if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_TCLASS &&
+		   cmsg->cmsg_len >= CMSG_LEN(sizeof(tclass))) {
+		memcpy(&tclass, CMSG_DATA(cmsg), sizeof(tclass));
+		rx->tos = (uint8_t)tclass;
+		rx->has_tos = true;
+	}
+}
+
+uint16_t probe_sockaddr_port(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+}
+
+void probe_sockaddr_text(const struct sockaddr_storage *sa, char *buf, size_t len)
+{
+	format_addr((const struct sockaddr *)sa, buf, len);
+}
+
 int probe_socket_recv(struct probe_socket *ps, void *buf, size_t cap, struct probe_rx *rx)
 {
 	char control[256];
 	struct iovec iov = {.iov_base = buf, .iov_len = cap};
 	struct msghdr msg = {
+		.msg_name = &rx->from,
+		.msg_namelen = sizeof(rx->from),
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
 		.msg_control = control,
@@ -357,14 +414,18 @@ int probe_socket_recv(struct probe_socket *ps, void *buf, size_t cap, struct pro
 	struct cmsghdr *cmsg;
 	ssize_t n;
 
+	memset(rx, 0, sizeof(*rx));
 	n = recvmsg(ps->fd, &msg, MSG_DONTWAIT);
 	if (n < 0)
 		return -errno;
-	*rx = (struct probe_rx){.len = n};
-	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+	rx->len = n;
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
 		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPING &&
 		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct scm_timestamping)))
 			read_stamps(cmsg, &rx->sw_ns, &rx->hw_ns);
+		else
+			read_tos(cmsg, rx);
+	}
 	return 0;
 }
 

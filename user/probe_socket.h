@@ -28,6 +28,12 @@ struct probe_socket_cfg {
 	uint8_t ttl;
 	uint8_t tos; /* DSCP << 2 | ECN */
 	size_t size; /* UDP payload, checked against the path MTU */
+	/*
+	 * Replies may come from another address of the reflector (RFC 9503
+	 * Destination Node Address, Return Path): the socket is connected
+	 * only to check the route and read the path MTU, then disconnected.
+	 */
+	bool any_source;
 };
 
 struct probe_socket {
@@ -36,6 +42,7 @@ struct probe_socket {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	char address[INET6_ADDRSTRLEN]; /* the peer's, as text */
+	bool connected;			/* the kernel drops what is not from the peer */
 	bool tx_stamps;			/* the kernel takes TX timestamps */
 	bool rx_stamps;			/* ... and RX timestamps */
 	int64_t stamps_ready_ns;	/* CLOCK_MONOTONIC: RX stamps should be on by then */
@@ -62,12 +69,21 @@ void probe_socket_close(struct probe_socket *ps);
 int probe_socket_send(struct probe_socket *ps, const void *buf, size_t len, uint32_t id,
 		      uint32_t *tag_out);
 
-/* A received reply and its kernel timestamps (0 when none came). */
+/* A received reply, its kernel timestamps (0 when none came), its IP header's bits. */
 struct probe_rx {
 	size_t len;
 	int64_t sw_ns; /* software, UTC */
 	int64_t hw_ns; /* hardware, the NIC's clock */
+	bool has_tos;  /* IP_RECVTOS / IPV6_RECVTCLASS gave the traffic class */
+	uint8_t tos;   /* DSCP << 2 | ECN */
+	struct sockaddr_storage from;
 };
+
+/* The UDP port of @sa (network order in, host order out). */
+uint16_t probe_sockaddr_port(const struct sockaddr_storage *sa);
+
+/* The address of @sa as text into @buf (INET6_ADDRSTRLEN octets). */
+void probe_sockaddr_text(const struct sockaddr_storage *sa, char *buf, size_t len);
 
 /* Receive one reply into @buf without waiting: 0, or -errno (-EAGAIN: none). */
 int probe_socket_recv(struct probe_socket *ps, void *buf, size_t cap, struct probe_rx *rx);
