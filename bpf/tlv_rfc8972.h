@@ -98,6 +98,7 @@ static __always_inline enum tlv_outcome answer_location_body(struct xdp_md *ctx,
 		case SUB_TLV_NONE:
 			return TLV_ANSWERED;
 		case SUB_TLV_MALFORMED:
+			sub_tlv_mark_malformed(ctx, io, &sub);
 			return TLV_MALFORMED;
 		default:
 			break;

@@ -184,8 +184,10 @@ static __always_inline enum tlv_outcome answer_return_path_body(struct xdp_md *c
 
 		if (step == SUB_TLV_NONE)
 			break;
-		if (step == SUB_TLV_MALFORMED)
+		if (step == SUB_TLV_MALFORMED) {
+			sub_tlv_mark_malformed(ctx, io, &sub);
 			return TLV_MALFORMED;
+		}
 		sub_out = return_path_sub(ctx, io, &env->pkt, &sub, &req);
 		if (io->failed)
 			return TLV_MALFORMED;

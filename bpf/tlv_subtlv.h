@@ -15,6 +15,7 @@ struct sub_tlv {
 	__u32 len; /* its Length */
 	__u8 flags;
 	__u8 type;
+	bool has_header; /* the header was read, even if the Value overruns */
 };
 
 enum sub_tlv_step {
@@ -29,10 +30,12 @@ static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct
 {
 	struct stamp_tlv hdr;
 
+	sub->has_header = false;
 	if (*off >= end)
 		return SUB_TLV_NONE;
 	if (end - *off < STAMP_TLV_HDR_LEN || !tlv_load(ctx, io, *off, &hdr, sizeof(hdr)))
 		return SUB_TLV_MALFORMED;
+	sub->has_header = true;
 	sub->off = *off;
 	sub->len = bpf_ntohs(hdr.length);
 	sub->flags = hdr.flags;
@@ -56,6 +59,14 @@ static __always_inline bool sub_tlv_set_header(struct xdp_md *ctx, struct tlv_io
 	return tlv_rewrite(ctx, io, sub->off, &hdr, sizeof(hdr));
 }
 
+/* A sub-TLV whose Value overruns its TLV gets M, when its header is there to carry it. */
+static __always_inline void sub_tlv_mark_malformed(struct xdp_md *ctx, struct tlv_io *io,
+						   const struct sub_tlv *sub)
+{
+	if (sub->has_header)
+		tlv_rewrite_octet(ctx, io, sub->off, sub->flags, STAMP_TLV_FLAG_M);
+}
+
 /*
  * Sub-TLVs this reflector does not implement, from payload offset @off to
  * @end: each gets U.  Returns false when one runs past the end (the caller
@@ -71,6 +82,7 @@ static __noinline bool sub_tlvs_unrecognized(struct xdp_md *ctx, struct tlv_io *
 		case SUB_TLV_NONE:
 			return true;
 		case SUB_TLV_MALFORMED:
+			sub_tlv_mark_malformed(ctx, io, &sub);
 			return false;
 		default:
 			if (!sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_U))

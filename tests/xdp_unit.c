@@ -533,6 +533,8 @@ struct rexp {
 	uint32_t seq;
 	const uint8_t *tlv; /* expected payload octets 44.., NULL: as sent */
 	struct cnt extra;   /* counters besides reflected and twamp_light */
+	bool tos_set;	    /* a Class of Service TLV re-marks the reply with tos */
+	uint8_t tos;
 };
 
 struct field {
@@ -736,9 +738,15 @@ static void check_reply_t2(struct tc *t, const struct env *e, const struct pb_fr
 		ip[8] = e->cfg->reply_ttl;
 		ck_put16(ip + 2, (uint16_t)(ck_get16(ip + 2) + grow));
 		M[f->l3 + 10] = M[f->l3 + 11] = 0;
+		if (x->tos_set)
+			ip[1] = x->tos;
 	} else {
 		ip[7] = e->cfg->reply_ttl;
 		ck_put16(ip + 4, (uint16_t)(ck_get16(ip + 4) + grow));
+		if (x->tos_set) {
+			ip[0] = (uint8_t)(0x60 | x->tos >> 4);
+			ip[1] = (uint8_t)((x->tos & 0x0f) << 4 | (ip[1] & 0x0f));
+		}
 	}
 	ck_put16(u, ck_get16(f->b + f->l4 + 2));
 	ck_put16(u + 2, ck_get16(f->b + f->l4));
@@ -1325,6 +1333,284 @@ static void t_tlv_overrun(struct env *e, struct tc *t, const void *arg)
 	memset(tb.exp + tb.n - CK_BASE_LEN, 0xff, 10);
 	tb.n += 10;
 	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_padding) = 1, C(tlv_malformed) = 1});
+}
+
+/* ---- Tests: the TLVs answered (RFC 8972, 9503, 9534, asymmetrical-pkts) -- */
+
+/*
+ * The registry numbers, written out here from RFC 8972, RFC 9503, RFC 9534
+ * and the IANA STAMP registries rather than taken from include/stamp_wire.h,
+ * so a wrong number there cannot agree with itself.
+ */
+#define STAMP_TLV_FLAG_U 0x80
+#define STAMP_TLV_FLAG_M 0x40
+enum {
+	STAMP_TLV_LOCATION = 2,
+	STAMP_TLV_TIMESTAMP_INFO = 3,
+	STAMP_TLV_CLASS_OF_SERVICE = 4,
+	STAMP_TLV_DIRECT_MEASUREMENT = 5,
+	STAMP_TLV_ACCESS_REPORT = 6,
+	STAMP_TLV_FOLLOW_UP_TELEMETRY = 7,
+	STAMP_TLV_HMAC = 8,
+	STAMP_TLV_DEST_NODE_ADDR = 9,
+	STAMP_TLV_RETURN_PATH = 10,
+	STAMP_TLV_MICRO_SESSION_ID = 11,
+	STAMP_TLV_REFLECTED_CONTROL = 12,
+	STAMP_LOC_SRC_MAC = 1,
+	STAMP_LOC_SRC_EUI48 = 2,
+	STAMP_LOC_DST_IP = 4,
+	STAMP_LOC_DST_IPV4 = 5,
+	STAMP_LOC_DST_IPV6 = 6,
+	STAMP_LOC_SRC_IP = 7,
+	STAMP_LOC_SRC_IPV4 = 8,
+	STAMP_LOC_SRC_IPV6 = 9,
+	STAMP_SYNC_FREE_RUNNING = 5,
+	STAMP_TSM_SW_LOCAL = 2,
+	STAMP_RP_CONTROL_CODE = 1,
+	STAMP_RP_SRV6_SEGMENTS = 4,
+	STAMP_RP_CC_SAME_LINK = 1,
+};
+
+/* A TLV with the given value; the reply must carry @reply_flags and @reply_value. */
+static void tb_tlv_value(struct tlvbuf *b, uint8_t type, const uint8_t *value, uint16_t len,
+			 uint8_t reply_flags, const uint8_t *reply_value)
+{
+	size_t off = b->n;
+
+	b->pl[off] = STAMP_TLV_FLAG_U;
+	b->pl[off + 1] = type;
+	ck_put16(b->pl + off + 2, len);
+	memcpy(b->pl + off + 4, value, len);
+	b->n += 4u + len;
+	memcpy(b->exp + off - CK_BASE_LEN, b->pl + off, 4);
+	b->exp[off - CK_BASE_LEN] = reply_flags;
+	memcpy(b->exp + off - CK_BASE_LEN + 4, reply_value, len);
+}
+
+static void put_sub(uint8_t *p, uint8_t flags, uint8_t type, uint16_t len)
+{
+	p[0] = flags;
+	p[1] = type;
+	ck_put16(p + 2, len);
+}
+
+/* Location: ports, source MAC, destination and source address as received. */
+static void t_tlv_location(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	uint8_t v[56] = {0}, r[56] = {0};
+	size_t alen = ipv == 4 ? 4 : 16;
+
+	put_sub(v + 4, 0x80, STAMP_LOC_SRC_MAC, 8);
+	put_sub(v + 16, 0x80, STAMP_LOC_DST_IP, 16);
+	put_sub(v + 36, 0x80, STAMP_LOC_SRC_IP, 16);
+	ck_put16(r, STAMP_PORT);
+	ck_put16(r + 2, SENDER_PORT);
+	put_sub(r + 4, 0, STAMP_LOC_SRC_EUI48, 8);
+	memcpy(r + 8, mac_peer, 6);
+	put_sub(r + 16, 0, ipv == 4 ? STAMP_LOC_DST_IPV4 : STAMP_LOC_DST_IPV6, 16);
+	addr_us(ipv, r + 20);
+	put_sub(r + 36, 0, ipv == 4 ? STAMP_LOC_SRC_IPV4 : STAMP_LOC_SRC_IPV6, 16);
+	addr_peer(ipv, r + 40);
+	(void)alen;
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_LOCATION, v, sizeof(v), 0, r);
+	tb_reflect(e, t, ipv, &tb, &(struct cnt){C(tlv_answered) = 1});
+}
+
+/* A Location sub-TLV that overruns the TLV: M on it and on the TLV, the walk stops. */
+static void t_tlv_location_sub_overrun(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	uint8_t v[12] = {0}, r[12] = {0};
+
+	put_sub(v + 4, 0x80, STAMP_LOC_SRC_MAC, 9);
+	ck_put16(r, STAMP_PORT);
+	ck_put16(r + 2, SENDER_PORT);
+	put_sub(r + 4, STAMP_TLV_FLAG_M, STAMP_LOC_SRC_MAC, 9);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_LOCATION, v, sizeof(v), STAMP_TLV_FLAG_M, r);
+	tb_tlv(&tb, 0x80, 1, 3, 0x80); /* after M: copied as sent */
+	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_malformed) = 1});
+}
+
+/* Timestamp Information: no sync source published (0): free-running; SW local. */
+static void t_tlv_timestamp_info(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	const uint8_t v[4] = {0}, r[4] = {STAMP_SYNC_FREE_RUNNING, STAMP_TSM_SW_LOCAL,
+					  STAMP_SYNC_FREE_RUNNING, STAMP_TSM_SW_LOCAL};
+
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_TIMESTAMP_INFO, v, 4, 0, r);
+	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_answered) = 1});
+}
+
+/*
+ * Class of Service: the request arrives with TOS 0xb9 (DSCP 46, ECN 1) and
+ * asks for DSCP1 10 and EC1 2: DSCP2 46, ECN 1, RPE 0b11, reply TOS 0x2a.
+ */
+static void t_tlv_cos(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	uint8_t v[4] = {0}, r[4];
+	uint32_t w = 10u << 26 | 2u << 14;
+	struct rexp x = {.tos_set = true, .tos = 10 << 2 | 2};
+
+	ck_put32(v, w | 0x0fff); /* reserved bits set: ignored and sent back as zero */
+	ck_put32(r, w | 46u << 20 | 1u << 18 | 3u << 12);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_CLASS_OF_SERVICE, v, 4, 0, r);
+	static struct pb_frame f;
+	struct pb_spec s;
+
+	x.tlv = tb.exp;
+	x.extra = (struct cnt){C(tlv_answered) = 1};
+	spec_std(&s, ipv, tb.pl, tb.n);
+	build(&f, &s);
+	reflect_check(e, t, &f, &x);
+}
+
+/* Direct Measurement: stateless keeps no counters (U); stateful fills 1 and 1. */
+static void t_tlv_direct(struct env *e, struct tc *t, const void *arg)
+{
+	bool stateful = *(const bool *)arg;
+	uint8_t v[12] = {0, 0, 0, 7}, r[12] = {0, 0, 0, 7};
+	struct rexp x = {0};
+	static struct pb_frame f;
+	struct pb_spec s;
+
+	if (stateful) {
+		r[7] = 1;
+		r[11] = 1;
+	}
+	tb_init(&tb);
+	/* a port of its own: a new session */
+	tb_tlv_value(&tb, STAMP_TLV_DIRECT_MEASUREMENT, v, 12, stateful ? 0 : 0x80,
+		     stateful ? r : v);
+	x.tlv = tb.exp;
+	x.extra = stateful ? (struct cnt){C(tlv_answered) = 1, C(session_new) = 1}
+			   : (struct cnt){C(tlv_unrecognized) = 1};
+	x.seq_set = stateful;
+	x.seq = 0;
+	spec_std(&s, 4, tb.pl, tb.n);
+	s.sport = 40000 + (uint16_t)(e->frames & 0xfff);
+	build(&f, &s);
+	reflect_check(e, t, &f, &x);
+}
+
+/* Access Report: echoed with reserved bits zero; an Access ID other than 1, 2: U. */
+static void t_tlv_access(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	const uint8_t ok[4] = {0x2f, 2, 0xaa, 0xbb}, ok_r[4] = {0x20, 2, 0, 0};
+	const uint8_t bad[4] = {0x30, 1, 0, 0};
+
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_ACCESS_REPORT, ok, 4, 0, ok_r);
+	tb_tlv_value(&tb, STAMP_TLV_ACCESS_REPORT, bad, 4, STAMP_TLV_FLAG_U, bad);
+	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_answered) = 1, C(tlv_unrecognized) = 1});
+}
+
+/* Follow-Up Telemetry in stateless mode: zeros, U cleared; a bad Length: zeroed and M. */
+static void t_tlv_follow_up(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	uint8_t v[16], r[16] = {0}, v13[13], r13[13] = {0};
+
+	memset(v, 0x5a, sizeof(v));
+	memset(v13, 0x5a, sizeof(v13));
+	r13[12] = 0x5a;
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v, 16, 0, r);
+	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v13, 13, STAMP_TLV_FLAG_M, r13);
+	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_answered) = 1, C(tlv_malformed) = 1});
+}
+
+/* Destination Node Address: ours: answered; another: U; a bad Length: M. */
+static void t_tlv_dest_node(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	uint8_t us[16], other[16], odd[5] = {0};
+	uint16_t alen = ipv == 4 ? 4 : 16;
+
+	addr_us(ipv, us);
+	addr_peer(ipv, other);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, us, alen, 0, us);
+	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, other, alen, STAMP_TLV_FLAG_U, other);
+	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, odd, 5, STAMP_TLV_FLAG_M, odd);
+	tb_reflect(e, t, ipv, &tb,
+		   &(struct cnt){C(tlv_answered) = 1, C(tlv_unrecognized) = 1, C(tlv_malformed) = 1});
+}
+
+/* Return Path: reply on the same link (answered); SRv6 segments: U on it and the TLV. */
+static void t_tlv_return_path(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	uint8_t cc[8], cc_r[8], sr[20] = {0}, sr_r[20] = {0};
+
+	put_sub(cc, 0x80, STAMP_RP_CONTROL_CODE, 4);
+	ck_put32(cc + 4, STAMP_RP_CC_SAME_LINK);
+	memcpy(cc_r, cc, 8);
+	cc_r[0] = 0;
+	put_sub(sr, 0x80, STAMP_RP_SRV6_SEGMENTS, 16);
+	put_sub(sr_r, 0x80, STAMP_RP_SRV6_SEGMENTS, 16);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, cc, 8, 0, cc_r);
+	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_answered) = 1});
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, sr, 20, STAMP_TLV_FLAG_U, sr_r);
+	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_unrecognized) = 1});
+}
+
+/* Return Path "no reply requested": dropped and counted, nothing sent. */
+static void t_tlv_no_reply(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	uint8_t cc[8];
+	static struct pb_frame f;
+	static struct run r;
+	struct pb_spec s;
+	struct cnt c = {C(no_reply) = 1, C(tlv_answered) = 1};
+
+	put_sub(cc, 0x80, STAMP_RP_CONTROL_CODE, 4);
+	ck_put32(cc + 4, 0);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, cc, 8, 0, cc);
+	spec_std(&s, 4, tb.pl, tb.n);
+	build(&f, &s);
+	run_frame(e, f.b, f.len, &r);
+	if (!check_ran(t, &r))
+		return;
+	CHECK(t, r.retval == 1, "retval %u, expected XDP_DROP (1)", r.retval);
+	check_counters(t, r.delta, &c);
+}
+
+/* Not configured here: Micro-session ID and Reflected Test Packet Control get U; HMAC too. */
+static void t_tlv_unconfigured(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	const uint8_t ms[4] = {0, 1, 0, 0}, rc[8] = {0, 200, 0, 1}, hmac[16] = {1};
+
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_MICRO_SESSION_ID, ms, 4, STAMP_TLV_FLAG_U, ms);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, rc, 8, STAMP_TLV_FLAG_U, rc);
+	tb_tlv_value(&tb, STAMP_TLV_HMAC, hmac, 16, STAMP_TLV_FLAG_U, hmac);
+	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_unrecognized) = 3});
+}
+
+/* Every answered type in one packet, at odd and even offsets, then padding. */
+static void t_tlv_all(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	const uint8_t ti[4] = {0}, ti_r[4] = {5, 2, 5, 2}, ar[4] = {0x10, 1, 0, 0};
+	uint8_t fu[16] = {0}, dna[16];
+	uint16_t alen = ipv == 4 ? 4 : 16;
+
+	addr_us(ipv, dna);
+	tb_init(&tb);
+	tb_tlv(&tb, 0x80, 1, 3, 0x00);
+	tb_tlv_value(&tb, STAMP_TLV_TIMESTAMP_INFO, ti, 4, 0, ti_r);
+	tb_tlv_value(&tb, STAMP_TLV_ACCESS_REPORT, ar, 4, 0, ar);
+	tb_tlv(&tb, 0x80, 1, 1, 0x00);
+	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, fu, 16, 0, fu);
+	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, dna, alen, 0, dna);
+	tb_tlv(&tb, 0x80, 1, 7, 0x00);
+	tb_reflect(e, t, ipv, &tb, &(struct cnt){C(tlv_padding) = 3, C(tlv_answered) = 4});
 }
 
 /* 1..3 octets after the last TLV: M on the first of them, the rest verbatim. */
@@ -2482,6 +2768,23 @@ static const struct test tests[] = {
 	{"tlv_unknown_type_flags_u", CFG_NTP, t_tlv_unknown, NULL},
 	{"tlv_mixed_counted", CFG_NTP, t_tlv_mixed, NULL},
 	{"tlv_zero_length", CFG_NTP, t_tlv_zero_length, NULL},
+	{"tlv_location_v4", CFG_NTP, t_tlv_location, ARG(int, 4)},
+	{"tlv_location_v6", CFG_NTP, t_tlv_location, ARG(int, 6)},
+	{"tlv_location_sub_overrun_m", CFG_NTP, t_tlv_location_sub_overrun, NULL},
+	{"tlv_timestamp_info_sw_local", CFG_NTP, t_tlv_timestamp_info, NULL},
+	{"tlv_cos_remark_v4", CFG_NTP, t_tlv_cos, ARG(int, 4)},
+	{"tlv_cos_remark_v6", CFG_NTP, t_tlv_cos, ARG(int, 6)},
+	{"tlv_direct_stateless_u", CFG_NTP, t_tlv_direct, ARG(bool, false)},
+	{"tlv_direct_stateful_counts", CFG_STATEFUL, t_tlv_direct, ARG(bool, true)},
+	{"tlv_access_report_echo_and_bad_id", CFG_NTP, t_tlv_access, NULL},
+	{"tlv_follow_up_stateless_zero_and_bad_len", CFG_NTP, t_tlv_follow_up, NULL},
+	{"tlv_dest_node_addr_v4", CFG_NTP, t_tlv_dest_node, ARG(int, 4)},
+	{"tlv_dest_node_addr_v6", CFG_NTP, t_tlv_dest_node, ARG(int, 6)},
+	{"tlv_return_path_same_link_and_srv6", CFG_NTP, t_tlv_return_path, NULL},
+	{"tlv_return_path_no_reply_dropped", CFG_NTP, t_tlv_no_reply, NULL},
+	{"tlv_unconfigured_types_u", CFG_NTP, t_tlv_unconfigured, NULL},
+	{"tlv_all_types_v4", CFG_NTP, t_tlv_all, ARG(int, 4)},
+	{"tlv_all_types_v6", CFG_NTP, t_tlv_all, ARG(int, 6)},
 	{"tlv_overrun_m_u_kept", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0xa0, 0xc0)},
 	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0xc0)},
 	{"tlv_stray_1", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 1, false, 0x9f, 0xc0)},
