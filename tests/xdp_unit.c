@@ -152,19 +152,29 @@ enum cfg_id {
 	CFG_BOOT,
 	CFG_T3READ,
 	CFG_QUIET,
+	CFG_TLV,
+	CFG_COS_REFUSE,
 	CFG_N,
 };
 
 struct cfg_desc {
 	const char *name;
-	uint8_t flags;
+	uint32_t flags;
 	uint16_t ports[2];
 	int n_ports;
 	uint16_t auth_ports[1];
 	int n_auth_ports;
 	uint8_t reply_ttl;
 	uint16_t reply_ee; /* Error Estimate expected in replies with EE_MAP in the map */
+	bool tlv_options;  /* the TLV attach options of tlv_config, a second address each */
 };
+
+/* Configured TLV answers (CFG_TLV): what `stampede attach` would set. */
+#define TLV_MICRO_SESSION 0x0102
+#define TLV_MTU		  1500
+#define TLV_REPLY_MAX	  1452
+#define TLV_AMPLIFY	  4
+
 
 /* Count frames not for a STAMP port too, so every pass reason can be checked. */
 #define CO STAMPEDE_F_COUNT_OTHER
@@ -196,6 +206,24 @@ static const struct cfg_desc cfgs[CFG_N] = {
 		       0,
 		       255,
 		       EE_MAP},
+	[CFG_TLV] = {"TLV options (micro-session, reflected-control, return-prefix)",
+		     CO | STAMPEDE_F_MICRO_SESSION | STAMPEDE_F_REFLECTED_CTL |
+			     STAMPEDE_F_RETURN_ADDR,
+		     {STAMP_PORT},
+		     1,
+		     {0},
+		     0,
+		     255,
+		     EE_MAP,
+		     true},
+	[CFG_COS_REFUSE] = {"cos-remark off",
+			    CO | STAMPEDE_F_COS_REFUSE,
+			    {STAMP_PORT},
+			    1,
+			    {0},
+			    0,
+			    255,
+			    EE_MAP},
 };
 
 struct env {
@@ -257,6 +285,43 @@ static void addr_peer(int ipv, uint8_t *a)
 		pb_v4(a, 198, 51, 100, 7);
 	else
 		pb_v6(a, 2, 7);
+}
+
+/* A second address of ours (local_addrs only), for Destination Node Address. */
+static void addr_us2(int ipv, uint8_t *a)
+{
+	if (ipv == 4)
+		pb_v4(a, 192, 0, 2, 2);
+	else
+		pb_v6(a, 1, 2);
+}
+
+/* Another address of the sender's network, inside the allowed return prefixes. */
+static void addr_peer2(int ipv, uint8_t *a)
+{
+	if (ipv == 4)
+		pb_v4(a, 198, 51, 100, 9);
+	else
+		pb_v6(a, 2, 9);
+}
+
+/* Return prefixes: the sender's /24 and /64 (see addr_peer). */
+static void tlv_config(struct stampede_config *c)
+{
+	uint8_t v4[16];
+
+	c->micro_session_id = htons(TLV_MICRO_SESSION);
+	c->mtu = TLV_MTU;
+	c->reply_max = TLV_REPLY_MAX;
+	c->amplify = TLV_AMPLIFY;
+	addr_peer(4, v4);
+	addr_mapped(&c->return_prefixes[0].addr, v4);
+	c->return_prefixes[0].addr.b[15] = 0;
+	c->return_prefixes[0].len = 96 + 24;
+	addr_peer(6, c->return_prefixes[1].addr.b);
+	memset(c->return_prefixes[1].addr.b + 8, 0, 8);
+	c->return_prefixes[1].len = 64;
+	c->n_return_prefixes = 2;
 }
 
 static int clock_write(struct env *e, const struct stampede_clock *clk)
@@ -336,6 +401,8 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	e->skel->rodata->cfg.n_auth_ports = (__u8)c->n_auth_ports;
 	e->skel->rodata->cfg.reply_ttl = c->reply_ttl;
 	e->skel->rodata->cfg.flags = c->flags;
+	if (c->tlv_options)
+		tlv_config(&e->skel->rodata->cfg);
 	ret = stampede_bpf__load(e->skel);
 	if (ret) {
 		snprintf(err, errlen, "stampede_bpf__load: %s%s", strerror(-ret),
@@ -356,7 +423,16 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	ret = ret
 		      ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a, &local,
 					     BPF_ANY);
-	ret = ret ?: local_set_write(e, 1, 1, false);
+	ret = ret ?: local_set_write(e, 1, 1, c->tlv_options);
+	if (!ret && c->tlv_options) {
+		addr_us2(4, v);
+		addr_mapped(&a, v);
+		ret = bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a, &local,
+					  BPF_ANY);
+		addr_us2(6, a.b);
+		ret = ret ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a,
+						 &local, BPF_ANY);
+	}
 	clk.tai_offset_ns = TAI_OFFSET_NS;
 	clk.error_estimate = EE_MAP;
 	clk.boot_to_tai_ns = measure_boot_to_tai();
@@ -535,6 +611,9 @@ struct rexp {
 	struct cnt extra;   /* counters besides reflected and twamp_light */
 	bool tos_set;	    /* a Class of Service TLV re-marks the reply with tos */
 	uint8_t tos;
+	long resize;	    /* the reply's payload is this much longer (shorter) */
+	const uint8_t *src; /* the reply's source address, NULL: the request's destination */
+	const uint8_t *dst; /* the reply's destination, NULL: the request's source */
 };
 
 struct field {
@@ -710,7 +789,9 @@ static void check_csums(struct tc *t, const struct pb_frame *f, const struct run
 static void check_reply_t2(struct tc *t, const struct env *e, const struct pb_frame *f,
 			   const struct run *r, const struct rexp *x, uint64_t t2_iv[2])
 {
-	size_t grow = f->plen < CK_BASE_LEN ? CK_BASE_LEN - f->plen : 0;
+	size_t twamp_grow = f->plen < CK_BASE_LEN ? CK_BASE_LEN - f->plen : 0;
+	/* Unsigned, wrapping for a shrink: lengths add it modulo 2^64. */
+	size_t grow = twamp_grow ? twamp_grow : (size_t)x->resize;
 	size_t n = grow ? f->ip_end + grow : f->len, i, addr = f->ipv == 4 ? 12 : 8;
 	size_t alen = f->ipv == 4 ? 4 : 16, shown = 0;
 	static uint8_t E[OUT_MAX], M[OUT_MAX];
@@ -732,8 +813,8 @@ static void check_reply_t2(struct tc *t, const struct env *e, const struct pb_fr
 	memset(M, 1, n);
 	memcpy(E, f->b + 6, 6);
 	memcpy(E + 6, f->b, 6);
-	memcpy(ip + addr, f->b + f->l3 + addr + alen, alen);
-	memcpy(ip + addr + alen, f->b + f->l3 + addr, alen);
+	memcpy(ip + addr, x->src ? x->src : f->b + f->l3 + addr + alen, alen);
+	memcpy(ip + addr + alen, x->dst ? x->dst : f->b + f->l3 + addr, alen);
 	if (f->ipv == 4) {
 		ip[8] = e->cfg->reply_ttl;
 		ck_put16(ip + 2, (uint16_t)(ck_get16(ip + 2) + grow));
@@ -764,7 +845,7 @@ static void check_reply_t2(struct tc *t, const struct env *e, const struct pb_fr
 	memcpy(p + CK_R_S_EE, q + CK_S_EE, 2);
 	p[CK_R_S_TTL] = f->b[f->l3 + (f->ipv == 4 ? 8 : 7)];
 	if (x->tlv && f->plen > CK_BASE_LEN)
-		memcpy(p + CK_BASE_LEN, x->tlv, f->plen - CK_BASE_LEN);
+		memcpy(p + CK_BASE_LEN, x->tlv, f->plen + grow - CK_BASE_LEN);
 
 	for (i = 0; i < n && shown < 3; i++) {
 		struct field fl;
@@ -786,7 +867,7 @@ static void check_reply_t2(struct tc *t, const struct env *e, const struct pb_fr
 		check_timestamps(t, e, r, f->pl, t2_iv);
 	}
 	c.d[STAMPEDE_CNT_reflected] += 1;
-	if (grow)
+	if (twamp_grow)
 		c.d[STAMPEDE_CNT_twamp_light] += 1;
 	check_counters(t, r->delta, &c);
 }
@@ -1611,6 +1692,185 @@ static void t_tlv_all(struct env *e, struct tc *t, const void *arg)
 	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, dna, alen, 0, dna);
 	tb_tlv(&tb, 0x80, 1, 7, 0x00);
 	tb_reflect(e, t, ipv, &tb, &(struct cnt){C(tlv_padding) = 3, C(tlv_answered) = 4});
+}
+
+/* ---- Tests: TLV answers that need attach options (CFG_TLV, CFG_COS_REFUSE) */
+
+/* Runs the TLV payload in tb over IPv@ipv and checks the reply against x (tb.exp). */
+static void tb_reflect_x(struct env *e, struct tc *t, int ipv, struct rexp *x, uint16_t sport)
+{
+	static struct pb_frame f;
+	struct pb_spec s;
+
+	x->tlv = tb.exp;
+	spec_std(&s, ipv, tb.pl, tb.n);
+	if (sport)
+		s.sport = sport;
+	build(&f, &s);
+	reflect_check(e, t, &f, x);
+}
+
+/* Runs the TLV payload in tb and expects XDP_DROP with exactly the counters c. */
+static void tb_dropped(struct env *e, struct tc *t, int ipv, const struct cnt *c)
+{
+	static struct pb_frame f;
+	static struct run r;
+	struct pb_spec s;
+
+	spec_std(&s, ipv, tb.pl, tb.n);
+	build(&f, &s);
+	run_frame(e, f.b, f.len, &r);
+	if (!check_ran(t, &r))
+		return;
+	CHECK(t, r.retval == 1, "retval %u, expected XDP_DROP (1)", r.retval);
+	check_counters(t, r.delta, c);
+}
+
+/* Micro-session ID: ours filled in, the sender's echoed; another member link's: dropped. */
+static void t_tlv_micro_session(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	const uint8_t zero[4] = {0x12, 0x34, 0, 0}, ours[4] = {0x12, 0x34, 0x01, 0x02};
+	const uint8_t other[4] = {0x12, 0x34, 0x09, 0x99};
+	struct rexp x = {.extra = {C(tlv_answered) = 2}};
+
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_MICRO_SESSION_ID, zero, 4, 0, ours);
+	tb_tlv_value(&tb, STAMP_TLV_MICRO_SESSION_ID, ours, 4, 0, ours);
+	tb_reflect_x(e, t, ipv, &x, 0);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_MICRO_SESSION_ID, other, 4, 0, other);
+	tb_dropped(e, t, ipv, &(struct cnt){C(micro_session) = 1, C(tlv_answered) = 1});
+}
+
+/* Destination Node Address naming our second address: the reply comes from it. */
+static void t_tlv_dest_node_moves_source(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	uint8_t us2[16];
+	struct rexp x = {.extra = {C(tlv_answered) = 1, C(reply_rerouted) = 1}};
+
+	addr_us2(ipv, us2);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, us2, ipv == 4 ? 4 : 16, 0, us2);
+	x.src = us2;
+	tb_reflect_x(e, t, ipv, &x, 0);
+}
+
+/*
+ * Return Address inside the allowed prefix: the reply goes there.  Outside
+ * it (or with another family's length): U on the sub-TLV and the TLV, and
+ * the reply goes back to the sender.
+ */
+static void t_tlv_return_address(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	uint16_t alen = ipv == 4 ? 4 : 16;
+	uint8_t ra[20], ra_r[20], out[20], out_r[20], peer2[16];
+	struct rexp x = {.extra = {C(tlv_answered) = 1, C(reply_rerouted) = 1}};
+
+	addr_peer2(ipv, peer2);
+	put_sub(ra, 0x80, 2, alen);
+	memcpy(ra + 4, peer2, alen);
+	memcpy(ra_r, ra, 4u + alen);
+	ra_r[0] = 0;
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, ra, 4 + alen, 0, ra_r);
+	x.dst = peer2;
+	tb_reflect_x(e, t, ipv, &x, 0);
+
+	put_sub(out, 0x80, 2, alen);
+	if (ipv == 4)
+		pb_v4(out + 4, 203, 0, 113, 5);
+	else
+		pb_v6(out + 4, 0x77, 5);
+	memcpy(out_r, out, 4u + alen);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, out, 4 + alen, STAMP_TLV_FLAG_U, out_r);
+	x = (struct rexp){.extra = {C(tlv_unrecognized) = 1}};
+	tb_reflect_x(e, t, ipv, &x, 0);
+}
+
+/* Not allowed by the configuration (CFG_NTP): a Return Address inside any prefix is refused. */
+static void t_tlv_return_address_off(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	uint8_t ra[8], peer2[16];
+	struct rexp x = {.extra = {C(tlv_unrecognized) = 1}};
+
+	addr_peer2(4, peer2);
+	put_sub(ra, 0x80, 2, 4);
+	memcpy(ra + 4, peer2, 4);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, ra, 8, STAMP_TLV_FLAG_U, ra);
+	tb_reflect_x(e, t, 4, &x, 0);
+}
+
+/* Class of Service with re-marking refused: RP 1, RPE 0b10, the received DSCP, Not-ECT. */
+static void t_tlv_cos_refused(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	uint8_t v[4], r[4];
+	uint32_t w = 10u << 26 | 2u << 14;
+	struct rexp x = {.tos_set = true, .tos = 46 << 2, .extra = {C(tlv_answered) = 1}};
+
+	ck_put32(v, w);
+	ck_put32(r, w | 46u << 20 | 1u << 18 | 1u << 16 | 2u << 12);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_CLASS_OF_SERVICE, v, 4, 0, r);
+	tb_reflect_x(e, t, ipv, &x, 0);
+}
+
+/* Reflected Test Packet Control: a request and what its reply must look like. */
+struct rtpc_case {
+	int ipv;
+	uint16_t want_len, count;
+	int pad_len;	  /* a trailing Extra Padding TLV of this Length, -1: none */
+	long resize;	  /* expected payload length change */
+	bool conformant_c; /* the C flag expected */
+	int out_pad_len;  /* expected Length of the trailing padding TLV, -1: none/gone */
+};
+
+static void t_tlv_reflected_control(struct env *e, struct tc *t, const void *arg)
+{
+	const struct rtpc_case *rc = arg;
+	uint8_t v[8] = {0};
+	struct rexp x = {.resize = rc->resize, .extra = {C(tlv_answered) = 1}};
+	size_t end, pad_off;
+
+	ck_put16(v, rc->want_len);
+	ck_put16(v + 2, rc->count);
+	ck_put32(v + 4, 1000);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 8, rc->conformant_c ? 0x10 : 0, v);
+	pad_off = tb.n;
+	if (rc->pad_len >= 0) {
+		tb_tlv(&tb, 0x80, 1, (uint16_t)rc->pad_len, 0x00);
+		x.extra.d[STAMPEDE_CNT_tlv_padding] = 1;
+	}
+	end = tb.n + (size_t)rc->resize;
+	if (rc->resize > 0)
+		memset(tb.exp + tb.n - CK_BASE_LEN, 0, (size_t)rc->resize);
+	if (rc->out_pad_len >= 0) {
+		if (rc->pad_len < 0) /* appended */
+			pad_off = tb.n;
+		tb.exp[pad_off - CK_BASE_LEN] = 0;
+		tb.exp[pad_off + 1 - CK_BASE_LEN] = 1;
+		ck_put16(tb.exp + pad_off + 2 - CK_BASE_LEN, (uint16_t)rc->out_pad_len);
+		CHECK(t, pad_off + 4 + (size_t)rc->out_pad_len == end, "test case inconsistent");
+	}
+	if (rc->resize)
+		x.extra.d[STAMPEDE_CNT_reply_resized] = 1;
+	tb_reflect_x(e, t, rc->ipv, &x, 0);
+}
+
+/* Count 0: the draft says send nothing. */
+static void t_tlv_reflected_zero(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	const uint8_t v[8] = {0, 100, 0, 0};
+
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 8, 0, v);
+	tb_dropped(e, t, 4, &(struct cnt){C(no_reply) = 1, C(tlv_answered) = 1});
 }
 
 /* 1..3 octets after the last TLV: M on the first of them, the rest verbatim. */
@@ -2785,6 +3045,36 @@ static const struct test tests[] = {
 	{"tlv_unconfigured_types_u", CFG_NTP, t_tlv_unconfigured, NULL},
 	{"tlv_all_types_v4", CFG_NTP, t_tlv_all, ARG(int, 4)},
 	{"tlv_all_types_v6", CFG_NTP, t_tlv_all, ARG(int, 6)},
+	{"tlv_micro_session_v4", CFG_TLV, t_tlv_micro_session, ARG(int, 4)},
+	{"tlv_micro_session_v6", CFG_TLV, t_tlv_micro_session, ARG(int, 6)},
+	{"tlv_dest_node_moves_source_v4", CFG_TLV, t_tlv_dest_node_moves_source, ARG(int, 4)},
+	{"tlv_dest_node_moves_source_v6", CFG_TLV, t_tlv_dest_node_moves_source, ARG(int, 6)},
+	{"tlv_return_address_v4", CFG_TLV, t_tlv_return_address, ARG(int, 4)},
+	{"tlv_return_address_v6", CFG_TLV, t_tlv_return_address, ARG(int, 6)},
+	{"tlv_return_address_not_configured_u", CFG_NTP, t_tlv_return_address_off, NULL},
+	{"tlv_cos_refused_v4", CFG_COS_REFUSE, t_tlv_cos_refused, ARG(int, 4)},
+	{"tlv_cos_refused_v6", CFG_COS_REFUSE, t_tlv_cos_refused, ARG(int, 6)},
+	{"tlv_rtpc_grow_appends_padding_v4", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 100, 1, -1, 44, false, 40)},
+	{"tlv_rtpc_grow_rounds_up_v6", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 6, 97, 1, -1, 44, false, 40)},
+	{"tlv_rtpc_grow_extends_padding_v4", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 200, 1, 9, 131, false, 140)},
+	{"tlv_rtpc_shrink_cuts_padding_v4", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 100, 1, 301, -261, false, 40)},
+	{"tlv_rtpc_shrink_drops_padding_v6", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 6, 20, 1, 301, -305, false, -1)},
+	{"tlv_rtpc_shrink_long_padding_v4", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 60, 1, 1201, -1201, false, 0)},
+	{"tlv_rtpc_no_padding_to_cut_c_clear", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 20, 1, -1, 0, false, -1)},
+	{"tlv_rtpc_count2_c_flag", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 100, 2, -1, 44, true, 40)},
+	{"tlv_rtpc_amplify_refused_c_flag", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 1000, 1, -1, 0, true, -1)},
+	{"tlv_rtpc_mtu_and_reply_max_refused_c_flag", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 4, 1480, 1, 400, 0, true, 400)},
+	{"tlv_rtpc_count0_no_reply", CFG_TLV, t_tlv_reflected_zero, NULL},
 	{"tlv_overrun_m_u_kept", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0xa0, 0xc0)},
 	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0xc0)},
 	{"tlv_stray_1", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 1, false, 0x9f, 0xc0)},
