@@ -229,19 +229,32 @@ static int check_mtu(struct probe_socket *ps, size_t size)
 	return 0;
 }
 
-/*
- * Undo the connect(): replies from any address get through, the requests
- * name the peer each time.  An unbound socket's port goes with the
- * association; the first request binds a new one.
- */
-static int disconnect(struct probe_socket *ps)
+/* A socket with the probe's options, bound to the source asked for; -1 on error. */
+static int open_bound(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
 {
-	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	ps->fd = socket(ps->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ps->fd < 0)
+		return cli_error("cannot open a UDP socket: %s", strerror(errno));
+	if (set_ip_options(ps->fd, ps->family, cfg) ||
+	    bind_source(ps->fd, (struct sockaddr *)&ps->peer, cfg))
+		return -1;
+	return 0;
+}
 
-	if (connect(ps->fd, &unspec, sizeof(unspec)))
-		return cli_error("cannot disconnect the socket from %s: %s", ps->address,
-				 strerror(errno));
+/*
+ * Replies from any address: a fresh socket that is never connected.
+ * Disconnecting the first one (connect AF_UNSPEC) is not enough: Linux
+ * keeps an IPv6 socket's peer address after it, and still drops datagrams
+ * from any other.  The connected one has served to check the route and
+ * the path MTU.
+ */
+static int reopen_unconnected(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
+{
+	close(ps->fd);
 	ps->connected = false;
+	if (open_bound(ps, cfg))
+		return -1;
+	set_timestamping(ps);
 	return 0;
 }
 
@@ -258,11 +271,7 @@ static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 		((struct sockaddr_in *)&ps->peer)->sin_port = htons(cfg->port);
 	format_addr((struct sockaddr *)&ps->peer, ps->address, sizeof(ps->address));
 
-	ps->fd = socket(ps->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (ps->fd < 0)
-		return cli_error("cannot open a UDP socket: %s", strerror(errno));
-	if (set_ip_options(ps->fd, ps->family, cfg) ||
-	    bind_source(ps->fd, (struct sockaddr *)&ps->peer, cfg))
+	if (open_bound(ps, cfg))
 		return -1;
 	/* Connected: the kernel drops datagrams from any other address or port. */
 	if (connect(ps->fd, (struct sockaddr *)&ps->peer, ps->peer_len)) {
@@ -275,7 +284,7 @@ static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 	set_timestamping(ps);
 	if (check_mtu(ps, cfg->size))
 		return -1;
-	return cfg->any_source ? disconnect(ps) : 0;
+	return cfg->any_source ? reopen_unconnected(ps, cfg) : 0;
 }
 
 int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
