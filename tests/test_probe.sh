@@ -168,6 +168,83 @@ test_xdp() {
 		holds "$name" ttl-64 'all(.replies[]; .sender_ttl == 64 and .hops == 0) and .ttl == 64 and .dscp == 34 and .ecn == 1'
 }
 
+# ---- TLVs answered by the XDP reflector ------------------------------------------
+
+# tlv_of NAME: the jq path of the reply TLV named NAME (first of it).
+tlv_of() { printf '(.tlvs | map(select(.name == "%s")) | .[0])' "$1"; }
+
+test_xdp_tlvs() {
+	local fam addr src peer mac second name
+	mac=$(if_mac "$NS_S" "$IF_S")
+	ip -n "$NS_R" addr add 198.18.0.3/15 dev "$IF_R" &&
+		ip -n "$NS_R" addr add 2001:db8::3/64 dev "$IF_R" nodad ||
+		{ fail probe/xdp-tlv/addresses "cannot add the reflector's second addresses"; return; }
+	expect_ok probe/xdp-tlv/attach -n "$NS_R" reflector attach dev "$IF_R" mode native
+	for fam in 4 6; do
+		addr=$R4 peer=$S4 second=198.18.0.3 src=ipv4
+		[ "$fam" = 6 ] && addr=$R6 peer=$S6 second=2001:db8::3 src=ipv6
+		name=probe/xdp-tlv/stateless-ipv$fam
+		expect_probe "$name" "$ALL_ANSWERED" "$addr" count 3 interval 10 timeout 500 dscp CS1 ecn 1 \
+			tlv location tlv timestamp-info tlv cos,AF41,2 tlv access,3gpp,unavailable \
+			tlv follow-up tlv direct tlv dest-addr,"$addr" || continue
+		holds "$name" location "all(.replies[]; $(tlv_of location) | .unrecognized == false
+			and .dst_port == 862 and .src_port > 0
+			and ([.sub_tlvs[] | .name] == [\"src-eui48\", \"dst-$src\", \"src-$src\"])
+			and .sub_tlvs[0].mac == \"$mac\" and .sub_tlvs[1].address == \"$addr\"
+			and .sub_tlvs[2].address == \"$peer\")"
+		holds "$name" timestamp-info "all(.replies[]; $(tlv_of timestamp-info) | .unrecognized == false
+			and .timestamp_in == \"sw-local\" and .timestamp_out == \"sw-local\"
+			and (.sync_src_in == \"ntp\" or .sync_src_in == \"free-running\"))"
+		# Sent with CS1 (8) and ECN 1; answered with AF41 (34) and ECN 2 in the IP header.
+		holds "$name" cos "all(.replies[]; ($(tlv_of cos) | .unrecognized == false and .dscp1 == 34
+			and .dscp2 == 8 and .ecn == 1 and .rp == 0 and .ec1 == 2 and .rpe == 3)
+			and .reply_dscp == 34 and .reply_ecn == 2)"
+		holds "$name" access "all(.replies[]; $(tlv_of access) | .unrecognized == false
+			and .id == \"3gpp\" and .return_code == \"unavailable\")"
+		holds "$name" follow-up "all(.replies[]; $(tlv_of follow-up) | .unrecognized == false
+			and .seq == 0 and .timestamp_ns == null)"
+		# Stateless: no session counters, so Direct Measurement stays U.
+		holds "$name" direct "all(.replies[]; $(tlv_of direct) | .unrecognized == true)"
+		holds "$name" dest-addr "all(.replies[]; ($(tlv_of dest-addr) | .unrecognized == false)
+			and .from == \"$addr\")"
+		# Destination Node Address names the reflector's second address: replies come from it.
+		name=probe/xdp-tlv/dest-addr-moves-ipv$fam
+		expect_probe "$name" "$ALL_ANSWERED" "$addr" count 2 interval 10 timeout 500 \
+			tlv dest-addr,"$second" &&
+			holds "$name" from "all(.replies[]; .from == \"$second\"
+				and ($(tlv_of dest-addr) | .unrecognized == false))"
+		# An address that is not the reflector's: U, and the reply from the usual one.
+		name=probe/xdp-tlv/dest-addr-foreign-ipv$fam
+		expect_probe "$name" "$ALL_ANSWERED" "$addr" count 2 interval 10 timeout 500 \
+			tlv dest-addr,"$peer" &&
+			holds "$name" from "all(.replies[]; .from == \"$addr\"
+				and ($(tlv_of dest-addr) | .unrecognized == true))"
+	done
+	# Return Path "no reply requested": nothing comes back, and it is counted.
+	name=probe/xdp-tlv/no-reply
+	probe "$name" "$R4" count 3 interval 10 timeout 300 tlv return-path,no-reply
+	check "$name" "want 3 sent, none received: $(oneline "$(jq -c '{sent, received}' "$T/$name.json" 2>&1)")" \
+		jq_ok '.sent == 3 and .received == 0' "$T/$name.json"
+	cli -n "$NS_R" -j stats show dev "$IF_R"
+	check "$name/counted" "no_reply not 3: $(oneline "$(cli_out)")" \
+		jq_ok '[.. | objects | select(has("no_reply")) | .no_reply] | any(. >= 3)' "$T/out"
+	name=probe/xdp-tlv/same-link
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 tlv return-path,same-link &&
+		holds "$name" answered "all(.replies[]; $(tlv_of return-path) | .unrecognized == false)"
+
+	# Stateful: Direct Measurement counts, Follow-Up Telemetry names the previous reply.
+	expect_ok probe/xdp-tlv/attach-stateful -n "$NS_R" reflector attach dev "$IF_R" mode native stateful
+	name=probe/xdp-tlv/stateful
+	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 4 interval 10 timeout 500 tlv direct tlv follow-up || return
+	holds "$name" direct "[.replies[] | $(tlv_of direct) | [.sender_tx, .reflector_rx, .reflector_tx]]
+		== [[1, 1, 1], [2, 2, 2], [3, 3, 3], [4, 4, 4]]"
+	holds "$name" follow-up "(.replies[0] | $(tlv_of follow-up) | .seq == 0 and .timestamp_ns == null
+			and .mode == 0)
+		and ([range(1; 4) as \$i | (.replies[\$i] | $(tlv_of follow-up)) as \$f
+			| \$f.seq == .replies[\$i - 1].reflector_seq and \$f.mode == \"sw-local\"
+			and \$f.timestamp_ns == .replies[\$i - 1].t3_ns] | all)"
+}
+
 # ---- JSON and text output -------------------------------------------------------
 
 test_output() {
@@ -436,6 +513,7 @@ main() {
 	test_interrupt
 	test_layouts
 	test_tlvs
+	test_xdp_tlvs
 	test_loss
 	finish
 }
