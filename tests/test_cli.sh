@@ -64,7 +64,8 @@ test_syntax_errors() {
 	expect_error cli/attach/needs-dev "needs 'dev IFNAME'" reflector attach
 	expect_error cli/attach/unknown-argument "unknown argument 'bogus'" reflector attach dev "$NODEV" bogus
 	local kw
-	for kw in port auth-port mode timestamp sessions ttl loopguard clock-reads count-other; do
+	for kw in port auth-port mode timestamp sessions ttl loopguard clock-reads count-other \
+		cos-remark micro-session sync-source reflected-control reply-max amplify return-prefix; do
 		expect_error "cli/attach/$kw-needs-value" "'$kw' needs a value" reflector attach dev "$NODEV" "$kw"
 	done
 	expect_error cli/attach/dev-needs-value "'dev' needs a value" reflector attach dev
@@ -88,6 +89,29 @@ test_syntax_errors() {
 	expect_error cli/attach/clock-reads-0 "bad clock-reads '0': expected 1-2" reflector attach dev "$NODEV" clock-reads 0
 	expect_error cli/attach/clock-reads-3 "bad clock-reads '3': expected 1-2" reflector attach dev "$NODEV" clock-reads 3
 	expect_error cli/attach/count-other-bad "bad count-other 'all'" reflector attach dev "$NODEV" count-other all
+	expect_error cli/attach/cos-remark-bad "bad cos-remark 'maybe': expected on or off" reflector attach dev "$NODEV" cos-remark maybe
+	expect_error cli/attach/micro-session-0 "bad micro-session '0': 0 means no Micro-session ID" reflector attach dev "$NODEV" micro-session 0
+	expect_error cli/attach/micro-session-65536 "bad micro-session '65536': expected 1-65535" reflector attach dev "$NODEV" micro-session 65536
+	expect_error cli/attach/micro-session-abc "bad micro-session 'abc'" reflector attach dev "$NODEV" micro-session abc
+	expect_error cli/attach/sync-source-bad "bad sync-source 'gps': expected auto, ntp, ptp, ssu, gnss or free-running" reflector attach dev "$NODEV" sync-source gps
+	expect_error cli/attach/reflected-control-bad "bad reflected-control 'yes': expected on or off" reflector attach dev "$NODEV" reflected-control yes
+	expect_error cli/attach/reply-max-43 "bad reply-max '43': expected 44-65507" reflector attach dev "$NODEV" reply-max 43
+	expect_error cli/attach/reply-max-65508 "bad reply-max '65508': expected 44-65507" reflector attach dev "$NODEV" reply-max 65508
+	expect_error cli/attach/amplify-0 "bad amplify '0': expected 1-16" reflector attach dev "$NODEV" amplify 0
+	expect_error cli/attach/amplify-17 "bad amplify '17': expected 1-16" reflector attach dev "$NODEV" amplify 17
+	expect_error cli/attach/return-prefix-bad "bad return-prefix 'nowhere'" reflector attach dev "$NODEV" return-prefix nowhere
+	expect_error cli/attach/return-prefix-len-v4 "bad return-prefix '10.0.0.0/33': expected a length of 0-32" reflector attach dev "$NODEV" return-prefix 10.0.0.0/33
+	expect_error cli/attach/return-prefix-len-v6 "bad return-prefix '2001:db8::/129': expected a length of 0-128" reflector attach dev "$NODEV" return-prefix 2001:db8::/129
+	expect_error cli/attach/return-prefix-no-len "bad return-prefix '10.0.0.0/'" reflector attach dev "$NODEV" return-prefix 10.0.0.0/
+	expect_error cli/attach/return-prefix-host-bits "host bits set; did you mean 10.0.0.0/8" reflector attach dev "$NODEV" return-prefix 10.1.2.3/8
+	expect_error cli/attach/return-prefix-host-bits-v6 "host bits set; did you mean 2001:db8::/32" reflector attach dev "$NODEV" return-prefix 2001:db8::1/32
+	expect_error cli/attach/return-prefix-twice "given twice" reflector attach dev "$NODEV" \
+		return-prefix 10.0.0.0/8 return-prefix 10.0.0.0/8
+	expect_error cli/attach/return-prefix-9 "too many 'return-prefix'" reflector attach dev "$NODEV" \
+		return-prefix 10.1.0.0/16 return-prefix 10.2.0.0/16 return-prefix 10.3.0.0/16 \
+		return-prefix 10.4.0.0/16 return-prefix 10.5.0.0/16 return-prefix 10.6.0.0/16 \
+		return-prefix 10.7.0.0/16 return-prefix 10.8.0.0/16 return-prefix 10.9.0.0/16
+	expect_error cli/attach/sync-source-twice "'sync-source' given twice" reflector attach dev "$NODEV" sync-source ntp sync-source ptp
 	expect_error cli/attach/ttl-twice "twice" reflector attach dev "$NODEV" ttl 5 ttl 6
 	expect_error cli/attach/stateful-stateless "exclude" reflector attach dev "$NODEV" stateful stateless
 	expect_error cli/attach/bad-ifname "" reflector attach dev ../../etc
@@ -284,6 +308,54 @@ test_attached() {
 	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
 }
 
+# stats_tlvs_ok FILE: a stats object's per-TLV rows (all 13, "other" first)
+# and its Access Report counts.
+# shellcheck disable=SC2317 # called through check
+stats_tlvs_ok() {
+	jq -e '
+		def int: type == "number" and . == floor and . >= 0;
+		(.tlvs | type == "array" and length == 13)
+		and ([.tlvs[].type] == [range(13)])
+		and .tlvs[0].name == "other" and .tlvs[1].name == "extra-padding"
+		and .tlvs[12].name == "reflected-test-packet-control"
+		and all(.tlvs[]; (.seen | int) and (.answered | int) and (.unrecognized | int)
+			and (.malformed | int))
+		and (.access_reports | type == "array")
+		and all(.access_reports[]; (.access_id | int) and (.return_code | int) and (.count | int))' \
+		"$1" >/dev/null 2>&1
+}
+
+# The TLV options: what attach was given, reflector show reads back from
+# the running program; a replace without them brings the defaults back.
+test_tlv_options() {
+	ip -n "$NS" link set dev "$IF0" mtu 1400
+	expect_json cli/tlv/attach '.action == "attached"' -n "$NS" -j reflector attach dev "$IF0" \
+		mode generic cos-remark off micro-session 4242 sync-source gnss reflected-control on \
+		reply-max 1000 amplify 4 return-prefix 198.18.0.0/15 return-prefix 2001:db8::/32 \
+		return-prefix 192.0.2.1
+	expect_json cli/tlv/show-json '
+		.cos_remark == false and .micro_session_id == 4242 and .sync_source == "gnss"
+		and .clock.sync_source == "gnss" and .reflected_control == true and .mtu == 1400
+		and .reply_max == 1000 and .amplify == 4
+		and .return_prefixes == ["198.18.0.0/15", "2001:db8::/32", "192.0.2.1/32"]' \
+		-n "$NS" -j reflector show dev "$IF0"
+	expect_text cli/tlv/show-text "micro-session 4242 gnss 198.18.0.0/15 2001:db8::/32" \
+		-n "$NS" reflector show dev "$IF0"
+	cli -n "$NS" -j stats show dev "$IF0"
+	check cli/tlv/stats-json "stats show -j: $(oneline "$(cli_out)")" stats_tlvs_ok "$T/out"
+	# Replaced without the options: the defaults (reply-max the MTU less 48).
+	expect_json cli/tlv/defaults '
+		.action == "replaced" and .cos_remark == true and .micro_session_id == null
+		and (.sync_source == "ntp" or .sync_source == "free-running")
+		and .reflected_control == false and .mtu == 1400 and .reply_max == 1352
+		and .amplify == 1 and .return_prefixes == []' \
+		-n "$NS" -j reflector attach dev "$IF0"
+	expect_json cli/tlv/sync-source-ptp '.sync_source == "ptp"' \
+		-n "$NS" -j reflector attach dev "$IF0" sync-source ptp
+	expect_ok cli/tlv/detach -n "$NS" reflector detach dev "$IF0"
+	ip -n "$NS" link set dev "$IF0" mtu 1500
+}
+
 # A namespace deleted with a reflector still attached (a Kubernetes pod
 # going away) leaves pins nobody can reach; the next attach or detach
 # anywhere removes them, since their link no longer holds a device.
@@ -388,6 +460,7 @@ main() {
 	test_foreign_xdp
 	test_native_refused
 	test_attached
+	test_tlv_options
 	test_defunct_pruned
 	test_parallel_attach
 	test_bpftool_btf

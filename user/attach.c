@@ -33,7 +33,7 @@
 #include "stampede.skel.h"
 
 /* Pins and directories this run created, removed again if it fails. */
-#define UNDO_MAX 8
+#define UNDO_MAX 16
 struct undo {
 	char path[UNDO_MAX][PATH_MAX];
 	bool is_dir[UNDO_MAX];
@@ -44,6 +44,7 @@ struct undo {
 struct attach_ctx {
 	struct attach_req req;
 	int ifindex;
+	unsigned int mtu;
 	char dir[PATH_MAX];
 	bool replace;
 	int link_fd; /* the pinned link (replace) or the new one */
@@ -173,6 +174,10 @@ static struct bpf_map *skel_map(struct stampede_bpf *skel, enum pin_map which)
 		return skel->maps.local_set;
 	case PIN_MAP_clock:
 		return skel->maps.clock;
+	case PIN_MAP_tlv_stats:
+		return skel->maps.tlv_stats;
+	case PIN_MAP_access_reports:
+		return skel->maps.access_reports;
 	default:
 		return NULL;
 	}
@@ -204,6 +209,9 @@ static int prepare_replace(struct attach_ctx *ctx)
 		if (pins_path(path, sizeof(path), ctx->dir, pin_map_names[i]))
 			return -1;
 		ctx->old_map_fd[i] = bpf_obj_get(path);
+		/* Attached by an older stampede: the new program brings its own. */
+		if (ctx->old_map_fd[i] < 0 && errno == ENOENT && pin_map_optional(i))
+			continue;
 		if (ctx->old_map_fd[i] < 0)
 			return cli_error("dev %s: cannot open the pinned map '%s': %s; detach"
 					 " first",
@@ -233,7 +241,44 @@ static bool kernel_has_tai_helper(void)
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) > 0;
 }
 
-static void fill_config(const struct attach_req *req, struct stampede_config *cfg)
+/* The interface's MTU (SIOCGIFMTU, in the namespace we run in: -n NS moved us). */
+static int read_mtu(struct attach_ctx *ctx)
+{
+	struct ifreq ifr = {0};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return cli_error("cannot open a socket: %s", strerror(errno));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ctx->req.ifname);
+	if (ioctl(fd, SIOCGIFMTU, &ifr))
+		err = cli_error("cannot read the MTU of dev %s: %s", ctx->req.ifname,
+				strerror(errno));
+	close(fd);
+	if (err)
+		return err;
+	ctx->mtu = ifr.ifr_mtu > 0xffff ? 0xffff : (unsigned int)ifr.ifr_mtu;
+	return 0;
+}
+
+/* reply-max: as given, else the MTU less the IPv6 and UDP headers. */
+static __u16 reply_max(const struct attach_req *req, unsigned int mtu)
+{
+	if (req->reply_max) {
+		if (req->reflected_ctl && req->reply_max + 28U > mtu)
+			cli_warn("reply-max %u is more than dev %s's MTU %u allows; replies stay"
+				 " within the MTU",
+				 req->reply_max, req->ifname, mtu);
+		return req->reply_max;
+	}
+	if (mtu < ATTACH_REPLY_MAX_MIN + ATTACH_REPLY_HEADROOM)
+		return ATTACH_REPLY_MAX_MIN;
+	if (mtu - ATTACH_REPLY_HEADROOM > ATTACH_REPLY_MAX_MAX)
+		return ATTACH_REPLY_MAX_MAX;
+	return mtu - ATTACH_REPLY_HEADROOM;
+}
+
+static void fill_config(const struct attach_req *req, unsigned int mtu, struct stampede_config *cfg)
 {
 	unsigned int i;
 
@@ -257,6 +302,22 @@ static void fill_config(const struct attach_req *req, struct stampede_config *cf
 		cfg->flags |= STAMPEDE_F_COUNT_OTHER;
 	if (!kernel_has_tai_helper())
 		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
+	if (!req->cos_remark)
+		cfg->flags |= STAMPEDE_F_COS_REFUSE;
+	if (req->micro_session_id) {
+		cfg->flags |= STAMPEDE_F_MICRO_SESSION;
+		cfg->micro_session_id = htons(req->micro_session_id);
+	}
+	if (req->reflected_ctl)
+		cfg->flags |= STAMPEDE_F_REFLECTED_CTL;
+	cfg->mtu = mtu;
+	cfg->reply_max = reply_max(req, mtu);
+	cfg->amplify = req->amplify;
+	if (req->n_return_prefixes)
+		cfg->flags |= STAMPEDE_F_RETURN_ADDR;
+	cfg->n_return_prefixes = req->n_return_prefixes;
+	for (i = 0; i < req->n_return_prefixes; i++)
+		cfg->return_prefixes[i] = req->return_prefixes[i];
 }
 
 static int load(struct attach_ctx *ctx)
@@ -266,12 +327,14 @@ static int load(struct attach_ctx *ctx)
 	ctx->skel = stampede_bpf__open();
 	if (!ctx->skel)
 		return cli_error("opening the BPF object failed: %s", strerror(errno));
-	fill_config(&ctx->req, &ctx->skel->rodata->cfg);
+	fill_config(&ctx->req, ctx->mtu, &ctx->skel->rodata->cfg);
 	if (bpf_map__set_max_entries(ctx->skel->maps.sessions, ctx->req.sessions))
 		return cli_error("cannot size the sessions table: %s", strerror(errno));
 	for (i = 0; ctx->replace && i < PIN_MAP_COUNT; i++) {
 		struct bpf_map *map = skel_map(ctx->skel, i);
 
+		if (ctx->old_map_fd[i] < 0)
+			continue; /* an optional map the old reflector lacks */
 		if (check_map_fits(ctx, ctx->old_map_fd[i], map, pin_map_names[i]))
 			return -1;
 		if (bpf_map__reuse_fd(map, ctx->old_map_fd[i]))
@@ -306,6 +369,9 @@ static int fill_maps(struct attach_ctx *ctx)
 			 ctx->req.ifname);
 	if (clock_read(&clk))
 		return -1;
+	/* auto keeps what clock_read() made of the kernel's state. */
+	if (ctx->req.sync_src)
+		clk.sync_src = ctx->req.sync_src;
 	if (bpf_map_update_elem(bpf_map__fd(ctx->skel->maps.clock), &key, &clk, BPF_ANY))
 		return cli_error("cannot write the clock map: %s", strerror(errno));
 	return 0;
@@ -405,6 +471,13 @@ static int attach_new(struct attach_ctx *ctx)
 
 static int replace_prog(struct attach_ctx *ctx)
 {
+	int i;
+
+	/* Maps the old reflector lacked: pinned before the new program runs. */
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		if (ctx->old_map_fd[i] < 0 &&
+		    pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
+			return -1;
 	if (bpf_link_update(ctx->link_fd, bpf_program__fd(ctx->skel->progs.stampede_xdp), NULL))
 		return cli_error("replacing the program on dev %s failed: %s", ctx->req.ifname,
 				 strerror(errno));
@@ -459,6 +532,8 @@ static int attach(struct attach_ctx *ctx)
 	ctx->ifindex = if_nametoindex(ctx->req.ifname);
 	if (!ctx->ifindex)
 		return cli_error("no such interface '%s'", ctx->req.ifname);
+	if (read_mtu(ctx))
+		return -1;
 	if (pins_check_bpffs(true) < 0 || pins_lock() ||
 	    pins_dev_dir(ctx->req.ifname, ctx->dir, sizeof(ctx->dir)))
 		return -1;

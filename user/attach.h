@@ -4,6 +4,7 @@
 #define STAMPEDE_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 #include "cli.h"
@@ -27,9 +28,37 @@ struct attach_req {
 	bool sessions_given; /* a replace must then find this size */
 	__u8 ttl;
 	bool loopguard;
-	__u8 clock_reads; /* 1: T3 = T2; 2: T3 read before transmit */
-	bool count_other; /* count frames not for a STAMP port too */
+	__u8 clock_reads;	/* 1: T3 = T2; 2: T3 read before transmit */
+	bool count_other;	/* count frames not for a STAMP port too */
+	bool cos_remark;	/* CoS TLV: re-mark DSCP1 (off: refuse, RP=1) */
+	__u16 micro_session_id; /* host order; 0: not configured */
+	__u8 sync_src;		/* enum stamp_sync_src; 0: auto (from adjtimex) */
+	bool reflected_ctl;	/* honour Reflected Test Packet Control */
+	__u16 reply_max;	/* 0: the interface MTU less 48 */
+	__u8 amplify;
+	/* Return Address prefixes, IPv4 as ::ffff:a.b.c.d/(96 + n), host bits clear */
+	struct stampede_prefix return_prefixes[STAMPEDE_MAX_RETURN_PREFIXES];
+	unsigned int n_return_prefixes;
 };
+
+/* Largest and smallest reply-max: IPv4's largest UDP payload; a 44-octet reply. */
+#define ATTACH_REPLY_MAX_MAX 65507
+#define ATTACH_REPLY_MAX_MIN 44
+/* IPv6 and UDP headers: the default reply-max is the MTU less these. */
+#define ATTACH_REPLY_HEADROOM 48
+
+/* Names of the sync-source values, indexed by enum stamp_sync_src (0: auto). */
+extern const char *const attach_sync_src_names[];
+
+/*
+ * Parse a return-prefix ("198.18.0.0/15", "2001:db8::/32"; no length: one
+ * address) into @p; host bits set are refused.  Reports and returns -1 on
+ * failure.
+ */
+int attach_parse_prefix(const char *word, struct stampede_prefix *p);
+
+/* "198.18.0.0/15" or "2001:db8::/32" into @buf (INET6_ADDRSTRLEN + 4). */
+void attach_format_prefix(const struct stampede_prefix *p, char *buf, size_t len);
 
 /* Parse the words after `reflector attach`, with the defaults filled in. */
 int attach_parse(struct cli_args *args, struct attach_req *req);

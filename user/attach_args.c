@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The keyword arguments of `reflector attach`, checked one by one. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
 
 #include "attach.h"
 #include "cli.h"
@@ -11,6 +16,16 @@ const char *const attach_mode_names[] = {
 	[ATTACH_MODE_NATIVE] = "native",
 	[ATTACH_MODE_GENERIC] = "generic",
 	[ATTACH_MODE_AUTO] = "auto",
+	NULL,
+};
+
+const char *const attach_sync_src_names[] = {
+	"auto",
+	[STAMP_SYNC_NTP] = "ntp",
+	[STAMP_SYNC_PTP] = "ptp",
+	[STAMP_SYNC_SSU_BITS] = "ssu",
+	[STAMP_SYNC_GNSS] = "gnss",
+	[STAMP_SYNC_FREE_RUNNING] = "free-running",
 	NULL,
 };
 
@@ -27,6 +42,13 @@ enum keyword {
 	KW_LOOPGUARD,
 	KW_CLOCK_READS,
 	KW_COUNT_OTHER,
+	KW_COS_REMARK,
+	KW_MICRO_SESSION,
+	KW_SYNC_SOURCE,
+	KW_REFLECTED_CONTROL,
+	KW_REPLY_MAX,
+	KW_AMPLIFY,
+	KW_RETURN_PREFIX,
 };
 
 static const char *const keywords[] = {
@@ -42,6 +64,13 @@ static const char *const keywords[] = {
 	[KW_LOOPGUARD] = "loopguard",
 	[KW_CLOCK_READS] = "clock-reads",
 	[KW_COUNT_OTHER] = "count-other",
+	[KW_COS_REMARK] = "cos-remark",
+	[KW_MICRO_SESSION] = "micro-session",
+	[KW_SYNC_SOURCE] = "sync-source",
+	[KW_REFLECTED_CONTROL] = "reflected-control",
+	[KW_REPLY_MAX] = "reply-max",
+	[KW_AMPLIFY] = "amplify",
+	[KW_RETURN_PREFIX] = "return-prefix",
 	NULL,
 };
 
@@ -76,6 +105,90 @@ static int add_port(struct attach_req *req, bool auth, const char *word)
 	return 0;
 }
 
+static int bad_prefix(const char *word, const char *why)
+{
+	return cli_error("bad return-prefix '%s': %s", word, why);
+}
+
+int attach_parse_prefix(const char *word, struct stampede_prefix *p)
+{
+	char addr[INET6_ADDRSTRLEN + 1], *end;
+	const char *slash = strchr(word, '/');
+	size_t alen = slash ? (size_t)(slash - word) : strlen(word);
+	unsigned long len, max;
+	unsigned int bit;
+	struct in_addr v4;
+	bool is_v4;
+
+	memset(p, 0, sizeof(*p));
+	if (!alen || alen >= sizeof(addr))
+		return bad_prefix(word, "expected a.b.c.d/n or x:x::/n");
+	memcpy(addr, word, alen);
+	addr[alen] = '\0';
+	is_v4 = inet_pton(AF_INET, addr, &v4) == 1;
+	if (is_v4) {
+		p->addr.h[5] = 0xffff;
+		p->addr.w[3] = v4.s_addr;
+	} else if (inet_pton(AF_INET6, addr, p->addr.b) != 1) {
+		return bad_prefix(word, "expected a.b.c.d/n or x:x::/n");
+	}
+	max = is_v4 ? 32 : 128;
+	len = max;
+	if (slash) {
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || *end || errno || len > max)
+			return cli_error("bad return-prefix '%s': expected a length of 0-%lu after"
+					 " '/'",
+					 word, max);
+	}
+	p->len = is_v4 ? 96 + len : len;
+	for (bit = p->len; bit < 128; bit++) {
+		if (p->addr.b[bit / 8] & (0x80 >> (bit % 8))) {
+			char fixed[INET6_ADDRSTRLEN + 8];
+
+			for (; bit < 128; bit++)
+				p->addr.b[bit / 8] &= ~(0x80 >> (bit % 8));
+			attach_format_prefix(p, fixed, sizeof(fixed));
+			return cli_error("bad return-prefix '%s': host bits set; did you mean %s?",
+					 word, fixed);
+		}
+	}
+	return 0;
+}
+
+void attach_format_prefix(const struct stampede_prefix *p, char *buf, size_t len)
+{
+	static const __u8 v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
+	char text[INET6_ADDRSTRLEN];
+
+	if (p->len >= 96 && !memcmp(p->addr.b, v4_mapped, sizeof(v4_mapped))) {
+		inet_ntop(AF_INET, &p->addr.w[3], text, sizeof(text));
+		snprintf(buf, len, "%s/%u", text, p->len - 96);
+	} else {
+		inet_ntop(AF_INET6, p->addr.b, text, sizeof(text));
+		snprintf(buf, len, "%s/%u", text, p->len);
+	}
+}
+
+static int add_return_prefix(struct attach_req *req, const char *word)
+{
+	struct stampede_prefix p;
+	unsigned int i;
+
+	if (attach_parse_prefix(word, &p))
+		return -1;
+	for (i = 0; i < req->n_return_prefixes; i++)
+		if (req->return_prefixes[i].len == p.len &&
+		    !memcmp(&req->return_prefixes[i].addr, &p.addr, sizeof(p.addr)))
+			return cli_error("return-prefix %s given twice", word);
+	if (req->n_return_prefixes == STAMPEDE_MAX_RETURN_PREFIXES)
+		return cli_error("too many 'return-prefix' values: at most %d",
+				 STAMPEDE_MAX_RETURN_PREFIXES);
+	req->return_prefixes[req->n_return_prefixes++] = p;
+	return 0;
+}
+
 /* The keyword's value, matched by prefix against @names. */
 static int choice(struct cli_args *args, const char *keyword, const char *const *names)
 {
@@ -93,6 +206,16 @@ static int parse_number(struct cli_args *args, const char *keyword, uint64_t max
 	if (cli_value(args, keyword, &word))
 		return -1;
 	return cli_parse_uint(word, keyword, 1, max, val);
+}
+
+static int parse_range(struct cli_args *args, const char *keyword, uint64_t min, uint64_t max,
+		       uint64_t *val)
+{
+	const char *word;
+
+	if (cli_value(args, keyword, &word))
+		return -1;
+	return cli_parse_uint(word, keyword, min, max, val);
 }
 
 static int parse_keyword(struct cli_args *args, struct attach_req *req, enum keyword kw)
@@ -148,6 +271,45 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		i = choice(args, "count-other", onoff);
 		req->count_other = i == 0;
 		return i < 0 ? -1 : 0;
+	case KW_COS_REMARK:
+		i = choice(args, "cos-remark", onoff);
+		req->cos_remark = i == 0;
+		return i < 0 ? -1 : 0;
+	case KW_MICRO_SESSION:
+		if (cli_value(args, "micro-session", &word))
+			return -1;
+		/* RFC 9534 3: a Micro-session ID of 0 means "not checked". */
+		if (word[0] && strspn(word, "0") == strlen(word))
+			return cli_error("bad micro-session '%s': 0 means no Micro-session ID"
+					 " (RFC 9534); expected 1-65535",
+					 word);
+		if (cli_parse_uint(word, "micro-session", 1, 65535, &num))
+			return -1;
+		req->micro_session_id = num;
+		return 0;
+	case KW_SYNC_SOURCE:
+		i = choice(args, "sync-source", attach_sync_src_names);
+		req->sync_src = i < 0 ? 0 : i;
+		return i < 0 ? -1 : 0;
+	case KW_REFLECTED_CONTROL:
+		i = choice(args, "reflected-control", onoff);
+		req->reflected_ctl = i == 0;
+		return i < 0 ? -1 : 0;
+	case KW_REPLY_MAX:
+		if (parse_range(args, "reply-max", ATTACH_REPLY_MAX_MIN, ATTACH_REPLY_MAX_MAX,
+				&num))
+			return -1;
+		req->reply_max = num;
+		return 0;
+	case KW_AMPLIFY:
+		if (parse_number(args, "amplify", STAMPEDE_MAX_AMPLIFY, &num))
+			return -1;
+		req->amplify = num;
+		return 0;
+	case KW_RETURN_PREFIX:
+		if (cli_value(args, "return-prefix", &word))
+			return -1;
+		return add_return_prefix(req, word);
 	}
 	return -1;
 }
@@ -164,13 +326,19 @@ int attach_parse(struct cli_args *args, struct attach_req *req)
 		.ttl = STAMPEDE_DEFAULT_REPLY_TTL,
 		.loopguard = true,
 		.clock_reads = 1,
+		.cos_remark = true,
+		.amplify = STAMPEDE_DEFAULT_AMPLIFY,
 	};
 	while ((word = cli_next(args))) {
 		kw = cli_match(word, keywords, "argument", args->cmd);
 		if (kw < 0)
 			return -1;
-		/* port and auth-port repeat; a second value of anything else is a slip. */
-		if (kw != KW_PORT && kw != KW_AUTH_PORT && (seen & (1U << kw)))
+		/*
+		 * port, auth-port and return-prefix repeat; a second value of
+		 * anything else is a slip.
+		 */
+		if (kw != KW_PORT && kw != KW_AUTH_PORT && kw != KW_RETURN_PREFIX &&
+		    (seen & (1U << kw)))
 			return cli_error("'%s' given twice", keywords[kw]);
 		if ((kw == KW_STATEFUL && (seen & (1U << KW_STATELESS))) ||
 		    (kw == KW_STATELESS && (seen & (1U << KW_STATEFUL))))
@@ -181,6 +349,9 @@ int attach_parse(struct cli_args *args, struct attach_req *req)
 	}
 	if (!req->ifname)
 		return cli_error("'%s' needs 'dev IFNAME'", args->cmd);
+	if (!req->reflected_ctl && (seen & ((1U << KW_REPLY_MAX) | (1U << KW_AMPLIFY))))
+		cli_warn("reply-max and amplify bound replies resized by Reflected Test Packet"
+			 " Control, which is off ('reflected-control on' enables it)");
 	if (!req->n_ports) {
 		if (has_port(req->auth_ports, req->n_auth_ports, STAMP_DEFAULT_PORT))
 			return cli_error("auth-port %d is the default port; name the"

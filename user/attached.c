@@ -21,7 +21,7 @@ static int not_attached(const char *ifname)
 	return cli_error("dev %s: no stampede reflector attached", ifname);
 }
 
-static int open_pin(const struct attached *a, const char *name, int *fd)
+static int open_pin(const struct attached *a, const char *name, bool optional, int *fd)
 {
 	char path[PATH_MAX];
 
@@ -34,6 +34,11 @@ static int open_pin(const struct attached *a, const char *name, int *fd)
 		return cli_error("permission denied: reading stampede's pins needs root (CAP_BPF)");
 	if (errno == ENOENT && !strcmp(name, STAMPEDE_PIN_LINK))
 		return not_attached(a->ifname);
+	if (errno == ENOENT && optional) {
+		cli_debug("dev %s: no pinned map '%s' (attached by an older stampede)", a->ifname,
+			  name);
+		return 0;
+	}
 	if (errno == ENOENT)
 		return cli_error("dev %s: pinned map '%s' is missing; run 'stampede reflector"
 				 " detach dev %s' and attach again",
@@ -70,10 +75,10 @@ int attached_open(const char *ifname, struct attached *a)
 	if (ret == 1)
 		return not_attached(ifname);
 	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
-	if (open_pin(a, STAMPEDE_PIN_LINK, &a->link_fd))
+	if (open_pin(a, STAMPEDE_PIN_LINK, false, &a->link_fd))
 		goto fail;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
-		if (open_pin(a, pin_map_names[i], &a->map_fd[i]))
+		if (open_pin(a, pin_map_names[i], pin_map_optional(i), &a->map_fd[i]))
 			goto fail;
 	return 0;
 fail:

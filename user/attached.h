@@ -4,6 +4,7 @@
 #define STAMPEDE_ATTACHED_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <net/if.h>
 
 #include "pins.h"
@@ -17,7 +18,16 @@ enum pin_map {
 
 extern const char *const pin_map_names[PIN_MAP_COUNT];
 
-/* One attached reflector: its pin directory and the pinned objects, opened. */
+/* Whether a reflector pinned by an older stampede may lack the map @i. */
+static inline bool pin_map_optional(int i)
+{
+	return i >= PIN_MAP_FIRST_OPTIONAL;
+}
+
+/*
+ * One attached reflector: its pin directory and the pinned objects, opened;
+ * an optional map that is not pinned has map_fd -1.
+ */
 struct attached {
 	char ifname[IF_NAMESIZE];
 	char dir[PATH_MAX];

@@ -64,6 +64,8 @@ int clock_read(struct stampede_clock *clk)
 	clk->boot_to_tai_ns = clock_offset(CLOCK_BOOTTIME, CLOCK_TAI);
 	clk->updated_tai_ns = clock_ns(CLOCK_TAI);
 	clk->error_estimate = clock_encode_error_estimate(synced, error_us * 1000);
+	/* What the kernel tells: an NTP-disciplined clock, or one running free. */
+	clk->sync_src = synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE_RUNNING;
 	return 0;
 }
 

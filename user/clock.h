@@ -82,7 +82,11 @@ static inline double clock_error_estimate_seconds(uint16_t ee)
 			   : mult / (double)(1ULL << (32 - scale));
 }
 
-/* Read the kernel's clock state (adjtimex, clocks) into a "clock" map entry. */
+/*
+ * Read the kernel's clock state (adjtimex, clocks) into a "clock" map entry.
+ * sync_src says NTP when the kernel clock is synchronized (the S bit of the
+ * Error Estimate), else free-running; the caller may override it.
+ */
 int clock_read(struct stampede_clock *clk);
 
 /* Nanoseconds since the epoch as "2026-11-27T01:44:10.414Z" (ms) into @buf. */

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "addrs.h"
+#include "attach.h"
 #include "cli.h"
 #include "clock.h"
 #include "describe.h"
@@ -191,6 +192,27 @@ static bool is_synchronized(const struct stampede_clock *clk)
 	return clk->error_estimate & STAMP_EE_S;
 }
 
+/* The clock entry's Synchronization Source as the sync-source keyword names it. */
+static const char *sync_source_name(const struct stampede_clock *clk)
+{
+	if (clk->sync_src >= STAMP_SYNC_NTP && clk->sync_src <= STAMP_SYNC_FREE_RUNNING)
+		return attach_sync_src_names[clk->sync_src];
+	return "unset"; /* written by an older stampede */
+}
+
+static struct json_object *prefixes_json(const struct stampede_config *cfg)
+{
+	struct json_object *arr = json_object_new_array();
+	char text[INET6_ADDRSTRLEN + 8];
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_return_prefixes && i < STAMPEDE_MAX_RETURN_PREFIXES; i++) {
+		attach_format_prefix(&cfg->return_prefixes[i], text, sizeof(text));
+		json_object_array_add(arr, json_object_new_string(text));
+	}
+	return arr;
+}
+
 struct json_object *reflector_info_json(const struct reflector_info *info)
 {
 	const struct stampede_config *cfg = &info->cfg;
@@ -213,6 +235,17 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 			cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai");
 	json_add_uint(obj, "clock_reads", cfg->flags & STAMPEDE_F_T3_READ ? 2 : 1);
 	json_add_bool(obj, "count_other", cfg->flags & STAMPEDE_F_COUNT_OTHER);
+	json_add_bool(obj, "cos_remark", !(cfg->flags & STAMPEDE_F_COS_REFUSE));
+	json_object_object_add(obj, "micro_session_id",
+			       cfg->flags & STAMPEDE_F_MICRO_SESSION
+				       ? json_object_new_int(ntohs(cfg->micro_session_id))
+				       : NULL);
+	json_add_string(obj, "sync_source", sync_source_name(&info->clock));
+	json_add_bool(obj, "reflected_control", cfg->flags & STAMPEDE_F_REFLECTED_CTL);
+	json_add_uint(obj, "mtu", cfg->mtu);
+	json_add_uint(obj, "reply_max", cfg->reply_max);
+	json_add_uint(obj, "amplify", cfg->amplify);
+	json_object_object_add(obj, "return_prefixes", prefixes_json(cfg));
 	json_add_uint(obj, "sessions_max", info->sessions_max);
 	json_add_uint(obj, "local_addrs", info->local_addrs);
 	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
@@ -225,6 +258,7 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	clock_format_utc(info->clock.updated_tai_ns - info->clock.tai_offset_ns, when,
 			 sizeof(when));
 	json_add_string(clk, "updated_at", when);
+	json_add_string(clk, "sync_source", sync_source_name(&info->clock));
 	json_object_object_add(obj, "clock", clk);
 	return obj;
 }
@@ -257,6 +291,35 @@ void reflector_info_summary(const struct reflector_info *info, char *buf, size_t
 		 cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp");
 }
 
+/* "198.18.0.0/15, 2001:db8::/32" (or "none") into @buf. */
+static void format_prefixes(const struct stampede_config *cfg, char *buf, size_t len)
+{
+	char text[INET6_ADDRSTRLEN + 8];
+	size_t used = 0;
+	unsigned int i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < cfg->n_return_prefixes && i < STAMPEDE_MAX_RETURN_PREFIXES && used < len;
+	     i++) {
+		attach_format_prefix(&cfg->return_prefixes[i], text, sizeof(text));
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", text);
+	}
+}
+
+static void print_tlv_settings(const struct stampede_config *cfg)
+{
+	char micro[16] = "none";
+	char prefixes[STAMPEDE_MAX_RETURN_PREFIXES * (INET6_ADDRSTRLEN + 8)];
+
+	if (cfg->flags & STAMPEDE_F_MICRO_SESSION)
+		snprintf(micro, sizeof(micro), "%u", ntohs(cfg->micro_session_id));
+	format_prefixes(cfg, prefixes, sizeof(prefixes));
+	printf("\tmtu %u, cos re-marking %s, micro-session id %s, return prefixes %s\n", cfg->mtu,
+	       cfg->flags & STAMPEDE_F_COS_REFUSE ? "refused" : "on", micro, prefixes);
+	printf("\treflected control %s, reply max %u octets, amplify %u\n",
+	       cfg->flags & STAMPEDE_F_REFLECTED_CTL ? "on" : "off", cfg->reply_max, cfg->amplify);
+}
+
 void reflector_info_print(const struct reflector_info *info)
 {
 	const struct stampede_config *cfg = &info->cfg;
@@ -283,11 +346,13 @@ void reflector_info_print(const struct reflector_info *info)
 	printf("\tsessions table %u entries, %u local address%s, other traffic %s\n",
 	       info->sessions_max, info->local_addrs, info->local_addrs == 1 ? "" : "es",
 	       cfg->flags & STAMPEDE_F_COUNT_OTHER ? "counted" : "not counted");
-	printf("\tclock %s, %s, TAI-UTC %llu s%s, %s, error estimate %g s\n",
+	print_tlv_settings(cfg);
+	printf("\tclock %s, %s, TAI-UTC %llu s%s, %s, error estimate %g s, sync source %s\n",
 	       cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai",
 	       cfg->flags & STAMPEDE_F_T3_READ ? "T2 and T3 read apart" : "T3 = T2 (one read)",
 	       (unsigned long long)(info->clock.tai_offset_ns / STAMP_NSEC_PER_SEC),
 	       info->clock.tai_offset_ns ? "" : " (kernel TAI offset not set)",
 	       is_synchronized(&info->clock) ? "synchronized" : "not synchronized",
-	       clock_error_estimate_seconds(info->clock.error_estimate));
+	       clock_error_estimate_seconds(info->clock.error_estimate),
+	       sync_source_name(&info->clock));
 }

@@ -4,7 +4,8 @@
  * attached after stampede exits; the pinned maps let later runs read
  * counters and sessions and keep them across a replace.
  *
- *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,local_set,clock}
+ *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,local_set,clock,
+ *                                tlv_stats,access_reports}
  *   /sys/fs/bpf/stampede/netns-INODE/IFNAME/...  (other network namespaces)
  *
  * "netns-" plus a namespace inode is longer than any interface name
@@ -22,8 +23,19 @@
 #define PIN_BPFFS	 "/sys/fs/bpf"
 #define PIN_NETNS_PREFIX "netns-"
 
-/* The maps pinned beside the link, by their names in the BPF object. */
-#define PIN_MAPS(X) X(stats) X(sessions) X(local_addrs) X(local_set) X(clock)
+/*
+ * The maps pinned beside the link, by their names in the BPF object.  The
+ * data path's scratch maps (tlv_scratch) are not pinned: nothing reads them
+ * and nothing in them outlives a packet.
+ */
+#define PIN_MAPS(X) \
+	X(stats) X(sessions) X(local_addrs) X(local_set) X(clock) X(tlv_stats) X(access_reports)
+
+/*
+ * The maps a reflector attached by an older stampede may lack; readers say
+ * so instead of failing.  The first of them in PIN_MAPS order.
+ */
+#define PIN_MAP_FIRST_OPTIONAL PIN_MAP_tlv_stats
 
 /*
  * Make sure PIN_BPFFS is a bpffs, mounting one if @may_mount.  Returns 0 when

@@ -15,7 +15,10 @@ void reflector_usage(FILE *out)
 		"                        [mode {native|generic|auto}] [stateful|stateless]\n"
 		"                        [timestamp {ntp|ptp}] [sessions N] [ttl N]\n"
 		"                        [loopguard {on|off}] [clock-reads {1|2}]\n"
-		"                        [count-other {on|off}]\n"
+		"                        [count-other {on|off}] [cos-remark {on|off}]\n"
+		"                        [micro-session ID] [sync-source SOURCE]\n"
+		"                        [reflected-control {off|on}] [reply-max OCTETS]\n"
+		"                        [amplify N] [return-prefix PREFIX]...\n"
 		"       stampede reflector detach dev IFNAME\n"
 		"       stampede reflector show [dev IFNAME]\n"
 		"       stampede reflector help\n"
@@ -25,7 +28,13 @@ void reflector_usage(FILE *out)
 		"Defaults: port 862, mode auto, stateless, timestamp ntp, sessions 16384,\n"
 		"ttl 255, loopguard on, clock-reads 1 (T3 = T2; 2 reads the clock again for\n"
 		"T3), count-other off (frames not for a STAMP port are passed uncounted).\n"
-		"Up to 8 ports and 8 auth-ports.\n");
+		"Up to 8 ports and 8 auth-ports.\n"
+		"TLVs: cos-remark on (off refuses Class of Service re-marking), no\n"
+		"micro-session ID (1-65535), sync-source auto (ntp while the kernel clock is\n"
+		"synchronized, else free-running; or ntp, ptp, ssu, gnss, free-running),\n"
+		"reflected-control off, reply-max the MTU less 48 (44-65507), amplify 1\n"
+		"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return Addresses\n"
+		"are honoured only inside one.\n");
 }
 
 static int show_one(struct attached *a, void *ctx)

@@ -50,6 +50,7 @@ static struct json_object *session_json(const struct session_ctx *ctx, const cha
 	json_add_string(obj, "reflector_addr", addr);
 	json_add_uint(obj, "reflector_port", ntohs(key->dport));
 	json_add_uint(obj, "ssid", ntohs(key->ssid));
+	json_add_uint(obj, "received", s->received);
 	json_add_uint(obj, "reflected", s->reflected);
 	format_time(ctx, s->first_seen_ns, when, sizeof(when));
 	json_add_string(obj, "first_seen", when);
@@ -83,8 +84,8 @@ static void session_print(const struct session_ctx *ctx, const char *ifname,
 	format_time(ctx, s->first_seen_ns, first, sizeof(first));
 	format_time(ctx, s->last_seen_ns, last, sizeof(last));
 	printf("dev %s: %s -> %s ssid %u\n", ifname, sender, reflector, ntohs(key->ssid));
-	printf("\treflected %llu, first seen %s, last seen %s\n", (unsigned long long)s->reflected,
-	       first, last);
+	printf("\treceived %llu, reflected %llu, first seen %s, last seen %s\n",
+	       (unsigned long long)s->received, (unsigned long long)s->reflected, first, last);
 	printf("\tlast seq %u, highest seq %u, seq gaps %llu, duplicates %llu, reordered %llu\n",
 	       s->last_seq, s->highest_seq, (unsigned long long)s->seq_gaps,
 	       (unsigned long long)s->duplicates, (unsigned long long)s->reordered);

@@ -5,6 +5,7 @@
  * data path shows up here without a change.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -30,9 +31,36 @@ static const struct counter_desc counters[STAMPEDE_CNT_MAX] = {
 #undef COUNTER_DESC
 };
 
+/* Indexed like stampede_tlv_stats.type: the TLV type, 0 for any other. */
+static const char *const tlv_names[STAMPEDE_TLV_STATS_TYPES] = {
+	"other",
+	"extra-padding",
+	"location",
+	"timestamp-info",
+	"class-of-service",
+	"direct-measurement",
+	"access-report",
+	"follow-up-telemetry",
+	"hmac",
+	"destination-node-address",
+	"return-path",
+	"micro-session-id",
+	"reflected-test-packet-control",
+};
+
+struct access_report_count {
+	__u32 key; /* (Access ID << 8) | Return Code */
+	uint64_t count;
+};
+
 struct totals {
 	uint64_t count[STAMPEDE_CNT_MAX];
 	uint64_t by_class[STAMPEDE_CLASS_EVENT + 1];
+	bool have_tlvs; /* the tlv_stats map is pinned (not an older reflector) */
+	struct stampede_tlv_counters tlvs[STAMPEDE_TLV_STATS_TYPES];
+	bool have_access;
+	unsigned int n_access;
+	struct access_report_count access[STAMPEDE_ACCESS_REPORT_KEYS];
 };
 
 void stats_usage(FILE *out)
@@ -45,13 +73,85 @@ void stats_usage(FILE *out)
 		     "was passed to the stack or dropped, the events note things about\n"
 		     "reflected packets.  Frames not for a STAMP port (other protocols and\n"
 		     "ports, or broken before the port) are counted only by a reflector\n"
-		     "attached with count-other on.\n");
+		     "attached with count-other on.\n"
+		     "\n"
+		     "TLVs are counted by type (seen, answered, returned unrecognized,\n"
+		     "malformed), and Access Report TLVs by Access ID and Return Code.\n");
 }
 
 /* A per-CPU map value: one struct per possible CPU, each 8-byte aligned. */
+static size_t percpu_stride_of(size_t size)
+{
+	return (size + 7) & ~(size_t)7;
+}
+
 static size_t percpu_stride(void)
 {
-	return (sizeof(struct stampede_stats) + 7) & ~(size_t)7;
+	return percpu_stride_of(sizeof(struct stampede_stats));
+}
+
+/* The tlv_stats map summed over the CPUs; absent on an older reflector. */
+static int read_tlvs(const struct attached *a, int ncpus, struct totals *t)
+{
+	size_t stride = percpu_stride_of(sizeof(struct stampede_tlv_stats));
+	int fd = a->map_fd[PIN_MAP_tlv_stats];
+	__u32 key = 0;
+	char *values;
+	int cpu, i;
+
+	if (fd < 0)
+		return 0;
+	values = calloc(ncpus, stride);
+	if (!values)
+		return cli_error("out of memory");
+	if (bpf_map_lookup_elem(fd, &key, values)) {
+		free(values);
+		return cli_error("dev %s: cannot read the tlv_stats map: %s", a->ifname,
+				 strerror(errno));
+	}
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		struct stampede_tlv_stats one;
+
+		memcpy(&one, values + cpu * stride, sizeof(one));
+		for (i = 0; i < STAMPEDE_TLV_STATS_TYPES; i++) {
+			t->tlvs[i].seen += one.type[i].seen;
+			t->tlvs[i].answered += one.type[i].answered;
+			t->tlvs[i].unrecognized += one.type[i].unrecognized;
+			t->tlvs[i].malformed += one.type[i].malformed;
+		}
+	}
+	free(values);
+	t->have_tlvs = true;
+	return 0;
+}
+
+/* The access_reports map's non-zero keys, summed over the CPUs. */
+static int read_access(const struct attached *a, int ncpus, struct totals *t)
+{
+	int fd = a->map_fd[PIN_MAP_access_reports];
+	uint64_t *values, sum;
+	__u32 key;
+	int cpu;
+
+	if (fd < 0)
+		return 0;
+	values = calloc(ncpus, sizeof(*values));
+	if (!values)
+		return cli_error("out of memory");
+	for (key = 0; key < STAMPEDE_ACCESS_REPORT_KEYS; key++) {
+		if (bpf_map_lookup_elem(fd, &key, values)) {
+			free(values);
+			return cli_error("dev %s: cannot read the access_reports map: %s",
+					 a->ifname, strerror(errno));
+		}
+		for (cpu = 0, sum = 0; cpu < ncpus; cpu++)
+			sum += values[cpu];
+		if (sum)
+			t->access[t->n_access++] = (struct access_report_count){key, sum};
+	}
+	free(values);
+	t->have_access = true;
+	return 0;
 }
 
 static int read_totals(const struct attached *a, struct totals *t)
@@ -84,13 +184,55 @@ static int read_totals(const struct attached *a, struct totals *t)
 	free(values);
 	for (i = 0; i < STAMPEDE_CNT_MAX; i++)
 		t->by_class[counters[i].class] += t->count[i];
-	return 0;
+	return read_tlvs(a, ncpus, t) ?: read_access(a, ncpus, t);
 }
 
 static uint64_t received(const struct totals *t)
 {
 	return t->by_class[STAMPEDE_CLASS_OUTCOME] + t->by_class[STAMPEDE_CLASS_PASS] +
 	       t->by_class[STAMPEDE_CLASS_DROP];
+}
+
+/* Every row, "other" (index 0) first; null for a reflector without the map. */
+static struct json_object *tlvs_json(const struct totals *t)
+{
+	struct json_object *arr;
+	int i;
+
+	if (!t->have_tlvs)
+		return NULL;
+	arr = json_object_new_array();
+	for (i = 0; i < STAMPEDE_TLV_STATS_TYPES; i++) {
+		struct json_object *row = json_object_new_object();
+
+		json_add_uint(row, "type", i);
+		json_add_string(row, "name", tlv_names[i]);
+		json_add_uint(row, "seen", t->tlvs[i].seen);
+		json_add_uint(row, "answered", t->tlvs[i].answered);
+		json_add_uint(row, "unrecognized", t->tlvs[i].unrecognized);
+		json_add_uint(row, "malformed", t->tlvs[i].malformed);
+		json_object_array_add(arr, row);
+	}
+	return arr;
+}
+
+static struct json_object *access_json(const struct totals *t)
+{
+	struct json_object *arr;
+	unsigned int i;
+
+	if (!t->have_access)
+		return NULL;
+	arr = json_object_new_array();
+	for (i = 0; i < t->n_access; i++) {
+		struct json_object *row = json_object_new_object();
+
+		json_add_uint(row, "access_id", t->access[i].key >> 8);
+		json_add_uint(row, "return_code", t->access[i].key & 0xff);
+		json_add_uint(row, "count", t->access[i].count);
+		json_object_array_add(arr, row);
+	}
+	return arr;
 }
 
 static struct json_object *totals_json(const char *ifname, const struct totals *t)
@@ -114,6 +256,8 @@ static struct json_object *totals_json(const char *ifname, const struct totals *
 	}
 	json_object_object_add(obj, "reasons", reasons);
 	json_object_object_add(obj, "events", events);
+	json_object_object_add(obj, "tlvs", tlvs_json(t));
+	json_object_object_add(obj, "access_reports", access_json(t));
 	return obj;
 }
 
@@ -128,6 +272,48 @@ static void print_class(const struct totals *t, enum stampede_counter_class clas
 			       (unsigned long long)t->count[i], counters[i].desc);
 }
 
+/* The TLV types seen, as a table; "other" (index 0) last. */
+static void print_tlvs(const struct totals *t)
+{
+	bool header = false;
+	int i, type;
+
+	if (!t->have_tlvs) {
+		printf("  TLV counters: not kept by this reflector (attached by an older"
+		       " stampede; detach and attach again)\n");
+		return;
+	}
+	for (i = 1; i <= STAMPEDE_TLV_STATS_TYPES; i++) {
+		type = i % STAMPEDE_TLV_STATS_TYPES;
+		if (!t->tlvs[type].seen)
+			continue;
+		if (!header) {
+			printf("  %-5s %-30s %12s %12s %12s %12s\n", "tlv", "name", "seen",
+			       "answered", "unrecognized", "malformed");
+			header = true;
+		}
+		if (type)
+			printf("  %-5d", type);
+		else
+			printf("  %-5s", "-");
+		printf(" %-30s %12llu %12llu %12llu %12llu\n", tlv_names[type],
+		       (unsigned long long)t->tlvs[type].seen,
+		       (unsigned long long)t->tlvs[type].answered,
+		       (unsigned long long)t->tlvs[type].unrecognized,
+		       (unsigned long long)t->tlvs[type].malformed);
+	}
+}
+
+static void print_access(const struct totals *t)
+{
+	unsigned int i;
+
+	for (i = 0; t->have_access && i < t->n_access; i++)
+		printf("  access report: access id %u, return code %u: %llu\n",
+		       t->access[i].key >> 8, t->access[i].key & 0xff,
+		       (unsigned long long)t->access[i].count);
+}
+
 static void totals_print(const char *ifname, const struct totals *t)
 {
 	printf("dev %s: received %llu, reflected %llu, passed %llu, dropped %llu\n", ifname,
@@ -138,12 +324,14 @@ static void totals_print(const char *ifname, const struct totals *t)
 	print_class(t, STAMPEDE_CLASS_PASS, "passed");
 	print_class(t, STAMPEDE_CLASS_DROP, "dropped");
 	print_class(t, STAMPEDE_CLASS_EVENT, "event");
+	print_tlvs(t);
+	print_access(t);
 }
 
 static int show_one(struct attached *a, void *ctx)
 {
+	static struct totals t; /* large (access reports); one at a time */
 	struct json_object *list = ctx;
-	struct totals t;
 
 	if (read_totals(a, &t))
 		return -1;
@@ -152,6 +340,32 @@ static int show_one(struct attached *a, void *ctx)
 	else
 		totals_print(a->ifname, &t);
 	return 0;
+}
+
+/* Zero tlv_stats and access_reports, where the reflector has them. */
+static int reset_tlvs(const struct attached *a, int ncpus)
+{
+	size_t stride = percpu_stride_of(sizeof(struct stampede_tlv_stats));
+	int fd = a->map_fd[PIN_MAP_access_reports];
+	void *zeros;
+	__u32 key;
+	int err = 0;
+
+	/* Big enough for either map's per-CPU value. */
+	zeros = calloc(ncpus, stride);
+	if (!zeros)
+		return cli_error("out of memory");
+	key = 0;
+	if (a->map_fd[PIN_MAP_tlv_stats] >= 0 &&
+	    bpf_map_update_elem(a->map_fd[PIN_MAP_tlv_stats], &key, zeros, BPF_ANY))
+		err = cli_error("dev %s: cannot reset the tlv_stats map: %s", a->ifname,
+				strerror(errno));
+	for (key = 0; !err && fd >= 0 && key < STAMPEDE_ACCESS_REPORT_KEYS; key++)
+		if (bpf_map_update_elem(fd, &key, zeros, BPF_ANY))
+			err = cli_error("dev %s: cannot reset the access_reports map: %s",
+					a->ifname, strerror(errno));
+	free(zeros);
+	return err;
 }
 
 static int reset_one(struct attached *a, void *ctx)
@@ -171,6 +385,8 @@ static int reset_one(struct attached *a, void *ctx)
 	if (bpf_map_update_elem(a->map_fd[PIN_MAP_stats], &key, zeros, BPF_ANY))
 		err = cli_error("dev %s: cannot reset the stats map: %s", a->ifname,
 				strerror(errno));
+	else
+		err = reset_tlvs(a, ncpus);
 	free(zeros);
 	if (err)
 		return err;
