@@ -138,13 +138,69 @@ static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *i
 	return tlv_rewrite(ctx, io, off, &hdr, sizeof(hdr));
 }
 
-/* Grow the payload from @cur to @target octets; the new octets are zero. */
+/*
+ * Grow at the front when the driver leaves no tailroom (veth often does):
+ * take headroom, move the frame's first @move_len octets (headers and
+ * payload, the whole frame) to the new start, 64 at a time, and zero the
+ * @grow octets left at the end.  Ascending chunks never read what an
+ * earlier one wrote: each source lies @grow beyond its destination.
+ */
+static __noinline bool grow_front(struct xdp_md *ctx, struct tlv_io *io, __u32 move_len, __u32 grow)
+{
+	__u8 buf[REFLECTED_CTL_CHUNK];
+	__u32 pos = 0, n, i;
+
+	if (move_len > REFLECTED_CTL_MAX_SHRINK || grow > REFLECTED_CTL_MAX_SHRINK ||
+	    bpf_xdp_adjust_head(ctx, -(int)grow))
+		return false;
+	for (i = 0; i < REFLECTED_CTL_MAX_SHRINK / REFLECTED_CTL_CHUNK; i++) {
+		if (move_len - pos < REFLECTED_CTL_CHUNK)
+			break;
+		if (bpf_xdp_load_bytes(ctx, pos + grow, buf, REFLECTED_CTL_CHUNK) ||
+		    bpf_xdp_store_bytes(ctx, pos, buf, REFLECTED_CTL_CHUNK))
+			goto failed;
+		pos += REFLECTED_CTL_CHUNK;
+	}
+	n = move_len - pos;
+	if (n) {
+		/* 1..63, said so the verifier sees a non-zero size. */
+		n = ((n - 1) & (REFLECTED_CTL_CHUNK - 1)) + 1;
+		if (bpf_xdp_load_bytes(ctx, pos + grow, buf, n) ||
+		    bpf_xdp_store_bytes(ctx, pos, buf, n))
+			goto failed;
+	}
+	__builtin_memset(buf, 0, sizeof(buf));
+	for (i = 0, pos = move_len; i < REFLECTED_CTL_MAX_SHRINK / REFLECTED_CTL_CHUNK; i++) {
+		if (move_len + grow - pos < REFLECTED_CTL_CHUNK)
+			break;
+		if (bpf_xdp_store_bytes(ctx, pos, buf, REFLECTED_CTL_CHUNK))
+			goto failed;
+		pos += REFLECTED_CTL_CHUNK;
+	}
+	n = move_len + grow - pos;
+	if (n) {
+		n = ((n - 1) & (REFLECTED_CTL_CHUNK - 1)) + 1;
+		if (bpf_xdp_store_bytes(ctx, pos, buf, n))
+			goto failed;
+	}
+	return true;
+failed:
+	/* The frame is half moved: it cannot be sent or passed. */
+	io->failed = true;
+	return false;
+}
+
+/*
+ * Grow the payload from @cur to @target octets; the new octets are zero.
+ * At the tail when the driver left room there, else at the front.
+ */
 static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io, const struct tlv_plan *plan,
 					   bool trailing_pad, __u32 cur, __u32 target)
 {
 	struct stamp_tlv hdr;
 
-	if (bpf_xdp_adjust_tail(ctx, target - cur))
+	if (bpf_xdp_adjust_tail(ctx, target - cur) &&
+	    !grow_front(ctx, io, io->payload_off + cur, target - cur))
 		return false;
 	if (!trailing_pad)
 		return set_padding_len(ctx, io, cur, target - cur - STAMP_TLV_HDR_LEN);

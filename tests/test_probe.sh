@@ -245,6 +245,70 @@ test_xdp_tlvs() {
 			and \$f.timestamp_ns == .replies[\$i - 1].t3_ns] | all)"
 }
 
+# The TLV answers that attach options switch on or change.
+test_xdp_tlv_options() {
+	local name
+	ip -n "$NS_S" addr add 198.18.0.4/15 dev "$IF_S" ||
+		{ fail probe/xdp-tlv-opt/address "cannot add the sender's second address"; return; }
+	expect_ok probe/xdp-tlv-opt/attach -n "$NS_R" reflector attach dev "$IF_R" mode native \
+		micro-session 7 reflected-control on amplify 4 return-prefix 198.18.0.4/32 \
+		sync-source ptp
+	expect_ok probe/xdp-tlv-opt/stats-reset -n "$NS_R" stats reset dev "$IF_R"
+	name=probe/xdp-tlv-opt/micro-session
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 tlv micro-session,5 &&
+		holds "$name" ids "all(.replies[]; $(tlv_of micro-session) | .unrecognized == false
+			and .sender_id == 5 and .reflector_id == 7)"
+	name=probe/xdp-tlv-opt/micro-session-other-link
+	probe "$name" "$R4" count 2 interval 10 timeout 300 tlv micro-session,5,9
+	check "$name" "want none answered: $(oneline "$(jq -c '{sent, received}' "$T/$name.json" 2>&1)")" \
+		jq_ok '.sent == 2 and .received == 0' "$T/$name.json"
+	name=probe/xdp-tlv-opt/sync-source
+	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 1 timeout 500 tlv timestamp-info &&
+		holds "$name" ptp "all(.replies[]; $(tlv_of timestamp-info) | .sync_src_in == \"ptp\"
+			and .sync_src_out == \"ptp\")"
+	# A 56-octet request (base and this TLV) asks for a 200-octet reply: within 4 times.
+	name=probe/xdp-tlv-opt/reflected-grow
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \
+		tlv reflected-control,200 &&
+		holds "$name" length "all(.replies[]; .length == 200
+			and ($(tlv_of reflected-control) | .unrecognized == false and .conformant == false))"
+	name=probe/xdp-tlv-opt/reflected-refused
+	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 timeout 500 \
+		tlv reflected-control,1000 &&
+		holds "$name" c-flag "all(.replies[]; .length == 56
+			and ($(tlv_of reflected-control) | .unrecognized == false and .conformant == true))"
+	name=probe/xdp-tlv-opt/reflected-count
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \
+		tlv reflected-control,100,3 &&
+		holds "$name" once-with-c "all(.replies[]; .length == 100
+			and ($(tlv_of reflected-control) | .conformant == true))"
+	# A Return Address inside the allowed prefix is followed (the sender's
+	# second address; the probe's socket takes replies on any of its
+	# addresses); one outside it is refused.
+	name=probe/xdp-tlv-opt/return-address
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \
+		tlv return-path,addr=198.18.0.4 &&
+		holds "$name" followed "all(.replies[]; $(tlv_of return-path) | .unrecognized == false)"
+	name=probe/xdp-tlv-opt/return-address-refused
+	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \
+		tlv return-path,addr=198.18.0.2 &&
+		holds "$name" refused "all(.replies[]; $(tlv_of return-path) | .unrecognized == true)"
+	cli -n "$NS_R" -j stats show dev "$IF_R"
+	# The mismatched IDs count as answered: the TLV was understood, the packet dropped.
+	check probe/xdp-tlv-opt/counters "want micro_session 2, reply_rerouted 2, reply_resized 4 and per-TLV rows: $(oneline "$(jq -c '{reasons, events, tlvs}' "$T/out")")" \
+		jq_ok '.reasons.micro_session == 2 and .events.reply_rerouted == 2 and .events.reply_resized == 4
+			and (.tlvs[] | select(.name == "micro-session-id") | .answered == 4 and .seen == 4)
+			and (.tlvs[] | select(.name == "return-path") | .answered == 2 and .unrecognized == 2)' "$T/out"
+
+	expect_ok probe/xdp-tlv-opt/attach-cos-off -n "$NS_R" reflector attach dev "$IF_R" mode native \
+		cos-remark off
+	name=probe/xdp-tlv-opt/cos-refused
+	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 timeout 500 dscp CS1 \
+		tlv cos,AF41,1 &&
+		holds "$name" rp "all(.replies[]; ($(tlv_of cos) | .rp == 1 and .rpe == 2 and .dscp2 == 8)
+			and .reply_dscp == 8 and .reply_ecn == 0)"
+}
+
 # ---- JSON and text output -------------------------------------------------------
 
 test_output() {
@@ -514,6 +578,7 @@ main() {
 	test_layouts
 	test_tlvs
 	test_xdp_tlvs
+	test_xdp_tlv_options
 	test_loss
 	finish
 }
