@@ -24,6 +24,8 @@
 #include "probe_report.c"
 #include "probe_stats.c"
 #include "probe_tlv.c"
+#include "probe_tlv_build.c"
+#include "probe_tlv_decode.c"
 
 static int failures;
 
