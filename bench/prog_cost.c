@@ -76,7 +76,7 @@
 #define TWL_LEN	       14     /* TWAMP-Light request: the shortest there is */
 #define RESET_MAX      128    /* bench/frame_reset.bpf.c: FRAME_RESET_MAX */
 #define EE_SYNCED_1MS  0x8a03 /* S=1, about a millisecond: what a synced host says */
-#define MAX_SERIES     20
+#define MAX_SERIES     32
 
 _Static_assert(sizeof(struct stampede_stats) == NCNT * sizeof(__u64),
 	       "struct stampede_stats is one __u64 per counter");
@@ -381,8 +381,13 @@ struct bench {
 static struct series *series_add(struct bench *b, const char *name, enum method m,
 				 const struct prog *prog)
 {
-	struct series *s = &b->s[b->n++];
+	struct series *s;
 
+	if (b->n == MAX_SERIES) {
+		fprintf(stderr, "prog_cost: more than %d cases: raise MAX_SERIES\n", MAX_SERIES);
+		exit(1);
+	}
+	s = &b->s[b->n++];
 	memset(s, 0, sizeof(*s));
 	s->name = name;
 	s->method = m;
@@ -447,6 +452,59 @@ static struct series *case_floor(struct bench *b, const char *name, enum method 
 	return s;
 }
 
+/* One case per TLV family: the 44-octet base and one TLV of that family. */
+struct tlv_case {
+	const char *name;
+	bool stateful;	/* Direct Measurement and Follow-Up answer from the session */
+	bool refused;	/* answered with U on every repeat */
+	uint8_t type;
+	uint16_t len;
+	uint8_t value[56];
+};
+
+/*
+ * Values the reflector answers alike on every repeat: requests as a
+ * sender makes them (Location asks for all three sub-TLVs, Return Path for
+ * a reply on the same link).  Destination Node Address names an address
+ * that is not ours: one of ours would move the reply's source, and the
+ * next repeat would answer itself.  Its cost is the same address lookup.
+ */
+static const struct tlv_case tlv_cases[] = {
+	{"tlv-location-v4", false, false, 2, 56,
+	 {[4] = 0x80, 1, 0, 8, [16] = 0x80, 4, 0, 16, [36] = 0x80, 7, 0, 16}},
+	{"tlv-timestamp-info-v4", false, false, 3, 4, {0}},
+	{"tlv-cos-v4", false, false, 4, 4, {0x88, 0, 0x80, 0}},
+	{"tlv-access-report-v4", false, false, 6, 4, {0x10, 1, 0, 0}},
+	{"tlv-dest-node-v4", false, true, 9, 4, {198, 18, 0, 9}},
+	{"tlv-return-path-v4", false, false, 10, 8, {0x80, 1, 0, 4, 0, 0, 0, 1}},
+	{"tlv-direct-stateful-v4", true, false, 5, 12, {0, 0, 0, 1}},
+	{"tlv-follow-up-stateful-v4", true, false, 7, 16, {0}},
+};
+
+#define TLV_CASE_PAYLOAD_MAX (CK_BASE_LEN + 4 + 56)
+
+static void tlv_cases_define(struct bench *b, const uint8_t *base)
+{
+	static uint8_t payload[sizeof(tlv_cases) / sizeof(tlv_cases[0])][TLV_CASE_PAYLOAD_MAX];
+	const struct tlv_case *c;
+	struct series *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(tlv_cases) / sizeof(tlv_cases[0]); i++) {
+		c = &tlv_cases[i];
+		memcpy(payload[i], base, CK_BASE_LEN);
+		payload[i][CK_BASE_LEN] = 0x80; /* U, as a sender sends it */
+		payload[i][CK_BASE_LEN + 1] = c->type;
+		ck_put16(payload[i] + CK_BASE_LEN + 2, c->len);
+		memcpy(payload[i] + CK_BASE_LEN + 4, c->value, c->len);
+		s = case_reflect(b, c->name, M_REPEAT, false, c->stateful ? &b->stateful : &b->stateless,
+				 4, payload[i], CK_BASE_LEN + 4u + c->len);
+		s->event = c->refused ? STAMPEDE_CNT_tlv_unrecognized : STAMPEDE_CNT_tlv_answered;
+		if (c->stateful)
+			s->allowed = STAMPEDE_CNT_session_new;
+	}
+}
+
 static void cases_define(struct bench *b)
 {
 	static uint8_t base[CK_BASE_LEN], tlv[TLV_PAYLOAD], other[CK_BASE_LEN];
@@ -483,6 +541,7 @@ static void cases_define(struct bench *b)
 	s->allowed = STAMPEDE_CNT_session_new;
 	s = case_reflect(b, "tlv-padding-v4", M_REPEAT, false, &b->stateless, 4, tlv, sizeof(tlv));
 	s->event = STAMPEDE_CNT_tlv_padding;
+	tlv_cases_define(b, base);
 
 	/*
 	 * TWAMP-Light: the reflector behind frame_reset, minus frame_reset in

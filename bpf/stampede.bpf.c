@@ -484,8 +484,8 @@ static __always_inline __u32 sender_seq_of(void *data, void *data_end,
 static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampede_pkt *pkt,
 					 const struct stampede_clock *clk,
 					 const struct stampede_session *sess,
-					 const struct tlv_plan **planp, __u64 *tlv_acc,
-					 __s32 *len_change)
+					 struct stampede_stats *st, const struct tlv_plan **planp,
+					 __u64 *tlv_acc, __s32 *len_change)
 {
 	struct tlv_io io = {
 		.payload_off = pkt->l4_off + sizeof(struct udphdr),
@@ -514,16 +514,24 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
 	}
 	tlv_walk(ctx, &io, env, plan);
 	*tlv_acc = io.acc;
+	st->tlv_padding += io.n_padding;
+	st->tlv_answered += io.n_answered;
+	st->tlv_unrecognized += io.n_unrecognized;
+	st->tlv_malformed += io.n_malformed;
+	st->tlv_walk_cut += io.walk_cut;
 	if (io.failed)
 		return STAMPEDE_CNT_internal;
 	/* Dropped as the sender asked: no reply for another member link. */
 	if (plan->discard)
 		return STAMPEDE_CNT_micro_session;
-	ret = reflected_control_apply(ctx, &io, env, plan);
-	*tlv_acc = io.acc;
-	*len_change = io.len_change;
-	if (ret != STAMPEDE_CONTINUE)
-		return ret;
+	/* A call costs a return (SRSO makes that dear): made only when asked for. */
+	if (plan->resize) {
+		ret = reflected_control_apply(ctx, &io, env, plan);
+		*tlv_acc = io.acc;
+		*len_change = io.len_change;
+		if (ret != STAMPEDE_CONTINUE)
+			return ret;
+	}
 	if (plan->no_reply)
 		return STAMPEDE_CNT_no_reply;
 	return STAMPEDE_CONTINUE;
@@ -582,7 +590,7 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 		sender_seq = sender_seq_of(data, data_end, &pkt);
 	}
 	if (pkt.payload_len > STAMP_BASE_LEN) {
-		ret = answer_tlvs(ctx, &pkt, clk, sess, &plan, &tlv_acc, &len_change);
+		ret = answer_tlvs(ctx, &pkt, clk, sess, *stp, &plan, &tlv_acc, &len_change);
 		if (ret == STAMPEDE_CNT_no_reply && sess)
 			session_note_packet(sess, sender_seq, t2);
 		if (ret != STAMPEDE_CONTINUE)

@@ -166,22 +166,22 @@ static __always_inline __u8 tlv_reply_flags(int out, __u8 type)
 	}
 }
 
-static __always_inline void tlv_count(struct stampede_stats *st, struct stampede_tlv_counters *tc,
+static __always_inline void tlv_count(struct tlv_io *io, struct stampede_tlv_counters *tc,
 				      int out, __u8 type)
 {
 	tc->seen++;
 	if (out == TLV_MALFORMED) {
 		tc->malformed++;
-		st->tlv_malformed++;
+		io->n_malformed++;
 	} else if (out == TLV_UNRECOGNIZED) {
 		tc->unrecognized++;
-		st->tlv_unrecognized++;
+		io->n_unrecognized++;
 	} else {
 		tc->answered++;
 		if (type == STAMP_TLV_EXTRA_PADDING)
-			st->tlv_padding++;
+			io->n_padding++;
 		else
-			st->tlv_answered++;
+			io->n_answered++;
 	}
 }
 
@@ -189,7 +189,7 @@ static __always_inline void tlv_count(struct stampede_stats *st, struct stampede
  * A tail of 1 to 3 octets after the last TLV cannot hold a header: M goes
  * on its first octet, and U stays as the sender set it (no type to judge).
  */
-static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 off, struct stampede_stats *st,
+static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
 					   struct stampede_tlv_counters *other)
 {
 	__u8 old;
@@ -199,7 +199,51 @@ static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io
 	tlv_rewrite_octet(ctx, io, off, old, (old & STAMP_TLV_FLAG_U) | STAMP_TLV_FLAG_M);
 	other->seen++;
 	other->malformed++;
-	st->tlv_malformed++;
+	io->n_malformed++;
+}
+
+/* Frame offsets a TLV header may have: frames live in one page. */
+#define TLV_HDR_OFF_MASK 0x1fff
+
+/*
+ * The header of the TLV at payload offset @off, straight from the packet:
+ * every packet with TLVs pays for this, and a helper call costs more than
+ * the read.  NULL when it is not in the linear data (then the helpers
+ * read it).
+ */
+static __always_inline struct stamp_tlv *tlv_header_at(struct xdp_md *ctx, const struct tlv_io *io,
+						       __u32 off)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 foff = io->payload_off + off;
+	struct stamp_tlv *hdr;
+
+	if (foff > TLV_HDR_OFF_MASK)
+		return NULL;
+	/* The barrier keeps the mask the verifier needs on the register added. */
+	barrier_var(foff);
+	hdr = data + (foff & TLV_HDR_OFF_MASK);
+	if ((void *)(hdr + 1) > data_end)
+		return NULL;
+	return hdr;
+}
+
+/* Give the TLV at payload offset @off its reply Flags. */
+static __always_inline bool tlv_set_flags(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
+					  __u8 old, __u8 new)
+{
+	struct stamp_tlv *hdr;
+
+	if (old == new)
+		return true;
+	/* Found again: a handler's helper calls may have moved the data. */
+	hdr = tlv_header_at(ctx, io, off);
+	if (!hdr)
+		return tlv_rewrite_octet(ctx, io, off, old, new);
+	hdr->flags = new;
+	csum_acc_byte(&io->acc, off, old, new);
+	return true;
 }
 
 /*
@@ -212,17 +256,15 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 {
 	struct stampede_tlv_counters *tc;
 	struct stampede_tlv_stats *ts;
-	struct stampede_stats *st;
-	struct stamp_tlv hdr;
+	struct stamp_tlv hdr, *at;
 	__u32 zero = 0, off = STAMP_BASE_LEN, left, len, idx;
 	int i, out;
 
 	if (!ctx || !io || !env || !plan)
 		return 0;
 	ts = bpf_map_lookup_elem(&tlv_stats, &zero);
-	st = bpf_map_lookup_elem(&stats, &zero);
-	if (!ts || !st)
-		return 0; /* cannot happen: arrays' key 0 */
+	if (!ts)
+		return 0; /* cannot happen: an array's key 0 */
 	for (i = 0; i < STAMPEDE_MAX_TLVS; i++) {
 		if (off >= io->payload_len) {
 			plan->complete = true;
@@ -230,10 +272,13 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		}
 		left = io->payload_len - off;
 		if (left < STAMP_TLV_HDR_LEN) {
-			tlv_stray_tail(ctx, io, off, st, &ts->type[0]);
+			tlv_stray_tail(ctx, io, off, &ts->type[0]);
 			return 0;
 		}
-		if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
+		at = tlv_header_at(ctx, io, off);
+		if (at)
+			hdr = *at;
+		else if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
 			return 0;
 		len = bpf_ntohs(hdr.length);
 		if (len > left - STAMP_TLV_HDR_LEN) {
@@ -245,11 +290,11 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		}
 		if (io->failed)
 			return 0;
-		if (!tlv_rewrite_octet(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
+		if (!tlv_set_flags(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
 			return 0;
 		idx = hdr.type < STAMPEDE_TLV_STATS_TYPES ? hdr.type : 0;
 		tc = &ts->type[idx];
-		tlv_count(st, tc, out, hdr.type);
+		tlv_count(io, tc, out, hdr.type);
 		if (out == TLV_MALFORMED)
 			return 0;
 		plan->last_off = off;
@@ -257,7 +302,7 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		off += STAMP_TLV_HDR_LEN + len;
 	}
 	if (off < io->payload_len)
-		st->tlv_walk_cut++;
+		io->walk_cut = true;
 	else
 		plan->complete = true;
 	return 0;

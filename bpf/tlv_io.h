@@ -32,6 +32,9 @@ struct tlv_io {
 	__u32 len;	   /* and its Length */
 	__s32 len_change;  /* the payload grew (shrank) by this much */
 	bool failed;	   /* a helper refused: the frame is not to be sent */
+	bool walk_cut;	   /* more TLVs than the walk bound */
+	/* TLVs by outcome, for the caller's per-CPU counters */
+	__u16 n_padding, n_answered, n_unrecognized, n_malformed;
 };
 
 static __always_inline __u16 swab16(__u16 v)
