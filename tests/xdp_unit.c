@@ -1694,6 +1694,42 @@ static void t_tlv_all(struct env *e, struct tc *t, const void *arg)
 	tb_reflect(e, t, ipv, &tb, &(struct cnt){C(tlv_padding) = 3, C(tlv_answered) = 4});
 }
 
+/* A Length its type does not allow: M, the Value untouched, and the walk stops. */
+struct malformed_case {
+	int ipv;
+	uint8_t type;
+	uint16_t len;
+};
+
+static void t_tlv_malformed_len(struct env *e, struct tc *t, const void *arg)
+{
+	const struct malformed_case *mc = arg;
+	uint8_t v[40];
+	size_t i;
+
+	for (i = 0; i < sizeof(v); i++)
+		v[i] = (uint8_t)(0xa0 + i);
+	tb_init(&tb);
+	tb_tlv(&tb, 0x80, 1, 2, 0x00); /* before it: answered */
+	tb_tlv_value(&tb, mc->type, v, mc->len, STAMP_TLV_FLAG_M, v);
+	tb_tlv(&tb, 0x80, 1, 5, 0x80);	  /* after it: as sent */
+	tb_tlv(&tb, 0x80, 4, 4, 0x80);	  /* a CoS after it: not acted on */
+	tb_reflect(e, t, mc->ipv, &tb, &(struct cnt){C(tlv_padding) = 1, C(tlv_malformed) = 1});
+}
+
+/* A Return Path Control Code of Length 3: M on it and on the TLV, the walk stops. */
+static void t_tlv_return_path_bad_sub(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	uint8_t v[7] = {0x80, 1, 0, 3, 0, 0, 1}, r[7];
+
+	memcpy(r, v, sizeof(r));
+	r[0] = STAMP_TLV_FLAG_M;
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, v, sizeof(v), STAMP_TLV_FLAG_M, r);
+	tb_tlv(&tb, 0x80, 1, 1, 0x80);
+	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_malformed) = 1});
+}
+
 /* ---- Tests: TLV answers that need attach options (CFG_TLV, CFG_COS_REFUSE) */
 
 /* Runs the TLV payload in tb over IPv@ipv and checks the reply against x (tb.exp). */
@@ -2625,6 +2661,71 @@ static void t_junk(struct env *e, struct tc *t, __maybe_unused const void *arg)
 	check_batch(e, t, junk, NULL, N_JUNK);
 }
 
+/*
+ * Hostile TLV areas: random chains of the types answered here (and a few
+ * others), random Lengths that often do not fit, random Values.  Whatever
+ * the program does, it must finish; a reply must verify (IPv4 header and
+ * UDP checksums, recomputed here) and say its own length right, and no
+ * frame may be dropped as internal.
+ */
+#define N_TLV_FUZZ 3000
+
+static void t_tlv_fuzz(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static const uint8_t types[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0, 200, 255};
+	uint64_t seed = 0x715e7f00d0c0ffeeULL;
+	static struct pb_frame f;
+	static struct run r;
+	struct pb_spec s;
+	size_t n, j, len, udp_out;
+	int i, k, tx = 0, bad = 0;
+
+	for (i = 0; i < N_TLV_FUZZ && !bad; i++) {
+		tb_init(&tb);
+		n = tb.n;
+		for (k = 0; k < 1 + (int)(pb_rand(&seed) % 6); k++) {
+			len = pb_rand(&seed) % 4 ? pb_rand(&seed) % 24 : pb_rand(&seed) % 300;
+			if (n + 4 + len > 600)
+				break;
+			tb.pl[n] = (uint8_t)(pb_rand(&seed) >> 56);
+			tb.pl[n + 1] = types[pb_rand(&seed) % sizeof(types)];
+			/* now and then a Length that runs past the end */
+			ck_put16(tb.pl + n + 2, (uint16_t)(pb_rand(&seed) % 8 ? len : len + 50));
+			for (j = 0; j < len; j++)
+				tb.pl[n + 4 + j] = (uint8_t)(pb_rand(&seed) >> 56);
+			/* sub-TLV-looking Values for Location and Return Path */
+			if (len >= 8 && (tb.pl[n + 1] == 2 || tb.pl[n + 1] == 10))
+				ck_put16(tb.pl + n + 4 + (tb.pl[n + 1] == 2 ? 6 : 2),
+					 (uint16_t)(pb_rand(&seed) % 24));
+			n += 4 + len;
+		}
+		n += pb_rand(&seed) % 4; /* a stray tail now and then */
+		spec_std(&s, i & 1 ? 6 : 4, tb.pl, n);
+		build(&f, &s);
+		run_frame(e, f.b, f.len, &r);
+		if (!check_ran(t, &r))
+			return;
+		bad |= !CHECK(t, !r.delta[STAMPEDE_CNT_internal], "frame %d: dropped as internal", i);
+		if (r.retval != XDP_RET_TX) {
+			bad |= !CHECK(t, r.retval == XDP_RET_PASS || r.retval == 1,
+				      "frame %d: retval %u", i, r.retval);
+			continue;
+		}
+		tx++;
+		udp_out = ck_get16(r.out + f.l4 + 4);
+		bad |= !CHECK(t, f.l4 + udp_out == r.out_len,
+			      "frame %d: UDP Length %zu does not end the %u-octet reply", i, udp_out,
+			      r.out_len);
+		if (!bad)
+			check_csums(t, &f, &r, udp_out - ck_get16(f.b + f.l4 + 4));
+		bad |= t->nfail > 0;
+	}
+	CHECK(t, tx > N_TLV_FUZZ / 2, "only %d of %d answered", tx, N_TLV_FUZZ);
+	if (!bad)
+		note("%s: %d hostile TLV areas, %d answered, every reply verified", t->name,
+		     N_TLV_FUZZ, tx);
+}
+
 static void udp_frame(struct pb_frame *f, int ipv, uint16_t sport, uint16_t dport, size_t len)
 {
 	uint8_t pl[64];
@@ -3075,6 +3176,18 @@ static const struct test tests[] = {
 	{"tlv_rtpc_mtu_and_reply_max_refused_c_flag", CFG_TLV, t_tlv_reflected_control,
 	 ARG(struct rtpc_case, 4, 1480, 1, 400, 0, true, 400)},
 	{"tlv_rtpc_count0_no_reply", CFG_TLV, t_tlv_reflected_zero, NULL},
+	{"tlv_malformed_location_3_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 2, 3)},
+	{"tlv_malformed_timestamp_info_3_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 3, 3)},
+	{"tlv_malformed_cos_5_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 4, 5)},
+	{"tlv_malformed_cos_3_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 4, 3)},
+	{"tlv_malformed_direct_11_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 5, 11)},
+	{"tlv_malformed_direct_13_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 5, 13)},
+	{"tlv_malformed_access_8_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 6, 8)},
+	{"tlv_malformed_dest_node_8_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 9, 8)},
+	{"tlv_malformed_micro_session_2_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 11, 2)},
+	{"tlv_malformed_micro_session_6_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 11, 6)},
+	{"tlv_malformed_reflected_control_7_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 12, 7)},
+	{"tlv_malformed_return_path_control_code_3", CFG_NTP, t_tlv_return_path_bad_sub, NULL},
 	{"tlv_overrun_m_u_kept", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0xa0, 0xc0)},
 	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0xc0)},
 	{"tlv_stray_1", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 1, false, 0x9f, 0xc0)},
@@ -3151,6 +3264,8 @@ static const struct test tests[] = {
 
 	/* junk and other traffic */
 	{"junk_random_frames_passed", CFG_NTP, t_junk, NULL},
+	{"tlv_fuzz_replies_verify", CFG_NTP, t_tlv_fuzz, NULL},
+	{"tlv_fuzz_replies_verify_options", CFG_TLV, t_tlv_fuzz, NULL},
 	{"other_traffic_passed", CFG_NTP, t_other_traffic, NULL},
 	{"received_accounting_ntp", CFG_NTP, t_accounting, NULL},
 
