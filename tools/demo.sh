@@ -4,8 +4,9 @@
 #
 # Two network namespaces joined by a veth pair stand for a host running the
 # XDP reflector and a host measuring it.  The demo attaches the reflector in
-# one, probes it from the other over IPv4 and IPv6 with `stampede probe`,
-# shows the reflector's counters, and removes everything it made: the
+# one, probes it from the other over IPv4 and IPv6 with `stampede probe`
+# (and once with TLVs), shows the reflector's counters, and removes
+# everything it made: the
 # namespaces (and with them the veth pair), the reflector's link and its
 # pins under /sys/fs/bpf.  That also happens when it is interrupted (Ctrl-C)
 # or fails half-way.
@@ -124,6 +125,11 @@ main() {
 	show "$STAMPEDE" -n "$NS_S" probe "$R4" count "$COUNT" interval "$INTERVAL" || status=1
 	section "probe over IPv6 from $NS_S"
 	show "$STAMPEDE" -n "$NS_S" probe "$R6" count "$COUNT" interval "$INTERVAL" || status=1
+	# What the XDP reflector answers in TLVs: where the packet arrived, how
+	# it timestamps, and the reply re-marked with the DSCP asked for.
+	section "probe with TLVs (Location, Timestamp Information, Class of Service EF)"
+	show "$STAMPEDE" -n "$NS_S" probe "$R4" count 3 interval "$INTERVAL" \
+		tlv location tlv timestamp-info tlv cos,EF || status=1
 
 	section "the reflector's counters"
 	show "$STAMPEDE" -n "$NS_R" stats show dev "$IF_R" || status=1
