@@ -6,9 +6,8 @@
 # XDP reflector and a host measuring it.  The demo attaches the reflector in
 # one, probes it from the other over IPv4 and IPv6 with `stampede probe`
 # (and once with TLVs), shows the reflector's counters, and removes
-# everything it made: the
-# namespaces (and with them the veth pair), the reflector's link and its
-# pins under /sys/fs/bpf.  That also happens when it is interrupted (Ctrl-C)
+# everything it made: the namespaces (and with them the veth pair), the
+# reflector's link and its pins under /sys/fs/bpf.  That also happens when it is interrupted (Ctrl-C)
 # or fails half-way.
 #
 # Environment: BUILD (default build), DEMO_COUNT (probes per family,
