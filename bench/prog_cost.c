@@ -455,8 +455,8 @@ static struct series *case_floor(struct bench *b, const char *name, enum method 
 /* One case per TLV family: the 44-octet base and one TLV of that family. */
 struct tlv_case {
 	const char *name;
-	bool stateful;	/* Direct Measurement and Follow-Up answer from the session */
-	bool refused;	/* answered with U on every repeat */
+	bool stateful; /* Direct Measurement and Follow-Up answer from the session */
+	bool refused;  /* answered with U on every repeat */
 	uint8_t type;
 	uint16_t len;
 	uint8_t value[56];
@@ -470,7 +470,11 @@ struct tlv_case {
  * next repeat would answer itself.  Its cost is the same address lookup.
  */
 static const struct tlv_case tlv_cases[] = {
-	{"tlv-location-v4", false, false, 2, 56,
+	{"tlv-location-v4",
+	 false,
+	 false,
+	 2,
+	 56,
 	 {[4] = 0x80, 1, 0, 8, [16] = 0x80, 4, 0, 16, [36] = 0x80, 7, 0, 16}},
 	{"tlv-timestamp-info-v4", false, false, 3, 4, {0}},
 	{"tlv-cos-v4", false, false, 4, 4, {0x88, 0, 0x80, 0}},
@@ -497,8 +501,9 @@ static void tlv_cases_define(struct bench *b, const uint8_t *base)
 		payload[i][CK_BASE_LEN + 1] = c->type;
 		ck_put16(payload[i] + CK_BASE_LEN + 2, c->len);
 		memcpy(payload[i] + CK_BASE_LEN + 4, c->value, c->len);
-		s = case_reflect(b, c->name, M_REPEAT, false, c->stateful ? &b->stateful : &b->stateless,
-				 4, payload[i], CK_BASE_LEN + 4u + c->len);
+		s = case_reflect(b, c->name, M_REPEAT, false,
+				 c->stateful ? &b->stateful : &b->stateless, 4, payload[i],
+				 CK_BASE_LEN + 4u + c->len);
 		s->event = c->refused ? STAMPEDE_CNT_tlv_unrecognized : STAMPEDE_CNT_tlv_answered;
 		if (c->stateful)
 			s->allowed = STAMPEDE_CNT_session_new;

@@ -39,20 +39,20 @@ struct tlv_session_view {
 
 /* What the TLVs ask of the reply, applied after the walk. */
 struct tlv_plan {
-	bool no_reply;	      /* Return Path: no reply requested */
-	bool discard;	      /* Micro-session ID of another member link */
-	bool set_tos;	      /* Class of Service: mark the reply with tos */
+	bool no_reply; /* Return Path: no reply requested */
+	bool discard;  /* Micro-session ID of another member link */
+	bool set_tos;  /* Class of Service: mark the reply with tos */
 	__u8 tos;
-	bool set_src;	      /* Destination Node Address: reply from src */
-	bool set_dst;	      /* Return Address: reply to dst */
+	bool set_src;	       /* Destination Node Address: reply from src */
+	bool set_dst;	       /* Return Address: reply to dst */
 	bool return_path_seen; /* only the first Return Path TLV is acted on */
-	bool resize;	      /* Reflected Test Packet Control asked */
-	bool complete;	      /* the walk reached the end of the payload */
-	__u8 last_type;	      /* type of the last TLV walked */
-	__u16 want_len;	      /* Length of the Reflected Packet */
-	__u16 want_count;     /* Number of the Reflected Packets */
-	__u32 control_off;    /* payload offset of that TLV */
-	__u32 last_off;	      /* payload offset of the last TLV walked */
+	bool resize;	       /* Reflected Test Packet Control asked */
+	bool complete;	       /* the walk reached the end of the payload */
+	__u8 last_type;	       /* type of the last TLV walked */
+	__u16 want_len;	       /* Length of the Reflected Packet */
+	__u16 want_count;      /* Number of the Reflected Packets */
+	__u32 control_off;     /* payload offset of that TLV */
+	__u32 last_off;	       /* payload offset of the last TLV walked */
 	union stampede_addr src;
 	union stampede_addr dst;
 };
@@ -91,13 +91,13 @@ struct {
  * once per TLV the walk might meet.  Its arguments arrive as possibly-NULL
  * memory, so the wrapper checks them before the body runs.
  */
-#define TLV_HANDLER(name)                                                             \
+#define TLV_HANDLER(name)                                                               \
 	__noinline int name(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env, \
-			    struct tlv_plan *plan)                                    \
-	{                                                                             \
-		if (!ctx || !io || !env || !plan)                                     \
-			return TLV_MALFORMED;                                         \
-		return name##_body(ctx, io, env, plan, io->value, io->len);           \
+			    struct tlv_plan *plan)                                      \
+	{                                                                               \
+		if (!ctx || !io || !env || !plan)                                       \
+			return TLV_MALFORMED;                                           \
+		return name##_body(ctx, io, env, plan, io->value, io->len);             \
 	}
 
 TLV_HANDLER(answer_location)
@@ -160,14 +160,15 @@ static __always_inline __u8 tlv_reply_flags(int out, __u8 type)
 	case TLV_ANSWERED:
 		return 0;
 	case TLV_MALFORMED:
-		return tlv_type_known(type) ? STAMP_TLV_FLAG_M : STAMP_TLV_FLAG_U | STAMP_TLV_FLAG_M;
+		return tlv_type_known(type) ? STAMP_TLV_FLAG_M
+					    : STAMP_TLV_FLAG_U | STAMP_TLV_FLAG_M;
 	default:
 		return STAMP_TLV_FLAG_U;
 	}
 }
 
-static __always_inline void tlv_count(struct tlv_io *io, struct stampede_tlv_counters *tc,
-				      int out, __u8 type)
+static __always_inline void tlv_count(struct tlv_io *io, struct stampede_tlv_counters *tc, int out,
+				      __u8 type)
 {
 	tc->seen++;
 	if (out == TLV_MALFORMED) {

@@ -28,11 +28,11 @@ struct tlv_io {
 	__u64 acc;	   /* checksum delta of the rewrites */
 	__u32 payload_off; /* frame offset of the STAMP payload */
 	__u32 payload_len;
-	__u32 value;	   /* payload offset of the current TLV's Value */
-	__u32 len;	   /* and its Length */
-	__s32 len_change;  /* the payload grew (shrank) by this much */
-	bool failed;	   /* a helper refused: the frame is not to be sent */
-	bool walk_cut;	   /* more TLVs than the walk bound */
+	__u32 value;	  /* payload offset of the current TLV's Value */
+	__u32 len;	  /* and its Length */
+	__s32 len_change; /* the payload grew (shrank) by this much */
+	bool failed;	  /* a helper refused: the frame is not to be sent */
+	bool walk_cut;	  /* more TLVs than the walk bound */
 	/* TLVs by outcome, for the caller's per-CPU counters */
 	__u16 n_padding, n_answered, n_unrecognized, n_malformed;
 };
@@ -66,7 +66,8 @@ static __always_inline void tlv_csum_replace(struct tlv_io *io, __u32 poff, cons
 }
 
 /* Read @n octets at payload offset @poff; false (and io->failed) if absent. */
-static __always_inline bool tlv_load(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, void *buf, __u32 n)
+static __always_inline bool tlv_load(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, void *buf,
+				     __u32 n)
 {
 	if (bpf_xdp_load_bytes(ctx, io->payload_off + poff, buf, n)) {
 		io->failed = true;
@@ -79,7 +80,8 @@ static __always_inline bool tlv_load(struct xdp_md *ctx, struct tlv_io *io, __u3
  * Replace @n octets (a multiple of 4, at most 16) at payload offset @poff
  * with @new, and account for the change.
  */
-static __always_inline bool tlv_rewrite(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, const void *new, __u32 n)
+static __always_inline bool tlv_rewrite(struct xdp_md *ctx, struct tlv_io *io, __u32 poff,
+					const void *new, __u32 n)
 {
 	__u32 old[4] = {};
 
@@ -94,7 +96,8 @@ static __always_inline bool tlv_rewrite(struct xdp_md *ctx, struct tlv_io *io, _
 }
 
 /* Replace one octet at payload offset @poff, whose old value is known. */
-static __always_inline bool tlv_rewrite_octet(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, __u8 old, __u8 new)
+static __always_inline bool tlv_rewrite_octet(struct xdp_md *ctx, struct tlv_io *io, __u32 poff,
+					      __u8 old, __u8 new)
 {
 	if (old == new)
 		return true;

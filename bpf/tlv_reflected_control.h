@@ -18,9 +18,9 @@
 #define REFLECTED_CTL_CHUNK	 64
 #define REFLECTED_CTL_MAX_SHRINK (32 * REFLECTED_CTL_CHUNK)
 
-static __always_inline enum tlv_outcome note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+static __always_inline enum tlv_outcome
+note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			    struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	struct stamp_reflected_control req;
 
@@ -127,7 +127,8 @@ static __noinline bool csum_of_tail(struct xdp_md *ctx, struct tlv_io *io, __u32
 }
 
 /* Rewrite the Length of the Extra Padding TLV at payload offset @off. */
-static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *io, __u32 off, __u32 len)
+static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
+					    __u32 len)
 {
 	struct stamp_tlv hdr = {
 		.flags = 0,
@@ -194,8 +195,9 @@ failed:
  * Grow the payload from @cur to @target octets; the new octets are zero.
  * At the tail when the driver left room there, else at the front.
  */
-static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io, const struct tlv_plan *plan,
-					   bool trailing_pad, __u32 cur, __u32 target)
+static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io,
+					   const struct tlv_plan *plan, bool trailing_pad,
+					   __u32 cur, __u32 target)
 {
 	struct stamp_tlv hdr;
 
@@ -209,8 +211,8 @@ static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io
 	return set_padding_len(ctx, io, plan->last_off, bpf_ntohs(hdr.length) + target - cur);
 }
 
-static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *io, const struct tlv_plan *plan,
-					     __u32 cur, __u32 target)
+static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *io,
+					     const struct tlv_plan *plan, __u32 cur, __u32 target)
 {
 	__u64 gone = 0;
 
@@ -221,7 +223,8 @@ static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *
 	io->acc += (__u16)~csum_fold64(gone);
 	if (target == plan->last_off)
 		return true; /* the padding TLV went whole */
-	return set_padding_len(ctx, io, plan->last_off, target - plan->last_off - STAMP_TLV_HDR_LEN);
+	return set_padding_len(ctx, io, plan->last_off,
+			       target - plan->last_off - STAMP_TLV_HDR_LEN);
 }
 
 /*
@@ -229,8 +232,8 @@ static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *
  * the STAMP payload changed.  Returns STAMPEDE_CONTINUE, or internal when
  * the frame was changed but could not be finished.  Global, verified once.
  */
-__noinline int reflected_control_apply(struct xdp_md *ctx, struct tlv_io *io,
-				       struct tlv_env *env, struct tlv_plan *plan)
+__noinline int reflected_control_apply(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+				       struct tlv_plan *plan)
 {
 	void *data, *data_end;
 	struct stampede_stats *st;

@@ -18,8 +18,9 @@
  * Source IP) and the specific ones alike are answered with the specific
  * type for what the packet arrived with, filled in.
  */
-static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_io *io, const struct tlv_env *env,
-						     const struct sub_tlv *sub)
+static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_io *io,
+						const struct tlv_env *env,
+						const struct sub_tlv *sub)
 {
 	const struct stampede_pkt *pkt = &env->pkt;
 	const union stampede_addr *addr;
@@ -80,8 +81,9 @@ static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_i
 
 /* Ports and addresses as the packet arrived (after any NAT on the way). */
 static __always_inline enum tlv_outcome answer_location_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+							     struct tlv_env *env,
+							     struct tlv_plan *plan, __u32 value,
+							     __u32 len)
 {
 	__be16 ports[2] = {env->pkt.dport, env->pkt.sport};
 	__u32 off = value + STAMP_LOC_PORTS_LEN, end = value + len;
@@ -124,9 +126,9 @@ static __always_inline enum tlv_outcome answer_location_body(struct xdp_md *ctx,
  * T2 and T3 are read from the kernel's clock in software; the controller
  * publishes what that clock follows.  Sub-TLVs (none are defined yet) get U.
  */
-static __always_inline enum tlv_outcome answer_timestamp_info_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+static __always_inline enum tlv_outcome
+answer_timestamp_info_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			   struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	__u8 sync = env->clk.sync_src ?: STAMP_SYNC_FREE_RUNNING;
 	__u8 info[STAMP_TS_INFO_LEN] = {sync, STAMP_TSM_SW_LOCAL, sync, STAMP_TSM_SW_LOCAL};
@@ -142,8 +144,8 @@ static __always_inline enum tlv_outcome answer_timestamp_info_body(struct xdp_md
 
 /* ---- Class of Service (type 4, RFC 8972 4.4, draft-ietf-ippm-stamp-cos-ecn) */
 
-#define COS_EC1_SHIFT 14 /* requested reply ECN */
-#define COS_RPE_SHIFT 12
+#define COS_EC1_SHIFT	14 /* requested reply ECN */
+#define COS_RPE_SHIFT	12
 #define COS_RPE_APPLIED 3
 #define COS_RPE_REFUSED 2
 
@@ -152,9 +154,9 @@ static __always_inline enum tlv_outcome answer_timestamp_info_body(struct xdp_md
  * and, per the ECN draft, EC1 (RPE 0b11); when local policy forbids it, the
  * reply keeps the received DSCP (RP 1) and goes Not-ECT (RPE 0b10).
  */
-static __always_inline enum tlv_outcome answer_class_of_service_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+static __always_inline enum tlv_outcome
+answer_class_of_service_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			     struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	__u32 dscp1, ec1, dscp2 = env->pkt.tos >> 2, ecn = env->pkt.tos & 3;
 	__be32 old, new;
@@ -171,7 +173,8 @@ static __always_inline enum tlv_outcome answer_class_of_service_body(struct xdp_
 	       ecn << STAMP_COS_ECN_SHIFT | ec1 << COS_EC1_SHIFT;
 	plan->set_tos = true;
 	if (cfg.flags & STAMPEDE_F_COS_REFUSE) {
-		word |= STAMP_COS_RP_REFUSED << STAMP_COS_RP_SHIFT | COS_RPE_REFUSED << COS_RPE_SHIFT;
+		word |= STAMP_COS_RP_REFUSED << STAMP_COS_RP_SHIFT | COS_RPE_REFUSED
+									     << COS_RPE_SHIFT;
 		plan->tos = dscp2 << 2;
 	} else {
 		word |= COS_RPE_APPLIED << COS_RPE_SHIFT;
@@ -190,9 +193,9 @@ static __always_inline enum tlv_outcome answer_class_of_service_body(struct xdp_
  * reflector keeps none: it leaves U set rather than send zeros, which the
  * sender would read as every packet lost.
  */
-static __always_inline enum tlv_outcome answer_direct_measurement_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+static __always_inline enum tlv_outcome
+answer_direct_measurement_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			       struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	struct stamp_direct_meas dm;
 
@@ -216,9 +219,9 @@ static __always_inline enum tlv_outcome answer_direct_measurement_body(struct xd
  * and counted by the two.  An Access ID other than 1 or 2 is to be
  * discarded: it goes back with U.
  */
-static __always_inline enum tlv_outcome answer_access_report_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+static __always_inline enum tlv_outcome
+answer_access_report_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			  struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	__u8 report[STAMP_ACCESS_REPORT_LEN], id;
 	__u32 key;
@@ -252,8 +255,9 @@ static __always_inline enum tlv_outcome answer_access_report_body(struct xdp_md 
  * what would be Sequence Number and Timestamp, and sets M.
  */
 static __always_inline enum tlv_outcome answer_follow_up_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+							      struct tlv_env *env,
+							      struct tlv_plan *plan, __u32 value,
+							      __u32 len)
 {
 	struct stamp_follow_up fu = {};
 	struct wire_time wt;

@@ -12,8 +12,8 @@
 #include "local_addrs.h"
 
 /* Read an IPv4 (4 octets) or IPv6 (16) address Value into @addr. */
-static __always_inline bool tlv_load_addr(struct xdp_md *ctx, struct tlv_io *io, __u32 value, __u32 len,
-					  union stampede_addr *addr)
+static __always_inline bool tlv_load_addr(struct xdp_md *ctx, struct tlv_io *io, __u32 value,
+					  __u32 len, union stampede_addr *addr)
 {
 	__be32 v4;
 
@@ -39,9 +39,9 @@ static __always_inline bool addr_len_fits(const struct stampede_pkt *pkt, __u32 
  * another family included: U, and the reply goes from the packet's
  * destination as usual.
  */
-static __always_inline enum tlv_outcome answer_dest_node_addr_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+static __always_inline enum tlv_outcome
+answer_dest_node_addr_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			   struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	const struct stampede_pkt *pkt = &env->pkt;
 	union stampede_addr addr;
@@ -115,19 +115,19 @@ struct return_path_req {
 	__u8 old_flags[STAMPEDE_MAX_SUB_TLVS];
 	__u8 new_flags[STAMPEDE_MAX_SUB_TLVS];
 	__u32 n;
-	bool control_code;   /* a Control Code sub-TLV was there */
-	__u32 code;	     /* its Control Code Flags */
-	__u32 code_index;    /* and its place among the sub-TLVs */
-	bool address_ok;     /* a Return Address we may use */
-	bool unusable;	     /* a sub-TLV we cannot follow */
+	bool control_code; /* a Control Code sub-TLV was there */
+	__u32 code;	   /* its Control Code Flags */
+	__u32 code_index;  /* and its place among the sub-TLVs */
+	bool address_ok;   /* a Return Address we may use */
+	bool unusable;	   /* a sub-TLV we cannot follow */
 	union stampede_addr address;
 };
 
 /* Judge one sub-TLV; its Flags are written once all are judged. */
 static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tlv_io *io,
-							const struct stampede_pkt *pkt,
-							const struct sub_tlv *sub,
-							struct return_path_req *req)
+						   const struct stampede_pkt *pkt,
+						   const struct sub_tlv *sub,
+						   struct return_path_req *req)
 {
 	__be32 code;
 
@@ -145,7 +145,8 @@ static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tl
 		if (sub->len != STAMP_DNA_V4_LEN && sub->len != STAMP_DNA_V6_LEN)
 			return TLV_MALFORMED;
 		if (!addr_len_fits(pkt, sub->len) ||
-		    !tlv_load_addr(ctx, io, sub->off + STAMP_TLV_HDR_LEN, sub->len, &req->address) ||
+		    !tlv_load_addr(ctx, io, sub->off + STAMP_TLV_HDR_LEN, sub->len,
+				   &req->address) ||
 		    !return_addr_allowed(pkt, &req->address)) {
 			req->unusable = true;
 			return TLV_UNRECOGNIZED;
@@ -166,9 +167,9 @@ static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tl
  * TLV U and the reply goes back as usual.  Only the first Return Path TLV
  * counts; later ones get U.
  */
-static __always_inline enum tlv_outcome answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io,
-							struct tlv_env *env, struct tlv_plan *plan,
-							__u32 value, __u32 len)
+static __always_inline enum tlv_outcome
+answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+			struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	struct return_path_req req = {};
 	__u32 off = value, end = value + len, i;
@@ -217,7 +218,8 @@ static __always_inline enum tlv_outcome answer_return_path_body(struct xdp_md *c
 			break;
 		if (req.control_code && i != req.code_index)
 			continue;
-		if (!tlv_rewrite_octet(ctx, io, req.flags_off[i], req.old_flags[i], req.new_flags[i]))
+		if (!tlv_rewrite_octet(ctx, io, req.flags_off[i], req.old_flags[i],
+				       req.new_flags[i]))
 			return TLV_MALFORMED;
 	}
 	return out;

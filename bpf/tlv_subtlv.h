@@ -25,8 +25,8 @@ enum sub_tlv_step {
 };
 
 /* The sub-TLV at *@off, inside a TLV Value that ends at payload offset @end. */
-static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct tlv_io *io, __u32 *off, __u32 end,
-						      struct sub_tlv *sub)
+static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct tlv_io *io,
+						      __u32 *off, __u32 end, struct sub_tlv *sub)
 {
 	struct stamp_tlv hdr;
 
@@ -47,8 +47,8 @@ static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct
 }
 
 /* Give a sub-TLV its reply header: @type (a request type may change) and @flags. */
-static __always_inline bool sub_tlv_set_header(struct xdp_md *ctx, struct tlv_io *io, const struct sub_tlv *sub,
-					       __u8 type, __u8 flags)
+static __always_inline bool sub_tlv_set_header(struct xdp_md *ctx, struct tlv_io *io,
+					       const struct sub_tlv *sub, __u8 type, __u8 flags)
 {
 	struct stamp_tlv hdr = {
 		.flags = flags,
@@ -72,7 +72,8 @@ static __always_inline void sub_tlv_mark_malformed(struct xdp_md *ctx, struct tl
  * @end: each gets U.  Returns false when one runs past the end (the caller
  * sets M) or a write failed; more than the bound go back as sent.
  */
-static __noinline bool sub_tlvs_unrecognized(struct xdp_md *ctx, struct tlv_io *io, __u32 off, __u32 end)
+static __noinline bool sub_tlvs_unrecognized(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
+					     __u32 end)
 {
 	struct sub_tlv sub;
 	int i;

@@ -176,9 +176,11 @@ tlv_of() { printf '(.tlvs | map(select(.name == "%s")) | .[0])' "$1"; }
 test_xdp_tlvs() {
 	local fam addr src peer mac second name
 	mac=$(if_mac "$NS_S" "$IF_S")
-	ip -n "$NS_R" addr add 198.18.0.3/15 dev "$IF_R" &&
-		ip -n "$NS_R" addr add 2001:db8::3/64 dev "$IF_R" nodad ||
-		{ fail probe/xdp-tlv/addresses "cannot add the reflector's second addresses"; return; }
+	if ! ip -n "$NS_R" addr add 198.18.0.3/15 dev "$IF_R" ||
+		! ip -n "$NS_R" addr add 2001:db8::3/64 dev "$IF_R" nodad; then
+		fail probe/xdp-tlv/addresses "cannot add the reflector's second addresses"
+		return
+	fi
 	expect_ok probe/xdp-tlv/attach -n "$NS_R" reflector attach dev "$IF_R" mode native
 	for fam in 4 6; do
 		addr=$R4 peer=$S4 second=198.18.0.3 src=ipv4
