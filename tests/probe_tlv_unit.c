@@ -529,13 +529,13 @@ static void test_json(void)
 	} cases[] = {
 		{"json/cos", "00 04 00 04 b9 44 b0 00",
 		 "{\"type\":4,\"name\":\"cos\",\"length\":4,\"unrecognized\":false,"
-		 "\"malformed\":false,\"integrity_failed\":false,\"conformant\":false,"
+		 "\"malformed\":false,\"integrity_failed\":false,\"c_flag\":false,"
 		 "\"dscp1\":46,\"dscp2\":20,\"ecn\":1,\"rp\":0,\"ec1\":2,\"rpe\":3}"},
 		{"json/location",
 		 "00 02 00 24 035e c350 00 03 00 08 0011223344556677"
 		 " 00 05 00 10 c6120001 000000000000000000000000",
 		 "{\"type\":2,\"name\":\"location\",\"length\":36,\"unrecognized\":false,"
-		 "\"malformed\":false,\"integrity_failed\":false,\"conformant\":false,"
+		 "\"malformed\":false,\"integrity_failed\":false,\"c_flag\":false,"
 		 "\"dst_port\":862,\"src_port\":50000,\"sub_tlvs\":["
 		 "{\"type\":3,\"name\":\"src-eui64\",\"length\":8,\"unrecognized\":false,"
 		 "\"malformed\":false,\"mac\":\"00:11:22:33:44:55:66:77\"},"
@@ -543,14 +543,14 @@ static void test_json(void)
 		 "\"malformed\":false,\"address\":\"198.18.0.1\"}]}"},
 		{"json/follow-up-none", "00 07 00 10 00000000 00000000 00000000 07 000000",
 		 "{\"type\":7,\"name\":\"follow-up\",\"length\":16,\"unrecognized\":false,"
-		 "\"malformed\":false,\"integrity_failed\":false,\"conformant\":false,"
+		 "\"malformed\":false,\"integrity_failed\":false,\"c_flag\":false,"
 		 "\"seq\":0,\"timestamp_ns\":null,\"timestamp\":null,\"mode\":7}"},
 		{"json/unknown-unrecognized", "80 c8 00 02 abcd",
 		 "{\"type\":200,\"name\":null,\"length\":2,\"unrecognized\":true,"
-		 "\"malformed\":false,\"integrity_failed\":false,\"conformant\":false}"},
+		 "\"malformed\":false,\"integrity_failed\":false,\"c_flag\":false}"},
 		{"json/timestamp-info", "00 03 00 04 02 01 63 00",
 		 "{\"type\":3,\"name\":\"timestamp-info\",\"length\":4,\"unrecognized\":false,"
-		 "\"malformed\":false,\"integrity_failed\":false,\"conformant\":false,"
+		 "\"malformed\":false,\"integrity_failed\":false,\"c_flag\":false,"
 		 "\"sync_src_in\":\"ptp\",\"timestamp_in\":\"hw-assist\",\"sync_src_out\":99,"
 		 "\"timestamp_out\":0}"},
 	};

@@ -273,17 +273,17 @@ test_xdp_tlv_options() {
 	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \
 		tlv reflected-control,200 &&
 		holds "$name" length "all(.replies[]; .length == 200
-			and ($(tlv_of reflected-control) | .unrecognized == false and .conformant == false))"
+			and ($(tlv_of reflected-control) | .unrecognized == false and .c_flag == false))"
 	name=probe/xdp-tlv-opt/reflected-refused
 	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 timeout 500 \
 		tlv reflected-control,1000 &&
 		holds "$name" c-flag "all(.replies[]; .length == 56
-			and ($(tlv_of reflected-control) | .unrecognized == false and .conformant == true))"
+			and ($(tlv_of reflected-control) | .unrecognized == false and .c_flag == true))"
 	name=probe/xdp-tlv-opt/reflected-count
 	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \
 		tlv reflected-control,100,3 &&
 		holds "$name" once-with-c "all(.replies[]; .length == 100
-			and ($(tlv_of reflected-control) | .conformant == true))"
+			and ($(tlv_of reflected-control) | .c_flag == true))"
 	# A Return Address inside the allowed prefix is followed (the sender's
 	# second address; the probe's socket takes replies on any of its
 	# addresses); one outside it is refused.
@@ -395,7 +395,7 @@ test_tlvs() {
 		tlv cos,EF,1 tlv direct tlv dest-addr,"$R4"; then
 		holds "$name" requested '[.tlvs[] | .name] == ["cos", "direct", "dest-addr"]'
 		holds "$name" unrecognized 'all(.replies[]; [.tlvs[] | .name] == ["cos", "direct", "dest-addr"]
-			and all(.tlvs[]; .unrecognized == true and .conformant == false))'
+			and all(.tlvs[]; .unrecognized == true and .c_flag == false))'
 		# Unconnected (dest-addr): replies still matched, their source and traffic class recorded.
 		holds "$name" from "all(.replies[]; .from == \"$R4\" and (.reply_dscp | type) == \"number\"
 			and (.reply_ecn | type) == \"number\") and .ignored.other_port == 0"

@@ -293,7 +293,7 @@ struct json_object *probe_tlv_json(const struct probe_tlv_decoded *d)
 	json_add_bool(t, "unrecognized", d->flags & STAMP_TLV_FLAG_U);
 	json_add_bool(t, "malformed", d->flags & STAMP_TLV_FLAG_M);
 	json_add_bool(t, "integrity_failed", d->flags & STAMP_TLV_FLAG_I);
-	json_add_bool(t, "conformant", d->flags & STAMP_TLV_FLAG_C);
+	json_add_bool(t, "c_flag", d->flags & STAMP_TLV_FLAG_C);
 	for (i = 0; i < d->n; i++) {
 		const struct probe_field *f = &d->field[i];
 
