@@ -41,8 +41,15 @@ for family in IPv4 IPv6; do
 	check "demo.probe_$family" "no complete $family probe in: $(oneline "$section")" \
 		grep -q "^$COUNT sent, $COUNT received, 0% loss" <<<"$section"
 done
-check demo.stats "the counters do not show $((2 * COUNT)) reflected: $(oneline "$out")" \
-	grep -q "reflected $((2 * COUNT))" <<<"$out"
+# The TLV probe: three requests, each answered with its Location, Timestamp
+# Information and Class of Service TLVs decoded.
+section=$(sed -n "/== probe with TLVs/,/^== /p" "$T/demo.out")
+check demo.probe_tlvs "no complete TLV probe in: $(oneline "$section")" \
+	grep -q "^3 sent, 3 received, 0% loss" <<<"$section"
+check demo.probe_tlvs_decoded "not three re-marked CoS answers in: $(oneline "$section")" \
+	test "$(grep -c "^    cos: dscp1 46 .*(re-marked)" <<<"$section")" = 3
+check demo.stats "the counters do not show $((2 * COUNT + 3)) reflected: $(oneline "$out")" \
+	grep -q "reflected $((2 * COUNT + 3))" <<<"$out"
 check demo.clean "left behind: $(oneline "$(diff <(echo "$before") <(leftovers))")" \
 	[ "$before" = "$(leftovers)" ]
 
