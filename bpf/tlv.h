@@ -49,6 +49,7 @@ struct tlv_plan {
 	bool resize;	       /* Reflected Test Packet Control asked */
 	bool complete;	       /* the walk reached the end of the payload */
 	__u8 last_type;	       /* type of the last TLV walked */
+	__u8 n_padding;	       /* Extra Padding TLVs walked */
 	__u16 want_len;	       /* Length of the Reflected Packet */
 	__u16 want_count;      /* Number of the Reflected Packets */
 	__u32 control_off;     /* payload offset of that TLV */
@@ -296,8 +297,11 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		idx = hdr.type < STAMPEDE_TLV_STATS_TYPES ? hdr.type : 0;
 		tc = &ts->type[idx];
 		tlv_count(io, tc, out, hdr.type);
-		if (out == TLV_MALFORMED)
+		/* Malformed, or the packet is to be dropped (another member link). */
+		if (out == TLV_MALFORMED || plan->discard)
 			return 0;
+		if (hdr.type == STAMP_TLV_EXTRA_PADDING)
+			plan->n_padding++;
 		plan->last_off = off;
 		plan->last_type = hdr.type;
 		off += STAMP_TLV_HDR_LEN + len;

@@ -254,6 +254,14 @@ __noinline int reflected_control_apply(struct xdp_md *ctx, struct tlv_io *io, st
 	conform = plan->want_count == 1;
 	trailing_pad = plan->complete && plan->last_type == STAMP_TLV_EXTRA_PADDING;
 	target = reflected_target_len(plan, cur, trailing_pad);
+	/*
+	 * Shorter was asked and padding is left that only a trailing Extra
+	 * Padding TLV could have given (or the walk did not see it all): the
+	 * reply is longer than the draft's rule allows, so it is not as asked.
+	 */
+	if (plan->want_len && ((plan->want_len + 3) & ~3U) < target &&
+	    (!plan->complete || plan->n_padding > (trailing_pad ? 1 : 0)))
+		conform = false;
 	/* Octets after the datagram (Ethernet padding) would end up inside it. */
 	if ((target != cur && (__u32)(data_end - data) != io->payload_off + cur) ||
 	    !reflected_len_allowed(&env->pkt, cur, target)) {

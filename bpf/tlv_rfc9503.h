@@ -83,27 +83,53 @@ static __always_inline bool prefix_contains(const volatile struct stampede_prefi
 	return true;
 }
 
+/* Addresses no reply may go to, whatever the prefixes say. */
+static __always_inline bool return_addr_special(bool ipv6, const union stampede_addr *a)
+{
+	if (!ipv6) {
+		__u8 first = a->b[12];
+
+		/* 0/8, 127/8, 169.254/16 link-local, 224/4 multicast, 240/4 and broadcast */
+		return first == 0 || first == 127 || first >= 224 ||
+		       (first == 169 && a->b[13] == 254);
+	}
+	if (a->b[0] == 0xff || addr_is_v4_mapped(a))
+		return true;
+	/* fe80::/10 link-local */
+	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
+		return true;
+	/* :: and ::1 */
+	return a->w[0] == 0 && a->w[1] == 0 && a->w[2] == 0 &&
+	       (a->w[3] == 0 || a->w[3] == bpf_htonl(1));
+}
+
 /*
  * A Return Address is honoured only when the attach configuration allows
- * it and it lies in one of the configured prefixes, never when it is one
- * of ours (a reply to ourselves) or a source we would refuse to answer.
+ * it and it lies in one of the configured prefixes of the packet's family
+ * (IPv4 prefixes are ::ffff:a.b.c.d/96+n, so ::/0 must not take them in),
+ * never when it is one of ours (a reply to ourselves) or an address no
+ * reply may go to.
  */
 static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
 						const union stampede_addr *addr)
 {
+	const volatile struct stampede_prefix *p;
 	int i;
 
 	if (!(cfg.flags & STAMPEDE_F_RETURN_ADDR))
 		return false;
-	if (pkt->ipv6 ? addr->b[0] == 0xff || addr_is_v4_mapped(addr)
-		      : addr->b[12] == 0 || addr->b[12] == 127 || addr->b[12] >= 224)
+	if (return_addr_special(pkt->ipv6, addr))
 		return false;
 	if (is_local_addr(addr, pkt->ipv6))
 		return false;
 	for (i = 0; i < STAMPEDE_MAX_RETURN_PREFIXES; i++) {
 		if (i >= cfg.n_return_prefixes)
 			break;
-		if (prefix_contains(&cfg.return_prefixes[i], addr))
+		p = &cfg.return_prefixes[i];
+		if (pkt->ipv6 == (p->addr.w[0] == 0 && p->addr.w[1] == 0 &&
+				  p->addr.w[2] == bpf_htonl(0x0000ffff) && p->len >= 96))
+			continue; /* the other family's prefix */
+		if (prefix_contains(p, addr))
 			return true;
 	}
 	return false;

@@ -321,7 +321,9 @@ static void tlv_config(struct stampede_config *c)
 	addr_peer(6, c->return_prefixes[1].addr.b);
 	memset(c->return_prefixes[1].addr.b + 8, 0, 8);
 	c->return_prefixes[1].len = 64;
-	c->n_return_prefixes = 2;
+	/* An IPv6 prefix that covers ::ffff:0:0/96: it must not take IPv4 addresses in. */
+	c->return_prefixes[2].len = 80;
+	c->n_return_prefixes = 3;
 }
 
 static int clock_write(struct env *e, const struct stampede_clock *clk)
@@ -1776,6 +1778,9 @@ static void t_tlv_micro_session(struct env *e, struct tc *t, const void *arg)
 	tb_reflect_x(e, t, ipv, &x, 0);
 	tb_init(&tb);
 	tb_tlv_value(&tb, STAMP_TLV_MICRO_SESSION_ID, other, 4, 0, other);
+	/* not looked at: the packet is dropped, its Access Report not counted */
+	tb_tlv_value(&tb, STAMP_TLV_ACCESS_REPORT, (const uint8_t[]){0x10, 1, 0, 0}, 4, 0x80,
+		     (const uint8_t[]){0x10, 1, 0, 0});
 	tb_dropped(e, t, ipv, &(struct cnt){C(micro_session) = 1, C(tlv_answered) = 1});
 }
 
@@ -1897,6 +1902,22 @@ static void t_tlv_reflected_control(struct env *e, struct tc *t, const void *arg
 	if (rc->resize)
 		x.extra.d[STAMPEDE_CNT_reply_resized] = 1;
 	tb_reflect_x(e, t, rc->ipv, &x, 0);
+}
+
+/*
+ * Padding before the Reflected Test Packet Control TLV cannot be cut: a
+ * shorter reply was asked for, so the reply goes back as it was with C.
+ */
+static void t_tlv_reflected_padding_inside(struct env *e, struct tc *t,
+					   __maybe_unused const void *arg)
+{
+	const uint8_t v[8] = {0, 100, 0, 1};
+	struct rexp x = {.extra = {C(tlv_answered) = 1, C(tlv_padding) = 1}};
+
+	tb_init(&tb);
+	tb_tlv(&tb, 0x80, 1, 400, 0x00);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 8, 0x10, v);
+	tb_reflect_x(e, t, 4, &x, 0);
 }
 
 /* Count 0: the draft says send nothing. */
@@ -3176,6 +3197,7 @@ static const struct test tests[] = {
 	{"tlv_rtpc_mtu_and_reply_max_refused_c_flag", CFG_TLV, t_tlv_reflected_control,
 	 ARG(struct rtpc_case, 4, 1480, 1, 400, 0, true, 400)},
 	{"tlv_rtpc_count0_no_reply", CFG_TLV, t_tlv_reflected_zero, NULL},
+	{"tlv_rtpc_padding_inside_c_flag", CFG_TLV, t_tlv_reflected_padding_inside, NULL},
 	{"tlv_malformed_location_3_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 2, 3)},
 	{"tlv_malformed_timestamp_info_3_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 3, 3)},
 	{"tlv_malformed_cos_5_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 4, 5)},
