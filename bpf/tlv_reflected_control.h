@@ -85,8 +85,11 @@ static __always_inline bool chunk_sum(struct xdp_md *ctx, struct tlv_io *io, __u
 {
 	__u32 buf[REFLECTED_CTL_CHUNK / 4] = {}, j;
 
-	if (!tlv_load(ctx, io, poff, buf, n))
+	/* The helper, not tlv_load: a variable size cannot be read directly. */
+	if (bpf_xdp_load_bytes(ctx, io->payload_off + poff, buf, n)) {
+		io->failed = true;
 		return false;
+	}
 #pragma unroll
 	for (j = 0; j < REFLECTED_CTL_CHUNK / 4; j++)
 		*sum += buf[j];
