@@ -44,6 +44,21 @@ static __always_inline void session_track_seq(struct stampede_session *s, __u32 
 }
 
 /*
+ * A new session, zeroed.  Out of line: its 80-octet entry would otherwise
+ * sit in the main program's stack frame on every packet, and the BPF stack
+ * holds 512 octets across the TLV handlers' call chain.
+ */
+static __noinline struct stampede_session *
+session_create(const struct stampede_session_key *key, __u64 now_tai, struct stampede_stats *st)
+{
+	struct stampede_session fresh = {.first_seen_ns = now_tai};
+
+	if (!bpf_map_update_elem(&sessions, key, &fresh, BPF_NOEXIST))
+		st->session_new++;
+	return bpf_map_lookup_elem(&sessions, key);
+}
+
+/*
  * Find or create the session of this packet.  NULL when the table cannot
  * take it (an LRU map normally evicts instead).
  */
@@ -55,19 +70,18 @@ session_get(const struct stampede_session_key *key, __u64 now_tai, struct stampe
 	s = bpf_map_lookup_elem(&sessions, key);
 	if (s)
 		return s;
-	/* Zeroed here, not at the top: a known session's packet skips it. */
-	struct stampede_session fresh = {.first_seen_ns = now_tai};
-
-	if (!bpf_map_update_elem(&sessions, key, &fresh, BPF_NOEXIST))
-		st->session_new++;
-	return bpf_map_lookup_elem(&sessions, key);
+	return session_create(key, now_tai, st);
 }
 
-/* A test packet of the session arrived, answered or not. */
+/*
+ * A test packet of the session arrived, answered or not.  Not atomic, like
+ * the window: a locked add would cost every stateful packet, and only a
+ * session spread over CPUs could lose a count.
+ */
 static __always_inline void session_note_packet(struct stampede_session *s, __u32 sender_seq,
 						__u64 now_tai)
 {
-	__sync_fetch_and_add(&s->received, 1);
+	s->received++;
 	session_track_seq(s, sender_seq);
 	s->last_seq = sender_seq;
 	s->last_seen_ns = now_tai;
