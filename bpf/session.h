@@ -48,8 +48,8 @@ static __always_inline void session_track_seq(struct stampede_session *s, __u32 
  * sit in the main program's stack frame on every packet, and the BPF stack
  * holds 512 octets across the TLV handlers' call chain.
  */
-static __noinline struct stampede_session *
-session_create(const struct stampede_session_key *key, __u64 now_tai, struct stampede_stats *st)
+static __noinline struct stampede_session *session_create(const struct stampede_session_key *key,
+							  __u64 now_tai, struct stampede_stats *st)
 {
 	struct stampede_session fresh = {.first_seen_ns = now_tai};
 

@@ -445,8 +445,8 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 
 /* Stateful mode: the packet's session, found or created.  NULL: none to be had. */
 static __always_inline struct stampede_session *session_of(void *data, void *data_end,
-						      const struct stampede_pkt *pkt, __u64 t2,
-						      struct stampede_stats *st)
+							   const struct stampede_pkt *pkt, __u64 t2,
+							   struct stampede_stats *st)
 {
 	struct stampede_session_key key;
 	struct stamp_sender_head *head;

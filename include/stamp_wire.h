@@ -137,12 +137,12 @@ enum stamp_ts_method {
 };
 
 /* Fixed Value lengths (RFC 8972 4.3-4.8). */
-#define STAMP_TS_INFO_LEN	 4 /* and optional sub-TLVs after it */
-#define STAMP_COS_LEN		 4
-#define STAMP_DIRECT_MEAS_LEN	 12
-#define STAMP_ACCESS_REPORT_LEN	 4
-#define STAMP_FOLLOW_UP_LEN	 16
-#define STAMP_HMAC_LEN		 16
+#define STAMP_TS_INFO_LEN	4 /* and optional sub-TLVs after it */
+#define STAMP_COS_LEN		4
+#define STAMP_DIRECT_MEAS_LEN	12
+#define STAMP_ACCESS_REPORT_LEN 4
+#define STAMP_FOLLOW_UP_LEN	16
+#define STAMP_HMAC_LEN		16
 
 /* Class of Service value (RFC 8972 4.4), as a host-order 32-bit word. */
 #define STAMP_COS_DSCP1_SHIFT 26

@@ -77,7 +77,7 @@ struct stampede_config {
 	__u8 n_auth_ports;
 	__u8 reply_ttl; /* IPv4 TTL / IPv6 Hop Limit of replies */
 	__u8 n_return_prefixes;
-	__u32 flags; /* STAMPEDE_F_* */
+	__u32 flags;		 /* STAMPEDE_F_* */
 	__be16 micro_session_id; /* RFC 9534: this interface's Reflector Micro-session ID */
 	__u16 mtu;		 /* the interface's MTU: no reply grows beyond it */
 	__u16 reply_max;	 /* largest STAMP payload a resized reply may have */
@@ -119,17 +119,17 @@ struct stampede_session_key {
 #define STAMPEDE_SEQ_WINDOW 64
 
 struct stampede_session {
-	__u64 reflected;     /* replies sent; the next reflector Sequence Number */
-	__u64 first_seen_ns; /* CLOCK_TAI */
-	__u64 last_seen_ns;  /* CLOCK_TAI */
-	__u64 seq_gaps;	     /* sender sequence numbers skipped when jumping ahead */
-	__u64 duplicates;    /* sender sequence numbers seen twice (within the window) */
-	__u64 reordered;     /* sender sequence numbers that arrived late */
-	__u64 seq_window;    /* bit i: sender seq (highest_seq - i) was seen */
-	__u32 highest_seq;   /* highest sender sequence number seen */
-	__u32 last_seq;	     /* sender sequence number of the last packet */
-	__u64 received;	     /* test packets received, answered or not */
-	__u64 last_reply_ns; /* CLOCK_TAI T3 of the last reply; 0: none yet */
+	__u64 reflected;      /* replies sent; the next reflector Sequence Number */
+	__u64 first_seen_ns;  /* CLOCK_TAI */
+	__u64 last_seen_ns;   /* CLOCK_TAI */
+	__u64 seq_gaps;	      /* sender sequence numbers skipped when jumping ahead */
+	__u64 duplicates;     /* sender sequence numbers seen twice (within the window) */
+	__u64 reordered;      /* sender sequence numbers that arrived late */
+	__u64 seq_window;     /* bit i: sender seq (highest_seq - i) was seen */
+	__u32 highest_seq;    /* highest sender sequence number seen */
+	__u32 last_seq;	      /* sender sequence number of the last packet */
+	__u64 received;	      /* test packets received, answered or not */
+	__u64 last_reply_ns;  /* CLOCK_TAI T3 of the last reply; 0: none yet */
 	__u32 last_reply_seq; /* its reflector Sequence Number (Follow-Up Telemetry) */
 	__u32 pad;
 };
@@ -139,35 +139,35 @@ struct stampede_session {
  * in exactly one OUTCOME/PASS/DROP counter; EVENT counters note things
  * about reflected packets.  X(name, class, description)
  */
-#define STAMPEDE_COUNTERS(X)                                                       \
-	X(reflected, OUTCOME, "STAMP test packets answered (XDP_TX)")              \
-	X(not_ip, PASS, "not IPv4 or IPv6")                                        \
-	X(vlan_depth, PASS, "more than two VLAN tags")                             \
-	X(bad_header, PASS, "truncated or inconsistent IP or UDP header")          \
-	X(bad_ip_csum, PASS, "IPv4 header checksum wrong: the stack drops it")     \
-	X(fragment, PASS, "IP fragment")                                           \
-	X(ipv6_ext, PASS, "IPv6 extension headers too many or not final")          \
-	X(not_udp, PASS, "not UDP")                                                \
-	X(not_stamp, PASS, "UDP to a port that is not a STAMP port")               \
-	X(not_local, PASS, "STAMP port, destination not a local address")          \
-	X(bad_source, PASS,                                                        \
-	  "source multicast, broadcast, unspecified, loopback or the destination") \
-	X(loop_guard, PASS, "source port is one of the reflector's ports")         \
-	X(authenticated, PASS, "authenticated-mode port: left to the stack")       \
-	X(runt, PASS, "UDP payload shorter than 14 octets")                        \
-	X(no_tailroom, PASS, "TWAMP-Light reply: no room to grow the frame")       \
-	X(no_session, PASS, "stateful session table refused a new session")        \
-	X(internal, DROP, "frame changed but could not be finished")               \
-	X(no_reply, DROP, "sender asked for no reply (Return Path, or count 0)")   \
-	X(micro_session, DROP, "Micro-session ID names another member link")      \
-	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")       \
-	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                       \
-	X(tlv_answered, EVENT, "other TLVs answered (U flag cleared)")             \
-	X(tlv_unrecognized, EVENT, "TLVs returned with the U flag")                \
-	X(tlv_malformed, EVENT, "TLV areas cut short by a malformed TLV (M flag)") \
-	X(tlv_walk_cut, EVENT, "TLV areas longer than the walk bound")             \
+#define STAMPEDE_COUNTERS(X)                                                              \
+	X(reflected, OUTCOME, "STAMP test packets answered (XDP_TX)")                     \
+	X(not_ip, PASS, "not IPv4 or IPv6")                                               \
+	X(vlan_depth, PASS, "more than two VLAN tags")                                    \
+	X(bad_header, PASS, "truncated or inconsistent IP or UDP header")                 \
+	X(bad_ip_csum, PASS, "IPv4 header checksum wrong: the stack drops it")            \
+	X(fragment, PASS, "IP fragment")                                                  \
+	X(ipv6_ext, PASS, "IPv6 extension headers too many or not final")                 \
+	X(not_udp, PASS, "not UDP")                                                       \
+	X(not_stamp, PASS, "UDP to a port that is not a STAMP port")                      \
+	X(not_local, PASS, "STAMP port, destination not a local address")                 \
+	X(bad_source, PASS,                                                               \
+	  "source multicast, broadcast, unspecified, loopback or the destination")        \
+	X(loop_guard, PASS, "source port is one of the reflector's ports")                \
+	X(authenticated, PASS, "authenticated-mode port: left to the stack")              \
+	X(runt, PASS, "UDP payload shorter than 14 octets")                               \
+	X(no_tailroom, PASS, "TWAMP-Light reply: no room to grow the frame")              \
+	X(no_session, PASS, "stateful session table refused a new session")               \
+	X(internal, DROP, "frame changed but could not be finished")                      \
+	X(no_reply, DROP, "sender asked for no reply (Return Path, or count 0)")          \
+	X(micro_session, DROP, "Micro-session ID names another member link")              \
+	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")              \
+	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                              \
+	X(tlv_answered, EVENT, "other TLVs answered (U flag cleared)")                    \
+	X(tlv_unrecognized, EVENT, "TLVs returned with the U flag")                       \
+	X(tlv_malformed, EVENT, "TLV areas cut short by a malformed TLV (M flag)")        \
+	X(tlv_walk_cut, EVENT, "TLV areas longer than the walk bound")                    \
 	X(reply_resized, EVENT, "replies resized as Reflected Test Packet Control asked") \
-	X(reply_rerouted, EVENT, "replies sent from or to another address (RFC 9503)") \
+	X(reply_rerouted, EVENT, "replies sent from or to another address (RFC 9503)")    \
 	X(session_new, EVENT, "stateful sessions created")
 
 enum stampede_counter_class {

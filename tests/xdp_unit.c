@@ -175,7 +175,6 @@ struct cfg_desc {
 #define TLV_REPLY_MAX	  1452
 #define TLV_AMPLIFY	  4
 
-
 /* Count frames not for a STAMP port too, so every pass reason can be checked. */
 #define CO STAMPEDE_F_COUNT_OTHER
 
@@ -432,8 +431,9 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 		ret = bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a, &local,
 					  BPF_ANY);
 		addr_us2(6, a.b);
-		ret = ret ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a,
-						 &local, BPF_ANY);
+		ret = ret
+			      ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a,
+						     &local, BPF_ANY);
 	}
 	clk.tai_offset_ns = TAI_OFFSET_NS;
 	clk.error_estimate = EE_MAP;
@@ -1619,8 +1619,9 @@ static void t_tlv_dest_node(struct env *e, struct tc *t, const void *arg)
 	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, us, alen, 0, us);
 	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, other, alen, STAMP_TLV_FLAG_U, other);
 	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, odd, 5, STAMP_TLV_FLAG_M, odd);
-	tb_reflect(e, t, ipv, &tb,
-		   &(struct cnt){C(tlv_answered) = 1, C(tlv_unrecognized) = 1, C(tlv_malformed) = 1});
+	tb_reflect(
+		e, t, ipv, &tb,
+		&(struct cnt){C(tlv_answered) = 1, C(tlv_unrecognized) = 1, C(tlv_malformed) = 1});
 }
 
 /* Return Path: reply on the same link (answered); SRv6 segments: U on it and the TLV. */
@@ -1714,8 +1715,8 @@ static void t_tlv_malformed_len(struct env *e, struct tc *t, const void *arg)
 	tb_init(&tb);
 	tb_tlv(&tb, 0x80, 1, 2, 0x00); /* before it: answered */
 	tb_tlv_value(&tb, mc->type, v, mc->len, STAMP_TLV_FLAG_M, v);
-	tb_tlv(&tb, 0x80, 1, 5, 0x80);	  /* after it: as sent */
-	tb_tlv(&tb, 0x80, 4, 4, 0x80);	  /* a CoS after it: not acted on */
+	tb_tlv(&tb, 0x80, 1, 5, 0x80); /* after it: as sent */
+	tb_tlv(&tb, 0x80, 4, 4, 0x80); /* a CoS after it: not acted on */
 	tb_reflect(e, t, mc->ipv, &tb, &(struct cnt){C(tlv_padding) = 1, C(tlv_malformed) = 1});
 }
 
@@ -1865,10 +1866,10 @@ static void t_tlv_cos_refused(struct env *e, struct tc *t, const void *arg)
 struct rtpc_case {
 	int ipv;
 	uint16_t want_len, count;
-	int pad_len;	  /* a trailing Extra Padding TLV of this Length, -1: none */
-	long resize;	  /* expected payload length change */
+	int pad_len;	   /* a trailing Extra Padding TLV of this Length, -1: none */
+	long resize;	   /* expected payload length change */
 	bool conformant_c; /* the C flag expected */
-	int out_pad_len;  /* expected Length of the trailing padding TLV, -1: none/gone */
+	int out_pad_len;   /* expected Length of the trailing padding TLV, -1: none/gone */
 };
 
 static void t_tlv_reflected_control(struct env *e, struct tc *t, const void *arg)
@@ -2726,7 +2727,8 @@ static void t_tlv_fuzz(struct env *e, struct tc *t, __maybe_unused const void *a
 		run_frame(e, f.b, f.len, &r);
 		if (!check_ran(t, &r))
 			return;
-		bad |= !CHECK(t, !r.delta[STAMPEDE_CNT_internal], "frame %d: dropped as internal", i);
+		bad |= !CHECK(t, !r.delta[STAMPEDE_CNT_internal], "frame %d: dropped as internal",
+			      i);
 		if (r.retval != XDP_RET_TX) {
 			bad |= !CHECK(t, r.retval == XDP_RET_PASS || r.retval == 1,
 				      "frame %d: retval %u", i, r.retval);
@@ -2735,8 +2737,8 @@ static void t_tlv_fuzz(struct env *e, struct tc *t, __maybe_unused const void *a
 		tx++;
 		udp_out = ck_get16(r.out + f.l4 + 4);
 		bad |= !CHECK(t, f.l4 + udp_out == r.out_len,
-			      "frame %d: UDP Length %zu does not end the %u-octet reply", i, udp_out,
-			      r.out_len);
+			      "frame %d: UDP Length %zu does not end the %u-octet reply", i,
+			      udp_out, r.out_len);
 		if (!bad)
 			check_csums(t, &f, &r, udp_out - ck_get16(f.b + f.l4 + 4));
 		bad |= t->nfail > 0;
@@ -3198,17 +3200,28 @@ static const struct test tests[] = {
 	 ARG(struct rtpc_case, 4, 1480, 1, 400, 0, true, 400)},
 	{"tlv_rtpc_count0_no_reply", CFG_TLV, t_tlv_reflected_zero, NULL},
 	{"tlv_rtpc_padding_inside_c_flag", CFG_TLV, t_tlv_reflected_padding_inside, NULL},
-	{"tlv_malformed_location_3_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 2, 3)},
-	{"tlv_malformed_timestamp_info_3_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 3, 3)},
-	{"tlv_malformed_cos_5_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 4, 5)},
-	{"tlv_malformed_cos_3_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 4, 3)},
-	{"tlv_malformed_direct_11_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 5, 11)},
-	{"tlv_malformed_direct_13_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 5, 13)},
-	{"tlv_malformed_access_8_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 6, 8)},
-	{"tlv_malformed_dest_node_8_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 9, 8)},
-	{"tlv_malformed_micro_session_2_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 11, 2)},
-	{"tlv_malformed_micro_session_6_v6", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 6, 11, 6)},
-	{"tlv_malformed_reflected_control_7_v4", CFG_NTP, t_tlv_malformed_len, ARG(struct malformed_case, 4, 12, 7)},
+	{"tlv_malformed_location_3_v4", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 4, 2, 3)},
+	{"tlv_malformed_timestamp_info_3_v6", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 6, 3, 3)},
+	{"tlv_malformed_cos_5_v4", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 4, 4, 5)},
+	{"tlv_malformed_cos_3_v6", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 6, 4, 3)},
+	{"tlv_malformed_direct_11_v4", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 4, 5, 11)},
+	{"tlv_malformed_direct_13_v6", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 6, 5, 13)},
+	{"tlv_malformed_access_8_v4", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 4, 6, 8)},
+	{"tlv_malformed_dest_node_8_v6", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 6, 9, 8)},
+	{"tlv_malformed_micro_session_2_v4", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 4, 11, 2)},
+	{"tlv_malformed_micro_session_6_v6", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 6, 11, 6)},
+	{"tlv_malformed_reflected_control_7_v4", CFG_NTP, t_tlv_malformed_len,
+	 ARG(struct malformed_case, 4, 12, 7)},
 	{"tlv_malformed_return_path_control_code_3", CFG_NTP, t_tlv_return_path_bad_sub, NULL},
 	{"tlv_overrun_m_u_kept", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0xa0, 0xc0)},
 	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0xc0)},
