@@ -52,26 +52,11 @@ static __always_inline bool is_stamp_port(__be16 port)
  */
 static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac)
 {
-	const union stampede_addr *s = &pkt->src;
-	__u8 first;
-
 	if (src_mac[0] & 1) /* multicast or broadcast MAC */
 		return true;
-	if (addr_equal(s, &pkt->dst))
+	if (addr_equal(&pkt->src, &pkt->dst))
 		return true;
-	if (!pkt->ipv6) {
-		first = s->b[12];
-		/* 0/8 unspecified, 127/8 loopback, 224/4 multicast, 240/4 and broadcast */
-		return first == 0 || first == 127 || first >= 224;
-	}
-	if (s->b[0] == 0xff) /* multicast */
-		return true;
-	/* ::ffff:0:0/96 (IPv4-mapped) has no business on the wire */
-	if (addr_is_v4_mapped(s))
-		return true;
-	/* :: and ::1 */
-	return s->w[0] == 0 && s->w[1] == 0 && s->w[2] == 0 &&
-	       (s->w[3] == 0 || s->w[3] == bpf_htonl(1));
+	return addr_never_a_peer(pkt->ipv6, &pkt->src);
 }
 
 /* Steps 9 to 14 of docs/datapath.md: is this a test packet we answer? */

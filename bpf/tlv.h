@@ -204,50 +204,6 @@ static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io
 	io->n_malformed++;
 }
 
-/* Frame offsets a TLV header may have: frames live in one page. */
-#define TLV_HDR_OFF_MASK 0x1fff
-
-/*
- * The header of the TLV at payload offset @off, straight from the packet:
- * every packet with TLVs pays for this, and a helper call costs more than
- * the read.  NULL when it is not in the linear data (then the helpers
- * read it).
- */
-static __always_inline struct stamp_tlv *tlv_header_at(struct xdp_md *ctx, const struct tlv_io *io,
-						       __u32 off)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	__u32 foff = io->payload_off + off;
-	struct stamp_tlv *hdr;
-
-	if (foff > TLV_HDR_OFF_MASK)
-		return NULL;
-	/* The barrier keeps the mask the verifier needs on the register added. */
-	barrier_var(foff);
-	hdr = data + (foff & TLV_HDR_OFF_MASK);
-	if ((void *)(hdr + 1) > data_end)
-		return NULL;
-	return hdr;
-}
-
-/* Give the TLV at payload offset @off its reply Flags. */
-static __always_inline bool tlv_set_flags(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
-					  __u8 old, __u8 new)
-{
-	struct stamp_tlv *hdr;
-
-	if (old == new)
-		return true;
-	/* Found again: a handler's helper calls may have moved the data. */
-	hdr = tlv_header_at(ctx, io, off);
-	if (!hdr)
-		return tlv_rewrite_octet(ctx, io, off, old, new);
-	hdr->flags = new;
-	csum_acc_byte(&io->acc, off, old, new);
-	return true;
-}
-
 /*
  * Walk the TLVs of the payload described by @io, answering each; a frame
  * the helpers could not read or write is marked io->failed.  A global
@@ -277,7 +233,8 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 			tlv_stray_tail(ctx, io, off, &ts->type[0]);
 			return 0;
 		}
-		at = tlv_header_at(ctx, io, off);
+		/* Straight from the packet: every packet with TLVs pays for this. */
+		at = tlv_direct(ctx, io, off, sizeof(hdr));
 		if (at)
 			hdr = *at;
 		else if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
@@ -292,7 +249,7 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		}
 		if (io->failed)
 			return 0;
-		if (!tlv_set_flags(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
+		if (!tlv_rewrite_octet(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
 			return 0;
 		idx = hdr.type < STAMPEDE_TLV_STATS_TYPES ? hdr.type : 0;
 		tc = &ts->type[idx];

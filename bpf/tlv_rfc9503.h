@@ -83,24 +83,18 @@ static __always_inline bool prefix_contains(const volatile struct stampede_prefi
 	return true;
 }
 
-/* Addresses no reply may go to, whatever the prefixes say. */
+/*
+ * Addresses no reply may go to, whatever the prefixes say: those no
+ * sender may have (bad_source's), and link-local ones, which name no one
+ * beyond the sender's link.
+ */
 static __always_inline bool return_addr_special(bool ipv6, const union stampede_addr *a)
 {
-	if (!ipv6) {
-		__u8 first = a->b[12];
-
-		/* 0/8, 127/8, 169.254/16 link-local, 224/4 multicast, 240/4 and broadcast */
-		return first == 0 || first == 127 || first >= 224 ||
-		       (first == 169 && a->b[13] == 254);
-	}
-	if (a->b[0] == 0xff || addr_is_v4_mapped(a))
+	if (addr_never_a_peer(ipv6, a))
 		return true;
-	/* fe80::/10 link-local */
-	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
-		return true;
-	/* :: and ::1 */
-	return a->w[0] == 0 && a->w[1] == 0 && a->w[2] == 0 &&
-	       (a->w[3] == 0 || a->w[3] == bpf_htonl(1));
+	if (!ipv6)
+		return a->b[12] == 169 && a->b[13] == 254;  /* 169.254/16 */
+	return a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80; /* fe80::/10 */
 }
 
 /*
