@@ -199,15 +199,7 @@ static int choice(struct cli_args *args, const char *keyword, const char *const 
 	return cli_match_value(val, names, keyword);
 }
 
-static int parse_number(struct cli_args *args, const char *keyword, uint64_t max, uint64_t *val)
-{
-	const char *word;
-
-	if (cli_value(args, keyword, &word))
-		return -1;
-	return cli_parse_uint(word, keyword, 1, max, val);
-}
-
+/* KEYWORD N, with N in [min, max]. */
 static int parse_range(struct cli_args *args, const char *keyword, uint64_t min, uint64_t max,
 		       uint64_t *val)
 {
@@ -248,13 +240,13 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		req->ptp = i == 1;
 		return i < 0 ? -1 : 0;
 	case KW_SESSIONS:
-		if (parse_number(args, "sessions", STAMPEDE_MAX_SESSIONS, &num))
+		if (parse_range(args, "sessions", 1, STAMPEDE_MAX_SESSIONS, &num))
 			return -1;
 		req->sessions = num;
 		req->sessions_given = true;
 		return 0;
 	case KW_TTL:
-		if (parse_number(args, "ttl", 255, &num))
+		if (parse_range(args, "ttl", 1, 255, &num))
 			return -1;
 		req->ttl = num;
 		return 0;
@@ -263,7 +255,7 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		req->loopguard = i == 0;
 		return i < 0 ? -1 : 0;
 	case KW_CLOCK_READS:
-		if (parse_number(args, "clock-reads", 2, &num))
+		if (parse_range(args, "clock-reads", 1, 2, &num))
 			return -1;
 		req->clock_reads = num;
 		return 0;
@@ -302,7 +294,7 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		req->reply_max = num;
 		return 0;
 	case KW_AMPLIFY:
-		if (parse_number(args, "amplify", STAMPEDE_MAX_AMPLIFY, &num))
+		if (parse_range(args, "amplify", 1, STAMPEDE_MAX_AMPLIFY, &num))
 			return -1;
 		req->amplify = num;
 		return 0;
