@@ -295,22 +295,25 @@ static __always_inline void reply_ipv6(struct ipv6hdr *ip6h, __s32 len_change,
  * already been changed, so it is dropped and counted as internal.
  * @plan is what the TLVs asked (NULL: the packet had none), @tlv_acc the
  * checksum change of their answers and resizing, @len_change how the
- * STAMP payload length changed with them.
+ * STAMP payload length changed with them.  @sent_len is the request's UDP
+ * payload length: a caller that passes constants for the common case (a
+ * 44-octet request without TLVs) gets a copy of this function with every
+ * branch for TWAMP-Light, TLVs and resizing folded away.
  */
 static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pkt,
 				     const struct stampede_clock *clk, __u64 t2,
 				     struct stampede_stats *st, struct stampede_session *sess,
-				     const struct tlv_plan *plan, __u64 tlv_acc, __s32 len_change)
+				     const struct tlv_plan *plan, __u64 tlv_acc, __s32 len_change,
+				     __u32 sent_len)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 sent_len = pkt->payload_len, reflector_seq = 0;
+	__u32 reflector_seq = 0;
 	__u16 old_len;
 	struct stamp_reflector *rep;
 	struct reflector_fields f;
 	struct stamp_sender_head req;
 	__be32 seq;
-	struct wire_time wt;
 	struct ethhdr *eth = data;
 	struct udphdr *udph;
 	__u8 *payload;
@@ -388,8 +391,7 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	f.error_estimate = stamp_error_estimate(clk);
 	/* A TWAMP-Light packet shorter than 16 octets carries padding, not an SSID. */
 	f.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
-	wire_time_split(&wt, t2, clk);
-	stamp_ts_encode(&f.t2, &wt);
+	stamp_ts_of(&f.t2, t2, clk);
 	/*
 	 * T3: by default the instant T2 was read.  A clock read costs more
 	 * than half a reflection, and what a second one would add, this
@@ -400,8 +402,7 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	 */
 	if (cfg.flags & STAMPEDE_F_T3_READ) {
 		t3 = clock_tai_ns(clk);
-		wire_time_advance(&wt, t2, t3);
-		stamp_ts_encode(&f.t3, &wt);
+		stamp_ts_of(&f.t3, t3, clk);
 	} else {
 		f.t3 = f.t2;
 	}
@@ -557,22 +558,33 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	ret = read_addresses(data, data_end, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
+	ret = classify(data, data_end, &pkt);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
 
 	clk = bpf_map_lookup_elem(&clock, &zero);
 	if (!clk)
 		return STAMPEDE_CNT_internal;
-	/* T2: the frame is known to be for a STAMP port; nothing else waits. */
+	/*
+	 * T2: the frame is a test packet we answer.  Read after the checks
+	 * (a few nanoseconds later than it could be) so that frames passed
+	 * on do not pay for the clock, and so that fewer values must live
+	 * across the helper call.
+	 */
 	t2 = clock_tai_ns(clk);
 
-	ret = classify(data, data_end, &pkt);
-	if (ret != STAMPEDE_CONTINUE)
-		return ret;
 	if (cfg.flags & STAMPEDE_F_STATEFUL) {
 		sess = session_of(data, data_end, &pkt, t2, *stp);
 		if (!sess)
 			return STAMPEDE_CNT_no_session;
 		/* Read now: resizing the reply moves the frame. */
 		sender_seq = sender_seq_of(data, data_end, &pkt);
+	}
+	/* The common case, a 44-octet request: the reply without TLV or resizing branches. */
+	if (pkt.payload_len == STAMP_BASE_LEN) {
+		if (sess)
+			session_note_packet(sess, sender_seq, t2);
+		return reflect(ctx, &pkt, clk, t2, *stp, sess, NULL, 0, 0, STAMP_BASE_LEN);
 	}
 	if (pkt.payload_len > STAMP_BASE_LEN) {
 		ret = answer_tlvs(ctx, &pkt, clk, sess, *stp, &plan, &tlv_acc, &len_change);
@@ -586,7 +598,8 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	ret = grow_short_packet(ctx, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
-	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change);
+	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change,
+		       pkt.payload_len);
 }
 
 SEC("xdp")

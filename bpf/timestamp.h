@@ -8,6 +8,7 @@
 #include <bpf/bpf_endian.h>
 #include "stamp_wire.h"
 #include "stampede_kern_user.h"
+#include "ns_fixed32.h"
 
 extern const volatile struct stampede_config cfg;
 
@@ -25,69 +26,26 @@ static __always_inline __u64 clock_tai_ns(const struct stampede_clock *clk)
 }
 
 /*
- * An instant on the wire's timescale (TAI for PTP, UTC for NTP), split
- * into seconds and nanoseconds.  Splitting takes a 64-bit division, which
- * BPF has no cheap form of (no high multiply): a packet splits T2 once and
- * derives T3 from it, so it pays one division, not four.
+ * A CLOCK_TAI instant in the configured wire format, without a division
+ * (ns_fixed32.h).  NTP: UTC seconds since 1900 (mod 2^32, as on the wire:
+ * era 1 starts in 2036) and the binary fraction, exact or up to 0.7 ns
+ * below.  PTPv2 truncated: TAI seconds since 1970 and nanoseconds, exact.
  */
-struct wire_time {
-	__u64 sec;
+static __always_inline void stamp_ts_of(struct stamp_timestamp *ts, __u64 tai_ns,
+					const struct stampede_clock *clk)
+{
+	__u64 fixed, sec;
 	__u32 nsec;
-};
 
-/* T2: the received instant, CLOCK_TAI ns, split once. */
-static __always_inline void wire_time_split(struct wire_time *wt, __u64 tai_ns,
-					    const struct stampede_clock *clk)
-{
-	if (!(cfg.flags & STAMPEDE_F_PTP))
-		tai_ns -= clk->tai_offset_ns;
-	wt->sec = tai_ns / STAMP_NSEC_PER_SEC;
-	wt->nsec = tai_ns - wt->sec * STAMP_NSEC_PER_SEC;
-}
-
-/*
- * T3 from T2: @later_tai_ns is the transmit instant, @earlier_tai_ns the
- * one @wt was split from.  Both are on the same timescale, so the UTC
- * offset cancels.  The gap is nanoseconds; the division stays for the
- * case that never happens (a gap of a second or more).
- */
-static __always_inline void wire_time_advance(struct wire_time *wt, __u64 earlier_tai_ns,
-					      __u64 later_tai_ns)
-{
-	__u64 gap = later_tai_ns - earlier_tai_ns, nsec;
-
-	if (gap >= STAMP_NSEC_PER_SEC) {
-		wt->sec += gap / STAMP_NSEC_PER_SEC;
-		gap %= STAMP_NSEC_PER_SEC;
-	}
-	nsec = wt->nsec + gap;
-	if (nsec >= STAMP_NSEC_PER_SEC) {
-		nsec -= STAMP_NSEC_PER_SEC;
-		wt->sec++;
-	}
-	wt->nsec = nsec;
-}
-
-/*
- * 2^62 / 10^9 rounded down: nanoseconds times this, shifted right by 30, is
- * the NTP binary fraction (ns * 2^32 / 10^9).  The product stays below 2^63
- * for ns < 10^9, and the result is the exact fraction or one below it
- * (0.23 ns).
- */
-#define STAMP_NS_TO_FRAC_MUL   4611686018ULL
-#define STAMP_NS_TO_FRAC_SHIFT 30
-
-/* The configured wire format: PTPv2 truncated (TAI) or NTP (UTC since 1900). */
-static __always_inline void stamp_ts_encode(struct stamp_timestamp *ts, const struct wire_time *wt)
-{
 	if (cfg.flags & STAMPEDE_F_PTP) {
-		ts->sec = bpf_htonl((__u32)wt->sec);
-		ts->frac = bpf_htonl(wt->nsec);
+		sec = ns_split_seconds(tai_ns, &nsec);
+		ts->sec = bpf_htonl((__u32)sec);
+		ts->frac = bpf_htonl(nsec);
 		return;
 	}
-	/* NTP seconds wrap at 2^32 (era 1 starts in 2036), as on the wire. */
-	ts->sec = bpf_htonl((__u32)(wt->sec + STAMP_NTP_UNIX_OFFSET));
-	ts->frac = bpf_htonl((__u32)((wt->nsec * STAMP_NS_TO_FRAC_MUL) >> STAMP_NS_TO_FRAC_SHIFT));
+	fixed = ns_to_fixed32(tai_ns - clk->tai_offset_ns) + ((__u64)STAMP_NTP_UNIX_OFFSET << 32);
+	ts->sec = bpf_htonl((__u32)(fixed >> 32));
+	ts->frac = bpf_htonl((__u32)fixed);
 }
 
 /* The reflector's Error Estimate: Z matches the format; Multiplier never 0. */

@@ -58,11 +58,26 @@ struct tlv_plan {
 	union stampede_addr dst;
 };
 
+/* What the sub-TLVs of one Return Path TLV asked. */
+struct return_path_req {
+	__u32 flags_off[STAMPEDE_MAX_SUB_TLVS]; /* payload offsets of their Flags */
+	__u8 old_flags[STAMPEDE_MAX_SUB_TLVS];
+	__u8 new_flags[STAMPEDE_MAX_SUB_TLVS];
+	__u32 n;
+	bool control_code; /* a Control Code sub-TLV was there */
+	__u32 code;	   /* its Control Code Flags */
+	__u32 code_index;  /* and its place among the sub-TLVs */
+	bool address_ok;   /* a Return Address we may use */
+	bool unusable;	   /* a sub-TLV we cannot follow */
+	union stampede_addr address;
+};
+
 /* What the handlers answer from: copies, for the global functions. */
 struct tlv_env {
 	struct stampede_pkt pkt;
 	struct stampede_clock clk;
 	struct tlv_session_view sess;
+	struct return_path_req return_path; /* that handler's working state */
 };
 
 /*

@@ -260,7 +260,6 @@ static __always_inline enum tlv_outcome answer_follow_up_body(struct xdp_md *ctx
 							      __u32 len)
 {
 	struct stamp_follow_up fu = {};
-	struct wire_time wt;
 
 	if (len != STAMP_FOLLOW_UP_LEN) {
 		if (len >= sizeof(fu.seq) + sizeof(fu.ts))
@@ -269,8 +268,7 @@ static __always_inline enum tlv_outcome answer_follow_up_body(struct xdp_md *ctx
 	}
 	if (env->sess.stateful && env->sess.last_reply_ns) {
 		fu.seq = bpf_htonl(env->sess.last_reply_seq);
-		wire_time_split(&wt, env->sess.last_reply_ns, &env->clk);
-		stamp_ts_encode(&fu.ts, &wt);
+		stamp_ts_of(&fu.ts, env->sess.last_reply_ns, &env->clk);
 		fu.mode = STAMP_TSM_SW_LOCAL;
 	}
 	if (!tlv_rewrite(ctx, io, value, &fu, sizeof(fu)))

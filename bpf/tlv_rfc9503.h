@@ -129,20 +129,6 @@ static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
 	return false;
 }
 
-/* What the sub-TLVs of one Return Path TLV asked. */
-struct return_path_req {
-	__u32 flags_off[STAMPEDE_MAX_SUB_TLVS]; /* payload offsets of their Flags */
-	__u8 old_flags[STAMPEDE_MAX_SUB_TLVS];
-	__u8 new_flags[STAMPEDE_MAX_SUB_TLVS];
-	__u32 n;
-	bool control_code; /* a Control Code sub-TLV was there */
-	__u32 code;	   /* its Control Code Flags */
-	__u32 code_index;  /* and its place among the sub-TLVs */
-	bool address_ok;   /* a Return Address we may use */
-	bool unusable;	   /* a sub-TLV we cannot follow */
-	union stampede_addr address;
-};
-
 /* Judge one sub-TLV; its Flags are written once all are judged. */
 static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tlv_io *io,
 						   const struct stampede_pkt *pkt,
@@ -191,7 +177,8 @@ static __always_inline enum tlv_outcome
 answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
 			struct tlv_plan *plan, __u32 value, __u32 len)
 {
-	struct return_path_req req = {};
+	/* In the scratch entry: the 512-octet stack is shared along the call chain. */
+	struct return_path_req *req = &env->return_path;
 	__u32 off = value, end = value + len, i;
 	enum tlv_outcome out = TLV_ANSWERED;
 	struct sub_tlv sub;
@@ -199,6 +186,7 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 	if (plan->return_path_seen)
 		return TLV_UNRECOGNIZED;
 	plan->return_path_seen = true;
+	__builtin_memset(req, 0, sizeof(*req));
 	for (i = 0; i < STAMPEDE_MAX_SUB_TLVS; i++) {
 		enum sub_tlv_step step = sub_tlv_next(ctx, io, &off, end, &sub);
 		enum tlv_outcome sub_out;
@@ -209,37 +197,37 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 			sub_tlv_mark_malformed(ctx, io, &sub);
 			return TLV_MALFORMED;
 		}
-		sub_out = return_path_sub(ctx, io, &env->pkt, &sub, &req);
+		sub_out = return_path_sub(ctx, io, &env->pkt, &sub, req);
 		if (io->failed)
 			return TLV_MALFORMED;
 		if (sub_out == TLV_MALFORMED) {
 			sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_M);
 			return TLV_MALFORMED;
 		}
-		req.flags_off[i] = sub.off;
-		req.old_flags[i] = sub.flags;
-		req.new_flags[i] = sub_out == TLV_ANSWERED ? 0 : STAMP_TLV_FLAG_U;
-		req.n = i + 1;
+		req->flags_off[i] = sub.off;
+		req->old_flags[i] = sub.flags;
+		req->new_flags[i] = sub_out == TLV_ANSWERED ? 0 : STAMP_TLV_FLAG_U;
+		req->n = i + 1;
 	}
-	if (off < end || !req.n)
-		req.unusable = true; /* more than the bound, or nothing asked */
+	if (off < end || !req->n)
+		req->unusable = true; /* more than the bound, or nothing asked */
 
-	if (req.control_code) {
+	if (req->control_code) {
 		/* RFC 9503 4.1.1: the other sub-TLVs are ignored, and go back as sent. */
-		plan->no_reply = !(req.code & STAMP_RP_CC_SAME_LINK);
-	} else if (req.unusable) {
+		plan->no_reply = !(req->code & STAMP_RP_CC_SAME_LINK);
+	} else if (req->unusable) {
 		out = TLV_UNRECOGNIZED;
-	} else if (req.address_ok && !addr_equal(&req.address, &env->pkt.src)) {
+	} else if (req->address_ok && !addr_equal(&req->address, &env->pkt.src)) {
 		plan->set_dst = true;
-		plan->dst = req.address;
+		plan->dst = req->address;
 	}
 	for (i = 0; i < STAMPEDE_MAX_SUB_TLVS; i++) {
-		if (i >= req.n)
+		if (i >= req->n)
 			break;
-		if (req.control_code && i != req.code_index)
+		if (req->control_code && i != req->code_index)
 			continue;
-		if (!tlv_rewrite_octet(ctx, io, req.flags_off[i], req.old_flags[i],
-				       req.new_flags[i]))
+		if (!tlv_rewrite_octet(ctx, io, req->flags_off[i], req->old_flags[i],
+				       req->new_flags[i]))
 			return TLV_MALFORMED;
 	}
 	return out;
