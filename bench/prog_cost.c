@@ -235,6 +235,9 @@ static int reflector_load(struct reflector *r, const char *label, __u8 flags)
 	cfg->flags = flags | STAMPEDE_F_NO_LOOP_GUARD;
 	if (!kernel_has_tai_helper())
 		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
+	/* The session table as attach sizes it by default: the mask fits the map. */
+	cfg->session_set_mask = bpf_map__max_entries(r->skel->maps.sessions) - 1;
+	cfg->session_seed = 0x0123456789abcdefULL;
 	err = stampede_bpf__load(r->skel);
 	if (err)
 		return fail("%s: loading the reflector failed: %s%s", label, strerror(-err),

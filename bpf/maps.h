@@ -15,12 +15,16 @@ struct {
 	__type(value, struct stampede_stats);
 } stats SEC(".maps");
 
-/* Stateful sessions; the controller sets max_entries at attach. */
+/*
+ * Stateful sessions, in sets (struct stampede_session_set); the controller
+ * sets max_entries, the number of sets, at attach, and cfg.session_set_mask
+ * to match.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, STAMPEDE_DEFAULT_SESSIONS);
-	__type(key, struct stampede_session_key);
-	__type(value, struct stampede_session);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STAMPEDE_DEFAULT_SESSIONS / STAMPEDE_SESSION_WAYS);
+	__type(key, __u32);
+	__type(value, struct stampede_session_set);
 } sessions SEC(".maps");
 
 /* The interface's first addresses per family, compared before hashing. */

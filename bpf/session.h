@@ -8,6 +8,11 @@
 #include "stampede_kern_user.h"
 #include "maps.h"
 
+extern const volatile struct stampede_config cfg;
+
+/* Keeps the compiler from moving stores across it (x86 keeps their order). */
+#define compiler_store_order() asm volatile("" ::: "memory")
+
 /*
  * Track the sender's sequence numbers with a 64-number window, like an
  * anti-replay window: jumps ahead count the numbers skipped, numbers seen
@@ -44,33 +49,118 @@ static __always_inline void session_track_seq(struct stampede_session *s, __u32 
 }
 
 /*
- * A new session, zeroed.  Out of line: its 80-octet entry would otherwise
- * sit in the main program's stack frame on every packet, and the BPF stack
- * holds 512 octets across the TLV handlers' call chain.
+ * The set a session lives in: its key hashed with the controller's secret
+ * (cfg.session_seed), a multiply and xor-shift per 64-bit word.  Not a
+ * cryptographic hash; the secret only keeps senders from choosing keys
+ * that share a set.  @key is 8-octet aligned.
  */
-static __noinline struct stampede_session *session_create(const struct stampede_session_key *key,
-							  __u64 now_tai, struct stampede_stats *st)
+static __always_inline __u32 session_set_index(const struct stampede_session_key *key)
 {
-	struct stampede_session fresh = {.first_seen_ns = now_tai};
+	const __u64 *w = (const __u64 *)key;
+	__u64 h = cfg.session_seed;
+	int i;
 
-	if (!bpf_map_update_elem(&sessions, key, &fresh, BPF_NOEXIST))
-		st->session_new++;
-	return bpf_map_lookup_elem(&sessions, key);
+#pragma unroll
+	for (i = 0; i < (int)(sizeof(*key) / sizeof(__u64)); i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return (__u32)(h >> 32) & cfg.session_set_mask;
+}
+
+static __always_inline bool session_key_equal(const struct stampede_session_key *a,
+					      const struct stampede_session_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4];
+}
+
+/* The way of @set holding @key, or STAMPEDE_SESSION_WAYS. */
+static __always_inline __u32 session_way_of(const struct stampede_session_set *set,
+					    const struct stampede_session_key *key)
+{
+	__u32 i;
+
+#pragma unroll
+	for (i = 0; i < STAMPEDE_SESSION_WAYS; i++)
+		if (set->way[i].in_use && session_key_equal(&set->way[i].key, key))
+			return i;
+	return STAMPEDE_SESSION_WAYS;
 }
 
 /*
- * Find or create the session of this packet.  NULL when the table cannot
- * take it (an LRU map normally evicts instead).
+ * A new session in @set, under the set's lock: another CPU may have made
+ * the same one since the lock-free look, or be filling a slot of the set.
+ * It takes a free slot, else the least recently seen session's.  Stores go
+ * in an order (in_use off, key, counters, in_use on) that keeps a
+ * lock-free reader from matching a half-written key.  Out of line: only a
+ * session's first packet comes here.
+ */
+static __noinline struct stampede_session *session_create(struct stampede_session_set *set,
+							  const struct stampede_session_key *key,
+							  __u64 now_tai, struct stampede_stats *st)
+{
+	struct stampede_session_slot *slot;
+	__u64 oldest = ~0ULL;
+	bool evicted = false;
+	__u32 i, pick = 0;
+
+	bpf_spin_lock(&set->lock);
+	pick = session_way_of(set, key);
+	if (pick < STAMPEDE_SESSION_WAYS) {
+		bpf_spin_unlock(&set->lock);
+		return &set->way[pick].s;
+	}
+	pick = 0;
+#pragma unroll
+	for (i = 0; i < STAMPEDE_SESSION_WAYS; i++) {
+		if (!set->way[i].in_use) {
+			pick = i;
+			oldest = 0;
+			break;
+		}
+		if (set->way[i].s.last_seen_ns < oldest) {
+			oldest = set->way[i].s.last_seen_ns;
+			pick = i;
+		}
+	}
+	slot = &set->way[pick & (STAMPEDE_SESSION_WAYS - 1)];
+	evicted = slot->in_use;
+	slot->in_use = 0;
+	compiler_store_order();
+	slot->key = *key;
+	__builtin_memset(&slot->s, 0, sizeof(slot->s));
+	slot->s.first_seen_ns = now_tai;
+	compiler_store_order();
+	slot->in_use = 1;
+	bpf_spin_unlock(&set->lock);
+	st->session_new++;
+	if (evicted)
+		st->session_evicted++;
+	return &slot->s;
+}
+
+/*
+ * Find or create the session of this packet: a hash and up to four key
+ * compares, with no helper call; NULL only if the set index is outside the
+ * table (a controller that sized them apart).  A lookup that races with
+ * the replacement of the same slot on another CPU may count into the new
+ * session; only a full set's least recently seen session is replaced.
  */
 static __always_inline struct stampede_session *
 session_get(const struct stampede_session_key *key, __u64 now_tai, struct stampede_stats *st)
 {
-	struct stampede_session *s;
+	struct stampede_session_set *set;
+	__u32 idx = session_set_index(key), way;
 
-	s = bpf_map_lookup_elem(&sessions, key);
-	if (s)
-		return s;
-	return session_create(key, now_tai, st);
+	set = bpf_map_lookup_elem(&sessions, &idx);
+	if (!set)
+		return NULL;
+	way = session_way_of(set, key);
+	if (way < STAMPEDE_SESSION_WAYS)
+		return &set->way[way].s;
+	return session_create(set, key, now_tai, st);
 }
 
 /*

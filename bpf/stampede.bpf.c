@@ -16,6 +16,7 @@ const volatile struct stampede_config cfg = {
 	.ports = {bpf_htons(STAMP_DEFAULT_PORT)},
 	.n_ports = 1,
 	.reply_ttl = STAMPEDE_DEFAULT_REPLY_TTL,
+	.session_set_mask = STAMPEDE_DEFAULT_SESSIONS / STAMPEDE_SESSION_WAYS - 1,
 };
 
 #include "maps.h"
@@ -434,7 +435,8 @@ static __always_inline struct stampede_session *session_of(void *data, void *dat
 							   const struct stampede_pkt *pkt, __u64 t2,
 							   struct stampede_stats *st)
 {
-	struct stampede_session_key key;
+	/* Aligned: the set index is hashed 64 bits at a time. */
+	struct stampede_session_key key __attribute__((aligned(8)));
 	struct stamp_sender_head *head;
 
 	if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)

@@ -7,10 +7,13 @@
 #define STAMPEDE_KERN_USER_H
 
 #include <linux/types.h>
+#include <linux/bpf.h>
 
 #define STAMPEDE_MAX_PORTS	   8
 #define STAMPEDE_DEFAULT_SESSIONS  16384
 #define STAMPEDE_MAX_SESSIONS	   (1U << 22)
+/* Sessions per set of the stateful session table (struct stampede_session_set). */
+#define STAMPEDE_SESSION_WAYS 4
 #define STAMPEDE_DEFAULT_REPLY_TTL 255
 #define STAMPEDE_MAX_LOCAL_ADDRS   1024
 /* TLVs walked per packet; a longer chain is copied on verbatim and counted. */
@@ -84,6 +87,15 @@ struct stampede_config {
 	__u8 amplify;		 /* ... and at most this many times its request's */
 	__u8 pad;
 	struct stampede_prefix return_prefixes[STAMPEDE_MAX_RETURN_PREFIXES];
+	/*
+	 * The session table: its number of sets (a power of two) less one,
+	 * and the secret its set index is hashed with, so that a sender
+	 * cannot aim its sessions at another's set.  A reflector replaced in
+	 * place keeps both, and with them its sessions.
+	 */
+	__u32 session_set_mask;
+	__u32 pad2;
+	__u64 session_seed;
 };
 
 /* "local_addrs" map value: why the address is listed. */
@@ -135,6 +147,26 @@ struct stampede_session {
 };
 
 /*
+ * The "sessions" map: an array of sets, each holding STAMPEDE_SESSION_WAYS
+ * sessions.  A session lives in the set its key hashes to; a new one takes
+ * a free slot there, else the least recently seen session's.  Finding one
+ * is a hash and at most four key compares, without a helper call; the
+ * lock is taken only to create.
+ */
+struct stampede_session_slot {
+	struct stampede_session_key key;
+	__u32 in_use; /* the slot holds a session */
+	__u32 pad;
+	struct stampede_session s;
+};
+
+struct stampede_session_set {
+	struct bpf_spin_lock lock; /* held while a slot of the set is (re)filled */
+	__u32 pad;
+	struct stampede_session_slot way[STAMPEDE_SESSION_WAYS];
+};
+
+/*
  * Counters, one per outcome and reason.  Every frame the program sees ends
  * in exactly one OUTCOME/PASS/DROP counter; EVENT counters note things
  * about reflected packets.  X(name, class, description)
@@ -168,7 +200,8 @@ struct stampede_session {
 	X(tlv_walk_cut, EVENT, "TLV areas longer than the walk bound")                    \
 	X(reply_resized, EVENT, "replies resized as Reflected Test Packet Control asked") \
 	X(reply_rerouted, EVENT, "replies sent from or to another address (RFC 9503)")    \
-	X(session_new, EVENT, "stateful sessions created")
+	X(session_new, EVENT, "stateful sessions created")                                \
+	X(session_evicted, EVENT, "stateful sessions replaced by a new one in a full set")
 
 enum stampede_counter_class {
 	STAMPEDE_CLASS_OUTCOME,

@@ -300,7 +300,7 @@ test_attached() {
 	expect_error cli/detach/again "no stampede reflector" -n "$NS" reflector detach dev "$IF0"
 
 	# Generic mode, and a sessions size of our own.
-	expect_json cli/attach/generic '.mode == "generic" and .sessions_max == 1000' \
+	expect_json cli/attach/generic '.mode == "generic" and .sessions_max == 1024' \
 		-n "$NS" -j reflector attach dev "$IF0" mode generic sessions 1000
 	check cli/attach/generic-no-veth-warning "generic mode warned: $(oneline "$(cli_err)")" \
 		test -z "$(grep "is a veth" "$T/err")"

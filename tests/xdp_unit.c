@@ -154,6 +154,7 @@ enum cfg_id {
 	CFG_QUIET,
 	CFG_TLV,
 	CFG_COS_REFUSE,
+	CFG_ONE_SET,
 	CFG_N,
 };
 
@@ -167,6 +168,7 @@ struct cfg_desc {
 	uint8_t reply_ttl;
 	uint16_t reply_ee; /* Error Estimate expected in replies with EE_MAP in the map */
 	bool tlv_options;  /* the TLV attach options of tlv_config, a second address each */
+	bool one_set;	   /* a session table of one set: every session shares it */
 };
 
 /* Configured TLV answers (CFG_TLV): what `stampede attach` would set. */
@@ -223,7 +225,19 @@ static const struct cfg_desc cfgs[CFG_N] = {
 			    0,
 			    255,
 			    EE_MAP},
+	[CFG_ONE_SET] = {"stateful, a session table of one set",
+			 STAMPEDE_F_STATEFUL | CO,
+			 {STAMP_PORT},
+			 1,
+			 {0},
+			 0,
+			 255,
+			 EE_MAP,
+			 .one_set = true},
 };
+
+/* The session table's hash secret in these tests (the controller draws one). */
+#define TEST_SESSION_SEED 0x5eed5eed12345678ULL
 
 struct env {
 	const struct cfg_desc *cfg;
@@ -404,6 +418,14 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	e->skel->rodata->cfg.flags = c->flags;
 	if (c->tlv_options)
 		tlv_config(&e->skel->rodata->cfg);
+	/* What the controller does: the set mask matches the map, a secret is set. */
+	if (c->one_set && bpf_map__set_max_entries(e->skel->maps.sessions, 1)) {
+		snprintf(err, errlen, "cannot size the sessions map: %s", strerror(errno));
+		env_unload(e);
+		return -1;
+	}
+	e->skel->rodata->cfg.session_set_mask = bpf_map__max_entries(e->skel->maps.sessions) - 1;
+	e->skel->rodata->cfg.session_seed = TEST_SESSION_SEED;
 	ret = stampede_bpf__load(e->skel);
 	if (ret) {
 		snprintf(err, errlen, "stampede_bpf__load: %s%s", strerror(-ret),
@@ -2918,6 +2940,32 @@ static void session_key(struct stampede_session_key *k, int ipv, uint16_t sport,
 	k->ssid = htons(ssid);
 }
 
+/*
+ * The session of @key, found by reading every set of the table (not by the
+ * program's hash).  Returns how many slots hold the key: 1 when all is well.
+ */
+static int session_find(const struct env *e, const struct stampede_session_key *key,
+			struct stampede_session *got, uint32_t *set_of)
+{
+	struct stampede_session_set set;
+	uint32_t i, w, n_sets = bpf_map__max_entries(e->skel->maps.sessions);
+	int found = 0;
+
+	for (i = 0; i < n_sets; i++) {
+		if (bpf_map_lookup_elem(e->sessions_fd, &i, &set))
+			return -1;
+		for (w = 0; w < STAMPEDE_SESSION_WAYS; w++) {
+			if (!set.way[w].in_use || memcmp(&set.way[w].key, key, sizeof(*key)))
+				continue;
+			if (!found++ && got)
+				*got = set.way[w].s;
+			if (set_of)
+				*set_of = i;
+		}
+	}
+	return found;
+}
+
 /* One request of a session; its reply must carry reflector seq rseq. */
 static void session_step(struct env *e, struct tc *t, int ipv, uint16_t sport, uint16_t ssid,
 			 uint32_t seq, uint32_t rseq, bool is_new, struct run *r)
@@ -3001,8 +3049,8 @@ static void t_stateful_record(struct env *e, struct tc *t, const void *arg)
 			t2[0] = t2[1] = 0;
 	}
 	session_key(&key, rc->ipv, rc->sport, 7);
-	if (!CHECK(t, !bpf_map_lookup_elem(e->sessions_fd, &key, &got),
-		   "no sessions entry for the session: %s", strerror(errno)))
+	if (!CHECK(t, session_find(e, &key, &got, NULL) == 1,
+		   "the session is not in the table exactly once"))
 		return;
 #define FIELD(name)                                                                  \
 	CHECK(t, got.name == rc->want.name, "session " #name " %llu, expected %llu", \
@@ -3051,14 +3099,103 @@ static void t_stateful_twl(struct env *e, struct tc *t, __maybe_unused const voi
 	build(&f, &s);
 	reflect_check(e, t, &f, &x);
 	session_key(&key, 4, 41200, 0);
-	if (CHECK(t, !bpf_map_lookup_elem(e->sessions_fd, &key, &got),
-		  "no sessions entry with SSID 0: %s", strerror(errno)))
+	if (CHECK(t, session_find(e, &key, &got, NULL) == 1, "no sessions entry with SSID 0"))
 		CHECK(t, got.reflected == 1 && got.last_seq == 77,
 		      "session reflected %llu last_seq %u, expected 1 and 77",
 		      (unsigned long long)got.reflected, got.last_seq);
 	session_key(&key, 4, 41200, PAD_JUNK << 8 | PAD_JUNK);
-	CHECK(t, bpf_map_lookup_elem(e->sessions_fd, &key, &got),
+	CHECK(t, session_find(e, &key, NULL, NULL) == 0,
 	      "a session keyed by the padding (SSID 0x%04x) exists", PAD_JUNK << 8 | PAD_JUNK);
+}
+
+/* A request of session @sport (SSID 1) with the counters it must move. */
+static void set_step(struct env *e, struct tc *t, uint16_t sport, uint32_t rseq, bool is_new,
+		     bool evicts)
+{
+	struct rexp x = {.seq_set = true,
+			 .seq = rseq,
+			 .extra = {C(session_new) = is_new, C(session_evicted) = evicts}};
+	uint8_t pl[CK_BASE_LEN];
+	static struct pb_frame f;
+	static struct run r;
+	struct pb_spec s;
+	struct tc one = {.name = t->name};
+
+	spec_std(&s, 4, pl, sender(pl, 500 + rseq, 1));
+	s.sport = sport;
+	build(&f, &s);
+	run_frame(e, f.b, f.len, &r);
+	check_reply(&one, e, &f, &r, &x);
+	if (one.nfail)
+		failf(t, "session port %u: %s", sport, one.why);
+}
+
+/*
+ * A full set gives its least recently seen session's slot to a new one
+ * (one set of 4 here, so every session shares it), and counts that.
+ */
+static void t_stateful_set_eviction(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static const uint16_t gone[] = {42001, 42002}, kept[] = {42000, 42003, 42004};
+	struct stampede_session_key key;
+	struct stampede_session got;
+	size_t i;
+
+	for (i = 0; i < STAMPEDE_SESSION_WAYS; i++)
+		set_step(e, t, 42000 + (uint16_t)i, 0, true, false);
+	set_step(e, t, 42000, 1, false, false); /* 42001 is now the least recent */
+	set_step(e, t, 42004, 0, true, true);	/* takes 42001's slot */
+	set_step(e, t, 42001, 0, true, true);	/* back, from 0, in 42002's */
+	set_step(e, t, 42001, 1, false, false);
+	for (i = 0; i < ARRAY_SIZE(kept); i++) {
+		session_key(&key, 4, kept[i], 1);
+		CHECK(t, session_find(e, &key, &got, NULL) == 1,
+		      "session port %u is not in the table once", kept[i]);
+	}
+	session_key(&key, 4, gone[1], 1);
+	CHECK(t, session_find(e, &key, NULL, NULL) == 0,
+	      "session port %u should have been replaced", gone[1]);
+	session_key(&key, 4, gone[0], 1);
+	if (CHECK(t, session_find(e, &key, &got, NULL) == 1, "session port %u is missing",
+		  gone[0]))
+		CHECK(t, got.reflected == 2 && got.received == 2,
+		      "the new session port %u has reflected %llu received %llu, expected 2 and 2",
+		      gone[0], (unsigned long long)got.reflected,
+		      (unsigned long long)got.received);
+}
+
+/*
+ * Many sessions at once: each is created once, found again, and kept in
+ * its own slot; the keyed hash spreads them over the table's sets.
+ */
+static void t_stateful_many_sessions(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	enum { N = 256 };
+	static uint8_t set_used[STAMPEDE_DEFAULT_SESSIONS / STAMPEDE_SESSION_WAYS];
+	struct stampede_session_key key;
+	struct stampede_session got;
+	uint32_t set_of = 0, n_sets = bpf_map__max_entries(e->skel->maps.sessions), distinct = 0;
+	int i;
+
+	if (!CHECK(t, n_sets <= ARRAY_SIZE(set_used), "the table has %u sets", n_sets))
+		return;
+	memset(set_used, 0, sizeof(set_used));
+	for (i = 0; i < N && !t->nfail; i++)
+		set_step(e, t, (uint16_t)(43000 + i), 0, true, false);
+	for (i = 0; i < N && !t->nfail; i++)
+		set_step(e, t, (uint16_t)(43000 + i), 1, false, false);
+	for (i = 0; i < N && !t->nfail; i++) {
+		session_key(&key, 4, (uint16_t)(43000 + i), 1);
+		if (!CHECK(t, session_find(e, &key, &got, &set_of) == 1,
+			   "session port %d is not in the table once", 43000 + i))
+			break;
+		CHECK(t, got.reflected == 2, "session port %d reflected %llu, expected 2",
+		      43000 + i, (unsigned long long)got.reflected);
+		distinct += !set_used[set_of]++;
+	}
+	/* 256 keys in 4096 sets: about 248 distinct sets expected; 200 is far below. */
+	CHECK(t, distinct >= 200, "the %d sessions share only %u of %u sets", N, distinct,
+	      n_sets);
 }
 
 /* ---- The test table ----------------------------------------------------- */
@@ -3336,6 +3473,8 @@ static const struct test tests[] = {
 	      .reordered = 2},
 	     false)},
 	{"stateful_twamp_light_ssid0", CFG_STATEFUL, t_stateful_twl, NULL},
+	{"stateful_set_evicts_least_recent", CFG_ONE_SET, t_stateful_set_eviction, NULL},
+	{"stateful_many_sessions_spread", CFG_STATEFUL, t_stateful_many_sessions, NULL},
 	{"received_accounting_stateful", CFG_STATEFUL, t_accounting, NULL},
 
 	/* PTP timestamps */

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <linux/ethtool.h>
@@ -47,6 +48,7 @@ struct attach_ctx {
 	unsigned int mtu;
 	char dir[PATH_MAX];
 	bool replace;
+	__u32 old_prog_id; /* replace: the running reflector's program */
 	int link_fd; /* the pinned link (replace) or the new one */
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
@@ -135,6 +137,16 @@ static int check_no_xdp(const struct attach_ctx *ctx)
 			 ctx->req.ifname, id, info.name[0] ? info.name : "?");
 }
 
+/* Sets of the session table for @sessions: enough, and a power of two. */
+static __u32 session_sets(__u32 sessions)
+{
+	__u32 want = (sessions + STAMPEDE_SESSION_WAYS - 1) / STAMPEDE_SESSION_WAYS, sets = 1;
+
+	while (sets < want)
+		sets <<= 1;
+	return sets;
+}
+
 /* A pinned map must match what the new program expects of it. */
 static int check_map_fits(const struct attach_ctx *ctx, int fd, const struct bpf_map *map,
 			  const char *name)
@@ -153,10 +165,10 @@ static int check_map_fits(const struct attach_ctx *ctx, int fd, const struct bpf
 				 " detach first",
 				 ctx->req.ifname, name);
 	if (!strcmp(name, "sessions")) {
-		if (ctx->req.sessions_given && info.max_entries != ctx->req.sessions)
-			return cli_error("dev %s: sessions table has %u entries; detach first to"
+		if (ctx->req.sessions_given && info.max_entries != session_sets(ctx->req.sessions))
+			return cli_error("dev %s: sessions table holds %u sessions; detach first to"
 					 " resize",
-					 ctx->req.ifname, info.max_entries);
+					 ctx->req.ifname, info.max_entries * STAMPEDE_SESSION_WAYS);
 	}
 	return 0;
 }
@@ -200,6 +212,7 @@ static int prepare_replace(struct attach_ctx *ctx)
 		return cli_error("dev %s: pins left from an earlier interface named %s; run"
 				 " 'stampede reflector detach dev %s' first",
 				 ctx->req.ifname, ctx->req.ifname, ctx->req.ifname);
+	ctx->old_prog_id = link.prog_id;
 	mode = xdp_mode_name(ctx->ifindex, link.prog_id);
 	if (ctx->req.mode_given && ctx->req.mode != ATTACH_MODE_AUTO && strcmp(mode, "none") &&
 	    strcmp(mode, attach_mode_names[ctx->req.mode]))
@@ -320,6 +333,32 @@ static void fill_config(const struct attach_req *req, unsigned int mtu, struct s
 		cfg->return_prefixes[i] = req->return_prefixes[i];
 }
 
+/*
+ * The session table's set mask and hash secret.  A replaced reflector's
+ * are kept: its sessions stay where the old program put them.
+ */
+static int session_table_config(struct attach_ctx *ctx)
+{
+	struct stampede_config *cfg = &ctx->skel->rodata->cfg, old;
+	__u32 sets = bpf_map__max_entries(ctx->skel->maps.sessions);
+
+	if (ctx->replace) {
+		if (reflector_running_config(ctx->req.ifname, ctx->old_prog_id, &old))
+			return -1;
+		if (old.session_set_mask + 1 != sets)
+			return cli_error("dev %s: the running reflector's session table does not"
+					 " match its map; detach first",
+					 ctx->req.ifname);
+		cfg->session_seed = old.session_seed;
+	} else if (getrandom(&cfg->session_seed, sizeof(cfg->session_seed), 0) !=
+		   sizeof(cfg->session_seed)) {
+		return cli_error("cannot draw the session table's hash secret: %s",
+				 strerror(errno));
+	}
+	cfg->session_set_mask = sets - 1;
+	return 0;
+}
+
 static int load(struct attach_ctx *ctx)
 {
 	int i, err;
@@ -328,7 +367,7 @@ static int load(struct attach_ctx *ctx)
 	if (!ctx->skel)
 		return cli_error("opening the BPF object failed: %s", strerror(errno));
 	fill_config(&ctx->req, ctx->mtu, &ctx->skel->rodata->cfg);
-	if (bpf_map__set_max_entries(ctx->skel->maps.sessions, ctx->req.sessions))
+	if (bpf_map__set_max_entries(ctx->skel->maps.sessions, session_sets(ctx->req.sessions)))
 		return cli_error("cannot size the sessions table: %s", strerror(errno));
 	for (i = 0; ctx->replace && i < PIN_MAP_COUNT; i++) {
 		struct bpf_map *map = skel_map(ctx->skel, i);
@@ -341,6 +380,8 @@ static int load(struct attach_ctx *ctx)
 			return cli_error("cannot reuse the pinned map '%s': %s", pin_map_names[i],
 					 strerror(errno));
 	}
+	if (session_table_config(ctx))
+		return -1;
 	err = stampede_bpf__load(ctx->skel);
 	if (err) {
 		err = err < 0 ? -err : errno;

@@ -101,7 +101,7 @@ out:
 	return ret;
 }
 
-static int read_prog(const struct attached *a, struct reflector_info *info)
+static int read_prog(const char *ifname, struct reflector_info *info)
 {
 	struct bpf_prog_info prog = {0};
 	__u32 len = sizeof(prog), *map_ids = NULL, n_maps, i;
@@ -109,7 +109,7 @@ static int read_prog(const struct attached *a, struct reflector_info *info)
 
 	fd = bpf_prog_get_fd_by_id(info->prog_id);
 	if (fd < 0)
-		return cli_error("dev %s: cannot open prog id %u: %s", a->ifname, info->prog_id,
+		return cli_error("dev %s: cannot open prog id %u: %s", ifname, info->prog_id,
 				 strerror(errno));
 	if (bpf_obj_get_info_by_fd(fd, &prog, &len))
 		goto fail;
@@ -130,15 +130,25 @@ static int read_prog(const struct attached *a, struct reflector_info *info)
 		ret = read_cfg_from(map_ids[i], &info->cfg);
 	if (ret)
 		ret = cli_error("dev %s: cannot read the running configuration of prog id %u",
-				a->ifname, info->prog_id);
+				ifname, info->prog_id);
 	goto out;
 fail:
-	ret = cli_error("dev %s: cannot read prog id %u: %s", a->ifname, info->prog_id,
+	ret = cli_error("dev %s: cannot read prog id %u: %s", ifname, info->prog_id,
 			strerror(errno));
 out:
 	free(map_ids);
 	close(fd);
 	return ret;
+}
+
+int reflector_running_config(const char *ifname, __u32 prog_id, struct stampede_config *cfg)
+{
+	struct reflector_info info = {.prog_id = prog_id};
+
+	if (read_prog(ifname, &info))
+		return -1;
+	*cfg = info.cfg;
+	return 0;
 }
 
 const char *xdp_mode_name(__u32 ifindex, __u32 prog_id)
@@ -163,13 +173,13 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 
 	memset(info, 0, sizeof(*info));
 	snprintf(info->ifname, sizeof(info->ifname), "%s", a->ifname);
-	if (read_link(a, info) || read_prog(a, info))
+	if (read_link(a, info) || read_prog(a->ifname, info))
 		return -1;
 	info->mode = xdp_mode_name(info->ifindex, info->prog_id);
 	if (bpf_obj_get_info_by_fd(a->map_fd[PIN_MAP_sessions], &map, &len))
 		return cli_error("dev %s: cannot read the sessions map: %s", a->ifname,
 				 strerror(errno));
-	info->sessions_max = map.max_entries;
+	info->sessions_max = map.max_entries * STAMPEDE_SESSION_WAYS;
 	addrs_count(a->map_fd[PIN_MAP_local_addrs], &info->local_addrs);
 	if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_clock], &key, &info->clock))
 		return cli_error("dev %s: cannot read the clock map: %s", a->ifname,

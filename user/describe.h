@@ -22,7 +22,7 @@ struct reflector_info {
 	char prog_name[BPF_OBJ_NAME_LEN];
 	const char *mode; /* "native", "generic", "offload", or "none" */
 	struct stampede_config cfg;
-	__u32 sessions_max;
+	__u32 sessions_max; /* sessions the table holds: sets times ways */
 	unsigned int local_addrs;
 	uint64_t loaded_unix_ns;
 	struct stampede_clock clock;
@@ -32,6 +32,9 @@ struct reflector_info {
 const char *xdp_mode_name(__u32 ifindex, __u32 prog_id);
 
 int reflector_describe(const struct attached *a, struct reflector_info *info);
+
+/* The configuration prog @prog_id runs with, read from its .rodata. */
+int reflector_running_config(const char *ifname, __u32 prog_id, struct stampede_config *cfg);
 
 /* The `reflector show` JSON object. */
 struct json_object *reflector_info_json(const struct reflector_info *info);

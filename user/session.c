@@ -91,36 +91,42 @@ static void session_print(const struct session_ctx *ctx, const char *ifname,
 	       (unsigned long long)s->duplicates, (unsigned long long)s->reordered);
 }
 
+static void session_emit(struct session_ctx *ctx, const char *ifname,
+			 const struct stampede_session_slot *slot)
+{
+	if (json_output)
+		json_object_array_add(ctx->list, session_json(ctx, ifname, &slot->key, &slot->s));
+	else
+		session_print(ctx, ifname, &slot->key, &slot->s);
+}
+
+/* Every set of the table, and in it every slot that holds a session. */
 static int list_one(struct attached *a, void *arg)
 {
 	struct session_ctx *ctx = arg;
-	struct stampede_session_key key, next;
-	struct stampede_session s;
+	struct stampede_session_set set;
+	struct bpf_map_info map = {0};
 	int fd = a->map_fd[PIN_MAP_sessions];
-	unsigned int seen = 0;
-	void *prev = NULL;
-	__u32 zero = 0;
+	__u32 len = sizeof(map), zero = 0, i, w;
 
 	if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_clock], &zero, &ctx->clock))
 		return cli_error("dev %s: cannot read the clock map: %s", a->ifname,
 				 strerror(errno));
-	/*
-	 * Sessions come and go (LRU) while we walk: a vanished one is skipped,
-	 * and a walk that keeps restarting is cut at the largest table size.
-	 */
-	while (seen++ < STAMPEDE_MAX_SESSIONS && !bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &s))
-			continue;
-		if (json_output)
-			json_object_array_add(ctx->list, session_json(ctx, a->ifname, &key, &s));
-		else
-			session_print(ctx, a->ifname, &key, &s);
-	}
-	if (seen <= STAMPEDE_MAX_SESSIONS && errno != ENOENT)
-		return cli_error("dev %s: cannot walk the sessions map: %s", a->ifname,
+	if (bpf_obj_get_info_by_fd(fd, &map, &len))
+		return cli_error("dev %s: cannot read the sessions map: %s", a->ifname,
 				 strerror(errno));
+	if (map.value_size != sizeof(set))
+		return cli_error("dev %s: the sessions map was made by another version of"
+				 " stampede; detach and attach again",
+				 a->ifname);
+	for (i = 0; i < map.max_entries; i++) {
+		if (bpf_map_lookup_elem(fd, &i, &set))
+			return cli_error("dev %s: cannot read set %u of the sessions map: %s",
+					 a->ifname, i, strerror(errno));
+		for (w = 0; w < STAMPEDE_SESSION_WAYS; w++)
+			if (set.way[w].in_use)
+				session_emit(ctx, a->ifname, &set.way[w]);
+	}
 	return 0;
 }
 
