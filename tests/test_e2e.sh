@@ -286,6 +286,9 @@ test_replace_stateful() {
 test_stateful() {
 	stats t0 || return
 	stateful_send a1 "0 19" -4 -c 20 -P 40001 --ssid 1 "$R4"
+	# Replaced in place: the sessions stay where they are (the new program
+	# hashes with the old one's secret), so the numbers go on below.
+	expect_ok e2e/stateful/replace -n "$NS_R" reflector attach dev "$IF_R" mode native stateful
 	stateful_send b "0 19" -4 -c 20 -P 40002 --ssid 1 "$R4"
 	# The first session again: its numbers go on.  The sender skips
 	# 20..24 (5 gaps), sends them late (5 reordered), then 33 and 34
