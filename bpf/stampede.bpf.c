@@ -313,8 +313,6 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	__u16 old_len;
 	struct stamp_reflector *rep;
 	struct reflector_fields f;
-	struct stamp_sender_head req;
-	__be32 seq;
 	struct ethhdr *eth = data;
 	struct udphdr *udph;
 	__u8 *payload;
@@ -332,26 +330,18 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		return STAMPEDE_CNT_internal;
 	rep = (struct stamp_reflector *)payload;
 
-	/*
-	 * Field by field: the fields' alignment lets the compiler use word
-	 * loads, where a memcpy from a packet pointer goes octet by octet.
-	 * Octets 14 and 15 of a 14-octet TWAMP-Light packet are not the
-	 * sender's (and not used then).
-	 */
-	req.seq = rep->seq;
-	req.ts = rep->ts;
-	req.error_estimate = rep->error_estimate;
-	req.ssid = rep->ssid;
-
-	if (sess) {
+	if (sess)
 		reflector_seq = session_take_seq(sess);
-		seq = bpf_htonl(reflector_seq);
-	} else {
-		seq = req.seq;
-	}
 
+	/*
+	 * The octets after the sender's SSID leave the checksum now, before
+	 * they are overwritten; barrier_var makes the sum happen here, where
+	 * the compiler would otherwise keep the seven words for later in
+	 * spilled registers.
+	 */
 	acc = csum_acc_start(udph->check) + tlv_acc;
 	csum_acc_sender_gone(&acc, payload, sent_len);
+	barrier_var(acc);
 
 	swap_macs(eth);
 	if (pkt->ipv6) {
@@ -382,16 +372,28 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		st->reply_rerouted++;
 
 	/*
-	 * The reflector's base is written straight into the packet, field by
-	 * field: the sender's fields were read into req, and the octets
-	 * after its SSID have gone into the checksum already.  The new values
-	 * stay in f for the checksum: read back from the packet, a field
-	 * just stored in smaller pieces would wait for the stores.
+	 * The sender's Sequence Number, Timestamp and Error Estimate go back
+	 * first, packet to packet, to where the reply carries them: the same
+	 * 16-bit words at other even offsets, so the checksum does not see
+	 * them move.  Field by field, for word loads and stores (a memcpy
+	 * between packet pointers goes octet by octet).
 	 */
-	f.seq = seq;
-	f.error_estimate = stamp_error_estimate(clk);
+	rep->sender_seq = rep->seq;
+	rep->sender_ts = rep->ts;
+	rep->sender_error_estimate = rep->error_estimate;
+	rep->mbz0 = 0;
+	f.ttl_word = bpf_htonl((__u32)pkt->ttl << 24);
+	*(__be32 *)&rep->sender_ttl = f.ttl_word;
+
+	/*
+	 * Then the reflector's own fields over where the sender's were.  The
+	 * new values stay in f for the checksum: read back from the packet,
+	 * a field just stored in smaller pieces would wait for the stores.
+	 */
+	f.seq = sess ? bpf_htonl(reflector_seq) : rep->seq;
 	/* A TWAMP-Light packet shorter than 16 octets carries padding, not an SSID. */
-	f.ssid = sent_len >= STAMP_SSID_END ? req.ssid : 0;
+	f.ssid = sent_len >= STAMP_SSID_END ? rep->ssid : 0;
+	f.error_estimate = stamp_error_estimate(clk);
 	stamp_ts_of(&f.t2, t2, clk);
 	/*
 	 * T3: by default the instant T2 was read.  A clock read costs more
@@ -407,18 +409,11 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	} else {
 		f.t3 = f.t2;
 	}
-	f.ttl_word = bpf_htonl((__u32)pkt->ttl << 24);
-
 	rep->seq = f.seq;
 	rep->ts = f.t3;
 	rep->error_estimate = f.error_estimate;
 	rep->ssid = f.ssid;
 	rep->rx_ts = f.t2;
-	rep->sender_seq = req.seq;
-	rep->sender_ts = req.ts;
-	rep->sender_error_estimate = req.error_estimate;
-	rep->mbz0 = 0;
-	*(__be32 *)&rep->sender_ttl = f.ttl_word;
 
 	/* IPv4 may go without a UDP checksum; IPv6 never does. */
 	if (udph->check || pkt->ipv6) {
