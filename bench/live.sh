@@ -13,13 +13,15 @@
 #   userspace      tests/stamp_reflect (recvmmsg/sendmmsg)
 # interleaved over LIVE_REPS repetitions, so drift hits all alike; medians
 # with min and max.  Latency: `stampede -j probe` at a low rate through the
-# XDP reflector and through stamp_reflect.
+# XDP reflector and through stamp_reflect, in alternating rounds.
 #
 # Writes one JSON object to OUT.json and a readable table on stderr.
 # Knobs (environment): LIVE_REPS (5), LIVE_COUNT frames per run (2000000),
 # LIVE_BATCH (64), LIVE_CPU generator CPU (0), LIVE_USER_CPU CPU of
 # stamp_reflect (another CPU than the generator's when there is one),
-# LIVE_PROBES (2000), LIVE_INTERVAL_MS (2), LIVE_CASES (all three).
+# LIVE_PROBES (2000 per reflector), LIVE_INTERVAL_MS (2), LIVE_LAT_ROUNDS
+# (4: the probes of each reflector in that many alternating rounds),
+# LIVE_CASES (all three).
 set -u
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../tests/lib.sh"
@@ -36,6 +38,7 @@ BATCH=${LIVE_BATCH:-64}
 GEN_CPU=${LIVE_CPU:-0}
 PROBES=${LIVE_PROBES:-2000}
 INTERVAL_MS=${LIVE_INTERVAL_MS:-2}
+LAT_ROUNDS=${LIVE_LAT_ROUNDS:-4}
 CASES=${LIVE_CASES:-floor xdp_stateless userspace}
 
 LIVE=$BUILD/bench/live
@@ -54,7 +57,7 @@ S4=198.18.0.2
 # Every run is bounded: the generator by its count, the wait for replies by
 # live's --max-wait-ms, and each command by a timeout on top.
 LIVE_TIMEOUT=180
-PROBE_TIMEOUT=$((PROBES * INTERVAL_MS / 1000 + 60))
+PROBE_TIMEOUT=$((${LIVE_PROBES:-2000} * ${LIVE_INTERVAL_MS:-2} / 1000 + 60))
 
 say() { echo "live: $*" >&2; }
 die() {
@@ -83,6 +86,9 @@ in_range LIVE_BATCH "$BATCH" 1 256
 in_range LIVE_CPU "$GEN_CPU" 0 4095
 in_range LIVE_PROBES "$PROBES" 1 100000
 in_range LIVE_INTERVAL_MS "$INTERVAL_MS" 1 1000
+in_range LIVE_LAT_ROUNDS "$LAT_ROUNDS" 1 100
+# Each reflector gets PROBES probes in all, split over the rounds.
+ROUND_PROBES=$(((PROBES + LAT_ROUNDS - 1) / LAT_ROUNDS))
 for c in $CASES; do
 	case $c in
 	floor) need_floor=1 ;;
@@ -247,34 +253,43 @@ run_case() {
 
 # ---- latency ------------------------------------------------------------------------
 
-# probe_case NAME: the probe's summary for one reflector into
-# $T/lat-NAME.json, or {"error": ...}.  The probe runs on the generator's
-# CPU, so both reflectors are measured from the same place.  rtt_us is
-# STAMP's round trip, (T4 - T1) - (T3 - T2): the reflector's residence time
-# is left out by definition; round_trip_us (T4 - T1) keeps it, so it is
-# reported too.
-probe_case() {
-	local name=$1 out=$T/probe-$1.json rc=0
+# probe_round NAME ROUND: one round of probes through one reflector into
+# $T/probe-NAME-ROUND.json; false if the probe failed.  The probe runs on
+# the generator's CPU, so both reflectors are measured from the same place.
+probe_round() {
+	local name=$1 round=$2 out=$T/probe-$1-$2.json rc=0
 	taskset -c "$GEN_CPU" timeout --foreground "$PROBE_TIMEOUT" "$STAMPEDE" -n "$NS_S" -j \
-		probe "$R4" count "$PROBES" interval "$INTERVAL_MS" >"$out" 2>"$T/probe.err" \
+		probe "$R4" count "$ROUND_PROBES" interval "$INTERVAL_MS" >"$out" 2>"$T/probe.err" \
 		</dev/null || rc=$?
-	if jq -e '.rtt_us.median | type == "number"' "$out" >/dev/null 2>&1; then
-		jq -c 'def pct($p): sort as $a | ($a | length) as $n
-			| if $n == 0 then null else $a[([(($p * $n / 100) | ceil) - 1, 0] | max)] end;
-		       [.replies[]? | select(.duplicate | not) | (.t4_ns - .t1_ns) / 1000] as $rt
-		       | {median_us: .rtt_us.median, p99_us: .rtt_us.p99, min_us: .rtt_us.min,
-			  max_us: .rtt_us.max, sent, received, lost,
-			  residence_median_us: .residence_us.median?,
-			  round_trip_us: {median: ($rt | pct(50)), p99: ($rt | pct(99))}}' \
-			"$out" >"$T/lat-$name.json"
-	else
-		jq -nc --arg e "probe through $name failed (exit $rc): $(head -c 300 "$T/probe.err")" \
-			'{error: $e}' >"$T/lat-$name.json"
-	fi
+	jq -e '.rtt_us.median | type == "number"' "$out" >/dev/null 2>&1 && return 0
+	jq -nc --arg e "probe through $name failed (exit $rc): $(head -c 300 "$T/probe.err")" \
+		'{error: $e}' >"$T/lat-$name.json"
+	return 1
 }
 
-# latency: both probe runs; the result in $T/latency.json.
+# pool_rounds NAME: the rounds' replies through one reflector, summed up
+# into $T/lat-NAME.json.  rtt_us is STAMP's round trip, (T4 - T1) -
+# (T3 - T2): the reflector's residence time is left out by definition;
+# round_trip_us (T4 - T1) keeps it, so it is reported too.
+pool_rounds() {
+	local name=$1
+	jq -s -c 'def pct($p): sort as $a | ($a | length) as $n
+			| if $n == 0 then null else $a[([(($p * $n / 100) | ceil) - 1, 0] | max)] end;
+		[.[].replies[]? | select(.duplicate | not)] as $r
+		| [$r[].rtt_us] as $rtt | [$r[] | (.t4_ns - .t1_ns) / 1000] as $rt
+		| [$r[].residence_us] as $res
+		| {median_us: ($rtt | pct(50)), p99_us: ($rtt | pct(99)), min_us: ($rtt | min),
+		   max_us: ($rtt | max), sent: (map(.sent) | add), received: (map(.received) | add),
+		   lost: (map(.lost) | add), rounds: length, residence_median_us: ($res | pct(50)),
+		   round_trip_us: {median: ($rt | pct(50)), p99: ($rt | pct(99))}}' \
+		"$T"/probe-"$name"-*.json >"$T/lat-$name.json"
+}
+
+# latency: both reflectors in LAT_ROUNDS alternating rounds (A B B A ...),
+# so that the machine's drift during the run falls on both alike; the
+# result in $T/latency.json.
 latency() {
+	local round name order
 	if ! "$STAMPEDE" probe help >/dev/null 2>&1; then
 		say "latency: this stampede has no probe command; skipped"
 		jq -nc '{error: "stampede has no probe command (not built in yet)"}' >"$T/latency.json"
@@ -283,13 +298,20 @@ latency() {
 	# The probe's replies come back by XDP_TX from the XDP reflector: the
 	# sender's veth needs an XDP program for them (the sink is gone).
 	attach_xdp_pass "$NS_S" "$IF_S" || die "cannot attach XDP_PASS on $IF_S"
-	case_up xdp_stateless || die "cannot attach the reflector for the latency run"
-	probe_case xdp_stateless
-	case_down xdp_stateless
-	case_up userspace || die "cannot start stamp_reflect for the latency run"
-	probe_case userspace
-	case_down userspace
+	for round in $(seq "$LAT_ROUNDS"); do
+		order="xdp_stateless userspace"
+		[ $((round % 2)) = 0 ] && order="userspace xdp_stateless"
+		for name in $order; do
+			[ -e "$T/lat-$name.json" ] && continue # failed in an earlier round
+			case_up "$name" || die "cannot start $name for the latency run"
+			probe_round "$name" "$round"
+			case_down "$name"
+		done
+	done
 	xdp_off "$NS_S" "$IF_S"
+	for name in xdp_stateless userspace; do
+		[ -e "$T/lat-$name.json" ] || pool_rounds "$name"
+	done
 	jq -nc --slurpfile x "$T/lat-xdp_stateless.json" --slurpfile u "$T/lat-userspace.json" '
 		$x[0] as $x | $u[0] as $u
 		| def ratio(a; b): if (a | type) == "number" and (b | type) == "number" and b > 0
