@@ -430,6 +430,30 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	return STAMPEDE_CNT_reflected;
 }
 
+/*
+ * Everyone else's traffic, decided early: an untagged IPv4 frame without
+ * options (most of it) is not_udp or not_stamp from three loads at fixed
+ * offsets, before the parser stores anything.  Only when such frames are
+ * not counted: the full parser tells every pass reason apart.
+ */
+static __always_inline __u32 other_traffic_fast(void *data, void *data_end)
+{
+	struct iphdr *iph = data + sizeof(struct ethhdr);
+	struct udphdr *udph = (struct udphdr *)(iph + 1);
+
+	if (cfg.flags & STAMPEDE_F_COUNT_OTHER)
+		return STAMPEDE_CONTINUE;
+	if ((void *)(udph + 1) > data_end ||
+	    *(__be16 *)(data + offsetof(struct ethhdr, h_proto)) != bpf_htons(ETH_P_IP) ||
+	    *(__u8 *)iph != 0x45)
+		return STAMPEDE_CONTINUE;
+	if (iph->protocol != IPPROTO_UDP)
+		return STAMPEDE_CNT_not_udp;
+	if (!is_stamp_port(udph->dest))
+		return STAMPEDE_CNT_not_stamp;
+	return STAMPEDE_CONTINUE;
+}
+
 /* Stateful mode: the packet's session, found or created.  NULL: none to be had. */
 static __always_inline struct stampede_session *session_of(void *data, void *data_end,
 							   const struct stampede_pkt *pkt, __u64 t2,
@@ -549,6 +573,9 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	__s32 len_change = 0;
 	__u64 t2, tlv_acc = 0;
 
+	ret = other_traffic_fast(data, data_end);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
 	ret = parse_headers(data, data_end, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;

@@ -2383,6 +2383,29 @@ static void mk_v6_port9999(struct pb_frame *f)
 	std_port(f, 6, SENDER_PORT, 9999);
 }
 
+/* Other UDP traffic the early check for untagged option-less IPv4 leaves to the parser. */
+static void mk_v4_opts_port9999(struct pb_frame *f)
+{
+	struct pb_spec s;
+
+	STD_SPEC(s, 4);
+	s.optlen = 8;
+	s.dport = 9999;
+	build(f, &s);
+}
+
+static void mk_v4_vlan_port9999(struct pb_frame *f)
+{
+	struct pb_spec s;
+
+	STD_SPEC(s, 4);
+	s.nvlan = 1;
+	s.tpid[0] = 0x8100;
+	s.tci[0] = 42;
+	s.dport = 9999;
+	build(f, &s);
+}
+
 static void mk_v4_port863(struct pb_frame *f)
 {
 	std_port(f, 4, SENDER_PORT, AUTH_PORT);
@@ -3530,6 +3553,11 @@ static const struct test tests[] = {
 	UNCOUNTED(quiet_v4_udp_cut_uncounted, mk_v4_udp_cut),
 	UNCOUNTED(quiet_v4_port9999_uncounted, mk_v4_port9999),
 	UNCOUNTED(quiet_v6_port9999_uncounted, mk_v6_port9999),
+	UNCOUNTED(quiet_v4_opts_port9999_uncounted, mk_v4_opts_port9999),
+	UNCOUNTED(quiet_v4_vlan_port9999_uncounted, mk_v4_vlan_port9999),
+	UNCOUNTED(quiet_v4_offset_fragment_port862_uncounted, mk_v4_offset),
+	SHAPE(quiet_v4_ihl6_reply_fields, CFG_QUIET, 4, 0, 4, 0),
+	SHAPE(quiet_v4_vlan1_reply_fields, CFG_QUIET, 4, 1, 0, 0),
 	PASS(quiet_v4_udplen_past_ip_bad_header, CFG_QUIET, mk_v4_udplen_long, bad_header),
 	PASS(quiet_v4_bad_ip_csum_passed, CFG_QUIET, mk_v4_bad_ip_csum, bad_ip_csum),
 	PASS(quiet_v4_not_local, CFG_QUIET, mk_v4_not_local, not_local),
