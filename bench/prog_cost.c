@@ -368,8 +368,8 @@ struct bench {
 	bool table;
 	int ncpu;
 	struct reflector stateless, stateful, t3read, counted;
-	struct bpf_object *floor_obj, *floor_clock_obj, *pass_obj, *reset_obj;
-	struct prog floor, floor_clock, pass, reset;
+	struct bpf_object *floor_obj, *floor_clock_obj, *floor_stamp_obj, *pass_obj, *reset_obj;
+	struct prog floor, floor_clock, floor_stamp, pass, reset;
 	int reset_frame_fd, next_prog_fd;
 	const struct prog *tail_now; /* what frame_reset calls now */
 	struct stampede_stats *percpu;
@@ -537,6 +537,16 @@ static void cases_define(struct bench *b)
 	/* The floor plus the one clock read any timestamped reflection makes. */
 	s = case_floor(b, "floor-clock", M_REPEAT, 4, base, sizeof(base));
 	s->prog = s->measured = &b->floor_clock;
+	s->ratio_to = "floor";
+	/*
+	 * The floor plus the clock read and the reply itself, with the
+	 * reflector's own reply code but none of its checks or counters: the
+	 * least a correct stateless reflection costs.
+	 */
+	s = case_floor(b, "floor-stamp", M_REPEAT, 4, base, sizeof(base));
+	s->prog = s->measured = &b->floor_stamp;
+	s->out = OUT_REPLY;
+	s->reply_plen = CK_BASE_LEN;
 	s->ratio_to = "floor";
 
 	case_reflect(b, "stateless-v4", M_REPEAT, false, &b->stateless, 4, base, sizeof(base));
@@ -914,6 +924,8 @@ static int load_all(struct bench *b)
 	    object_load(&b->floor_obj, &b->floor, b->bench_dir, "floor", "floor") ||
 	    object_load(&b->floor_clock_obj, &b->floor_clock, b->bench_dir, "floor_clock",
 			"floor-clock") ||
+	    object_load(&b->floor_stamp_obj, &b->floor_stamp, b->bench_dir, "floor_stamp",
+			"floor-stamp") ||
 	    object_load(&b->pass_obj, &b->pass, b->bench_dir, "pass_empty", "pass-empty") ||
 	    object_load(&b->reset_obj, &b->reset, b->bench_dir, "frame_reset", "frame_reset"))
 		return -1;
@@ -932,6 +944,7 @@ static void unload_all(struct bench *b)
 	stampede_bpf__destroy(b->counted.skel);
 	bpf_object__close(b->floor_obj);
 	bpf_object__close(b->floor_clock_obj);
+	bpf_object__close(b->floor_stamp_obj);
 	bpf_object__close(b->pass_obj);
 	bpf_object__close(b->reset_obj);
 	free(b->percpu);

@@ -20,6 +20,7 @@
 #include "maps.h"
 #include "parsing.h"
 #include "tlv_io.h"
+#include "tlv_plan.h"
 
 /* What a handler made of its TLV. */
 enum tlv_outcome {
@@ -35,27 +36,6 @@ struct tlv_session_view {
 	__u32 transmitted;    /* R_TxC: this reply included */
 	__u32 last_reply_seq; /* the previous reply, when last_reply_ns */
 	__u64 last_reply_ns;  /* CLOCK_TAI; 0: no previous reply */
-};
-
-/* What the TLVs ask of the reply, applied after the walk. */
-struct tlv_plan {
-	bool no_reply; /* Return Path: no reply requested */
-	bool discard;  /* Micro-session ID of another member link */
-	bool set_tos;  /* Class of Service: mark the reply with tos */
-	__u8 tos;
-	bool set_src;	       /* Destination Node Address: reply from src */
-	bool set_dst;	       /* Return Address: reply to dst */
-	bool return_path_seen; /* only the first Return Path TLV is acted on */
-	bool resize;	       /* Reflected Test Packet Control asked */
-	bool complete;	       /* the walk reached the end of the payload */
-	__u8 last_type;	       /* type of the last TLV walked */
-	__u8 n_padding;	       /* Extra Padding TLVs walked */
-	__u16 want_len;	       /* Length of the Reflected Packet */
-	__u16 want_count;      /* Number of the Reflected Packets */
-	__u32 control_off;     /* payload offset of that TLV */
-	__u32 last_off;	       /* payload offset of the last TLV walked */
-	union stampede_addr src;
-	union stampede_addr dst;
 };
 
 /* What the sub-TLVs of one Return Path TLV asked. */
