@@ -342,8 +342,7 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	ret = grow_short_packet(ctx, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
-	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change,
-		       pkt.payload_len);
+	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change, pkt.payload_len);
 }
 
 SEC("xdp")

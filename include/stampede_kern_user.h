@@ -9,11 +9,11 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define STAMPEDE_MAX_PORTS	   8
-#define STAMPEDE_DEFAULT_SESSIONS  16384
-#define STAMPEDE_MAX_SESSIONS	   (1U << 22)
+#define STAMPEDE_MAX_PORTS	  8
+#define STAMPEDE_DEFAULT_SESSIONS 16384
+#define STAMPEDE_MAX_SESSIONS	  (1U << 22)
 /* Sessions per set of the stateful session table (struct stampede_session_set). */
-#define STAMPEDE_SESSION_WAYS 4
+#define STAMPEDE_SESSION_WAYS	   4
 #define STAMPEDE_DEFAULT_REPLY_TTL 255
 #define STAMPEDE_MAX_LOCAL_ADDRS   1024
 /* TLVs walked per packet; a longer chain is copied on verbatim and counted. */

@@ -57,13 +57,20 @@ static void report(bool ok, const char *name, uint64_t ns, const char *why)
 }
 
 /* Instants around second boundaries, where a split goes wrong if it can. */
-static bool for_each_edge(bool (*check)(uint64_t ns, uint64_t *bad), uint64_t limit,
-			  uint64_t *bad)
+static bool for_each_edge(bool (*check)(uint64_t ns, uint64_t *bad), uint64_t limit, uint64_t *bad)
 {
-	static const uint64_t secs[] = {0, 1, 2, 59, 3600, 86400, 1000000000ULL,
+	static const uint64_t secs[] = {0,
+					1,
+					2,
+					59,
+					3600,
+					86400,
+					1000000000ULL,
 					1798000000ULL, /* 2026 */
 					2085978495ULL, /* the NTP era turns over near here */
-					(1ULL << 31), (1ULL << 32) - 2, (1ULL << 32) - 1};
+					(1ULL << 31),
+					(1ULL << 32) - 2,
+					(1ULL << 32) - 1};
 	static const int64_t offs[] = {-3, -2, -1, 0, 1, 2, 3, 499999999, 999999999};
 
 	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++)

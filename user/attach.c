@@ -49,7 +49,7 @@ struct attach_ctx {
 	char dir[PATH_MAX];
 	bool replace;
 	__u32 old_prog_id; /* replace: the running reflector's program */
-	int link_fd; /* the pinned link (replace) or the new one */
+	int link_fd;	   /* the pinned link (replace) or the new one */
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
 	struct undo undo;
