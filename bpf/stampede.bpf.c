@@ -61,7 +61,8 @@ static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u
 {
 	if (src_mac[0] & 1) /* multicast or broadcast MAC */
 		return true;
-	if (addr_equal(&pkt->src, &pkt->dst))
+	/* IPv4 addresses are ::ffff:a.b.c.d here: only their last words can differ. */
+	if (pkt->ipv6 ? addr_equal(&pkt->src, &pkt->dst) : pkt->src.w[3] == pkt->dst.w[3])
 		return true;
 	return addr_never_a_peer(pkt->ipv6, &pkt->src);
 }
