@@ -135,6 +135,8 @@ static __noinline struct stampede_session *session_create(struct stampede_sessio
 	slot->key = *key;
 	__builtin_memset(&slot->s, 0, sizeof(slot->s));
 	slot->s.first_seen_ns = now_tai;
+	/* Seen now: else, until its packet is noted, it would be the set's oldest. */
+	slot->s.last_seen_ns = now_tai;
 	compiler_store_order();
 	slot->in_use = 1;
 	bpf_spin_unlock(&set->lock);
