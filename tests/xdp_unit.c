@@ -3179,12 +3179,10 @@ static void t_stateful_set_eviction(struct env *e, struct tc *t, __maybe_unused 
 	CHECK(t, session_find(e, &key, NULL, NULL) == 0,
 	      "session port %u should have been replaced", gone[1]);
 	session_key(&key, 4, gone[0], 1);
-	if (CHECK(t, session_find(e, &key, &got, NULL) == 1, "session port %u is missing",
-		  gone[0]))
+	if (CHECK(t, session_find(e, &key, &got, NULL) == 1, "session port %u is missing", gone[0]))
 		CHECK(t, got.reflected == 2 && got.received == 2,
 		      "the new session port %u has reflected %llu received %llu, expected 2 and 2",
-		      gone[0], (unsigned long long)got.reflected,
-		      (unsigned long long)got.received);
+		      gone[0], (unsigned long long)got.reflected, (unsigned long long)got.received);
 }
 
 /*
@@ -3217,8 +3215,7 @@ static void t_stateful_many_sessions(struct env *e, struct tc *t, __maybe_unused
 		distinct += !set_used[set_of]++;
 	}
 	/* 256 keys in 4096 sets: about 248 distinct sets expected; 200 is far below. */
-	CHECK(t, distinct >= 200, "the %d sessions share only %u of %u sets", N, distinct,
-	      n_sets);
+	CHECK(t, distinct >= 200, "the %d sessions share only %u of %u sets", N, distinct, n_sets);
 }
 
 /* ---- The test table ----------------------------------------------------- */
