@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# /init of a kernel-matrix guest (tools/kernels/run.sh boots it): mounts
+# what a host has (proc, sysfs, devtmpfs, bpffs, tmpfs on /tmp and /run),
+# loads the kernel's modules from /modules, runs /job, and powers off after
+# printing the job's exit status on the console as
+#   @@stampede-guest-exit STATUS@@
+# which run.sh reads (a guest that dies prints no such line).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t bpf bpf /sys/fs/bpf
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+if [ -r /modules/order ]; then
+	while read -r m; do
+		insmod "/modules/$m.ko" || echo "# guest: insmod $m failed"
+	done </modules/order
+fi
+ip link set lo up
+hostname stampede-guest
+# The guest's clock starts at the host's (qemu's RTC is UTC).
+hwclock -s -u 2>/dev/null
+# Firmware noise ends where this line begins (run.sh prints from here).
+printf '\n@@stampede-guest-start@@\n'
+echo "# guest: kernel $(uname -r), $(nproc) CPU"
+sh /job
+echo "@@stampede-guest-exit $?@@"
+sync
+poweroff -f
