@@ -19,6 +19,7 @@
 #include <bpf/bpf_endian.h>
 #include "stampede_kern_user.h"
 #include "csum.h"
+#include "byteorder.h"
 
 #define STAMPEDE_MAX_VLAN_TAGS 2
 /* Largest offset of the UDP header we accept: frames live in one page. */
@@ -144,7 +145,7 @@ static __always_inline __u32 parse_ipv4(void *data, void *data_end, struct stamp
 	if (iph->version != 4 || iph->ihl < 5)
 		return STAMPEDE_CNT_bad_header;
 	hdr_len = iph->ihl * 4;
-	tot_len = bpf_ntohs(iph->tot_len);
+	tot_len = ntohs_bounded(iph->tot_len);
 	if (tot_len < hdr_len || (void *)iph + tot_len > data_end)
 		return STAMPEDE_CNT_bad_header;
 	if (iph->frag_off & bpf_htons(IPV4_MF | IPV4_OFFSET_MASK))
@@ -178,7 +179,7 @@ static __always_inline __u32 parse_ipv6(void *data, void *data_end, struct stamp
 		return STAMPEDE_CNT_bad_header;
 	if (ip6h->version != 6)
 		return STAMPEDE_CNT_bad_header;
-	payload_len = bpf_ntohs(ip6h->payload_len);
+	payload_len = ntohs_bounded(ip6h->payload_len);
 	if ((void *)(ip6h + 1) + payload_len > data_end)
 		return STAMPEDE_CNT_bad_header;
 
@@ -240,7 +241,7 @@ static __always_inline __u32 parse_headers(void *data, void *data_end, struct st
 		return STAMPEDE_CNT_bad_header;
 	pkt->sport = udph->source;
 	pkt->dport = udph->dest;
-	pkt->udp_len = bpf_ntohs(udph->len);
+	pkt->udp_len = ntohs_bounded(udph->len);
 	return STAMPEDE_CONTINUE;
 }
 

@@ -114,6 +114,11 @@ static __always_inline __u32 grow_at_front(struct xdp_md *ctx, __u32 move_len, _
 		return STAMPEDE_CNT_no_tailroom;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
+	/*
+	 * grow is below 44 here, which the compiler knows and older
+	 * verifiers do not: the barrier keeps the mask they need.
+	 */
+	barrier_var(grow);
 	for (i = 0; i < STAMPEDE_MAX_FRONT_MOVE; i++) {
 		if (i >= move_len)
 			return STAMPEDE_CONTINUE;

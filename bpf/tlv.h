@@ -234,7 +234,7 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 			hdr = *at;
 		else if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
 			return 0;
-		len = bpf_ntohs(hdr.length);
+		len = ntohs_bounded(hdr.length);
 		if (len > left - STAMP_TLV_HDR_LEN) {
 			out = TLV_MALFORMED; /* runs past the packet */
 		} else {

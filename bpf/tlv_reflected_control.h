@@ -34,7 +34,7 @@ note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_en
 	if (!sub_tlvs_unrecognized(ctx, io, value + STAMP_RTPC_MIN_LEN, value + len))
 		return TLV_MALFORMED;
 	plan->resize = true;
-	plan->want_len = bpf_ntohs(req.length);
+	plan->want_len = ntohs_bounded(req.length);
 	plan->want_count = bpf_ntohs(req.count);
 	plan->control_off = value - STAMP_TLV_HDR_LEN;
 	return TLV_ANSWERED;
@@ -211,7 +211,7 @@ static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io
 		return set_padding_len(ctx, io, cur, target - cur - STAMP_TLV_HDR_LEN);
 	if (!tlv_load(ctx, io, plan->last_off, &hdr, sizeof(hdr)))
 		return false;
-	return set_padding_len(ctx, io, plan->last_off, bpf_ntohs(hdr.length) + target - cur);
+	return set_padding_len(ctx, io, plan->last_off, ntohs_bounded(hdr.length) + target - cur);
 }
 
 static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *io,

@@ -37,7 +37,7 @@ static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct
 		return SUB_TLV_MALFORMED;
 	sub->has_header = true;
 	sub->off = *off;
-	sub->len = bpf_ntohs(hdr.length);
+	sub->len = ntohs_bounded(hdr.length);
 	sub->flags = hdr.flags;
 	sub->type = hdr.type;
 	if (sub->len > end - *off - STAMP_TLV_HDR_LEN)
