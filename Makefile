@@ -26,8 +26,16 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_HDRS   := $(wildcard bpf/*.h) $(wildcard include/*.h)
 USER_SRCS  := $(wildcard user/*.c)
 USER_HDRS  := $(wildcard user/*.h) $(wildcard include/*.h)
+# Everything but main.c goes into one library that the controller, the
+# tests and the benchmark link: a test uses the controller's own code.
+LIB_SRCS   := $(filter-out user/main.c,$(USER_SRCS))
+LIB_OBJS   := $(patsubst user/%.c,$(BUILD)/obj/user/%.o,$(LIB_SRCS))
+LIBSTAMPEDE := $(BUILD)/libstampede.a
 TEST_C     := $(wildcard tests/*.c)
 TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
+# -MMD -MP: each object and test program depends on every file it
+# includes (tests include user/*.c files too), so a change rebuilds them.
+DEP_FLAGS  = -MMD -MP -MF $@.d
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -57,12 +65,22 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o | $(DEPS_STAMP)
 	$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
 
-$(BUILD)/stampede: $(USER_SRCS) $(USER_HDRS) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
-	$(CC) $(USER_CFLAGS) $(USER_SRCS) -o $@ $(USER_LIBS)
+$(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+$(LIBSTAMPEDE): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/stampede: $(BUILD)/obj/user/main.o $(LIBSTAMPEDE) | $(DEPS_STAMP)
+	$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(USER_CFLAGS) -Itests $< -o $@ $(USER_LIBS) -lm
+	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
+
+-include $(wildcard $(BUILD)/obj/user/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
 
 # The README's main command: a two-namespace testbed, the reflector attached
 # in one, `stampede probe` from the other, then everything removed again.

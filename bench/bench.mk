@@ -12,9 +12,9 @@ $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) | $(DEPS
 	@mkdir -p $(BUILD)/bench
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/bench/%: bench/%.c $(wildcard bench/*.h) $(wildcard tests/*.h) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+$(BUILD)/bench/%: bench/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/bench
-	$(CC) $(USER_CFLAGS) -Ibench -Itests $< -o $@ $(USER_LIBS) -lm
+	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Ibench -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
 
 .PHONY: bench
 bench: test-deps $(BUILD)/stampede $(BUILD)/stampede.bpf.o $(TEST_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)

@@ -55,6 +55,7 @@
 #include <bpf/libbpf.h>
 #include "stampede_kern_user.h"
 #include "stampede.skel.h"
+#include "kernel_features.h"
 #include "check.h"
 #include "pktbuild.h"
 #include "cost_stats.h"
@@ -213,11 +214,6 @@ static int fill_clock(int fd)
 	return bpf_map_update_elem(fd, &key, &clk, BPF_ANY);
 }
 
-static bool kernel_has_tai_helper(void)
-{
-	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) > 0;
-}
-
 /* Port 862, TTL 255, loop guard off (see the top of the file), plus @flags. */
 static int reflector_load(struct reflector *r, const char *label, __u8 flags)
 {
@@ -233,8 +229,7 @@ static int reflector_load(struct reflector *r, const char *label, __u8 flags)
 	cfg->n_ports = 1;
 	cfg->reply_ttl = STAMPEDE_DEFAULT_REPLY_TTL;
 	cfg->flags = flags | STAMPEDE_F_NO_LOOP_GUARD;
-	if (!kernel_has_tai_helper())
-		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
+	reflector_prepare(r->skel, kernel_features(), cfg);
 	/* The session table as attach sizes it by default: the mask fits the map. */
 	cfg->session_set_mask = bpf_map__max_entries(r->skel->maps.sessions) - 1;
 	cfg->session_seed = 0x0123456789abcdefULL;
@@ -247,7 +242,7 @@ static int reflector_load(struct reflector *r, const char *label, __u8 flags)
 			     bpf_map__fd(r->skel->maps.local_set)) ||
 	    fill_clock(bpf_map__fd(r->skel->maps.clock)))
 		return fail("%s: filling the maps failed: %s", label, strerror(errno));
-	return prog_describe(&r->prog, label, bpf_program__fd(r->skel->progs.stampede_xdp));
+	return prog_describe(&r->prog, label, bpf_program__fd(reflector_program(r->skel)));
 }
 
 /* One of bench/NAME.bpf.o, loaded as it is; its only program. */

@@ -28,6 +28,18 @@
 #define IPV4_MF		 0x2000
 #define IPV4_OFFSET_MASK 0x1fff
 
+/*
+ * A header offset already checked against STAMPEDE_MAX_L4_OFF, bounded
+ * again where it is added to a packet pointer.  The compiler may reload it
+ * from the stack, and verifiers before 5.13 keep no bounds for a 32-bit
+ * value spilled there; the barrier keeps the mask from being folded away.
+ */
+static __always_inline __u32 pkt_off(__u32 off)
+{
+	barrier_var(off);
+	return off & 0xfff;
+}
+
 /* Value returned by a stage that found nothing wrong. */
 #define STAMPEDE_CONTINUE STAMPEDE_CNT_MAX
 

@@ -187,13 +187,15 @@ static __always_inline void reply_ipv6(struct ipv6hdr *ip6h, __s32 len_change,
  * STAMP payload length changed with them.  @sent_len is the request's UDP
  * payload length: a caller that passes constants for the common case (a
  * 44-octet request without TLVs) gets a copy of this function with every
- * branch for TWAMP-Light, TLVs and resizing folded away.
+ * branch for TWAMP-Light, TLVs and resizing folded away.  @sess is the
+ * stateful session (NULL: stateless); @fetch_atomics, the program's
+ * constant, says how its sequence number is taken (session_take_seq).
  */
 static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pkt,
 				     const struct stampede_clock *clk, __u64 t2,
-				     struct stampede_stats *st, struct stampede_session *sess,
+				     struct stampede_stats *st, const struct session_ref *sess,
 				     const struct tlv_plan *plan, __u64 tlv_acc, __s32 len_change,
-				     __u32 sent_len)
+				     __u32 sent_len, bool fetch_atomics)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -212,14 +214,14 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 	if ((void *)(eth + 1) > data_end || l4_off > STAMPEDE_MAX_L4_OFF ||
 	    l3_off > STAMPEDE_MAX_L4_OFF)
 		return STAMPEDE_CNT_internal;
-	udph = data + l4_off;
+	udph = data + pkt_off(l4_off);
 	payload = (__u8 *)(udph + 1);
 	if ((void *)(payload + STAMP_BASE_LEN) > data_end)
 		return STAMPEDE_CNT_internal;
 	rep = (struct stamp_reflector *)payload;
 
 	if (sess)
-		reflector_seq = session_take_seq(sess);
+		reflector_seq = session_take_seq(sess, fetch_atomics);
 
 	/*
 	 * The octets after the sender's SSID leave the checksum now, before
@@ -233,13 +235,13 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 
 	swap_macs(eth);
 	if (pkt->ipv6) {
-		struct ipv6hdr *ip6h = data + l3_off;
+		struct ipv6hdr *ip6h = data + pkt_off(l3_off);
 
 		if ((void *)(ip6h + 1) > data_end)
 			return STAMPEDE_CNT_internal;
 		reply_ipv6(ip6h, len_change, plan, &acc);
 	} else {
-		struct iphdr *iph = data + l3_off;
+		struct iphdr *iph = data + pkt_off(l3_off);
 
 		if ((void *)(iph + 1) > data_end)
 			return STAMPEDE_CNT_internal;
@@ -309,7 +311,7 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		udph->check = csum_acc_finish(acc) ?: 0xffff;
 	}
 	if (sess)
-		session_note_reply(sess, reflector_seq, t3);
+		session_note_reply(sess->s, reflector_seq, t3);
 	return STAMPEDE_CNT_reflected;
 }
 

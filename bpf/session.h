@@ -10,6 +10,15 @@
 
 extern const volatile struct stampede_config cfg;
 
+/*
+ * A stateful packet's session, and the set it lives in: the set's lock
+ * stands in for an atomic where the kernel has none.
+ */
+struct session_ref {
+	struct stampede_session_set *set;
+	struct stampede_session *s;
+};
+
 /* Keeps the compiler from moving stores across it (x86 keeps their order). */
 #define compiler_store_order() asm volatile("" ::: "memory")
 
@@ -147,25 +156,26 @@ static __noinline struct stampede_session *session_create(struct stampede_sessio
 }
 
 /*
- * Find or create the session of this packet: a hash and up to four key
- * compares, with no helper call; NULL only if the set index is outside the
- * table (a controller that sized them apart).  A lookup that races with
+ * Find or create the session of this packet, into @ref: a hash and up to
+ * four key compares, with no helper call; false only if the set index is
+ * outside the table (a controller that sized them apart).  A lookup that races with
  * the replacement of the same slot on another CPU may count into the new
  * session; only a full set's least recently seen session is replaced.
  */
-static __always_inline struct stampede_session *
-session_get(const struct stampede_session_key *key, __u64 now_tai, struct stampede_stats *st)
+static __always_inline bool session_get(const struct stampede_session_key *key, __u64 now_tai,
+					struct stampede_stats *st, struct session_ref *ref)
 {
-	struct stampede_session_set *set;
 	__u32 idx = session_set_index(key), way;
 
-	set = bpf_map_lookup_elem(&sessions, &idx);
-	if (!set)
-		return NULL;
-	way = session_way_of(set, key);
+	ref->set = bpf_map_lookup_elem(&sessions, &idx);
+	if (!ref->set)
+		return false;
+	way = session_way_of(ref->set, key);
 	if (way < STAMPEDE_SESSION_WAYS)
-		return &set->way[way].s;
-	return session_create(set, key, now_tai, st);
+		ref->s = &ref->set->way[way].s;
+	else
+		ref->s = session_create(ref->set, key, now_tai, st);
+	return ref->s != NULL;
 }
 
 /*
@@ -182,10 +192,24 @@ static __always_inline void session_note_packet(struct stampede_session *s, __u3
 	s->last_seen_ns = now_tai;
 }
 
-/* The reflector Sequence Number of the reply about to be sent. */
-static __always_inline __u32 session_take_seq(struct stampede_session *s)
+/*
+ * The reflector Sequence Number of the reply about to be sent, exact
+ * across CPUs: an atomic fetch-and-add where the kernel has one (5.12 and
+ * later), else an increment under the set's lock.  @fetch_atomics is a
+ * constant of the program (stampede_xdp or stampede_xdp_locked, see
+ * stampede.bpf.c): kernels before 5.12 refuse a program that holds a
+ * fetching atomic anywhere, even where it cannot run.
+ */
+static __always_inline __u32 session_take_seq(const struct session_ref *ref, bool fetch_atomics)
 {
-	return (__u32)__sync_fetch_and_add(&s->reflected, 1);
+	__u32 seq;
+
+	if (fetch_atomics)
+		return (__u32)__sync_fetch_and_add(&ref->s->reflected, 1);
+	bpf_spin_lock(&ref->set->lock);
+	seq = ref->s->reflected++;
+	bpf_spin_unlock(&ref->set->lock);
+	return seq;
 }
 
 /* Remember the reply for the next packet's Follow-Up Telemetry TLV. */

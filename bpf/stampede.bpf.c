@@ -175,27 +175,26 @@ static __always_inline __u32 other_traffic_fast(void *data, void *data_end)
 	return STAMPEDE_CONTINUE;
 }
 
-/* Stateful mode: the packet's session, found or created.  NULL: none to be had. */
-static __always_inline struct stampede_session *session_of(void *data, void *data_end,
-							   const struct stampede_pkt *pkt, __u64 t2,
-							   struct stampede_stats *st)
+/* Stateful mode: the packet's session, found or created, into @ref.  false: none to be had. */
+static __always_inline bool session_of(void *data, void *data_end, const struct stampede_pkt *pkt,
+				       __u64 t2, struct stampede_stats *st, struct session_ref *ref)
 {
 	/* Aligned: the set index is hashed 64 bits at a time. */
 	struct stampede_session_key key __attribute__((aligned(8)));
 	struct stamp_sender_head *head;
 
 	if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
-		return NULL;
-	head = data + pkt->l4_off + sizeof(struct udphdr);
+		return false;
+	head = data + pkt_off(pkt->l4_off) + sizeof(struct udphdr);
 	if ((void *)(head + 1) > data_end)
-		return NULL;
+		return false;
 	key.src = pkt->src;
 	key.dst = pkt->dst;
 	key.sport = pkt->sport;
 	key.dport = pkt->dport;
 	key.ssid = pkt->payload_len >= STAMP_SSID_END ? head->ssid : 0;
 	key.pad = 0;
-	return session_get(&key, t2, st);
+	return session_get(&key, t2, st, ref);
 }
 
 /* The sender's Sequence Number, for the session's bookkeeping. */
@@ -220,20 +219,21 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
 					 struct stampede_stats *st, const struct tlv_plan **planp,
 					 __u64 *tlv_acc, __s32 *len_change)
 {
-	struct tlv_io io = {
-		.payload_off = pkt->l4_off + sizeof(struct udphdr),
-		.payload_len = pkt->payload_len,
-	};
 	struct tlv_scratch *scratch;
 	struct tlv_plan *plan;
 	struct tlv_env *env;
-	__u32 ret, zero = 0;
+	struct tlv_io *io;
+	__u32 ret;
 
-	scratch = bpf_map_lookup_elem(&tlv_scratch, &zero);
+	scratch = tlv_scratch_get();
 	if (!scratch)
 		return STAMPEDE_CNT_internal; /* cannot happen: an array's key 0 */
+	io = &scratch->io;
 	env = &scratch->env;
 	plan = &scratch->plan;
+	__builtin_memset(io, 0, sizeof(*io));
+	io->payload_off = pkt->l4_off + sizeof(struct udphdr);
+	io->payload_len = pkt->payload_len;
 	__builtin_memset(plan, 0, sizeof(*plan));
 	*planp = plan;
 	env->pkt = *pkt;
@@ -245,23 +245,23 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
 		env->sess.last_reply_seq = sess->last_reply_seq;
 		env->sess.last_reply_ns = sess->last_reply_ns;
 	}
-	tlv_walk(ctx, &io, env, plan);
-	*tlv_acc = io.acc;
-	st->tlv_padding += io.n_padding;
-	st->tlv_answered += io.n_answered;
-	st->tlv_unrecognized += io.n_unrecognized;
-	st->tlv_malformed += io.n_malformed;
-	st->tlv_walk_cut += io.walk_cut;
-	if (io.failed)
+	tlv_walk(ctx);
+	*tlv_acc = io->acc;
+	st->tlv_padding += io->n_padding;
+	st->tlv_answered += io->n_answered;
+	st->tlv_unrecognized += io->n_unrecognized;
+	st->tlv_malformed += io->n_malformed;
+	st->tlv_walk_cut += io->walk_cut;
+	if (io->failed)
 		return STAMPEDE_CNT_internal;
 	/* Dropped as the sender asked: no reply for another member link. */
 	if (plan->discard)
 		return STAMPEDE_CNT_micro_session;
 	/* A call costs a return (SRSO makes that dear): made only when asked for. */
 	if (plan->resize) {
-		ret = reflected_control_apply(ctx, &io, env, plan);
-		*tlv_acc = io.acc;
-		*len_change = io.len_change;
+		ret = reflected_control_apply(ctx);
+		*tlv_acc = io->acc;
+		*len_change = io->len_change;
 		if (ret != STAMPEDE_CONTINUE)
 			return ret;
 	}
@@ -275,11 +275,12 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
  * is for a STAMP port; everyone else's traffic returns before that (see
  * stampede_xdp).
  */
-static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_stats **stp)
+static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_stats **stp,
+					  bool fetch_atomics)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct stampede_session *sess = NULL;
+	struct session_ref ref = {}, *sess = NULL;
 	struct stampede_clock *clk;
 	/*
 	 * Zeroed although every field is written by the step that establishes
@@ -324,40 +325,42 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	t2 = clock_tai_ns(clk);
 
 	if (cfg.flags & STAMPEDE_F_STATEFUL) {
-		sess = session_of(data, data_end, &pkt, t2, *stp);
-		if (!sess)
+		if (!session_of(data, data_end, &pkt, t2, *stp, &ref))
 			return STAMPEDE_CNT_no_session;
+		sess = &ref;
 		/* Read now: resizing the reply moves the frame. */
 		sender_seq = sender_seq_of(data, data_end, &pkt);
 	}
 	/* The common case, a 44-octet request: the reply without TLV or resizing branches. */
 	if (pkt.payload_len == STAMP_BASE_LEN) {
 		if (sess)
-			session_note_packet(sess, sender_seq, t2);
-		return reflect(ctx, &pkt, clk, t2, *stp, sess, NULL, 0, 0, STAMP_BASE_LEN);
+			session_note_packet(sess->s, sender_seq, t2);
+		return reflect(ctx, &pkt, clk, t2, *stp, sess, NULL, 0, 0, STAMP_BASE_LEN,
+			       fetch_atomics);
 	}
 	if (pkt.payload_len > STAMP_BASE_LEN) {
-		ret = answer_tlvs(ctx, &pkt, clk, sess, *stp, &plan, &tlv_acc, &len_change);
+		ret = answer_tlvs(ctx, &pkt, clk, sess ? sess->s : NULL, *stp, &plan, &tlv_acc,
+				  &len_change);
 		if (ret == STAMPEDE_CNT_no_reply && sess)
-			session_note_packet(sess, sender_seq, t2);
+			session_note_packet(sess->s, sender_seq, t2);
 		if (ret != STAMPEDE_CONTINUE)
 			return ret;
 	}
 	if (sess)
-		session_note_packet(sess, sender_seq, t2);
+		session_note_packet(sess->s, sender_seq, t2);
 	ret = grow_short_packet(ctx, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
-	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change, pkt.payload_len);
+	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change, pkt.payload_len,
+		       fetch_atomics);
 }
 
-SEC("xdp")
-int stampede_xdp(struct xdp_md *ctx)
+static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
 {
 	struct stampede_stats *st = NULL;
 	__u32 zero = 0, counter;
 
-	counter = handle_frame(ctx, &st);
+	counter = handle_frame(ctx, &st, fetch_atomics);
 	/*
 	 * A frame that is not for a STAMP port (not IP or UDP, another port,
 	 * or broken before its port could be read) is counted only with
@@ -375,6 +378,27 @@ int stampede_xdp(struct xdp_md *ctx)
 	    counter == STAMPEDE_CNT_micro_session)
 		return XDP_DROP;
 	return XDP_PASS;
+}
+
+/*
+ * The reflector, as two programs that differ only in how a stateful
+ * reply's sequence number is taken (session_take_seq): the controller
+ * loads the one the kernel can run and leaves the other unloaded.  Kernels
+ * before 5.12 refuse any program holding a fetching atomic, even on a
+ * path that cannot run, so no load-time constant could choose between
+ * them inside one program.
+ */
+SEC("xdp")
+int stampede_xdp(struct xdp_md *ctx)
+{
+	return stampede_main(ctx, true);
+}
+
+/* Kernels before 5.12: the session set's lock instead of the atomic. */
+SEC("xdp")
+int stampede_xdp_locked(struct xdp_md *ctx)
+{
+	return stampede_main(ctx, false);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -63,8 +63,13 @@ struct tlv_env {
 /*
  * A packet's TLV state lives in a per-CPU map, not on the stack: BPF allows
  * 512 octets across a call chain, and packets without TLVs never touch it.
+ * It is also how the global functions below reach it: verifiers before
+ * 5.12 accept no argument but the context and scalars in a global
+ * function, so each looks the entry up itself (an array lookup the
+ * verifier inlines).
  */
 struct tlv_scratch {
+	struct tlv_io io;
 	struct tlv_env env;
 	struct tlv_plan plan;
 };
@@ -76,6 +81,14 @@ struct {
 	__type(value, struct tlv_scratch);
 } tlv_scratch SEC(".maps");
 
+/* This CPU's scratch entry; NULL cannot happen (an array's key 0). */
+static __always_inline struct tlv_scratch *tlv_scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&tlv_scratch, &zero);
+}
+
 #include "tlv_subtlv.h"
 #include "tlv_rfc8972.h"
 #include "tlv_rfc9503.h"
@@ -84,16 +97,17 @@ struct {
 
 /*
  * Each handler is a global BPF function: the verifier checks it once, not
- * once per TLV the walk might meet.  Its arguments arrive as possibly-NULL
- * memory, so the wrapper checks them before the body runs.
+ * once per TLV the walk might meet.  It finds its state in the scratch
+ * entry (see struct tlv_scratch).
  */
-#define TLV_HANDLER(name)                                                               \
-	__noinline int name(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env, \
-			    struct tlv_plan *plan)                                      \
-	{                                                                               \
-		if (!ctx || !io || !env || !plan)                                       \
-			return TLV_MALFORMED;                                           \
-		return name##_body(ctx, io, env, plan, io->value, io->len);             \
+#define TLV_HANDLER(name)                                                                        \
+	__noinline int name(struct xdp_md *ctx)                                                  \
+	{                                                                                        \
+		struct tlv_scratch *sc = tlv_scratch_get();                                      \
+                                                                                                 \
+		if (!sc)                                                                         \
+			return TLV_MALFORMED;                                                    \
+		return name##_body(ctx, &sc->io, &sc->env, &sc->plan, sc->io.value, sc->io.len); \
 	}
 
 TLV_HANDLER(answer_location)
@@ -115,25 +129,25 @@ static __always_inline int tlv_answer(struct xdp_md *ctx, struct tlv_io *io, str
 	case STAMP_TLV_EXTRA_PADDING:
 		return TLV_ANSWERED;
 	case STAMP_TLV_LOCATION:
-		return answer_location(ctx, io, env, plan);
+		return answer_location(ctx);
 	case STAMP_TLV_TIMESTAMP_INFO:
-		return answer_timestamp_info(ctx, io, env, plan);
+		return answer_timestamp_info(ctx);
 	case STAMP_TLV_CLASS_OF_SERVICE:
-		return answer_class_of_service(ctx, io, env, plan);
+		return answer_class_of_service(ctx);
 	case STAMP_TLV_DIRECT_MEASUREMENT:
-		return answer_direct_measurement(ctx, io, env, plan);
+		return answer_direct_measurement(ctx);
 	case STAMP_TLV_ACCESS_REPORT:
-		return answer_access_report(ctx, io, env, plan);
+		return answer_access_report(ctx);
 	case STAMP_TLV_FOLLOW_UP_TELEMETRY:
-		return answer_follow_up(ctx, io, env, plan);
+		return answer_follow_up(ctx);
 	case STAMP_TLV_DEST_NODE_ADDR:
-		return answer_dest_node_addr(ctx, io, env, plan);
+		return answer_dest_node_addr(ctx);
 	case STAMP_TLV_RETURN_PATH:
-		return answer_return_path(ctx, io, env, plan);
+		return answer_return_path(ctx);
 	case STAMP_TLV_MICRO_SESSION_ID:
-		return answer_micro_session(ctx, io, env, plan);
+		return answer_micro_session(ctx);
 	case STAMP_TLV_REFLECTED_CONTROL:
-		return note_reflected_control(ctx, io, env, plan);
+		return note_reflected_control(ctx);
 	default:
 		/* HMAC (8) belongs to authenticated mode; the rest are unknown. */
 		return TLV_UNRECOGNIZED;
@@ -204,17 +218,24 @@ static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io
  * the helpers could not read or write is marked io->failed.  A global
  * function like the handlers, for the same reason.
  */
-__noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
-			struct tlv_plan *plan)
+__noinline int tlv_walk(struct xdp_md *ctx)
 {
+	struct tlv_scratch *sc = tlv_scratch_get();
+	struct tlv_env *env;
+	struct tlv_plan *plan;
+	struct tlv_io *io;
 	struct stampede_tlv_counters *tc;
 	struct stampede_tlv_stats *ts;
-	struct stamp_tlv hdr, *at;
-	__u32 zero = 0, off = STAMP_BASE_LEN, left, len, idx;
+	struct stamp_tlv hdr;
+	__u32 zero = 0, off = STAMP_BASE_LEN, left, len;
+	__u64 idx;
 	int i, out;
 
-	if (!ctx || !io || !env || !plan)
+	if (!sc)
 		return 0;
+	io = &sc->io;
+	env = &sc->env;
+	plan = &sc->plan;
 	ts = bpf_map_lookup_elem(&tlv_stats, &zero);
 	if (!ts)
 		return 0; /* cannot happen: an array's key 0 */
@@ -228,11 +249,7 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 			tlv_stray_tail(ctx, io, off, &ts->type[0]);
 			return 0;
 		}
-		/* Straight from the packet: every packet with TLVs pays for this. */
-		at = tlv_direct(ctx, io, off, sizeof(hdr));
-		if (at)
-			hdr = *at;
-		else if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
+		if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
 			return 0;
 		len = ntohs_bounded(hdr.length);
 		if (len > left - STAMP_TLV_HDR_LEN) {
@@ -246,7 +263,11 @@ __noinline int tlv_walk(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 			return 0;
 		if (!tlv_rewrite_octet(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
 			return 0;
-		idx = hdr.type < STAMPEDE_TLV_STATS_TYPES ? hdr.type : 0;
+		/* One register, compared and then used: older verifiers need the bound on it. */
+		idx = hdr.type;
+		barrier_var(idx);
+		if (idx >= STAMPEDE_TLV_STATS_TYPES)
+			idx = 0;
 		tc = &ts->type[idx];
 		tlv_count(io, tc, out, hdr.type);
 		/* Malformed, or the packet is to be dropped (another member link). */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Reading and rewriting TLV octets in the frame, with the UDP checksum kept
- * up to date.  TLVs sit at any offset (a Length may be odd), so they are
- * read and written through bpf_xdp_load_bytes/bpf_xdp_store_bytes at a
- * scalar offset: the verifier then checks a buffer on the stack instead of
- * a packet pointer whose range it would have to follow through the walk.
+ * up to date.  TLVs sit at any offset (a Length may be odd), so each access
+ * takes a packet pointer at a masked scalar offset and checks it against
+ * the frame's end right there: the verifier then need not follow a
+ * pointer's range through the walk.  Direct access only, no helper: the
+ * program is an "xdp" one (not "xdp.frags"), so every frame it sees is in
+ * its linear data, and bpf_xdp_load_bytes/bpf_xdp_store_bytes came only
+ * in 5.18.
  */
 #ifndef STAMPEDE_BPF_TLV_IO_H
 #define STAMPEDE_BPF_TLV_IO_H
@@ -65,56 +68,59 @@ static __always_inline void tlv_csum_replace(struct tlv_io *io, __u32 poff, cons
 		io->acc += csum_fold64(delta);
 }
 
-/* Payload offsets reached directly: frames live in one page. */
-#define TLV_DIRECT_OFF_MASK 0x1fff
+/*
+ * Frame offsets reached directly.  Native XDP frames live in one page;
+ * generic XDP hands over a linearized skb, which on a jumbo-frame link is
+ * larger, so the bound is the largest the verifier lets a packet pointer
+ * carry with a chunk's size added (MAX_PACKET_OFF is 0xffff).  A TLV
+ * beyond it cannot be answered (the frame is dropped as internal).
+ */
+#define FRAME_DIRECT_OFF_MASK 0x7fff
 
 /*
- * @n (a constant) octets at payload offset @poff as a packet pointer, or
- * NULL when they are not all in the linear data.  Direct access costs a
- * fraction of a helper call; the helpers remain for the rest (a size the
- * verifier cannot bound, or data it cannot reach directly).
+ * @n (a constant, at most 64) octets at frame offset @foff as a packet
+ * pointer, or NULL when they are not all in the frame.
  */
-static __always_inline void *tlv_direct(struct xdp_md *ctx, const struct tlv_io *io, __u32 poff,
-					__u32 n)
+static __always_inline void *frame_direct(struct xdp_md *ctx, __u32 foff, __u32 n)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 foff = io->payload_off + poff;
 	void *p;
 
-	if (foff > TLV_DIRECT_OFF_MASK)
+	if (foff > FRAME_DIRECT_OFF_MASK)
 		return NULL;
 	/* The barrier keeps the mask the verifier needs on the register added. */
 	barrier_var(foff);
-	p = data + (foff & TLV_DIRECT_OFF_MASK);
+	p = data + (foff & FRAME_DIRECT_OFF_MASK);
 	if (p + n > data_end)
 		return NULL;
 	return p;
 }
 
-/* Read @n octets at payload offset @poff; false (and io->failed) if absent. */
+/* @n (a constant) octets at payload offset @poff, as frame_direct. */
+static __always_inline void *tlv_direct(struct xdp_md *ctx, const struct tlv_io *io, __u32 poff,
+					__u32 n)
+{
+	return frame_direct(ctx, io->payload_off + poff, n);
+}
+
+/* Read @n (a constant) octets at payload offset @poff; false (and io->failed) if absent. */
 static __always_inline bool tlv_load(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, void *buf,
 				     __u32 n)
 {
-	void *p;
+	void *p = tlv_direct(ctx, io, poff, n);
 
-	if (__builtin_constant_p(n)) {
-		p = tlv_direct(ctx, io, poff, n);
-		if (p) {
-			__builtin_memcpy(buf, p, n);
-			return true;
-		}
-	}
-	if (bpf_xdp_load_bytes(ctx, io->payload_off + poff, buf, n)) {
+	if (!p) {
 		io->failed = true;
 		return false;
 	}
+	__builtin_memcpy(buf, p, n);
 	return true;
 }
 
 /*
- * Replace @n octets (a multiple of 4, at most 16) at payload offset @poff
- * with @new, and account for the change.
+ * Replace @n (a constant: a multiple of 4, at most 16) octets at payload
+ * offset @poff with @new, and account for the change.
  */
 static __always_inline bool tlv_rewrite(struct xdp_md *ctx, struct tlv_io *io, __u32 poff,
 					const void *new, __u32 n)
@@ -124,21 +130,13 @@ static __always_inline bool tlv_rewrite(struct xdp_md *ctx, struct tlv_io *io, _
 
 	if (!n || n > sizeof(old))
 		return false;
-	if (__builtin_constant_p(n)) {
-		p = tlv_direct(ctx, io, poff, n);
-		if (p) {
-			__builtin_memcpy(old, p, n);
-			__builtin_memcpy(p, new, n);
-			tlv_csum_replace(io, poff, old, new, n);
-			return true;
-		}
-	}
-	if (!tlv_load(ctx, io, poff, old, n))
-		return false;
-	if (bpf_xdp_store_bytes(ctx, io->payload_off + poff, (void *)new, n)) {
+	p = tlv_direct(ctx, io, poff, n);
+	if (!p) {
 		io->failed = true;
 		return false;
 	}
+	__builtin_memcpy(old, p, n);
+	__builtin_memcpy(p, new, n);
 	tlv_csum_replace(io, poff, old, new, n);
 	return true;
 }
@@ -152,12 +150,11 @@ static __always_inline bool tlv_rewrite_octet(struct xdp_md *ctx, struct tlv_io 
 	if (old == new)
 		return true;
 	p = tlv_direct(ctx, io, poff, 1);
-	if (p)
-		*p = new;
-	else if (bpf_xdp_store_bytes(ctx, io->payload_off + poff, &new, 1)) {
+	if (!p) {
 		io->failed = true;
 		return false;
 	}
+	*p = new;
 	csum_acc_byte(&io->acc, poff, old, new);
 	return true;
 }

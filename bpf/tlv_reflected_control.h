@@ -79,27 +79,77 @@ static __always_inline bool reflected_len_allowed(const struct stampede_pkt *pkt
 	       (!cfg.mtu || ip_len <= cfg.mtu);
 }
 
-/* The 16-bit one's complement sum of @n (at most 64) octets at @poff, read as if aligned. */
-static __always_inline bool chunk_sum(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, __u32 n,
-				      __u64 *sum)
+/* The 16-bit one's complement sum of the 64 octets at @poff, read as if aligned. */
+static __always_inline bool chunk_sum(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, __u64 *sum)
 {
-	__u32 buf[REFLECTED_CTL_CHUNK / 4] = {}, j;
+	const __u32 *p = tlv_direct(ctx, io, poff, REFLECTED_CTL_CHUNK);
+	__u32 j;
 
-	/* The helper, not tlv_load: a variable size cannot be read directly. */
-	if (bpf_xdp_load_bytes(ctx, io->payload_off + poff, buf, n)) {
+	if (!p) {
 		io->failed = true;
 		return false;
 	}
 #pragma unroll
 	for (j = 0; j < REFLECTED_CTL_CHUNK / 4; j++)
-		*sum += buf[j];
+		*sum += p[j];
 	return true;
+}
+
+/* The sum of @sz (a constant, 4 to 32) octets at frame offset *@foff, into *@sum; *@foff moves past them. */
+static __always_inline bool words_sum(struct xdp_md *ctx, __u32 *foff, __u32 sz, __u64 *sum)
+{
+	const __u32 *p = frame_direct(ctx, *foff, sz);
+	__u32 j;
+
+	if (!p)
+		return false;
+#pragma unroll
+	for (j = 0; j < 8; j++)
+		if (j < sz / 4)
+			*sum += p[j];
+	*foff += sz;
+	return true;
+}
+
+/*
+ * The 16-bit one's complement sum of fewer than 64 octets at frame offset
+ * @foff, read as if aligned; -1 if they are not all in the frame.  @n is
+ * not a constant, so it is taken apart into constant sizes (32, 16, 8, 4,
+ * 2, 1), each read directly; all but the last are of even length, so every
+ * octet keeps its parity.  A global function (scalars only), verified
+ * once: inline, its paths would multiply with its caller's.
+ */
+__noinline int frame_octets_sum(struct xdp_md *ctx, __u32 foff, __u32 n)
+{
+	const __u16 *half;
+	const __u8 *octet;
+	__u64 sum = 0;
+
+	if (((n & 32) && !words_sum(ctx, &foff, 32, &sum)) ||
+	    ((n & 16) && !words_sum(ctx, &foff, 16, &sum)) ||
+	    ((n & 8) && !words_sum(ctx, &foff, 8, &sum)) ||
+	    ((n & 4) && !words_sum(ctx, &foff, 4, &sum)))
+		return -1;
+	if (n & 2) {
+		half = frame_direct(ctx, foff, 2);
+		if (!half)
+			return -1;
+		sum += *half;
+		foff += 2;
+	}
+	if (n & 1) {
+		octet = frame_direct(ctx, foff, 1);
+		if (!octet)
+			return -1;
+		sum += csum_octet_in_word(0, *octet);
+	}
+	return csum_fold64(sum);
 }
 
 /*
  * The checksum share of the octets from @from to @to, read before they
  * are cut, into *@gone.  Whole chunks first, at a constant size, so the
- * verifier need not follow the offset; then the rest in one read.  The
+ * verifier need not follow the offset; then the rest (octets_sum).  The
  * chunks are of even length, so one parity holds for all of them.
  */
 static __noinline bool csum_of_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 from, __u32 to,
@@ -107,11 +157,12 @@ static __noinline bool csum_of_tail(struct xdp_md *ctx, struct tlv_io *io, __u32
 {
 	__u32 pos = from, n, i;
 	__u64 sum = 0;
+	int rest;
 
 	for (i = 0; i < REFLECTED_CTL_MAX_SHRINK / REFLECTED_CTL_CHUNK; i++) {
 		if (to - pos < REFLECTED_CTL_CHUNK)
 			break;
-		if (!chunk_sum(ctx, io, pos, REFLECTED_CTL_CHUNK, &sum))
+		if (!chunk_sum(ctx, io, pos, &sum))
 			return false;
 		pos += REFLECTED_CTL_CHUNK;
 	}
@@ -119,10 +170,12 @@ static __noinline bool csum_of_tail(struct xdp_md *ctx, struct tlv_io *io, __u32
 	if (n >= REFLECTED_CTL_CHUNK)
 		return false;
 	if (n) {
-		/* 1..63, said so the verifier sees a non-zero size. */
-		n = ((n - 1) & (REFLECTED_CTL_CHUNK - 1)) + 1;
-		if (!chunk_sum(ctx, io, pos, n, &sum))
+		rest = frame_octets_sum(ctx, io->payload_off + pos, n);
+		if (rest < 0) {
+			io->failed = true;
 			return false;
+		}
+		sum += rest;
 	}
 	sum = csum_fold64(sum);
 	*gone = from & 1 ? swab16(sum) : sum;
@@ -142,6 +195,79 @@ static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *i
 	return tlv_rewrite(ctx, io, off, &hdr, sizeof(hdr));
 }
 
+/* Copy 64 octets of the frame from @from to @to (below it), ascending 8 at a time. */
+static __always_inline bool frame_move_chunk(struct xdp_md *ctx, __u32 to, __u32 from)
+{
+	__u64 *dst = frame_direct(ctx, to, REFLECTED_CTL_CHUNK);
+	const __u64 *src = frame_direct(ctx, from, REFLECTED_CTL_CHUNK);
+	__u32 j;
+
+	if (!dst || !src)
+		return false;
+		/*
+	 * Each word is read before the store that may overlap it (the source
+	 * lies beyond the destination), and the stores go in ascending order.
+	 */
+#pragma unroll
+	for (j = 0; j < REFLECTED_CTL_CHUNK / 8; j++)
+		dst[j] = src[j];
+	return true;
+}
+
+/*
+ * Copy (@zero: clear) @sz octets, a constant of at most 32, from frame
+ * offset *@from to *@to, and move both past them.  Through the stack with
+ * a barrier between reading and writing: the two ranges may overlap.
+ */
+static __always_inline bool frame_copy_const(struct xdp_md *ctx, __u32 *to, __u32 *from, __u32 sz,
+					     bool zero)
+{
+	void *dst = frame_direct(ctx, *to, sz);
+	const void *src = frame_direct(ctx, *from, sz);
+	__u8 buf[32];
+
+	if (!dst || !src)
+		return false;
+	if (zero)
+		__builtin_memset(buf, 0, sz);
+	else
+		__builtin_memcpy(buf, src, sz);
+	asm volatile("" ::: "memory");
+	__builtin_memcpy(dst, buf, sz);
+	*to += sz;
+	*from += sz;
+	return true;
+}
+
+/*
+ * Copy (@zero: clear) fewer than 64 octets from @from to @to (below it or
+ * equal): @n taken apart into constant sizes, ascending.  Global, like
+ * frame_octets_sum, for the same reason; returns whether it could.
+ */
+__noinline int frame_move_octets(struct xdp_md *ctx, __u32 to, __u32 from, __u32 n, __u32 zero)
+{
+	return (!(n & 32) || frame_copy_const(ctx, &to, &from, 32, zero)) &&
+	       (!(n & 16) || frame_copy_const(ctx, &to, &from, 16, zero)) &&
+	       (!(n & 8) || frame_copy_const(ctx, &to, &from, 8, zero)) &&
+	       (!(n & 4) || frame_copy_const(ctx, &to, &from, 4, zero)) &&
+	       (!(n & 2) || frame_copy_const(ctx, &to, &from, 2, zero)) &&
+	       (!(n & 1) || frame_copy_const(ctx, &to, &from, 1, zero));
+}
+
+/* Clear 64 octets of the frame at @at. */
+static __always_inline bool frame_zero_chunk(struct xdp_md *ctx, __u32 at)
+{
+	__u64 *dst = frame_direct(ctx, at, REFLECTED_CTL_CHUNK);
+	__u32 j;
+
+	if (!dst)
+		return false;
+#pragma unroll
+	for (j = 0; j < REFLECTED_CTL_CHUNK / 8; j++)
+		dst[j] = 0;
+	return true;
+}
+
 /*
  * Grow at the front when the driver leaves no tailroom (veth often does):
  * take headroom, move the frame's first @move_len octets (headers and
@@ -151,8 +277,7 @@ static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *i
  */
 static __noinline bool grow_front(struct xdp_md *ctx, struct tlv_io *io, __u32 move_len, __u32 grow)
 {
-	__u8 buf[REFLECTED_CTL_CHUNK];
-	__u32 pos = 0, n, i;
+	__u32 pos = 0, end, i;
 
 	if (move_len > REFLECTED_CTL_MAX_SHRINK || grow > REFLECTED_CTL_MAX_SHRINK ||
 	    bpf_xdp_adjust_head(ctx, -(int)grow))
@@ -160,33 +285,23 @@ static __noinline bool grow_front(struct xdp_md *ctx, struct tlv_io *io, __u32 m
 	for (i = 0; i < REFLECTED_CTL_MAX_SHRINK / REFLECTED_CTL_CHUNK; i++) {
 		if (move_len - pos < REFLECTED_CTL_CHUNK)
 			break;
-		if (bpf_xdp_load_bytes(ctx, pos + grow, buf, REFLECTED_CTL_CHUNK) ||
-		    bpf_xdp_store_bytes(ctx, pos, buf, REFLECTED_CTL_CHUNK))
+		if (!frame_move_chunk(ctx, pos, pos + grow))
 			goto failed;
 		pos += REFLECTED_CTL_CHUNK;
 	}
-	n = move_len - pos;
-	if (n) {
-		/* 1..63, said so the verifier sees a non-zero size. */
-		n = ((n - 1) & (REFLECTED_CTL_CHUNK - 1)) + 1;
-		if (bpf_xdp_load_bytes(ctx, pos + grow, buf, n) ||
-		    bpf_xdp_store_bytes(ctx, pos, buf, n))
-			goto failed;
-	}
-	__builtin_memset(buf, 0, sizeof(buf));
+	if (move_len - pos >= REFLECTED_CTL_CHUNK ||
+	    !frame_move_octets(ctx, pos, pos + grow, move_len - pos, 0))
+		goto failed;
+	end = move_len + grow;
 	for (i = 0, pos = move_len; i < REFLECTED_CTL_MAX_SHRINK / REFLECTED_CTL_CHUNK; i++) {
-		if (move_len + grow - pos < REFLECTED_CTL_CHUNK)
+		if (end - pos < REFLECTED_CTL_CHUNK)
 			break;
-		if (bpf_xdp_store_bytes(ctx, pos, buf, REFLECTED_CTL_CHUNK))
+		if (!frame_zero_chunk(ctx, pos))
 			goto failed;
 		pos += REFLECTED_CTL_CHUNK;
 	}
-	n = move_len + grow - pos;
-	if (n) {
-		n = ((n - 1) & (REFLECTED_CTL_CHUNK - 1)) + 1;
-		if (bpf_xdp_store_bytes(ctx, pos, buf, n))
-			goto failed;
-	}
+	if (end - pos >= REFLECTED_CTL_CHUNK || !frame_move_octets(ctx, pos, pos, end - pos, 1))
+		goto failed;
 	return true;
 failed:
 	/* The frame is half moved: it cannot be sent or passed. */
@@ -235,16 +350,22 @@ static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *
  * the STAMP payload changed.  Returns STAMPEDE_CONTINUE, or internal when
  * the frame was changed but could not be finished.  Global, verified once.
  */
-__noinline int reflected_control_apply(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
-				       struct tlv_plan *plan)
+__noinline int reflected_control_apply(struct xdp_md *ctx)
 {
+	struct tlv_scratch *sc = tlv_scratch_get();
+	struct tlv_env *env;
+	struct tlv_plan *plan;
+	struct tlv_io *io;
 	void *data, *data_end;
 	struct stampede_stats *st;
 	bool trailing_pad, conform;
 	__u32 zero = 0, cur, target;
 
-	if (!ctx || !io || !env || !plan)
+	if (!sc)
 		return STAMPEDE_CNT_internal;
+	io = &sc->io;
+	env = &sc->env;
+	plan = &sc->plan;
 	if (!plan->resize)
 		return STAMPEDE_CONTINUE;
 	if (!plan->want_count) {

@@ -25,6 +25,7 @@ static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_i
 	const struct stampede_pkt *pkt = &env->pkt;
 	const union stampede_addr *addr;
 	__u32 value[4] = {};
+	const __u8 *mac;
 	__u8 type;
 
 	switch (sub->type) {
@@ -34,10 +35,12 @@ static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_i
 		if (sub->len != STAMP_LOC_MAC_LEN)
 			return TLV_MALFORMED;
 		/* An Ethernet source is an EUI-48; octets 6 and 7 are MBZ. */
-		if (bpf_xdp_load_bytes(ctx, ETH_ALEN, value, ETH_ALEN)) {
+		mac = frame_direct(ctx, offsetof(struct ethhdr, h_source), ETH_ALEN);
+		if (!mac) {
 			io->failed = true;
 			return TLV_MALFORMED;
 		}
+		__builtin_memcpy(value, mac, ETH_ALEN);
 		type = STAMP_LOC_SRC_EUI48;
 		break;
 	case STAMP_LOC_DST_IP:

@@ -25,6 +25,7 @@
 #include <bpf/libbpf.h>
 #include "stampede_kern_user.h"
 #include "stampede.skel.h"
+#include "kernel_features.h"
 #include "check.h"
 #include "pktbuild.h"
 
@@ -243,6 +244,7 @@ struct env {
 	const struct cfg_desc *cfg;
 	struct stampede_bpf *skel;
 	int prog_fd, stats_fd, sessions_fd, clock_fd, ncpu;
+	__u32 flags;		   /* cfg->flags as loaded, with this kernel's fallbacks */
 	struct stampede_clock clk; /* as written to the clock map */
 	uint16_t reply_ee;	   /* Error Estimate the replies must carry */
 	uint64_t frames;	   /* frames run since the program was loaded */
@@ -270,7 +272,7 @@ static int64_t measure_boot_to_tai(void)
  */
 static uint64_t env_now(const struct env *e)
 {
-	if (e->cfg->flags & STAMPEDE_F_CLOCK_BOOT)
+	if (e->flags & STAMPEDE_F_CLOCK_BOOT)
 		return clock_ns(CLOCK_BOOTTIME) + (uint64_t)e->clk.boot_to_tai_ns;
 	return clock_ns(CLOCK_TAI);
 }
@@ -426,6 +428,10 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	}
 	e->skel->rodata->cfg.session_set_mask = bpf_map__max_entries(e->skel->maps.sessions) - 1;
 	e->skel->rodata->cfg.session_seed = TEST_SESSION_SEED;
+	/* As the controller does: the program and fallbacks this kernel takes. */
+	reflector_prepare(e->skel, kernel_features(),
+			  (struct stampede_config *)&e->skel->rodata->cfg);
+	e->flags = e->skel->rodata->cfg.flags;
 	ret = stampede_bpf__load(e->skel);
 	if (ret) {
 		snprintf(err, errlen, "stampede_bpf__load: %s%s", strerror(-ret),
@@ -433,7 +439,7 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 		env_unload(e);
 		return -1;
 	}
-	e->prog_fd = bpf_program__fd(e->skel->progs.stampede_xdp);
+	e->prog_fd = bpf_program__fd(reflector_program(e->skel));
 	e->stats_fd = bpf_map__fd(e->skel->maps.stats);
 	e->sessions_fd = bpf_map__fd(e->skel->maps.sessions);
 	e->clock_fd = bpf_map__fd(e->skel->maps.clock);
@@ -1023,7 +1029,7 @@ static void t_clock_offset(struct env *e, struct tc *t, const void *arg)
 	struct pb_spec s;
 	struct pb_frame f;
 
-	if (e->cfg->flags & STAMPEDE_F_CLOCK_BOOT)
+	if (e->flags & STAMPEDE_F_CLOCK_BOOT)
 		clk.boot_to_tai_ns += shift;
 	else
 		clk.tai_offset_ns = (uint64_t)((int64_t)clk.tai_offset_ns + shift);

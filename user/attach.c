@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "describe.h"
+#include "kernel_features.h"
 #include "objects.h"
 #include "output.h"
 #include "pins.h"
@@ -249,11 +250,6 @@ static void remove_stale_pins(const struct attach_ctx *ctx)
 
 /* --- load ----------------------------------------------------------------- */
 
-static bool kernel_has_tai_helper(void)
-{
-	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL) > 0;
-}
-
 /* The interface's MTU (SIOCGIFMTU, in the namespace we run in: -n NS moved us). */
 static int read_mtu(struct attach_ctx *ctx)
 {
@@ -313,8 +309,6 @@ static void fill_config(const struct attach_req *req, unsigned int mtu, struct s
 		cfg->flags |= STAMPEDE_F_T3_READ;
 	if (req->count_other)
 		cfg->flags |= STAMPEDE_F_COUNT_OTHER;
-	if (!kernel_has_tai_helper())
-		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
 	if (!req->cos_remark)
 		cfg->flags |= STAMPEDE_F_COS_REFUSE;
 	if (req->micro_session_id) {
@@ -363,10 +357,13 @@ static int load(struct attach_ctx *ctx)
 {
 	int i, err;
 
+	if (kernel_check_supported(kernel_features()))
+		return -1;
 	ctx->skel = stampede_bpf__open();
 	if (!ctx->skel)
 		return cli_error("opening the BPF object failed: %s", strerror(errno));
 	fill_config(&ctx->req, ctx->mtu, &ctx->skel->rodata->cfg);
+	reflector_prepare(ctx->skel, kernel_features(), &ctx->skel->rodata->cfg);
 	if (bpf_map__set_max_entries(ctx->skel->maps.sessions, session_sets(ctx->req.sessions)))
 		return cli_error("cannot size the sessions table: %s", strerror(errno));
 	for (i = 0; ctx->replace && i < PIN_MAP_COUNT; i++) {
@@ -461,7 +458,7 @@ static bool is_veth(const char *ifname)
 
 static int create_link(struct attach_ctx *ctx)
 {
-	int prog_fd = bpf_program__fd(ctx->skel->progs.stampede_xdp);
+	int prog_fd = bpf_program__fd(reflector_program(ctx->skel));
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
 	int err;
 
@@ -519,7 +516,7 @@ static int replace_prog(struct attach_ctx *ctx)
 		if (ctx->old_map_fd[i] < 0 &&
 		    pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
 			return -1;
-	if (bpf_link_update(ctx->link_fd, bpf_program__fd(ctx->skel->progs.stampede_xdp), NULL))
+	if (bpf_link_update(ctx->link_fd, bpf_program__fd(reflector_program(ctx->skel)), NULL))
 		return cli_error("replacing the program on dev %s failed: %s", ctx->req.ifname,
 				 strerror(errno));
 	return 0;
