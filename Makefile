@@ -31,8 +31,9 @@ USER_HDRS  := $(wildcard user/*.h) $(wildcard include/*.h)
 LIB_SRCS   := $(filter-out user/main.c,$(USER_SRCS))
 LIB_OBJS   := $(patsubst user/%.c,$(BUILD)/obj/user/%.o,$(LIB_SRCS))
 LIBSTAMPEDE := $(BUILD)/libstampede.a
-TEST_C     := $(wildcard tests/*.c)
+TEST_C     := $(filter-out %.bpf.c,$(wildcard tests/*.c))
 TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_C))
+TEST_BPF_OBJS := $(patsubst tests/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/*.bpf.c))
 # -MMD -MP: each object and test program depends on every file it
 # includes (tests include user/*.c files too), so a change rebuilds them.
 DEP_FLAGS  = -MMD -MP -MF $@.d
@@ -80,6 +81,10 @@ $(BUILD)/tests/%: tests/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STA
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
 
+$(BUILD)/tests/%.bpf.o: tests/%.bpf.c | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/tests
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 -include $(wildcard $(BUILD)/obj/user/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
 
 # The README's main command: a two-namespace testbed, the reflector attached
@@ -91,11 +96,11 @@ include bench/bench.mk
 
 # The benchmark's programs are built too: tests/test_bench.sh runs them
 # briefly (their own checks of every reflection, no timing asserted).
-test: test-deps $(BUILD)/stampede $(TEST_BINS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS)
+test: test-deps $(BUILD)/stampede $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 format:
-	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(TEST_C) \
+	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c) \
 		$(BENCH_BPF_SRCS) $(BENCH_C_SRCS)
 
 clean:

@@ -17,5 +17,5 @@ $(BUILD)/bench/%: bench/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STA
 	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Ibench -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
 
 .PHONY: bench
-bench: test-deps $(BUILD)/stampede $(BUILD)/stampede.bpf.o $(TEST_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
+bench: test-deps $(BUILD)/stampede $(BUILD)/stampede.bpf.o $(TEST_BINS) $(TEST_BPF_OBJS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	@BUILD=$(BUILD) bash bench/bench.sh

@@ -196,7 +196,7 @@ static __always_inline void session_note_packet(struct stampede_session *s, __u3
  * The reflector Sequence Number of the reply about to be sent, exact
  * across CPUs: an atomic fetch-and-add where the kernel has one (5.12 and
  * later), else an increment under the set's lock.  @fetch_atomics is a
- * constant of the program (stampede_xdp or stampede_xdp_locked, see
+ * constant of the program (stampede_xdp or stampede_locked, see
  * stampede.bpf.c): kernels before 5.12 refuse a program that holds a
  * fetching atomic anywhere, even where it cannot run.
  */

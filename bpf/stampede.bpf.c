@@ -396,7 +396,7 @@ int stampede_xdp(struct xdp_md *ctx)
 
 /* Kernels before 5.12: the session set's lock instead of the atomic. */
 SEC("xdp")
-int stampede_xdp_locked(struct xdp_md *ctx)
+int stampede_locked(struct xdp_md *ctx)
 {
 	return stampede_main(ctx, false);
 }

@@ -301,28 +301,22 @@ if_mac() { ip -n "$1" -o link show dev "$2" | sed -n 's/.*link\/ether \([0-9a-f:
 has_xdp() { ip -n "$1" link show dev "$2" | grep -q 'prog/xdp'; }
 no_xdp() { ! has_xdp "$@"; }
 
+# The reflector's program names: stampede_locked on kernels before 5.12
+# (bpf/stampede.bpf.c says why there are two).
+is_reflector_prog() { [ "$1" = stampede_xdp ] || [ "$1" = stampede_locked ]; }
+
 # Name of the XDP program attached to IFNAME in NS.
 xdp_prog_name() { ip -n "$1" link show dev "$2" | sed -n 's/.*prog\/xdp[a-z]* id [0-9]* name \([^ ]*\).*/\1/p'; }
 
-# xdp_pass_obj: path of a trivial XDP program that passes every frame,
-# compiled once per run.  The tests attach it to the *sender's* veth: a
-# frame that the reflector sends back with XDP_TX reaches the peer veth
-# only when an XDP program runs there (veth delivers XDP_TX frames through
-# the peer's XDP receive path).  It is built from source here, not kept in
-# bpf/, because it is test scaffolding, not part of stampede; and without
-# any #include, so only clang's BPF target is needed.
+# xdp_pass_obj: path of a trivial XDP program that passes every frame
+# (tests/xdp_pass.bpf.c, built by make test).  The tests attach it to the
+# *sender's* veth: a frame that the reflector sends back with XDP_TX
+# reaches the peer veth only when an XDP program runs there.
 xdp_pass_obj() {
-	local obj=$T/xdp_pass.o
+	local obj=$BUILD/tests/xdp_pass.bpf.o
 	if [ ! -s "$obj" ]; then
-		cat >"$T/xdp_pass.c" <<-'EOF'
-			struct xdp_md;
-			__attribute__((section("xdp"), used)) int xdp_pass(struct xdp_md *ctx)
-			{
-				return 2; /* XDP_PASS */
-			}
-			char _license[] __attribute__((section("license"), used)) = "GPL";
-		EOF
-		"${CLANG:-clang}" -O2 -g -target bpf -c "$T/xdp_pass.c" -o "$obj" >&2 || return 1
+		echo "$obj is not built (run make test)" >&2
+		return 1
 	fi
 	echo "$obj"
 }

@@ -18,7 +18,8 @@
 #
 # Environment: BUILD (default build), CI, STAMPEDE_TEST_TIMEOUT (seconds per
 # suite, default 900), STAMPEDE_TEST_FILTER (run only suites whose name
-# contains it).
+# contains it), STAMPEDE_TEST_SUITES (run only these suites, names separated
+# by spaces: the kernel matrix's guests use it).
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -36,6 +37,7 @@ esac
 
 suite_timeout=${STAMPEDE_TEST_TIMEOUT:-900}
 filter=${STAMPEDE_TEST_FILTER:-}
+only=${STAMPEDE_TEST_SUITES:-}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stampede-run.XXXXXX") || exit 1
 # shellcheck disable=SC2064 # expand $tmp now: it does not change
@@ -85,6 +87,12 @@ tally() {
 }
 
 selected() {
+	if [ -n "$only" ]; then
+		case " $only " in
+		*" $1 "*) ;;
+		*) return 1 ;;
+		esac
+	fi
 	case $1 in
 	*"$filter"*) return 0 ;;
 	*) return 1 ;;

@@ -248,7 +248,7 @@ test_attached() {
 
 	expect_json cli/show/json '
 		.ifname == "'"$IF0"'" and (.ifindex | type == "number") and (.prog_id | type == "number")
-		and .prog_name == "stampede_xdp" and .mode == "native" and .ports == [862]
+		and (.prog_name == "stampede_xdp" or .prog_name == "stampede_locked") and .mode == "native" and .ports == [862]
 		and .auth_ports == [] and .stateful == false and .timestamp == "ntp" and .ttl == 255
 		and .loopguard == true and .clock_reads == 1 and .count_other == false
 		and .sessions_max == 16384 and .local_addrs >= 2

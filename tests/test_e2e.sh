@@ -148,11 +148,11 @@ test_attach() {
 	# The operator is told what native XDP_TX on a veth needs of the peer.
 	check e2e/attach/veth-warning "no veth warning: $(oneline "$(cli_err)")" \
 		grep -q "warning: dev $IF_R is a veth: in native mode replies reach the peer" "$T/err"
-	if [ "$(xdp_prog_name "$NS_R" "$IF_R")" = stampede_xdp ] &&
+	if is_reflector_prog "$(xdp_prog_name "$NS_R" "$IF_R")" &&
 		ip -n "$NS_R" link show dev "$IF_R" | grep -q 'prog/xdp id'; then
 		pass e2e/attach/native
 	else
-		fail e2e/attach/native "no native XDP program stampede_xdp on $IF_R: $(oneline "$(ip -n "$NS_R" link show dev "$IF_R")")"
+		fail e2e/attach/native "no native XDP program stampede_xdp (or stampede_locked) on $IF_R: $(oneline "$(ip -n "$NS_R" link show dev "$IF_R")")"
 	fi
 	sr -j reflector show dev "$IF_R"
 	check e2e/attach/show "reflector show -j: $(oneline "$(cli_out)$(cli_err)")" \

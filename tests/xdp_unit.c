@@ -1278,6 +1278,15 @@ struct fullbuf_case {
 #define FULLBUF_MIN 3400
 #define FULLBUF_MAX 3600
 
+/* Whether BPF_PROG_TEST_RUN takes a frame of @len octets that is no test packet (zeros). */
+static bool kernel_runs_frame(struct env *e, size_t len)
+{
+	static uint8_t zeros[PB_MAX_FRAME], out[PB_MAX_FRAME];
+	uint32_t out_len, retval;
+
+	return !run_bare(e, zeros, len, out, sizeof(out), &out_len, &retval);
+}
+
 static void t_twl_full_buffer(struct env *e, struct tc *t, const void *arg)
 {
 	const struct fullbuf_case *fc = arg;
@@ -1304,6 +1313,14 @@ static void t_twl_full_buffer(struct env *e, struct tc *t, const void *arg)
 		s.pad_to = size;
 		build(&f, &s);
 		run_frame(e, f.b, f.len, &r);
+		/*
+		 * Kernels before 5.18 run no frame larger than the page less
+		 * head- and tailroom (3520 octets here): the range ends there.
+		 */
+		if (r.err == -EMSGSIZE && size > FULLBUF_MIN && !kernel_runs_frame(e, f.len)) {
+			note("%s: this kernel runs frames of up to %zu octets", t->name, size - 1);
+			break;
+		}
 		if (!r.err && r.retval == XDP_RET_PASS) {
 			check_passed(&one, f.b, f.len, &r, STAMPEDE_CNT_no_tailroom);
 			refused++;

@@ -124,7 +124,7 @@ struct bpf_program *reflector_prepare(struct stampede_bpf *skel, const struct ke
 				      struct stampede_config *cfg)
 {
 	bpf_program__set_autoload(skel->progs.stampede_xdp, kf->atomic_fetch);
-	bpf_program__set_autoload(skel->progs.stampede_xdp_locked, !kf->atomic_fetch);
+	bpf_program__set_autoload(skel->progs.stampede_locked, !kf->atomic_fetch);
 	if (!kf->tai_helper)
 		cfg->flags |= STAMPEDE_F_CLOCK_BOOT;
 	return reflector_program(skel);
@@ -133,5 +133,5 @@ struct bpf_program *reflector_prepare(struct stampede_bpf *skel, const struct ke
 struct bpf_program *reflector_program(struct stampede_bpf *skel)
 {
 	return bpf_program__autoload(skel->progs.stampede_xdp) ? skel->progs.stampede_xdp
-							       : skel->progs.stampede_xdp_locked;
+							       : skel->progs.stampede_locked;
 }

@@ -31,7 +31,7 @@ cp -r "$kdir/modules" "$work/job/modules"
 {
 	printf 'cd %q || exit 125\n' "$PWD"
 	# Variables the suites read, as they are on the host.
-	for v in BUILD CI STAMPEDE_TEST_FILTER STAMPEDE_TEST_TIMEOUT KERNEL_MATRIX_GUEST; do
+	for v in BUILD CI STAMPEDE_TEST_FILTER STAMPEDE_TEST_SUITES STAMPEDE_TEST_TIMEOUT; do
 		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	printf 'export KERNEL_MATRIX_GUEST=%q\n' "$(cat "$kdir/release")"
