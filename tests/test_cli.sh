@@ -278,7 +278,12 @@ test_attached() {
 	# Without dev: every reflector in the namespace, as show does.
 	expect_json cli/stats/reset-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
 		-n "$NS" -j stats reset
-	expect_json cli/session/list-stateless 'true' -n "$NS" -j session list dev "$IF0"
+	# A stateless reflector keeps no sessions, and says so.
+	expect_json cli/session/list-stateless ".ifname == \"$IF0\" and .stateful == false and .sessions == []" \
+		-n "$NS" -j session list dev "$IF0"
+	expect_text cli/session/list-stateless-text "^dev $IF0: stateless" -n "$NS" session list dev "$IF0"
+	expect_json cli/session/list-all-stateless ".[0].stateful == false and .[0].sessions == []" \
+		-n "$NS" -j session list
 
 	# Attach again: a replace, with the new options.
 	expect_json cli/replace '.action == "replaced"' -n "$NS" -j reflector attach dev "$IF0" \
@@ -288,6 +293,10 @@ test_attached() {
 			and .timestamp == "ptp" and .ttl == 64 and .loopguard == false and .mode == "native"
 			and .clock_reads == 2 and .count_other == true' \
 		-n "$NS" -j reflector show dev "$IF0"
+	expect_json cli/session/list-stateful '.stateful == true and .sessions == [] and .sessions_max == 16384' \
+		-n "$NS" -j session list dev "$IF0"
+	expect_text cli/session/list-stateful-text "^dev $IF0: stateful, 0 sessions" \
+		-n "$NS" session list dev "$IF0"
 	expect_error cli/replace/other-mode "mode" -n "$NS" reflector attach dev "$IF0" mode generic
 	expect_error cli/replace/resize-sessions "sessions" -n "$NS" reflector attach dev "$IF0" sessions 1000
 	expect_json cli/replace/failed-keeps '.mode == "native" and .ports == [862, 8620] and .stateful == true' \

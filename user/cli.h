@@ -25,6 +25,12 @@ static inline bool cli_more(const struct cli_args *args)
 	return args->argc > 0;
 }
 
+/* @one or @many, as the count @n asks: "1 session", "2 sessions". */
+static inline const char *cli_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* Take the next word; NULL when none is left. */
 const char *cli_next(struct cli_args *args);
 
