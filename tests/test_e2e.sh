@@ -305,6 +305,22 @@ test_stateful() {
 	check_sessions
 }
 
+# Sessions belong to the stateful mode they were made in: re-attached
+# stateless the reflector lists none and says it is stateless; stateful
+# again, it starts from an empty table (the earlier sessions are stale).
+test_mode_switch_drops_sessions() {
+	expect_ok e2e/mode-switch/stateless -n "$NS_R" reflector attach dev "$IF_R" mode native stateless
+	expect_json e2e/mode-switch/stateless-list '.stateful == false and .sessions == []' \
+		-n "$NS_R" -j session list dev "$IF_R"
+	expect_ok e2e/mode-switch/stateful -n "$NS_R" reflector attach dev "$IF_R" mode native stateful
+	expect_json e2e/mode-switch/stale-dropped '.stateful == true and .sessions == []' \
+		-n "$NS_R" -j session list dev "$IF_R"
+	stateful_send mode-switch "0 4" -4 -c 5 -P 40001 --ssid 1 "$R4"
+	expect_json e2e/mode-switch/new-session \
+		'.sessions | length == 1 and .[0].reflected == 5 and .[0].highest_seq == 4' \
+		-n "$NS_R" -j session list dev "$IF_R"
+}
+
 # stateful_send NAME "FIRST LAST" ARGS...: send, all answered, reflector
 # sequence numbers FIRST..LAST.
 stateful_send() {
@@ -456,6 +472,7 @@ main() {
 	test_sizes
 	test_replace_stateful
 	test_stateful
+	test_mode_switch_drops_sessions
 	test_options
 	test_many_addresses
 	test_reset
