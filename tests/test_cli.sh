@@ -41,14 +41,16 @@ test_help() {
 	fi
 }
 
+# The version is 0.1.0-based: "0.1.0-gHASH" before any release tag,
+# "X.Y.Z[-N-gHASH]" from git describe after one, never a bare commit id.
 test_version() {
 	cli -V
-	if [ "$RC" -eq 0 ] && head -n 1 "$T/out" | grep -q '^stampede [^ ]'; then
+	if [ "$RC" -eq 0 ] && head -n 1 "$T/out" | grep -Eq '^stampede [0-9]+\.[0-9]+\.[0-9]+([-+][0-9a-z.-]+)?$'; then
 		pass cli/version
 	else
 		fail cli/version "stampede -V exited $RC: $(oneline "$(cli_out)$(cli_err)")"
 	fi
-	expect_json cli/version-json '.version | type == "string" and length > 0' -j -V
+	expect_json cli/version-json '.version | test("^[0-9]+\\.[0-9]+\\.[0-9]+")' -j -V
 }
 
 test_syntax_errors() {

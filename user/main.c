@@ -19,8 +19,14 @@
 #include "output.h"
 
 #ifndef STAMPEDE_VERSION
-#define STAMPEDE_VERSION "unknown"
+#define STAMPEDE_VERSION ""
 #endif
+
+/*
+ * The version this tree is on the way to: what -V says when git describe
+ * (the Makefile's STAMPEDE_VERSION) found no release tag to count from.
+ */
+#define STAMPEDE_BASE_VERSION "0.1.0"
 
 static void usage(FILE *out)
 {
@@ -71,17 +77,56 @@ int run_command(const char *object, const struct command *cmds, int argc, char *
 	return cmds[i].run(&args);
 }
 
+/* Whether @s is a commit id as git describe --always prints one, maybe -dirty. */
+static bool is_commit_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n >= 4 && (!s[n] || !strcmp(s + n, "-dirty"));
+}
+
+/* Whether @s starts with a release number, "X.Y.Z". */
+static bool is_release(const char *s)
+{
+	unsigned int x, y, z;
+
+	return sscanf(s, "%u.%u.%u", &x, &y, &z) == 3;
+}
+
+/*
+ * STAMPEDE_VERSION (git describe) as a version number: "v0.1.0-3-gabc1234"
+ * loses its v; a bare commit id (no tag yet) follows the base version as
+ * git describe would put it ("0.1.0-gabc1234"); anything else (no git: the
+ * Makefile's "0.1") is the base version.
+ */
+static void format_version(char *buf, size_t len)
+{
+	const char *v = STAMPEDE_VERSION;
+
+	if (v[0] == 'v' && is_release(v + 1))
+		snprintf(buf, len, "%s", v + 1);
+	else if (is_release(v))
+		snprintf(buf, len, "%s", v);
+	else if (is_commit_id(v))
+		snprintf(buf, len, STAMPEDE_BASE_VERSION "-g%s", v);
+	else
+		snprintf(buf, len, STAMPEDE_BASE_VERSION);
+}
+
 static int print_version(void)
 {
+	char version[128];
+
+	format_version(version, sizeof(version));
 	if (json_output) {
 		struct json_object *obj = json_object_new_object();
 
-		json_add_string(obj, "version", STAMPEDE_VERSION);
+		json_add_string(obj, "version", version);
 		json_add_string(obj, "libbpf_version", libbpf_version_string());
 		output_json(obj);
 		return 0;
 	}
-	printf("stampede %s (libbpf %s)\n", STAMPEDE_VERSION, libbpf_version_string());
+	printf("stampede %s\nlibbpf %s\n", version, libbpf_version_string());
 	return 0;
 }
 
