@@ -32,12 +32,43 @@ test_help() {
 	expect_text cli/help/reflector "attach detach show" reflector help
 	expect_text cli/help/stats "show reset" stats help
 	expect_text cli/help/session "list" session help
+	# help after a command, or help OBJECT [COMMAND]: that help only.
+	help_only cli/help/after-command "stampede reflector attach dev IFNAME" "stampede (reflector detach|stats)" \
+		reflector attach help
+	help_only cli/help/after-command-stats "stampede stats show \\[dev IFNAME\\]" "stampede (stats reset|reflector)" \
+		stats show help
+	help_only cli/help/object "stampede reflector show.*stampede reflector attach.*stampede reflector detach" \
+		"stampede (stats|session)" \
+		help reflector
+	help_only cli/help/object-command "stampede stats reset" "stampede (stats show|reflector)" help stats reset
+	help_only cli/help/object-help "stampede session list" "stampede (reflector|stats)" session help
+	expect_error cli/help/unknown-object "unknown object 'frob'" help frob
+	expect_error cli/help/unknown-command "unknown command 'frob' for 'stats'" help stats frob
 	# No object at all: usage, as bpftool does, on either stream.
 	cli
 	if grep -q reflector "$T/out" "$T/err"; then
 		pass cli/no-arguments
 	else
 		fail cli/no-arguments "stampede without arguments exited $RC and printed no usage: $(oneline "$(cli_out)$(cli_err)")"
+	fi
+}
+
+# help_only NAME WANT NOT ARGS...: the command succeeds and its output
+# matches WANT (one extended regular expression over the output as one
+# line) but not NOT: the help asked for, and none other.
+help_only() {
+	local name=$1 want=$2 not=$3 flat
+	shift 3
+	cli "$@"
+	flat=$(tr '\n' ' ' <"$T/out")
+	if [ "$RC" -ne 0 ]; then
+		fail "$name" "stampede $* exited $RC: $(oneline "$(cli_err)")"
+	elif ! grep -Eq -- "$want" <<<"$flat"; then
+		fail "$name" "stampede $* did not print /$want/: $(oneline "$(cli_out)")"
+	elif grep -Eq -- "$not" <<<"$flat"; then
+		fail "$name" "stampede $* printed more than its help (/$not/): $(oneline "$(cli_out)")"
+	else
+		pass "$name"
 	fi
 }
 

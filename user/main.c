@@ -5,7 +5,8 @@
  *   stampede [OPTIONS] OBJECT {COMMAND | help}
  *
  * Global options, then the OBJECT and its COMMAND, both matched by unique
- * prefix.  Exit status: 0 on success and for help, 1 for every error.
+ * prefix: cli_dispatch() walks the table of objects below.  Exit status: 0
+ * on success and for help, 1 for every error.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -28,53 +29,47 @@
  */
 #define STAMPEDE_BASE_VERSION "0.1.0"
 
+static int probe_run(struct cli_args *args)
+{
+	return do_probe(args->argc, args->argv);
+}
+
+static int help_run(struct cli_args *args);
+
+/* The objects, each with its commands: the one table cli_dispatch() walks. */
+static const struct cli_cmd objects[] = {
+	{.name = "reflector", .cmds = reflector_cmds},
+	{.name = "stats", .cmds = stats_cmds},
+	{.name = "session", .cmds = session_cmds},
+	{.name = "probe", .run = probe_run, .usage = probe_usage},
+	{.name = "help", .run = help_run},
+	{NULL},
+};
+
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
-		     "       stampede help\n"
+		     "       stampede help [OBJECT [COMMAND]]\n"
 		     "OBJECT := { reflector | stats | session | probe }\n"
 		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NAME | -d|--debug |\n"
 		     "             -h|--help | -V|--version }\n");
 }
 
-static int do_help(int argc, char **argv)
+/* "stampede help": everything; "stampede help OBJECT [COMMAND]": that only. */
+static int help_run(struct cli_args *args)
 {
-	(void)argc;
-	(void)argv;
+	const struct cli_cmd *obj;
+
+	if (cli_more(args))
+		return cli_help(objects, args);
 	usage(stdout);
-	printf("\n");
-	reflector_usage(stdout);
-	printf("\n");
-	stats_usage(stdout);
-	printf("\n");
-	session_usage(stdout);
-	printf("\n");
-	probe_usage(stdout);
-	return 0;
-}
-
-int run_command(const char *object, const struct command *cmds, int argc, char **argv)
-{
-	const char *names[16];
-	struct cli_args args;
-	char cmd[64];
-	int i, n;
-
-	for (n = 0; cmds[n].name && n < 15; n++)
-		names[n] = cmds[n].name;
-	names[n] = NULL;
-	if (argc < 1) {
-		i = 0; /* no COMMAND: the first, show or list, as bpftool does */
-	} else {
-		i = cli_match(argv[0], names, "command", object);
-		if (i < 0)
-			return -1;
-		argc--;
-		argv++;
+	for (obj = objects; obj->name; obj++) {
+		if (!obj->cmds && !obj->usage)
+			continue; /* help itself */
+		printf("\n");
+		cli_object_usage(stdout, obj);
 	}
-	snprintf(cmd, sizeof(cmd), "%s %s", object, cmds[i].name);
-	args = (struct cli_args){.argc = argc, .argv = argv, .cmd = cmd};
-	return cmds[i].run(&args);
+	return 0;
 }
 
 /* Whether @s is a commit id as git describe --always prints one, maybe -dirty. */
@@ -141,11 +136,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int run_object(int argc, char **argv)
 {
-	static const char *const names[] = {"reflector", "stats", "session", "probe", "help", NULL};
-	static int (*const run[])(int argc, char **argv) = {
-		do_reflector, do_stats, do_session, do_probe, do_help,
-	};
-	int i;
+	struct cli_args args = {.argc = argc, .argv = argv};
 
 	if (argc < 1) {
 		/* JSON readers get one error object; people get the usage. */
@@ -154,10 +145,7 @@ static int run_object(int argc, char **argv)
 		usage(stderr);
 		return -1;
 	}
-	i = cli_match(argv[0], names, "object", NULL);
-	if (i < 0)
-		return -1;
-	return run[i](argc - 1, argv + 1);
+	return cli_dispatch(objects, NULL, &args);
 }
 
 int main(int argc, char **argv)
@@ -171,6 +159,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+
 	const char *netns = NULL;
 	bool help = false, version = false;
 	char bad_option[128] = "";

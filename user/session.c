@@ -18,16 +18,6 @@
 /* Enough for "[IPv6]:port". */
 #define ENDPOINT_LEN (INET6_ADDRSTRLEN + 8)
 
-void session_usage(FILE *out)
-{
-	fprintf(out, "Usage: stampede session list [dev IFNAME]\n"
-		     "       stampede session help\n"
-		     "\n"
-		     "Lists the sessions of stateful reflectors; a stateless one keeps none\n"
-		     "and says so.  A reflector re-attached stateless, or stateful after\n"
-		     "being stateless, starts with an empty table.\n");
-}
-
 struct session_ctx {
 	struct json_object *list;
 	struct stampede_clock clock;
@@ -252,21 +242,16 @@ int session_table_clear(const char *ifname, int fd)
 	return 0;
 }
 
-static int session_help(struct cli_args *args)
-{
-	(void)args;
-	session_usage(stdout);
-	return 0;
-}
-
-int do_session(int argc, char **argv)
-{
-	static const struct command cmds[] = {
-		{"list", session_list},
-		{"show", session_list},
-		{"help", session_help},
-		{NULL, NULL},
-	};
-
-	return run_command("session", cmds, argc, argv);
-}
+const struct cli_cmd session_cmds[] = {
+	{
+		.name = "list",
+		.run = session_list,
+		.synopsis = "[dev IFNAME]",
+		.about = "list prints the sessions of stateful reflectors; a stateless one keeps\n"
+			 "none and says so.  A reflector re-attached stateless, or stateful after\n"
+			 "being stateless, starts with an empty table.\n",
+	},
+	{.name = "show", .run = session_list},
+	{.name = "help", .synopsis = ""},
+	{NULL},
+};
