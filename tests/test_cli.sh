@@ -86,6 +86,11 @@ test_version() {
 
 test_syntax_errors() {
 	expect_error cli/netns-bad-name "bad netns name" -n ../etc reflector show
+	expect_error cli/netns-relative-path "bad netns name 'run/netns/x'" -n run/netns/x reflector show
+	expect_error cli/netns-path-missing "no such network namespace '/nonexistent$RUN_TAG'" \
+		-n "/nonexistent$RUN_TAG" reflector show
+	expect_error cli/netns-path-not-netns "'/etc/hostname' is not a network namespace" \
+		-n /etc/hostname reflector show
 	expect_error cli/no-object-json "missing object" -j
 	expect_error cli/unknown-object "unknown object 'frobnicate'" frobnicate
 	expect_error cli/unknown-object-json "unknown object" -j frobnicate
@@ -200,6 +205,14 @@ test_nothing_attached() {
 	expect_error cli/netns-unknown "no such network namespace" -n "nons$RUN_TAG" reflector show
 	expect_error cli/attach/unknown-interface "no such interface '$NODEV'" -n "$NS" reflector attach dev "$NODEV"
 	expect_error cli/detach/not-attached "no stampede reflector" -n "$NS" reflector detach dev "$IF0"
+	expect_error cli/detach/no-such-interface "^stampede: error: no such interface '$NODEV'\$" \
+		-n "$NS" reflector detach dev "$NODEV"
+	expect_error cli/stats/no-such-interface "no such interface '$NODEV'" -n "$NS" stats show dev "$NODEV"
+	# Without -n, in the host's namespace (a detach of a name it does not
+	# have, which can change nothing): the hint names the namespace.
+	expect_error cli/detach/other-netns-hint "no such interface '$IF0'.*namespace $NS .*-n $NS" \
+		reflector detach dev "$IF0"
+	expect_json cli/netns-path '. == []' -n "/run/netns/$NS" -j reflector show
 	expect_error cli/stats/not-attached "no stampede reflector" -n "$NS" stats show dev "$IF0"
 	expect_error cli/stats/reset-not-attached "no stampede reflector" -n "$NS" stats reset dev "$IF0"
 	expect_error cli/session/not-attached "no stampede reflector" -n "$NS" session list dev "$IF0"
@@ -291,6 +304,7 @@ test_attached() {
 	expect_json cli/show/json-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
 		-n "$NS" -j reflector show
 	expect_text cli/show/text "$IF0 862 native" -n "$NS" reflector show dev "$IF0"
+	test_netns_proc_path
 
 	expect_json cli/stats/json-sum '.received == .reflected + .passed + .dropped' \
 		-n "$NS" -j stats show dev "$IF0"
@@ -348,6 +362,22 @@ test_attached() {
 		test -z "$(grep "is a veth" "$T/err")"
 	expect_ok cli/detach/generic -n "$NS" reflector detach dev "$IF0"
 	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
+}
+
+# -n takes a container's /proc/PID/ns/net: a process of our namespace's.
+test_netns_proc_path() {
+	local pid
+	ip netns exec "$NS" sleep 60 &
+	pid=$!
+	defer "kill $pid"
+	# ip netns exec becomes sleep once it has entered the namespace.
+	for _ in $(seq 50); do
+		[ "$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null)" = "$(stat -L -c %i "/run/netns/$NS")" ] && break
+		sleep 0.1
+	done
+	expect_json cli/netns-proc-path ".ifname == \"$IF0\"" -n "/proc/$pid/ns/net" -j reflector show dev "$IF0"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 }
 
 # stats_tlvs_ok FILE: a stats object's per-TLV rows (all 13, "other" first)

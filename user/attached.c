@@ -8,6 +8,7 @@
 
 #include "attached.h"
 #include "cli.h"
+#include "netns.h"
 #include "output.h"
 
 const char *const pin_map_names[PIN_MAP_COUNT] = {
@@ -16,9 +17,25 @@ const char *const pin_map_names[PIN_MAP_COUNT] = {
 #undef PIN_MAP_NAME
 };
 
-static int not_attached(const char *ifname)
+int attached_missing(const char *ifname)
 {
-	return cli_error("dev %s: no stampede reflector attached", ifname);
+	char others[256];
+	int n;
+
+	if (if_nametoindex(ifname))
+		return cli_error("dev %s: no stampede reflector attached", ifname);
+	n = netns_with_ifname(ifname, others, sizeof(others));
+	if (n < 0)
+		return -1;
+	if (n == 1)
+		return cli_error("no such interface '%s' here; network namespace %s has one"
+				 " (stampede -n %s ...)",
+				 ifname, others, others);
+	if (n > 1)
+		return cli_error("no such interface '%s' here; network namespaces %s have one"
+				 " (stampede -n NETNS ...)",
+				 ifname, others);
+	return cli_error("no such interface '%s'", ifname);
 }
 
 static int open_pin(const struct attached *a, const char *name, bool optional, int *fd)
@@ -33,7 +50,7 @@ static int open_pin(const struct attached *a, const char *name, bool optional, i
 	if (errno == EPERM || errno == EACCES)
 		return cli_error("permission denied: reading stampede's pins needs root (CAP_BPF)");
 	if (errno == ENOENT && !strcmp(name, STAMPEDE_PIN_LINK))
-		return not_attached(a->ifname);
+		return attached_missing(a->ifname);
 	if (errno == ENOENT && optional) {
 		cli_debug("dev %s: no pinned map '%s' (attached by an older stampede)", a->ifname,
 			  name);
@@ -73,7 +90,7 @@ int attached_open(const char *ifname, struct attached *a)
 	if (pins_dev_dir(ifname, a->dir, sizeof(a->dir)))
 		return -1;
 	if (ret == 1)
-		return not_attached(ifname);
+		return attached_missing(ifname);
 	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
 	if (open_pin(a, STAMPEDE_PIN_LINK, false, &a->link_fd))
 		goto fail;
@@ -132,12 +149,14 @@ int attached_run_each(struct cli_args *args, attached_fn fn, const char *why)
 {
 	struct json_object *list = NULL;
 	const char *ifname;
+	int ret;
 
 	if (cli_parse_dev(args, false, &ifname) || cli_need_root(why))
 		return -1;
 	if (json_output)
 		list = json_object_new_array();
-	if (attached_for_each(ifname, fn, list)) {
+	ret = attached_for_each(ifname, fn, list);
+	if (ret) {
 		json_object_put(list);
 		return -1;
 	}

@@ -35,7 +35,14 @@ struct attached {
 	int map_fd[PIN_MAP_COUNT];
 };
 
-/* Open @ifname's pins; "dev X: no stampede reflector attached" if there are none. */
+/*
+ * Report that @ifname has no reflector: "no such interface" (naming the
+ * other network namespaces that have one) when it does not exist here,
+ * else "dev X: no stampede reflector attached".  Returns -1.
+ */
+int attached_missing(const char *ifname);
+
+/* Open @ifname's pins; attached_missing() if there are none. */
 int attached_open(const char *ifname, struct attached *a);
 void attached_close(struct attached *a);
 
@@ -49,7 +56,6 @@ typedef int (*attached_fn)(struct attached *a, void *ctx);
 int attached_for_each(const char *ifname, attached_fn fn, void *ctx);
 
 struct cli_args;
-
 /*
  * The shape of the read-only commands: parse [dev IFNAME], check for root
  * (@why says what needs it), run @fn for that reflector or every one, and

@@ -51,8 +51,9 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
 		     "       stampede help [OBJECT [COMMAND]]\n"
 		     "OBJECT := { reflector | stats | session | probe }\n"
-		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NAME | -d|--debug |\n"
-		     "             -h|--help | -V|--version }\n");
+		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -d|--debug |\n"
+		     "             -h|--help | -V|--version }\n"
+		     "NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");
 }
 
 /* "stampede help": everything; "stampede help OBJECT [COMMAND]": that only. */

@@ -1,12 +1,28 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Namespaces: entering a named network namespace, and telling ours from the host's. */
+/* Network namespaces: entering one by name or path, finding one, telling ours from the host's. */
 #ifndef STAMPEDE_NETNS_H
 #define STAMPEDE_NETNS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
-/* Move into /run/netns/@name, as `ip -n NAME` does. */
-int netns_enter(const char *name);
+/*
+ * Move into the network namespace @spec: a name in /run/netns, as `ip -n
+ * NAME` takes, or the absolute path of a namespace file (/var/run/netns/NAME,
+ * a container's /proc/PID/ns/net).
+ */
+int netns_enter(const char *spec);
+
+/* Back to the namespace of @self_fd after a visit elsewhere. */
+int netns_return(int self_fd);
+
+/*
+ * The /run/netns names, ", "-separated into @buf, of the other network
+ * namespaces that have an interface @ifname (a hint for an interface not
+ * found here), and how many there are.  -1 (reported) only when we could
+ * not return to ours.
+ */
+int netns_with_ifname(const char *ifname, char *buf, size_t len);
 
 /* Inode of our namespace of @type ("net", "mnt"); 0 if unknown. */
 ino_t ns_self_inode(const char *type);
