@@ -91,6 +91,11 @@ test_syntax_errors() {
 		-n "/nonexistent$RUN_TAG" reflector show
 	expect_error cli/netns-path-not-netns "'/etc/hostname' is not a network namespace" \
 		-n /etc/hostname reflector show
+	expect_error cli/all-netns-and-netns "exclude" -a -n foo reflector show
+	expect_error cli/all-netns-attach "-a .*not for 'reflector attach'" -a reflector attach dev "$NODEV"
+	expect_error cli/all-netns-detach "-a .*not for 'reflector detach'" -a reflector detach dev "$NODEV"
+	expect_error cli/all-netns-reset "-a .*not for 'stats reset'" -a stats reset
+	expect_error cli/all-netns-dev "no 'dev'" -a reflector show dev "$NODEV"
 	expect_error cli/no-object-json "missing object" -j
 	expect_error cli/unknown-object "unknown object 'frobnicate'" frobnicate
 	expect_error cli/unknown-object-json "unknown object" -j frobnicate
@@ -304,6 +309,7 @@ test_attached() {
 	expect_json cli/show/json-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
 		-n "$NS" -j reflector show
 	expect_text cli/show/text "$IF0 862 native" -n "$NS" reflector show dev "$IF0"
+	test_all_netns
 	test_netns_proc_path
 
 	expect_json cli/stats/json-sum '.received == .reflected + .passed + .dropped' \
@@ -362,6 +368,18 @@ test_attached() {
 		test -z "$(grep "is a veth" "$T/err")"
 	expect_ok cli/detach/generic -n "$NS" reflector detach dev "$IF0"
 	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
+}
+
+# -a from the host's namespace: every namespace's reflectors, each with
+# its namespace (other reflectors may run on this machine: only ours is
+# looked for).
+test_all_netns() {
+	local ours=".ifname == \"$IF0\" and .netns == \"$NS\""
+	expect_json cli/all-netns/show-json "any(.[]; $ours and .mode == \"native\")" -j -a reflector show
+	expect_text cli/all-netns/show-text "^netns $NS:\$ ^dev $IF0 " -a reflector show
+	expect_json cli/all-netns/stats-json "any(.[]; $ours and (.received | type == \"number\"))" \
+		-j -a stats show
+	expect_json cli/all-netns/session-json "any(.[]; $ours and .stateful == false)" -j -a session list
 }
 
 # -n takes a container's /proc/PID/ns/net: a process of our namespace's.

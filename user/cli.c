@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "output.h"
 
 /* Entries of one table: objects, or an object's commands. */
@@ -215,6 +216,10 @@ int cli_dispatch(const struct cli_cmd *cmds, const struct cli_cmd *object, struc
 		command_usage(stdout, object, c);
 		return 0;
 	}
+	if (all_netns && !c->all_netns)
+		return cli_error("-a (every network namespace) is for reflector show, stats show"
+				 " and session list, not for '%s%s%s'",
+				 object ? object->name : "", object ? " " : "", c->name);
 	snprintf(path, sizeof(path), "%s%s%s", object ? object->name : "", object ? " " : "",
 		 c->name);
 	rest = (struct cli_args){.argc = args->argc, .argv = args->argv, .cmd = path};

@@ -45,6 +45,8 @@ struct cli_cmd {
 	const char *synopsis;
 	/* What the command does, for help; may be NULL. */
 	const char *about;
+	/* It takes -a (every network namespace). */
+	bool all_netns;
 };
 
 /*

@@ -42,7 +42,7 @@ static const struct cli_cmd objects[] = {
 	{.name = "stats", .cmds = stats_cmds},
 	{.name = "session", .cmds = session_cmds},
 	{.name = "probe", .run = probe_run, .usage = probe_usage},
-	{.name = "help", .run = help_run},
+	{.name = "help", .run = help_run, .all_netns = true},
 	{NULL},
 };
 
@@ -51,8 +51,8 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
 		     "       stampede help [OBJECT [COMMAND]]\n"
 		     "OBJECT := { reflector | stats | session | probe }\n"
-		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -d|--debug |\n"
-		     "             -h|--help | -V|--version }\n"
+		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -a|--all-netns |\n"
+		     "             -d|--debug | -h|--help | -V|--version }\n"
 		     "NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");
 }
 
@@ -155,6 +155,7 @@ int main(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"pretty", no_argument, NULL, 'p'},
 		{"netns", required_argument, NULL, 'n'},
+		{"all-netns", no_argument, NULL, 'a'}, /* as ip -all netns */
 		{"debug", no_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -172,7 +173,7 @@ int main(int argc, char **argv)
 	 * Options come before OBJECT ("+": no permuting), so what follows is
 	 * ours to judge: "port -1" is a bad port, not an unknown option.
 	 */
-	while ((opt = getopt_long(argc, argv, "+:jpn:dhV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jpn:adhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
@@ -182,6 +183,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 'a':
+			all_netns = true;
 			break;
 		case 'd':
 			debug_output = true;
@@ -221,6 +225,10 @@ int main(int argc, char **argv)
 	if (help) {
 		usage(stdout);
 		return 0;
+	}
+	if (netns && all_netns) {
+		cli_error("-n and -a exclude each other: one network namespace, or all");
+		return 1;
 	}
 	if (netns && netns_enter(netns))
 		return 1;

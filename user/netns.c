@@ -16,6 +16,8 @@
 
 #define NETNS_RUN_DIR "/run/netns"
 
+bool all_netns;
+
 /* The file of the network namespace @spec names: /run/netns/NAME, or a path. */
 static int netns_file(const char *spec, char *path, size_t len)
 {
@@ -60,6 +62,15 @@ int netns_enter(const char *spec)
 	if (err)
 		return cli_error("cannot enter network namespace '%s': %s", spec, strerror(err));
 	return 0;
+}
+
+int netns_open_self(void)
+{
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cli_error("cannot open our network namespace: %s", strerror(errno));
+	return fd;
 }
 
 int netns_return(int self_fd)
@@ -126,6 +137,55 @@ int netns_with_ifname(const char *ifname, char *buf, size_t len)
 	if (self_fd >= 0)
 		close(self_fd);
 	return ret < 0 ? -1 : found;
+}
+
+/* A /run/netns name for the namespace of inode @ino. */
+static bool run_name_of(ino_t ino, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	bool found = false;
+	DIR *d = opendir(NETNS_RUN_DIR);
+
+	while (d && !found && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s",
+						    e->d_name) >= (int)sizeof(path))
+			continue;
+		found = !stat(path, &st) && st.st_ino == ino;
+		if (found)
+			snprintf(buf, len, "%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A process's /proc/PID/ns/net for the namespace of inode @ino: a container's. */
+static bool proc_path_of(ino_t ino, char *buf, size_t len)
+{
+	char path[64];
+	struct dirent *e;
+	struct stat st;
+	bool found = false;
+	DIR *d = opendir("/proc");
+
+	while (d && !found && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/ns/net", e->d_name);
+		found = !stat(path, &st) && st.st_ino == ino;
+		if (found)
+			snprintf(buf, len, "%s", path);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+bool netns_spec_of(ino_t ino, char *buf, size_t len)
+{
+	return run_name_of(ino, buf, len) || proc_path_of(ino, buf, len);
 }
 
 static ino_t ns_inode(const char *pid, const char *type)

@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* -a: the read-only commands cover every network namespace. */
+extern bool all_netns;
+
 /*
  * Move into the network namespace @spec: a name in /run/netns, as `ip -n
  * NAME` takes, or the absolute path of a namespace file (/var/run/netns/NAME,
@@ -13,7 +16,8 @@
  */
 int netns_enter(const char *spec);
 
-/* Back to the namespace of @self_fd after a visit elsewhere. */
+/* An fd of the namespace we are in, for netns_return() after a visit elsewhere. */
+int netns_open_self(void);
 int netns_return(int self_fd);
 
 /*
@@ -23,6 +27,12 @@ int netns_return(int self_fd);
  * not return to ours.
  */
 int netns_with_ifname(const char *ifname, char *buf, size_t len);
+
+/*
+ * What -n takes for the namespace of inode @ino: its /run/netns name, else
+ * the /proc/PID/ns/net of a process in it.  False when neither exists.
+ */
+bool netns_spec_of(ino_t ino, char *buf, size_t len);
 
 /* Inode of our namespace of @type ("net", "mnt"); 0 if unknown. */
 ino_t ns_self_inode(const char *type);

@@ -33,9 +33,10 @@ const struct cli_cmd reflector_cmds[] = {
 		.run = reflector_show,
 		.synopsis = "[dev IFNAME]",
 		.about = "show prints what each reflector runs: program, mode, ports, options,\n"
-			 "clock state.\n",
+			 "clock state.  With -a, those of every network namespace too.\n",
+		.all_netns = true,
 	},
-	{.name = "list", .run = reflector_show},
+	{.name = "list", .run = reflector_show, .all_netns = true},
 	{
 		.name = "attach",
 		.run = reflector_attach,

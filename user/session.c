@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "describe.h"
+#include "netns.h"
 #include "objects.h"
 #include "output.h"
 #include "session.h"
@@ -216,9 +217,12 @@ static int session_list(struct cli_args *args)
 	if (cli_parse_dev(args, false, &ifname) ||
 	    cli_need_root("reading stampede's pins needs root (CAP_BPF)"))
 		return -1;
+	if (all_netns && ifname)
+		return cli_error("-a covers every reflector; give it no 'dev'");
 	if (json_output)
 		ctx.list = json_object_new_array();
-	if (attached_for_each(ifname, list_one, &ctx)) {
+	if (all_netns ? attached_for_each_netns(list_one, &ctx, ctx.list)
+		      : attached_for_each(ifname, list_one, &ctx)) {
 		json_object_put(ctx.list);
 		return -1;
 	}
@@ -247,11 +251,14 @@ const struct cli_cmd session_cmds[] = {
 		.name = "list",
 		.run = session_list,
 		.synopsis = "[dev IFNAME]",
-		.about = "list prints the sessions of stateful reflectors; a stateless one keeps\n"
-			 "none and says so.  A reflector re-attached stateless, or stateful after\n"
-			 "being stateless, starts with an empty table.\n",
+		.about =
+			"list prints the sessions of stateful reflectors; a stateless one keeps\n"
+			"none and says so.  A reflector re-attached stateless, or stateful after\n"
+			"being stateless, starts with an empty table.  With -a, the reflectors of\n"
+			"every network namespace.\n",
+		.all_netns = true,
 	},
-	{.name = "show", .run = session_list},
+	{.name = "show", .run = session_list, .all_netns = true},
 	{.name = "help", .synopsis = ""},
 	{NULL},
 };

@@ -408,9 +408,10 @@ const struct cli_cmd stats_cmds[] = {
 			"ports, or broken before the port) are counted only by a reflector\n"
 			"attached with count-other on.  TLVs are counted by type (seen, answered,\n"
 			"returned unrecognized, malformed), and Access Report TLVs by Access ID\n"
-			"and Return Code.\n",
+			"and Return Code.  With -a, the reflectors of every network namespace.\n",
+		.all_netns = true,
 	},
-	{.name = "list", .run = stats_show},
+	{.name = "list", .run = stats_show, .all_netns = true},
 	{
 		.name = "reset",
 		.run = stats_reset,
