@@ -32,6 +32,18 @@ test_help() {
 	expect_text cli/help/reflector "attach detach show" reflector help
 	expect_text cli/help/stats "show reset" stats help
 	expect_text cli/help/session "list" session help
+	# help after a command, or help OBJECT [COMMAND]: that help only.
+	help_only cli/help/after-command "stampede reflector attach dev IFNAME" "stampede (reflector detach|stats)" \
+		reflector attach help
+	help_only cli/help/after-command-stats "stampede stats show \\[dev IFNAME\\]" "stampede (stats reset|reflector)" \
+		stats show help
+	help_only cli/help/object "stampede reflector show.*stampede reflector attach.*stampede reflector detach" \
+		"stampede (stats|session)" \
+		help reflector
+	help_only cli/help/object-command "stampede stats reset" "stampede (stats show|reflector)" help stats reset
+	help_only cli/help/object-help "stampede session list" "stampede (reflector|stats)" session help
+	expect_error cli/help/unknown-object "unknown object 'frob'" help frob
+	expect_error cli/help/unknown-command "unknown command 'frob' for 'stats'" help stats frob
 	# No object at all: usage, as bpftool does, on either stream.
 	cli
 	if grep -q reflector "$T/out" "$T/err"; then
@@ -41,18 +53,49 @@ test_help() {
 	fi
 }
 
+# help_only NAME WANT NOT ARGS...: the command succeeds and its output
+# matches WANT (one extended regular expression over the output as one
+# line) but not NOT: the help asked for, and none other.
+help_only() {
+	local name=$1 want=$2 not=$3 flat
+	shift 3
+	cli "$@"
+	flat=$(tr '\n' ' ' <"$T/out")
+	if [ "$RC" -ne 0 ]; then
+		fail "$name" "stampede $* exited $RC: $(oneline "$(cli_err)")"
+	elif ! grep -Eq -- "$want" <<<"$flat"; then
+		fail "$name" "stampede $* did not print /$want/: $(oneline "$(cli_out)")"
+	elif grep -Eq -- "$not" <<<"$flat"; then
+		fail "$name" "stampede $* printed more than its help (/$not/): $(oneline "$(cli_out)")"
+	else
+		pass "$name"
+	fi
+}
+
+# The version is 0.1.0-based: "0.1.0-gHASH" before any release tag,
+# "X.Y.Z[-N-gHASH]" from git describe after one, never a bare commit id.
 test_version() {
 	cli -V
-	if [ "$RC" -eq 0 ] && head -n 1 "$T/out" | grep -q '^stampede [^ ]'; then
+	if [ "$RC" -eq 0 ] && head -n 1 "$T/out" | grep -Eq '^stampede [0-9]+\.[0-9]+\.[0-9]+([-+][0-9a-z.-]+)?$'; then
 		pass cli/version
 	else
 		fail cli/version "stampede -V exited $RC: $(oneline "$(cli_out)$(cli_err)")"
 	fi
-	expect_json cli/version-json '.version | type == "string" and length > 0' -j -V
+	expect_json cli/version-json '.version | test("^[0-9]+\\.[0-9]+\\.[0-9]+")' -j -V
 }
 
 test_syntax_errors() {
 	expect_error cli/netns-bad-name "bad netns name" -n ../etc reflector show
+	expect_error cli/netns-relative-path "bad netns name 'run/netns/x'" -n run/netns/x reflector show
+	expect_error cli/netns-path-missing "no such network namespace '/nonexistent$RUN_TAG'" \
+		-n "/nonexistent$RUN_TAG" reflector show
+	expect_error cli/netns-path-not-netns "'/etc/hostname' is not a network namespace" \
+		-n /etc/hostname reflector show
+	expect_error cli/all-netns-and-netns "exclude" -a -n foo reflector show
+	expect_error cli/all-netns-attach "-a .*not for 'reflector attach'" -a reflector attach dev "$NODEV"
+	expect_error cli/all-netns-detach "-a .*not for 'reflector detach'" -a reflector detach dev "$NODEV"
+	expect_error cli/all-netns-reset "-a .*not for 'stats reset'" -a stats reset
+	expect_error cli/all-netns-dev "no 'dev'" -a reflector show dev "$NODEV"
 	expect_error cli/no-object-json "missing object" -j
 	expect_error cli/unknown-object "unknown object 'frobnicate'" frobnicate
 	expect_error cli/unknown-object-json "unknown object" -j frobnicate
@@ -167,6 +210,14 @@ test_nothing_attached() {
 	expect_error cli/netns-unknown "no such network namespace" -n "nons$RUN_TAG" reflector show
 	expect_error cli/attach/unknown-interface "no such interface '$NODEV'" -n "$NS" reflector attach dev "$NODEV"
 	expect_error cli/detach/not-attached "no stampede reflector" -n "$NS" reflector detach dev "$IF0"
+	expect_error cli/detach/no-such-interface "^stampede: error: no such interface '$NODEV'\$" \
+		-n "$NS" reflector detach dev "$NODEV"
+	expect_error cli/stats/no-such-interface "no such interface '$NODEV'" -n "$NS" stats show dev "$NODEV"
+	# Without -n, in the host's namespace (a detach of a name it does not
+	# have, which can change nothing): the hint names the namespace.
+	expect_error cli/detach/other-netns-hint "no such interface '$IF0'.*namespace $NS .*-n $NS" \
+		reflector detach dev "$IF0"
+	expect_json cli/netns-path '. == []' -n "/run/netns/$NS" -j reflector show
 	expect_error cli/stats/not-attached "no stampede reflector" -n "$NS" stats show dev "$IF0"
 	expect_error cli/stats/reset-not-attached "no stampede reflector" -n "$NS" stats reset dev "$IF0"
 	expect_error cli/session/not-attached "no stampede reflector" -n "$NS" session list dev "$IF0"
@@ -258,6 +309,8 @@ test_attached() {
 	expect_json cli/show/json-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
 		-n "$NS" -j reflector show
 	expect_text cli/show/text "$IF0 862 native" -n "$NS" reflector show dev "$IF0"
+	test_all_netns
+	test_netns_proc_path
 
 	expect_json cli/stats/json-sum '.received == .reflected + .passed + .dropped' \
 		-n "$NS" -j stats show dev "$IF0"
@@ -278,7 +331,12 @@ test_attached() {
 	# Without dev: every reflector in the namespace, as show does.
 	expect_json cli/stats/reset-all "type == \"array\" and length == 1 and .[0].ifname == \"$IF0\"" \
 		-n "$NS" -j stats reset
-	expect_json cli/session/list-stateless 'true' -n "$NS" -j session list dev "$IF0"
+	# A stateless reflector keeps no sessions, and says so.
+	expect_json cli/session/list-stateless ".ifname == \"$IF0\" and .stateful == false and .sessions == []" \
+		-n "$NS" -j session list dev "$IF0"
+	expect_text cli/session/list-stateless-text "^dev $IF0: stateless" -n "$NS" session list dev "$IF0"
+	expect_json cli/session/list-all-stateless ".[0].stateful == false and .[0].sessions == []" \
+		-n "$NS" -j session list
 
 	# Attach again: a replace, with the new options.
 	expect_json cli/replace '.action == "replaced"' -n "$NS" -j reflector attach dev "$IF0" \
@@ -288,6 +346,10 @@ test_attached() {
 			and .timestamp == "ptp" and .ttl == 64 and .loopguard == false and .mode == "native"
 			and .clock_reads == 2 and .count_other == true' \
 		-n "$NS" -j reflector show dev "$IF0"
+	expect_json cli/session/list-stateful '.stateful == true and .sessions == [] and .sessions_max == 16384' \
+		-n "$NS" -j session list dev "$IF0"
+	expect_text cli/session/list-stateful-text "^dev $IF0: stateful, 0 sessions" \
+		-n "$NS" session list dev "$IF0"
 	expect_error cli/replace/other-mode "mode" -n "$NS" reflector attach dev "$IF0" mode generic
 	expect_error cli/replace/resize-sessions "sessions" -n "$NS" reflector attach dev "$IF0" sessions 1000
 	expect_json cli/replace/failed-keeps '.mode == "native" and .ports == [862, 8620] and .stateful == true' \
@@ -306,6 +368,34 @@ test_attached() {
 		test -z "$(grep "is a veth" "$T/err")"
 	expect_ok cli/detach/generic -n "$NS" reflector detach dev "$IF0"
 	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
+}
+
+# -a from the host's namespace: every namespace's reflectors, each with
+# its namespace (other reflectors may run on this machine: only ours is
+# looked for).
+test_all_netns() {
+	local ours=".ifname == \"$IF0\" and .netns == \"$NS\""
+	expect_json cli/all-netns/show-json "any(.[]; $ours and .mode == \"native\")" -j -a reflector show
+	expect_text cli/all-netns/show-text "^netns $NS:\$ ^dev $IF0 " -a reflector show
+	expect_json cli/all-netns/stats-json "any(.[]; $ours and (.received | type == \"number\"))" \
+		-j -a stats show
+	expect_json cli/all-netns/session-json "any(.[]; $ours and .stateful == false)" -j -a session list
+}
+
+# -n takes a container's /proc/PID/ns/net: a process of our namespace's.
+test_netns_proc_path() {
+	local pid
+	ip netns exec "$NS" sleep 60 &
+	pid=$!
+	defer "kill $pid"
+	# ip netns exec becomes sleep once it has entered the namespace.
+	for _ in $(seq 50); do
+		[ "$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null)" = "$(stat -L -c %i "/run/netns/$NS")" ] && break
+		sleep 0.1
+	done
+	expect_json cli/netns-proc-path ".ifname == \"$IF0\"" -n "/proc/$pid/ns/net" -j reflector show dev "$IF0"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 }
 
 # stats_tlvs_ok FILE: a stats object's per-TLV rows (all 13, "other" first)

@@ -305,6 +305,22 @@ test_stateful() {
 	check_sessions
 }
 
+# Sessions belong to the stateful mode they were made in: re-attached
+# stateless the reflector lists none and says it is stateless; stateful
+# again, it starts from an empty table (the earlier sessions are stale).
+test_mode_switch_drops_sessions() {
+	expect_ok e2e/mode-switch/stateless -n "$NS_R" reflector attach dev "$IF_R" mode native stateless
+	expect_json e2e/mode-switch/stateless-list '.stateful == false and .sessions == []' \
+		-n "$NS_R" -j session list dev "$IF_R"
+	expect_ok e2e/mode-switch/stateful -n "$NS_R" reflector attach dev "$IF_R" mode native stateful
+	expect_json e2e/mode-switch/stale-dropped '.stateful == true and .sessions == []' \
+		-n "$NS_R" -j session list dev "$IF_R"
+	stateful_send mode-switch "0 4" -4 -c 5 -P 40001 --ssid 1 "$R4"
+	expect_json e2e/mode-switch/new-session \
+		'.sessions | length == 1 and .[0].reflected == 5 and .[0].highest_seq == 4' \
+		-n "$NS_R" -j session list dev "$IF_R"
+}
+
 # stateful_send NAME "FIRST LAST" ARGS...: send, all answered, reflector
 # sequence numbers FIRST..LAST.
 stateful_send() {
@@ -321,7 +337,7 @@ stateful_send() {
 # JSON object of members it must have.
 session_problem() {
 	jq -r --arg a "$1" --argjson p "$2" --argjson s "$3" --argjson want "$4" '
-		[.[] | select(.sender_addr == $a and .sender_port == $p and .ssid == $s)] as $m
+		[.sessions[] | select(.sender_addr == $a and .sender_port == $p and .ssid == $s)] as $m
 		| if ($m | length) != 1 then "\($m | length) sessions listed"
 		  else $m[0] as $x
 		  | [$want | to_entries[] | select($x[.key] != .value)
@@ -332,7 +348,7 @@ session_problem() {
 check_sessions() {
 	local addr port ssid want why
 	sr -j session list dev "$IF_R"
-	if [ "$RC" -ne 0 ] || ! jq_ok 'type == "array"' "$T/out"; then
+	if [ "$RC" -ne 0 ] || ! jq_ok '.stateful == true and (.sessions | type == "array")' "$T/out"; then
 		fail e2e/session-list "session list -j exited $RC: $(oneline "$(cli_out)$(cli_err)")"
 		return
 	fi
@@ -456,6 +472,7 @@ main() {
 	test_sizes
 	test_replace_stateful
 	test_stateful
+	test_mode_switch_drops_sessions
 	test_options
 	test_many_addresses
 	test_reset

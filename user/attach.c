@@ -32,6 +32,7 @@
 #include "output.h"
 #include "pins.h"
 #include "prune.h"
+#include "session.h"
 #include "stampede.skel.h"
 
 /* Pins and directories this run created, removed again if it fails. */
@@ -50,6 +51,7 @@ struct attach_ctx {
 	char dir[PATH_MAX];
 	bool replace;
 	__u32 old_prog_id; /* replace: the running reflector's program */
+	bool was_stateful; /* replace: the running reflector's mode */
 	int link_fd;	   /* the pinned link (replace) or the new one */
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
@@ -344,6 +346,7 @@ static int session_table_config(struct attach_ctx *ctx)
 					 " match its map; detach first",
 					 ctx->req.ifname);
 		cfg->session_seed = old.session_seed;
+		ctx->was_stateful = old.flags & STAMPEDE_F_STATEFUL;
 	} else if (getrandom(&cfg->session_seed, sizeof(cfg->session_seed), 0) !=
 		   sizeof(cfg->session_seed)) {
 		return cli_error("cannot draw the session table's hash secret: %s",
@@ -516,6 +519,15 @@ static int replace_prog(struct attach_ctx *ctx)
 		if (ctx->old_map_fd[i] < 0 &&
 		    pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
 			return -1;
+	/*
+	 * Switching between stateless and stateful: the sessions left from an
+	 * earlier stateful program are stale.  Cleared before the swap (a few
+	 * that the outgoing program makes meanwhile are cleared on the next
+	 * switch to stateful, and a stateless reflector does not list them).
+	 */
+	if (ctx->req.stateful != ctx->was_stateful &&
+	    session_table_clear(ctx->req.ifname, bpf_map__fd(ctx->skel->maps.sessions)))
+		return -1;
 	if (bpf_link_update(ctx->link_fd, bpf_program__fd(reflector_program(ctx->skel)), NULL))
 		return cli_error("replacing the program on dev %s failed: %s", ctx->req.ifname,
 				 strerror(errno));

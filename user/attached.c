@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Opening the pinned objects of attached reflectors. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "attached.h"
 #include "cli.h"
+#include "netns.h"
 #include "output.h"
 
 const char *const pin_map_names[PIN_MAP_COUNT] = {
@@ -16,9 +19,25 @@ const char *const pin_map_names[PIN_MAP_COUNT] = {
 #undef PIN_MAP_NAME
 };
 
-static int not_attached(const char *ifname)
+int attached_missing(const char *ifname)
 {
-	return cli_error("dev %s: no stampede reflector attached", ifname);
+	char others[256];
+	int n;
+
+	if (if_nametoindex(ifname))
+		return cli_error("dev %s: no stampede reflector attached", ifname);
+	n = netns_with_ifname(ifname, others, sizeof(others));
+	if (n < 0)
+		return -1;
+	if (n == 1)
+		return cli_error("no such interface '%s' here; network namespace %s has one"
+				 " (stampede -n %s ...)",
+				 ifname, others, others);
+	if (n > 1)
+		return cli_error("no such interface '%s' here; network namespaces %s have one"
+				 " (stampede -n NETNS ...)",
+				 ifname, others);
+	return cli_error("no such interface '%s'", ifname);
 }
 
 static int open_pin(const struct attached *a, const char *name, bool optional, int *fd)
@@ -33,7 +52,7 @@ static int open_pin(const struct attached *a, const char *name, bool optional, i
 	if (errno == EPERM || errno == EACCES)
 		return cli_error("permission denied: reading stampede's pins needs root (CAP_BPF)");
 	if (errno == ENOENT && !strcmp(name, STAMPEDE_PIN_LINK))
-		return not_attached(a->ifname);
+		return attached_missing(a->ifname);
 	if (errno == ENOENT && optional) {
 		cli_debug("dev %s: no pinned map '%s' (attached by an older stampede)", a->ifname,
 			  name);
@@ -73,7 +92,7 @@ int attached_open(const char *ifname, struct attached *a)
 	if (pins_dev_dir(ifname, a->dir, sizeof(a->dir)))
 		return -1;
 	if (ret == 1)
-		return not_attached(ifname);
+		return attached_missing(ifname);
 	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
 	if (open_pin(a, STAMPEDE_PIN_LINK, false, &a->link_fd))
 		goto fail;
@@ -128,16 +147,101 @@ int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
 	return ret;
 }
 
+/* -a: one namespace's reflectors, each labelled with the namespace. */
+struct netns_visit {
+	attached_fn fn;
+	void *ctx;
+	struct json_object *list;
+	const char *label; /* what -n takes for it; NULL: the one we run in */
+	bool headed;	   /* its text heading is out */
+	bool spoke;	   /* some namespace's heading is out */
+};
+
+static int visit_one(struct attached *a, void *arg)
+{
+	struct netns_visit *v = arg;
+	size_t before = v->list ? json_object_array_length(v->list) : 0, i;
+	int ret;
+
+	if (!json_output && !v->headed) {
+		printf("%snetns %s:\n", v->spoke ? "\n" : "",
+		       v->label			? v->label
+		       : ns_is_host("net") == 1 ? "(host)"
+						: "(this one)");
+		v->headed = v->spoke = true;
+	}
+	ret = v->fn(a, v->ctx);
+	for (i = before; v->list && i < json_object_array_length(v->list); i++)
+		json_object_object_add(json_object_array_get_idx(v->list, i), "netns",
+				       v->label ? json_object_new_string(v->label) : NULL);
+	return ret;
+}
+
+/* The reflectors of the namespace that pin directory @entry holds, visited there. */
+static int visit_netns(const char *entry, struct netns_visit *v, int self_fd)
+{
+	char spec[PATH_MAX];
+	ino_t ino = strtoull(entry + strlen(PIN_NETNS_PREFIX), NULL, 10);
+	int ret;
+
+	if (ino == ns_self_inode("net"))
+		return 0; /* ours: visited first */
+	if (!netns_spec_of(ino, spec, sizeof(spec))) {
+		/* The namespace is gone; the next attach or detach prunes its pins. */
+		cli_debug("no network namespace of inode %lu for %s/%s", (unsigned long)ino,
+			  STAMPEDE_PIN_ROOT, entry);
+		return 0;
+	}
+	if (netns_enter(spec))
+		return -1;
+	v->label = spec;
+	v->headed = false;
+	ret = attached_for_each(NULL, visit_one, v);
+	return netns_return(self_fd) ?: ret;
+}
+
+int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list)
+{
+	struct netns_visit v = {.fn = fn, .ctx = ctx, .list = list};
+	struct dirent *e;
+	int self_fd, ret;
+	DIR *d;
+
+	/* Ours first, with whatever layout it has. */
+	ret = attached_for_each(NULL, visit_one, &v);
+	if (ret || pins_check_bpffs(false))
+		return ret;
+	d = opendir(STAMPEDE_PIN_ROOT);
+	if (!d)
+		return 0;
+	self_fd = netns_open_self();
+	if (self_fd < 0) {
+		closedir(d);
+		return -1;
+	}
+	while (!ret && (e = readdir(d)))
+		if (!strncmp(e->d_name, PIN_NETNS_PREFIX, strlen(PIN_NETNS_PREFIX)))
+			ret = visit_netns(e->d_name, &v, self_fd);
+	close(self_fd);
+	closedir(d);
+	return ret;
+}
+
 int attached_run_each(struct cli_args *args, attached_fn fn, const char *why)
 {
 	struct json_object *list = NULL;
 	const char *ifname;
+	int ret;
 
 	if (cli_parse_dev(args, false, &ifname) || cli_need_root(why))
 		return -1;
+	if (all_netns && ifname)
+		return cli_error("-a covers every reflector; give it no 'dev'");
 	if (json_output)
 		list = json_object_new_array();
-	if (attached_for_each(ifname, fn, list)) {
+	ret = all_netns ? attached_for_each_netns(fn, list, list)
+			: attached_for_each(ifname, fn, list);
+	if (ret) {
 		json_object_put(list);
 		return -1;
 	}

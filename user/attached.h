@@ -35,7 +35,14 @@ struct attached {
 	int map_fd[PIN_MAP_COUNT];
 };
 
-/* Open @ifname's pins; "dev X: no stampede reflector attached" if there are none. */
+/*
+ * Report that @ifname has no reflector: "no such interface" (naming the
+ * other network namespaces that have one) when it does not exist here,
+ * else "dev X: no stampede reflector attached".  Returns -1.
+ */
+int attached_missing(const char *ifname);
+
+/* Open @ifname's pins; attached_missing() if there are none. */
 int attached_open(const char *ifname, struct attached *a);
 void attached_close(struct attached *a);
 
@@ -49,10 +56,21 @@ typedef int (*attached_fn)(struct attached *a, void *ctx);
 int attached_for_each(const char *ifname, attached_fn fn, void *ctx);
 
 struct cli_args;
+struct json_object;
+
+/*
+ * -a: attached_for_each() for every reflector in every network namespace,
+ * ours first, each entered in turn (found by its /run/netns name, else a
+ * process in it).  Text output gets a "netns NAME:" line before each
+ * namespace's reflectors; each JSON object @fn adds to @list gets "netns",
+ * what -n takes for it (null for ours).
+ */
+int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list);
 
 /*
  * The shape of the read-only commands: parse [dev IFNAME], check for root
- * (@why says what needs it), run @fn for that reflector or every one, and
+ * (@why says what needs it), run @fn for that reflector or every one (with
+ * -a, in every network namespace), and
  * with -j print what @fn added to the JSON array it gets as its context:
  * one object with dev, the array without.
  */

@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "output.h"
+
+/* Entries of one table: objects, or an object's commands. */
+#define CLI_MAX_CMDS 16
 
 const char *cli_next(struct cli_args *args)
 {
@@ -94,6 +98,132 @@ int cli_match_value(const char *word, const char *const *names, const char *keyw
 	}
 	join_names(list, sizeof(list), names, "", true);
 	return cli_error("bad %s '%s': expected %s", keyword, word, list);
+}
+
+/* The names of @cmds, NULL-terminated, for cli_match(). */
+static void cmd_names(const struct cli_cmd *cmds, const char **names)
+{
+	int n;
+
+	for (n = 0; cmds[n].name && n < CLI_MAX_CMDS - 1; n++)
+		names[n] = cmds[n].name;
+	names[n] = NULL;
+}
+
+/* The entry of @cmds @word names; reported and NULL when none does. */
+static const struct cli_cmd *cmd_find(const struct cli_cmd *cmds, const char *word,
+				      const struct cli_cmd *object)
+{
+	const char *names[CLI_MAX_CMDS];
+	int i;
+
+	cmd_names(cmds, names);
+	i = cli_match(word, names, object ? "command" : "object", object ? object->name : NULL);
+	return i < 0 ? NULL : &cmds[i];
+}
+
+static bool is_help_entry(const struct cli_cmd *c)
+{
+	return !c->run && !c->cmds;
+}
+
+/* "SYNOPSIS" lines after @lead, continuation lines indented under the first's words. */
+static void print_synopsis(FILE *out, const char *lead, const char *object, const struct cli_cmd *c)
+{
+	int indent = (int)(strlen(lead) + strlen("stampede ") + strlen(object) + 1);
+	const char *line = c->synopsis, *nl;
+
+	fprintf(out, "%sstampede %s %s", lead, object, c->name);
+	for (; line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (line != c->synopsis)
+			fprintf(out, "\n%*s", indent, "");
+		else if (*line)
+			fputc(' ', out);
+		fprintf(out, "%.*s", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
+	fputc('\n', out);
+}
+
+static void command_usage(FILE *out, const struct cli_cmd *object, const struct cli_cmd *c)
+{
+	print_synopsis(out, "Usage: ", object->name, c);
+	if (c->about)
+		fprintf(out, "\n%s", c->about);
+}
+
+void cli_object_usage(FILE *out, const struct cli_cmd *object)
+{
+	const struct cli_cmd *c;
+	const char *lead = "Usage: ";
+
+	if (object->usage) {
+		object->usage(out);
+		return;
+	}
+	for (c = object->cmds; c->name; c++) {
+		if (!c->synopsis)
+			continue; /* an alias */
+		print_synopsis(out, lead, object->name, c);
+		lead = "       ";
+	}
+	for (c = object->cmds; c->name; c++)
+		if (c->synopsis && c->about)
+			fprintf(out, "\n%s", c->about);
+}
+
+/* Help for @object, or for its command the next word of @args names. */
+static int object_help(const struct cli_cmd *object, struct cli_args *args)
+{
+	const struct cli_cmd *c;
+	const char *word = cli_next(args);
+
+	if (!word || !object->cmds) {
+		cli_object_usage(stdout, object);
+		return 0;
+	}
+	c = cmd_find(object->cmds, word, object);
+	if (!c)
+		return -1;
+	if (is_help_entry(c))
+		cli_object_usage(stdout, object);
+	else
+		command_usage(stdout, object, c);
+	return 0;
+}
+
+int cli_help(const struct cli_cmd *objects, struct cli_args *args)
+{
+	const struct cli_cmd *object = cmd_find(objects, cli_next(args), NULL);
+
+	return object ? object_help(object, args) : -1;
+}
+
+int cli_dispatch(const struct cli_cmd *cmds, const struct cli_cmd *object, struct cli_args *args)
+{
+	const struct cli_cmd *c = cmds; /* no word: the first, show or list, as bpftool does */
+	struct cli_args rest;
+	char path[64];
+
+	if (cli_more(args) && !(c = cmd_find(cmds, cli_next(args), object)))
+		return -1;
+	if (object && is_help_entry(c))
+		return object_help(object, args);
+	if (c->cmds)
+		return cli_dispatch(c->cmds, c, args);
+	/* "stampede reflector attach help": the command's own help. */
+	if (object && cli_more(args) && !strcmp(args->argv[0], "help")) {
+		command_usage(stdout, object, c);
+		return 0;
+	}
+	if (all_netns && !c->all_netns)
+		return cli_error("-a (every network namespace) is for reflector show, stats show"
+				 " and session list, not for '%s%s%s'",
+				 object ? object->name : "", object ? " " : "", c->name);
+	snprintf(path, sizeof(path), "%s%s%s", object ? object->name : "", object ? " " : "",
+		 c->name);
+	rest = (struct cli_args){.argc = args->argc, .argv = args->argv, .cmd = path};
+	return c->run(&rest);
 }
 
 int cli_parse_uint(const char *word, const char *what, uint64_t min, uint64_t max, uint64_t *val)

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The words after OBJECT COMMAND, and the command's name for messages. */
 struct cli_args {
@@ -23,6 +24,50 @@ struct cli_args {
 static inline bool cli_more(const struct cli_args *args)
 {
 	return args->argc > 0;
+}
+
+/*
+ * An OBJECT or a COMMAND of one, as bpftool's struct cmd: one table type and
+ * one dispatcher (cli_dispatch) for both levels.  Tables end with a NULL name.
+ */
+struct cli_cmd {
+	const char *name;
+	/* A command, or an object without commands (probe): runs on the words after its name. */
+	int (*run)(struct cli_args *args);
+	/* An object: its commands, the first one the default. */
+	const struct cli_cmd *cmds;
+	/* An object's help where @cmds do not make it (probe). */
+	void (*usage)(FILE *out);
+	/*
+	 * A command's arguments, after "stampede OBJECT NAME" in its help; more
+	 * lines are continuation lines.  NULL: an alias, left out of help.
+	 */
+	const char *synopsis;
+	/* What the command does, for help; may be NULL. */
+	const char *about;
+	/* It takes -a (every network namespace). */
+	bool all_netns;
+};
+
+/*
+ * Run the entry of @cmds that the next word of @args names (a unique
+ * prefix; no word runs the first entry) on the words after it.  @object is
+ * the entry whose commands @cmds are, NULL for the table of objects.  An
+ * entry with neither run nor cmds is "help": it prints @object's help, or a
+ * command's for the word after it; "help" after a command prints its help.
+ */
+int cli_dispatch(const struct cli_cmd *cmds, const struct cli_cmd *object, struct cli_args *args);
+
+/* "stampede help OBJECT [COMMAND]": the help of what the words name in @objects. */
+int cli_help(const struct cli_cmd *objects, struct cli_args *args);
+
+/* The help of @object: its commands' synopses, then what they do. */
+void cli_object_usage(FILE *out, const struct cli_cmd *object);
+
+/* @one or @many, as the count @n asks: "1 session", "2 sessions". */
+static inline const char *cli_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }
 
 /* Take the next word; NULL when none is left. */

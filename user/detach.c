@@ -30,7 +30,7 @@ static int detach(const char *ifname)
 	link_fd = ret == 1 ? -1 : bpf_obj_get(path);
 	if (link_fd < 0) {
 		if (ret == 1 || errno == ENOENT)
-			return cli_error("dev %s: no stampede reflector attached", ifname);
+			return attached_missing(ifname);
 		return cli_error("cannot open %s: %s", path, strerror(errno));
 	}
 	live = link_is_live(link_fd);

@@ -5,7 +5,8 @@
  *   stampede [OPTIONS] OBJECT {COMMAND | help}
  *
  * Global options, then the OBJECT and its COMMAND, both matched by unique
- * prefix.  Exit status: 0 on success and for help, 1 for every error.
+ * prefix: cli_dispatch() walks the table of objects below.  Exit status: 0
+ * on success and for help, 1 for every error.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -19,69 +20,109 @@
 #include "output.h"
 
 #ifndef STAMPEDE_VERSION
-#define STAMPEDE_VERSION "unknown"
+#define STAMPEDE_VERSION ""
 #endif
+
+/*
+ * The version this tree is on the way to: what -V says when git describe
+ * (the Makefile's STAMPEDE_VERSION) found no release tag to count from.
+ */
+#define STAMPEDE_BASE_VERSION "0.1.0"
+
+static int probe_run(struct cli_args *args)
+{
+	return do_probe(args->argc, args->argv);
+}
+
+static int help_run(struct cli_args *args);
+
+/* The objects, each with its commands: the one table cli_dispatch() walks. */
+static const struct cli_cmd objects[] = {
+	{.name = "reflector", .cmds = reflector_cmds},
+	{.name = "stats", .cmds = stats_cmds},
+	{.name = "session", .cmds = session_cmds},
+	{.name = "probe", .run = probe_run, .usage = probe_usage},
+	{.name = "help", .run = help_run, .all_netns = true},
+	{NULL},
+};
 
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
-		     "       stampede help\n"
+		     "       stampede help [OBJECT [COMMAND]]\n"
 		     "OBJECT := { reflector | stats | session | probe }\n"
-		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NAME | -d|--debug |\n"
-		     "             -h|--help | -V|--version }\n");
+		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -a|--all-netns |\n"
+		     "             -d|--debug | -h|--help | -V|--version }\n"
+		     "NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");
 }
 
-static int do_help(int argc, char **argv)
+/* "stampede help": everything; "stampede help OBJECT [COMMAND]": that only. */
+static int help_run(struct cli_args *args)
 {
-	(void)argc;
-	(void)argv;
+	const struct cli_cmd *obj;
+
+	if (cli_more(args))
+		return cli_help(objects, args);
 	usage(stdout);
-	printf("\n");
-	reflector_usage(stdout);
-	printf("\n");
-	stats_usage(stdout);
-	printf("\n");
-	session_usage(stdout);
-	printf("\n");
-	probe_usage(stdout);
+	for (obj = objects; obj->name; obj++) {
+		if (!obj->cmds && !obj->usage)
+			continue; /* help itself */
+		printf("\n");
+		cli_object_usage(stdout, obj);
+	}
 	return 0;
 }
 
-int run_command(const char *object, const struct command *cmds, int argc, char **argv)
+/* Whether @s is a commit id as git describe --always prints one, maybe -dirty. */
+static bool is_commit_id(const char *s)
 {
-	const char *names[16];
-	struct cli_args args;
-	char cmd[64];
-	int i, n;
+	size_t n = strspn(s, "0123456789abcdef");
 
-	for (n = 0; cmds[n].name && n < 15; n++)
-		names[n] = cmds[n].name;
-	names[n] = NULL;
-	if (argc < 1) {
-		i = 0; /* no COMMAND: the first, show or list, as bpftool does */
-	} else {
-		i = cli_match(argv[0], names, "command", object);
-		if (i < 0)
-			return -1;
-		argc--;
-		argv++;
-	}
-	snprintf(cmd, sizeof(cmd), "%s %s", object, cmds[i].name);
-	args = (struct cli_args){.argc = argc, .argv = argv, .cmd = cmd};
-	return cmds[i].run(&args);
+	return n >= 4 && (!s[n] || !strcmp(s + n, "-dirty"));
+}
+
+/* Whether @s starts with a release number, "X.Y.Z". */
+static bool is_release(const char *s)
+{
+	unsigned int x, y, z;
+
+	return sscanf(s, "%u.%u.%u", &x, &y, &z) == 3;
+}
+
+/*
+ * STAMPEDE_VERSION (git describe) as a version number: "v0.1.0-3-gabc1234"
+ * loses its v; a bare commit id (no tag yet) follows the base version as
+ * git describe would put it ("0.1.0-gabc1234"); anything else (no git: the
+ * Makefile's "0.1") is the base version.
+ */
+static void format_version(char *buf, size_t len)
+{
+	const char *v = STAMPEDE_VERSION;
+
+	if (v[0] == 'v' && is_release(v + 1))
+		snprintf(buf, len, "%s", v + 1);
+	else if (is_release(v))
+		snprintf(buf, len, "%s", v);
+	else if (is_commit_id(v))
+		snprintf(buf, len, STAMPEDE_BASE_VERSION "-g%s", v);
+	else
+		snprintf(buf, len, STAMPEDE_BASE_VERSION);
 }
 
 static int print_version(void)
 {
+	char version[128];
+
+	format_version(version, sizeof(version));
 	if (json_output) {
 		struct json_object *obj = json_object_new_object();
 
-		json_add_string(obj, "version", STAMPEDE_VERSION);
+		json_add_string(obj, "version", version);
 		json_add_string(obj, "libbpf_version", libbpf_version_string());
 		output_json(obj);
 		return 0;
 	}
-	printf("stampede %s (libbpf %s)\n", STAMPEDE_VERSION, libbpf_version_string());
+	printf("stampede %s\nlibbpf %s\n", version, libbpf_version_string());
 	return 0;
 }
 
@@ -96,11 +137,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int run_object(int argc, char **argv)
 {
-	static const char *const names[] = {"reflector", "stats", "session", "probe", "help", NULL};
-	static int (*const run[])(int argc, char **argv) = {
-		do_reflector, do_stats, do_session, do_probe, do_help,
-	};
-	int i;
+	struct cli_args args = {.argc = argc, .argv = argv};
 
 	if (argc < 1) {
 		/* JSON readers get one error object; people get the usage. */
@@ -109,10 +146,7 @@ static int run_object(int argc, char **argv)
 		usage(stderr);
 		return -1;
 	}
-	i = cli_match(argv[0], names, "object", NULL);
-	if (i < 0)
-		return -1;
-	return run[i](argc - 1, argv + 1);
+	return cli_dispatch(objects, NULL, &args);
 }
 
 int main(int argc, char **argv)
@@ -121,11 +155,13 @@ int main(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"pretty", no_argument, NULL, 'p'},
 		{"netns", required_argument, NULL, 'n'},
+		{"all-netns", no_argument, NULL, 'a'}, /* as ip -all netns */
 		{"debug", no_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+
 	const char *netns = NULL;
 	bool help = false, version = false;
 	char bad_option[128] = "";
@@ -137,7 +173,7 @@ int main(int argc, char **argv)
 	 * Options come before OBJECT ("+": no permuting), so what follows is
 	 * ours to judge: "port -1" is a bad port, not an unknown option.
 	 */
-	while ((opt = getopt_long(argc, argv, "+:jpn:dhV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jpn:adhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
@@ -147,6 +183,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 'a':
+			all_netns = true;
 			break;
 		case 'd':
 			debug_output = true;
@@ -186,6 +225,10 @@ int main(int argc, char **argv)
 	if (help) {
 		usage(stdout);
 		return 0;
+	}
+	if (netns && all_netns) {
+		cli_error("-n and -a exclude each other: one network namespace, or all");
+		return 1;
 	}
 	if (netns && netns_enter(netns))
 		return 1;

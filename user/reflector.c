@@ -8,35 +8,6 @@
 #include "objects.h"
 #include "output.h"
 
-void reflector_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: stampede reflector attach dev IFNAME [port PORT]... [auth-port PORT]...\n"
-		"                        [mode {native|generic|auto}] [stateful|stateless]\n"
-		"                        [timestamp {ntp|ptp}] [sessions N] [ttl N]\n"
-		"                        [loopguard {on|off}] [clock-reads {1|2}]\n"
-		"                        [count-other {on|off}] [cos-remark {on|off}]\n"
-		"                        [micro-session ID] [sync-source SOURCE]\n"
-		"                        [reflected-control {off|on}] [reply-max OCTETS]\n"
-		"                        [amplify N] [return-prefix PREFIX]...\n"
-		"       stampede reflector detach dev IFNAME\n"
-		"       stampede reflector show [dev IFNAME]\n"
-		"       stampede reflector help\n"
-		"\n"
-		"attach loads the STAMP reflector and attaches it to IFNAME, or replaces the\n"
-		"program of a reflector attached there (counters and sessions are kept).\n"
-		"Defaults: port 862, mode auto, stateless, timestamp ntp, sessions 16384,\n"
-		"ttl 255, loopguard on, clock-reads 1 (T3 = T2; 2 reads the clock again for\n"
-		"T3), count-other off (frames not for a STAMP port are passed uncounted).\n"
-		"Up to 8 ports and 8 auth-ports.\n"
-		"TLVs: cos-remark on (off refuses Class of Service re-marking), no\n"
-		"micro-session ID (1-65535), sync-source auto (ntp while the kernel clock is\n"
-		"synchronized, else free-running; or ntp, ptp, ssu, gnss, free-running),\n"
-		"reflected-control off, reply-max the MTU less 48 (44-65507), amplify 1\n"
-		"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return Addresses\n"
-		"are honoured only inside one.\n");
-}
-
 static int show_one(struct attached *a, void *ctx)
 {
 	struct json_object *list = ctx;
@@ -56,20 +27,54 @@ static int reflector_show(struct cli_args *args)
 	return attached_run_each(args, show_one, "reading stampede's pins needs root (CAP_BPF)");
 }
 
-static int reflector_help(struct cli_args *args)
-{
-	(void)args;
-	reflector_usage(stdout);
-	return 0;
-}
-
-int do_reflector(int argc, char **argv)
-{
-	static const struct command cmds[] = {
-		{"show", reflector_show},     {"list", reflector_show},
-		{"attach", reflector_attach}, {"detach", reflector_detach},
-		{"help", reflector_help},     {NULL, NULL},
-	};
-
-	return run_command("reflector", cmds, argc, argv);
-}
+const struct cli_cmd reflector_cmds[] = {
+	{
+		.name = "show",
+		.run = reflector_show,
+		.synopsis = "[dev IFNAME]",
+		.about = "show prints what each reflector runs: program, mode, ports, options,\n"
+			 "clock state.  With -a, those of every network namespace too.\n",
+		.all_netns = true,
+	},
+	{.name = "list", .run = reflector_show, .all_netns = true},
+	{
+		.name = "attach",
+		.run = reflector_attach,
+		.synopsis = "dev IFNAME [port PORT]... [auth-port PORT]...\n"
+			    "[mode {native|generic|auto}] [stateful|stateless]\n"
+			    "[timestamp {ntp|ptp}] [sessions N] [ttl N]\n"
+			    "[loopguard {on|off}] [clock-reads {1|2}]\n"
+			    "[count-other {on|off}] [cos-remark {on|off}]\n"
+			    "[micro-session ID] [sync-source SOURCE]\n"
+			    "[reflected-control {off|on}] [reply-max OCTETS]\n"
+			    "[amplify N] [return-prefix PREFIX]...",
+		.about =
+			"attach loads the STAMP reflector and attaches it to IFNAME, or replaces "
+			"the\n"
+			"program of a reflector attached there (counters and sessions are kept;\n"
+			"switching between stateless and stateful empties the session table).\n"
+			"Defaults: port 862, mode auto, stateless, timestamp ntp, sessions 16384,\n"
+			"ttl 255, loopguard on, clock-reads 1 (T3 = T2; 2 reads the clock again "
+			"for\n"
+			"T3), count-other off (frames not for a STAMP port are passed uncounted).\n"
+			"Up to 8 ports and 8 auth-ports.\n"
+			"TLVs: cos-remark on (off refuses Class of Service re-marking), no\n"
+			"micro-session ID (1-65535), sync-source auto (ntp while the kernel clock "
+			"is\n"
+			"synchronized, else free-running; or ntp, ptp, ssu, gnss, free-running),\n"
+			"reflected-control off, reply-max the MTU less 48 (44-65507), amplify 1\n"
+			"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return "
+			"Addresses\n"
+			"are honoured only inside one.\n",
+	},
+	{
+		.name = "detach",
+		.run = reflector_detach,
+		.synopsis = "dev IFNAME",
+		.about = "detach detaches the reflector from IFNAME and removes its pins, also "
+			 "when\n"
+			 "the interface is gone.\n",
+	},
+	{.name = "help", .synopsis = ""},
+	{NULL},
+};

@@ -10,19 +10,14 @@
 #include "attached.h"
 #include "cli.h"
 #include "clock.h"
+#include "describe.h"
+#include "netns.h"
 #include "objects.h"
 #include "output.h"
+#include "session.h"
 
 /* Enough for "[IPv6]:port". */
 #define ENDPOINT_LEN (INET6_ADDRSTRLEN + 8)
-
-void session_usage(FILE *out)
-{
-	fprintf(out, "Usage: stampede session list [dev IFNAME]\n"
-		     "       stampede session help\n"
-		     "\n"
-		     "Lists the sessions of stateful reflectors (stateless ones keep none).\n");
-}
 
 struct session_ctx {
 	struct json_object *list;
@@ -91,43 +86,127 @@ static void session_print(const struct session_ctx *ctx, const char *ifname,
 	       (unsigned long long)s->duplicates, (unsigned long long)s->reordered);
 }
 
-static void session_emit(struct session_ctx *ctx, const char *ifname,
+/* A session in the reflector's list: a JSON object, or its text lines. */
+static void session_emit(struct session_ctx *ctx, struct json_object *sessions, const char *ifname,
 			 const struct stampede_session_slot *slot)
 {
 	if (json_output)
-		json_object_array_add(ctx->list, session_json(ctx, ifname, &slot->key, &slot->s));
+		json_object_array_add(sessions, session_json(ctx, ifname, &slot->key, &slot->s));
 	else
 		session_print(ctx, ifname, &slot->key, &slot->s);
 }
 
-/* Every set of the table, and in it every slot that holds a session. */
-static int list_one(struct attached *a, void *arg)
+/* The sessions map's geometry, checked against this stampede's layout. */
+static int sessions_map_info(const char *ifname, int fd, struct bpf_map_info *map)
 {
-	struct session_ctx *ctx = arg;
-	struct stampede_session_set set;
-	struct bpf_map_info map = {0};
-	int fd = a->map_fd[PIN_MAP_sessions];
-	__u32 len = sizeof(map), zero = 0, i, w;
+	__u32 len = sizeof(*map);
 
-	if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_clock], &zero, &ctx->clock))
-		return cli_error("dev %s: cannot read the clock map: %s", a->ifname,
+	memset(map, 0, sizeof(*map));
+	if (bpf_obj_get_info_by_fd(fd, map, &len))
+		return cli_error("dev %s: cannot read the sessions map: %s", ifname,
 				 strerror(errno));
-	if (bpf_obj_get_info_by_fd(fd, &map, &len))
-		return cli_error("dev %s: cannot read the sessions map: %s", a->ifname,
-				 strerror(errno));
-	if (map.value_size != sizeof(set))
+	if (map->value_size != sizeof(struct stampede_session_set))
 		return cli_error("dev %s: the sessions map was made by another version of"
 				 " stampede; detach and attach again",
-				 a->ifname);
-	for (i = 0; i < map.max_entries; i++) {
-		if (bpf_map_lookup_elem(fd, &i, &set))
+				 ifname);
+	return 0;
+}
+
+static unsigned int sessions_in_use(const struct stampede_session_set *set)
+{
+	unsigned int w, n = 0;
+
+	for (w = 0; w < STAMPEDE_SESSION_WAYS; w++)
+		n += !!set->way[w].in_use;
+	return n;
+}
+
+/* Sessions in the table, for the line that heads the list. */
+static int count_sessions(const struct attached *a, __u32 sets, unsigned int *count)
+{
+	struct stampede_session_set set;
+	__u32 i;
+
+	*count = 0;
+	for (i = 0; i < sets; i++) {
+		if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_sessions], &i, &set))
+			return cli_error("dev %s: cannot read set %u of the sessions map: %s",
+					 a->ifname, i, strerror(errno));
+		*count += sessions_in_use(&set);
+	}
+	return 0;
+}
+
+/* Every set of the table, and in it every slot that holds a session. */
+static int emit_sessions(struct session_ctx *ctx, const struct attached *a, __u32 sets,
+			 struct json_object *sessions)
+{
+	struct stampede_session_set set;
+	__u32 i, w;
+
+	for (i = 0; i < sets; i++) {
+		if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_sessions], &i, &set))
 			return cli_error("dev %s: cannot read set %u of the sessions map: %s",
 					 a->ifname, i, strerror(errno));
 		for (w = 0; w < STAMPEDE_SESSION_WAYS; w++)
 			if (set.way[w].in_use)
-				session_emit(ctx, a->ifname, &set.way[w]);
+				session_emit(ctx, sessions, a->ifname, &set.way[w]);
 	}
 	return 0;
+}
+
+/*
+ * The text list's first line: what the reflector keeps, so that an empty
+ * list never looks like a failure.
+ */
+static int print_header(const struct attached *a, const struct reflector_info *info, __u32 sets)
+{
+	unsigned int n;
+
+	if (!(info->cfg.flags & STAMPEDE_F_STATEFUL)) {
+		printf("dev %s: stateless reflector, keeps no sessions (attach with 'stateful'"
+		       " to keep them)\n",
+		       a->ifname);
+		return 0;
+	}
+	if (count_sessions(a, sets, &n))
+		return -1;
+	printf("dev %s: stateful, %u %s (the table holds %u)\n", a->ifname, n,
+	       cli_plural(n, "session", "sessions"), info->sessions_max);
+	return 0;
+}
+
+/*
+ * One reflector: its mode and its sessions.  A stateless reflector's map
+ * is not read: it keeps none, whatever an earlier stateful program left.
+ */
+static int list_one(struct attached *a, void *arg)
+{
+	struct session_ctx *ctx = arg;
+	struct json_object *obj = NULL, *sessions = NULL;
+	struct reflector_info info;
+	struct bpf_map_info map;
+	bool stateful;
+
+	if (reflector_describe(a, &info) ||
+	    sessions_map_info(a->ifname, a->map_fd[PIN_MAP_sessions], &map))
+		return -1;
+	ctx->clock = info.clock;
+	stateful = info.cfg.flags & STAMPEDE_F_STATEFUL;
+	if (json_output) {
+		obj = json_object_new_object();
+		sessions = json_object_new_array();
+		json_add_string(obj, "ifname", a->ifname);
+		json_add_bool(obj, "stateful", stateful);
+		json_add_uint(obj, "sessions_max", info.sessions_max);
+		json_object_object_add(obj, "sessions", sessions);
+		json_object_array_add(ctx->list, obj);
+	} else if (print_header(a, &info, map.max_entries)) {
+		return -1;
+	}
+	if (!stateful)
+		return 0;
+	return emit_sessions(ctx, a, map.max_entries, sessions);
 }
 
 static int session_list(struct cli_args *args)
@@ -138,32 +217,48 @@ static int session_list(struct cli_args *args)
 	if (cli_parse_dev(args, false, &ifname) ||
 	    cli_need_root("reading stampede's pins needs root (CAP_BPF)"))
 		return -1;
+	if (all_netns && ifname)
+		return cli_error("-a covers every reflector; give it no 'dev'");
 	if (json_output)
 		ctx.list = json_object_new_array();
-	if (attached_for_each(ifname, list_one, &ctx)) {
+	if (all_netns ? attached_for_each_netns(list_one, &ctx, ctx.list)
+		      : attached_for_each(ifname, list_one, &ctx)) {
 		json_object_put(ctx.list);
 		return -1;
 	}
 	if (json_output)
-		output_json(ctx.list);
+		output_json_list(ctx.list, ifname);
 	return 0;
 }
 
-static int session_help(struct cli_args *args)
+int session_table_clear(const char *ifname, int fd)
 {
-	(void)args;
-	session_usage(stdout);
+	struct stampede_session_set empty = {0};
+	struct bpf_map_info map;
+	__u32 i;
+
+	if (sessions_map_info(ifname, fd, &map))
+		return -1;
+	for (i = 0; i < map.max_entries; i++)
+		if (bpf_map_update_elem(fd, &i, &empty, BPF_EXIST))
+			return cli_error("dev %s: cannot clear set %u of the sessions map: %s",
+					 ifname, i, strerror(errno));
 	return 0;
 }
 
-int do_session(int argc, char **argv)
-{
-	static const struct command cmds[] = {
-		{"list", session_list},
-		{"show", session_list},
-		{"help", session_help},
-		{NULL, NULL},
-	};
-
-	return run_command("session", cmds, argc, argv);
-}
+const struct cli_cmd session_cmds[] = {
+	{
+		.name = "list",
+		.run = session_list,
+		.synopsis = "[dev IFNAME]",
+		.about =
+			"list prints the sessions of stateful reflectors; a stateless one keeps\n"
+			"none and says so.  A reflector re-attached stateless, or stateful after\n"
+			"being stateless, starts with an empty table.  With -a, the reflectors of\n"
+			"every network namespace.\n",
+		.all_netns = true,
+	},
+	{.name = "show", .run = session_list, .all_netns = true},
+	{.name = "help", .synopsis = ""},
+	{NULL},
+};

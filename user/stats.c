@@ -63,22 +63,6 @@ struct totals {
 	struct access_report_count access[STAMPEDE_ACCESS_REPORT_KEYS];
 };
 
-void stats_usage(FILE *out)
-{
-	fprintf(out, "Usage: stampede stats show [dev IFNAME]\n"
-		     "       stampede stats reset [dev IFNAME]\n"
-		     "       stampede stats help\n"
-		     "\n"
-		     "received = reflected + passed + dropped; the reasons say why a frame\n"
-		     "was passed to the stack or dropped, the events note things about\n"
-		     "reflected packets.  Frames not for a STAMP port (other protocols and\n"
-		     "ports, or broken before the port) are counted only by a reflector\n"
-		     "attached with count-other on.\n"
-		     "\n"
-		     "TLVs are counted by type (seen, answered, returned unrecognized,\n"
-		     "malformed), and Access Report TLVs by Access ID and Return Code.\n");
-}
-
 /* A per-CPU map value: one struct per possible CPU, each 8-byte aligned. */
 static size_t percpu_stride_of(size_t size)
 {
@@ -412,19 +396,28 @@ static int stats_reset(struct cli_args *args)
 	return attached_run_each(args, reset_one, "resetting counters needs root (CAP_BPF)");
 }
 
-static int stats_help(struct cli_args *args)
-{
-	(void)args;
-	stats_usage(stdout);
-	return 0;
-}
-
-int do_stats(int argc, char **argv)
-{
-	static const struct command cmds[] = {
-		{"show", stats_show}, {"list", stats_show}, {"reset", stats_reset},
-		{"help", stats_help}, {NULL, NULL},
-	};
-
-	return run_command("stats", cmds, argc, argv);
-}
+const struct cli_cmd stats_cmds[] = {
+	{
+		.name = "show",
+		.run = stats_show,
+		.synopsis = "[dev IFNAME]",
+		.about =
+			"show: received = reflected + passed + dropped; the reasons say why a\n"
+			"frame was passed to the stack or dropped, the events note things about\n"
+			"reflected packets.  Frames not for a STAMP port (other protocols and\n"
+			"ports, or broken before the port) are counted only by a reflector\n"
+			"attached with count-other on.  TLVs are counted by type (seen, answered,\n"
+			"returned unrecognized, malformed), and Access Report TLVs by Access ID\n"
+			"and Return Code.  With -a, the reflectors of every network namespace.\n",
+		.all_netns = true,
+	},
+	{.name = "list", .run = stats_show, .all_netns = true},
+	{
+		.name = "reset",
+		.run = stats_reset,
+		.synopsis = "[dev IFNAME]",
+		.about = "reset sets the counters to zero (every reflector's without dev).\n",
+	},
+	{.name = "help", .synopsis = ""},
+	{NULL},
+};
