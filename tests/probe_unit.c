@@ -561,6 +561,62 @@ static void test_figures(void)
 	result(f.hops == -1, "figures/hops-unknown", "a reply too short for the TTL has no hops");
 }
 
+/* ---- the run's figures ----------------------------------------------------------- */
+
+/*
+ * A negative RTT is a wrong timestamp, not a delay: flagged, counted and
+ * left out of the RTT statistics, jitter and histogram.
+ */
+static void test_negative_rtt(void)
+{
+	struct probe_opts opts = {.ttl = 255, .count = 3};
+	struct probe_sent sent[3] = {{.t1_sw_ns = 1000}, {.t1_sw_ns = 1000}, {.t1_sw_ns = 1000}};
+	/* Residence 100 each: RTTs (3000 - 1000) - 100 = 1900, (1050 - 1000) - 100 = -50, 2100. */
+	struct probe_rec recs[3] = {
+		{.reply = {.sender_seq = 0, .t2_ns = 2000, .t3_ns = 2100}, .t4_sw_ns = 3000},
+		{.reply = {.sender_seq = 1, .t2_ns = 1010, .t3_ns = 1110}, .t4_sw_ns = 1050},
+		{.reply = {.sender_seq = 2, .t2_ns = 2000, .t3_ns = 2100}, .t4_sw_ns = 3200},
+	};
+	struct probe_run run = {.opts = &opts, .sent = sent, .recs = recs, .n_recs = 3};
+	struct probe_results res;
+	struct probe_fig f;
+	size_t i, in_hist = 0;
+	uint32_t seq;
+
+	if (probe_book_init(&run.book, 3)) {
+		result(false, "negative-rtt/init", "out of memory");
+		return;
+	}
+	for (seq = 0; seq < 3; seq++) {
+		probe_book_sent(&run.book, seq);
+		probe_book_reply(&run.book, seq);
+	}
+	probe_reply_figures(&run, &recs[1], &f);
+	result(f.negative_rtt && f.rtt_ns == -50, "negative-rtt/flagged",
+	       "an RTT of -50 ns must be flagged negative");
+	probe_reply_figures(&run, &recs[0], &f);
+	result(!f.negative_rtt, "negative-rtt/positive-not-flagged",
+	       "an RTT of 1900 ns is not negative");
+	if (probe_results_compute(&run, &res)) {
+		result(false, "negative-rtt/compute", "probe_results_compute failed");
+		probe_book_free(&run.book);
+		return;
+	}
+	for (i = 0; i < res.n_hist; i++)
+		in_hist += res.hist[i].count;
+	check_u("negative-rtt/counted", res.negative_rtt, 1);
+	check_u("negative-rtt/received", res.received, 3);
+	check_u("negative-rtt/rtt-n", res.rtt_us.n, 2);
+	check_d("negative-rtt/rtt-min", res.rtt_us.min, 1.9);
+	check_d("negative-rtt/rtt-max", res.rtt_us.max, 2.1);
+	/* Jitter over 1.9 and 2.1 only: |D| = 0.2, J = 0.2 / 16. */
+	check_d("negative-rtt/jitter", res.jitter_us, 0.2 / 16);
+	check_u("negative-rtt/histogram", in_hist, 2);
+	/* Residence is the reflector's own figure: all three replies. */
+	check_u("negative-rtt/residence-n", res.residence_us.n, 3);
+	probe_book_free(&run.book);
+}
+
 int main(void)
 {
 	test_percentiles();
@@ -574,5 +630,6 @@ int main(void)
 	test_ntp_era();
 	test_tlv_walk();
 	test_figures();
+	test_negative_rtt();
 	return failures ? 1 : 0;
 }

@@ -168,6 +168,27 @@ test_xdp() {
 		holds "$name" ttl-64 'all(.replies[]; .sender_ttl == 64 and .hops == 0) and .ttl == 64 and .dscp == 34 and .ecn == 1'
 }
 
+# In generic mode XDP_TX sends back the very skb our socket sent, and the
+# kernel gives our socket a second TX stamp for it: T1 must stay the first,
+# so T1 <= T2 and the RTT is positive, never 0 or negative.
+test_xdp_generic() {
+	local fam addr name
+	"$STAMPEDE" -n "$NS_R" reflector detach dev "$IF_R" >/dev/null 2>&1
+	expect_ok probe/xdp-generic/attach -n "$NS_R" reflector attach dev "$IF_R" mode generic
+	for fam in 4 6; do
+		addr=$R4
+		[ "$fam" = 6 ] && addr=$R6
+		name=probe/xdp-generic/ipv$fam
+		expect_probe "$name" ".sent == 5 and $ALL_ANSWERED" "$addr" count 5 interval 20 timeout 500 ||
+			continue
+		holds "$name" t1-first 'all(.replies[]; .t2_ns >= .t1_ns and .rtt_us > 0
+			and .negative_rtt == false) and .negative_rtt == 0 and .timestamps.tx == "software"'
+	done
+	# Back to native mode, as the tests after this one expect.
+	expect_ok probe/xdp-generic/detach -n "$NS_R" reflector detach dev "$IF_R"
+	expect_ok probe/xdp-generic/native-again -n "$NS_R" reflector attach dev "$IF_R" mode native
+}
+
 # ---- TLVs answered by the XDP reflector ------------------------------------------
 
 # tlv_of NAME: the jq path of the reply TLV named NAME (first of it).
@@ -574,6 +595,7 @@ main() {
 	pass probe/setup
 	test_bad_input
 	test_xdp
+	test_xdp_generic
 	test_output
 	test_no_reply
 	test_interrupt

@@ -74,21 +74,31 @@ static void print_tlvs(const struct probe_run *run, const struct probe_rec *rec)
 	}
 }
 
+/* The RTT of a reply; a negative one never passes for a figure. */
+static void format_rtt(const struct probe_fig *f, char *buf, size_t len)
+{
+	if (f->negative_rtt)
+		snprintf(buf, len, "NEGATIVE(%.3f ms, a timestamp is wrong)", ns_to_ms(f->rtt_ns));
+	else
+		snprintf(buf, len, "%.3f ms", ns_to_ms(f->rtt_ns));
+}
+
 void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec)
 {
 	const struct probe_reply *r = &rec->reply;
 	struct probe_fig f;
-	char ttl[12] = "?", hops[12] = "?";
+	char ttl[12] = "?", hops[12] = "?", rtt[64];
 
 	probe_reply_figures(run, rec, &f);
 	if (r->has_ttl)
 		snprintf(ttl, sizeof(ttl), "%u", r->sender_ttl);
 	if (f.hops >= 0)
 		snprintf(hops, sizeof(hops), "%d", f.hops);
-	printf("%u octets from %s: seq=%u rtt=%.3f ms residence=%.3f ms ttl=%s hops=%s"
+	format_rtt(&f, rtt, sizeof(rtt));
+	printf("%u octets from %s: seq=%u rtt=%s residence=%.3f ms ttl=%s hops=%s"
 	       " reflector_seq=%u%s\n",
-	       r->length, rec->from, r->sender_seq, ns_to_ms(f.rtt_ns), ns_to_ms(f.residence_ns),
-	       ttl, hops, r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
+	       r->length, rec->from, r->sender_seq, rtt, ns_to_ms(f.residence_ns), ttl, hops,
+	       r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
 	if (run->opts->tlvs.n)
 		print_tlvs(run, rec);
 	fflush(stdout);
@@ -180,11 +190,19 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 	print_ignored(run, res);
 	if (!res->received)
 		return;
-	print_summary_line("rtt", &res->rtt_us);
+	if (res->negative_rtt)
+		printf("negative rtt: %llu of the replies (a timestamp is wrong), left out of the "
+		       "rtt,"
+		       " jitter and histogram figures\n",
+		       (unsigned long long)res->negative_rtt);
+	if (res->rtt_us.n)
+		print_summary_line("rtt", &res->rtt_us);
+	else
+		printf("rtt = unknown (no reply with an RTT of 0 or more)\n");
 	if (res->have_jitter)
 		printf("jitter = %.3f ms\n", res->jitter_us / 1e3);
 	else
-		printf("jitter = unknown (one reply)\n");
+		printf("jitter = unknown (fewer than two RTTs)\n");
 	printf("residence min/mean/median/max = %.3f/%.3f/%.3f/%.3f ms\n",
 	       res->residence_us.min / 1e3, res->residence_us.mean / 1e3,
 	       res->residence_us.median / 1e3, res->residence_us.max / 1e3);
@@ -197,7 +215,8 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 	}
 	printf("timestamps: tx %s, rx %s\n", probe_ts_source_names[res->tx],
 	       probe_ts_source_names[res->rx]);
-	print_histogram(res);
+	if (res->n_hist)
+		print_histogram(res);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
@@ -329,7 +348,11 @@ static struct json_object *json_reply(const struct probe_run *run, const struct 
 	probe_reply_figures(run, rec, &f);
 	json_add_uint(obj, "seq", r->sender_seq);
 	json_add_uint(obj, "reflector_seq", r->reflector_seq);
-	json_object_object_add(obj, "rtt_us", json_ns_as_us(f.rtt_ns));
+	/* A negative RTT is no figure: null there, kept under a name that says what it is. */
+	json_object_object_add(obj, "rtt_us", f.negative_rtt ? NULL : json_ns_as_us(f.rtt_ns));
+	json_add_bool(obj, "negative_rtt", f.negative_rtt);
+	json_object_object_add(obj, "negative_rtt_us",
+			       f.negative_rtt ? json_ns_as_us(f.rtt_ns) : NULL);
 	json_object_object_add(obj, "residence_us", json_ns_as_us(f.residence_ns));
 	json_object_object_add(obj, "sender_ttl",
 			       r->has_ttl ? json_object_new_int(r->sender_ttl) : NULL);
@@ -462,7 +485,8 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_object_object_add(obj, "ignored", json_ignored(run, res));
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
-	json_object_object_add(obj, "rtt_us", json_summary(&res->rtt_us, true, res->received));
+	json_add_uint(obj, "negative_rtt", res->negative_rtt);
+	json_object_object_add(obj, "rtt_us", json_summary(&res->rtt_us, true, res->rtt_us.n));
 	json_object_object_add(obj, "jitter_us", res->have_jitter ? json_us(res->jitter_us) : NULL);
 	json_object_object_add(obj, "residence_us",
 			       res->received ? json_summary(&res->residence_us, false, true)

@@ -133,6 +133,21 @@ static int send_one(struct loop *l)
 	return 0;
 }
 
+/*
+ * T1 is the first TX stamp of a request: the packet leaving this host.
+ * A later one with the same ID is the same buffer sent again by someone
+ * else: a reflector in generic XDP mode on this host transmits the very
+ * skb it received (XDP_TX), and the kernel stamps it once more for our
+ * socket.  Taking that one would put T1 after T2 and the RTT near 0.
+ */
+static void keep_first_tx_stamp(struct probe_sent *s, const struct probe_tx_stamp *ts)
+{
+	if (ts->sw_ns && !s->t1_sw_ns)
+		s->t1_sw_ns = ts->sw_ns;
+	if (ts->hw_ns && !s->t1_hw_ns)
+		s->t1_hw_ns = ts->hw_ns;
+}
+
 /* TX timestamps from the error queue, given to the requests they belong to. */
 static void drain_tx_stamps(struct loop *l)
 {
@@ -153,12 +168,8 @@ static void drain_tx_stamps(struct loop *l)
 			seq = l->seq_by_id[ts.id];
 		else
 			continue;
-		if (!probe_book_was_sent(&run->book, seq))
-			continue;
-		if (ts.sw_ns)
-			run->sent[seq].t1_sw_ns = ts.sw_ns;
-		if (ts.hw_ns)
-			run->sent[seq].t1_hw_ns = ts.hw_ns;
+		if (probe_book_was_sent(&run->book, seq))
+			keep_first_tx_stamp(&run->sent[seq], &ts);
 	}
 }
 
