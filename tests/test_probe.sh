@@ -542,28 +542,28 @@ test_bad_input() {
 
 # ---- Ctrl-C ---------------------------------------------------------------------
 
-# interrupt NAME ARGS...: start a long probe, SIGINT after 0.5 s; its
-# stdout in $T/NAME.out, exit status in PRC.
+# interrupt SIGNAL NAME ARGS...: start a long probe, SIGNAL after 0.5 s;
+# its stdout in $T/NAME.out, exit status in PRC.
 interrupt() {
-	local name=$1 pid i
-	shift
+	local sig=$1 name=$2 pid i
+	shift 2
 	"$STAMPEDE" -n "$NS_S" "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
 	pid=$!
 	defer "kill -KILL $pid"
 	sleep 0.5
-	kill -INT "$pid"
+	kill "-$sig" "$pid"
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null && note "$name: still running 5 s after SIGINT, killed"
+	kill -KILL "$pid" 2>/dev/null && note "$name: still running 5 s after SIG$sig, killed"
 	wait "$pid"
 	PRC=$?
 }
 
 test_interrupt() {
 	local sent
-	interrupt probe-int-text probe "$R4" count 100 interval 100
+	interrupt INT probe-int-text probe "$R4" count 100 interval 100
 	sent=$(sed -n 's/^\([0-9]*\) sent, .*/\1/p' "$T/probe-int-text.out")
 	if [ "$PRC" -eq 0 ] && grep -q "^--- $R4 probe statistics (interrupted) ---$" "$T/probe-int-text.out" &&
 		[ -n "$sent" ] && [ "$sent" -ge 1 ] && [ "$sent" -lt 100 ]; then
@@ -571,11 +571,27 @@ test_interrupt() {
 	else
 		fail probe/interrupt/text "want a summary of fewer than 100 sent and exit 0, got exit $PRC: $(oneline "$(cat "$T/probe-int-text.out" "$T/probe-int-text.err")")"
 	fi
-	interrupt probe-int-json -j probe "$R4" count 100 interval 100
+	interrupt INT probe-int-json -j probe "$R4" count 100 interval 100
 	if [ "$PRC" -eq 0 ] && jq_ok '.interrupted == true and .sent >= 1 and .sent < 100 and .received >= .sent - 1' "$T/probe-int-json.out"; then
 		pass probe/interrupt/json
 	else
 		fail probe/interrupt/json "want interrupted, 1..99 sent, all but the last in flight answered, exit 0; got exit $PRC: $(oneline "$(jq -c 'del(.replies, .histogram)' "$T/probe-int-json.out" 2>&1)")"
+	fi
+	# SIGTERM and SIGHUP end a probe as Ctrl-C does: the summary so far.
+	# timeout(1) sends SIGTERM, and exits 124 when it had to.
+	timeout 1 "$STAMPEDE" -n "$NS_S" -j probe "$R4" count 30 interval 100 \
+		>"$T/probe-term.out" 2>"$T/probe-term.err" </dev/null
+	PRC=$?
+	if [ "$PRC" -eq 124 ] && jq_ok '.interrupted == true and .sent >= 1 and .sent < 30' "$T/probe-term.out"; then
+		pass probe/interrupt/sigterm
+	else
+		fail probe/interrupt/sigterm "want timeout's SIGTERM to leave an interrupted JSON summary; got exit $PRC: $(oneline "$(jq -c 'del(.replies, .histogram)' "$T/probe-term.out" 2>&1)$(cat "$T/probe-term.err")")"
+	fi
+	interrupt HUP probe-int-hup probe "$R4" count 100 interval 100
+	if [ "$PRC" -eq 0 ] && grep -q "^--- $R4 probe statistics (interrupted) ---$" "$T/probe-int-hup.out"; then
+		pass probe/interrupt/sighup
+	else
+		fail probe/interrupt/sighup "want a summary and exit 0 after SIGHUP, got exit $PRC: $(oneline "$(cat "$T/probe-int-hup.out" "$T/probe-int-hup.err")")"
 	fi
 }
 

@@ -102,10 +102,10 @@ struct probe_run {
 	uint64_t ignored_port;	/* unconnected socket: not from the reflector's port */
 	uint64_t refused;	/* ICMP errors from the path (probe_icmp_errno) */
 	uint64_t send_errors;	/* requests the kernel would not send */
-	bool interrupted;	/* SIGINT */
+	bool interrupted;	/* SIGINT, SIGTERM or SIGHUP */
 };
 
-/* Send, receive and match until done, the timeout passed, or SIGINT. */
+/* Send, receive and match until done, the timeout passed, or SIGINT, SIGTERM, SIGHUP. */
 int probe_run_loop(struct probe_run *run);
 
 #endif /* STAMPEDE_PROBE_H */

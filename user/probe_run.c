@@ -2,7 +2,8 @@
 /*
  * The probe's loop: requests on a fixed schedule, replies and TX timestamps
  * as they come, all in one thread around ppoll(), until every request is
- * answered or the timeout after the last one has passed, or SIGINT.
+ * answered or the timeout after the last one has passed, or SIGINT,
+ * SIGTERM or SIGHUP.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,7 +27,15 @@
 
 static volatile sig_atomic_t interrupted;
 
-static void on_sigint(int sig)
+/*
+ * Ctrl-C (SIGINT), and also SIGTERM (kill, timeout(1), systemd) and SIGHUP
+ * (the terminal went away): each ends the run with the summary so far,
+ * rather than killing the process with nothing printed.
+ */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+static void on_stop_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
@@ -331,11 +340,31 @@ static int loop_run(struct loop *l, const sigset_t *wait_mask)
 	return 0;
 }
 
+/*
+ * The stop signals are blocked but while ppoll() waits (@wait_mask), so
+ * one cannot slip in between the check of the flag and the wait.
+ */
+static void catch_stop_signals(sigset_t *old_mask, sigset_t *wait_mask)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigset_t block;
+	size_t i;
+
+	sigemptyset(&block);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, old_mask);
+	*wait_mask = *old_mask;
+	for (i = 0; i < N_STOP_SIGNALS; i++) {
+		sigaction(stop_signals[i], &sa, NULL);
+		sigdelset(wait_mask, stop_signals[i]);
+	}
+}
+
 int probe_run_loop(struct probe_run *run)
 {
-	struct sigaction sa = {.sa_handler = on_sigint};
 	struct loop l = {.run = run};
-	sigset_t block, old_mask;
+	sigset_t old_mask, wait_mask;
 	int ret = -1;
 
 	l.tx_buf = calloc(1, PROBE_MAX_SIZE);
@@ -345,24 +374,12 @@ int probe_run_loop(struct probe_run *run)
 		cli_error("out of memory for %u requests", run->opts->count);
 		goto out;
 	}
-	/*
-	 * SIGINT is blocked but while ppoll() waits, so it cannot slip in
-	 * between the check of the flag and the wait.
-	 */
 	interrupted = 0;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &old_mask);
-	sigaction(SIGINT, &sa, NULL);
-	{
-		sigset_t wait_mask = old_mask;
-
-		sigdelset(&wait_mask, SIGINT);
-		ret = loop_run(&l, &wait_mask);
-	}
+	catch_stop_signals(&old_mask, &wait_mask);
+	ret = loop_run(&l, &wait_mask);
 	/*
-	 * The handler stays: a Ctrl-C pending since the last wait, or one
-	 * pressed while the summary is printed, must not kill the process
+	 * The handlers stay: a signal pending since the last wait, or one
+	 * sent while the summary is printed, must not kill the process
 	 * before the summary is out (it only sets the flag now).
 	 */
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
