@@ -239,6 +239,32 @@ static void test_direction_loss(void)
 	       "a counter beyond what was sent must be unknown");
 }
 
+static void test_looks_stateless(void)
+{
+	struct probe_book b;
+	uint32_t seq;
+
+	if (probe_book_init(&b, 8)) {
+		result(false, "stateless/init", "out of memory");
+		return;
+	}
+	for (seq = 0; seq < 8; seq++)
+		probe_book_sent(&b, seq);
+	/* 0..6 answered, 7 (the last) lost: no gap below the highest answered. */
+	for (seq = 0; seq < 7; seq++)
+		if (seq != 2)
+			probe_book_reply(&b, seq);
+	/* 2 lost below 6, numbers echoed: stateless, or backward loss only. */
+	result(probe_reflector_looks_stateless(&b, true), "stateless/echo-across-gap",
+	       "echoed numbers across a lost request must look stateless");
+	result(!probe_reflector_looks_stateless(&b, false), "stateless/numbers-differ",
+	       "a reflector that numbered past the gap is stateful");
+	probe_book_reply(&b, 2);
+	result(!probe_reflector_looks_stateless(&b, true), "stateless/no-gap",
+	       "without a gap below the highest answered, echoed numbers tell nothing");
+	probe_book_free(&b);
+}
+
 /* ---- packets ----------------------------------------------------------------- */
 
 /* RFC 5905: NTP fraction = ns * 2^32 / 10^9, worked in long double. */
@@ -625,6 +651,7 @@ int main(void)
 	test_histogram();
 	test_book();
 	test_direction_loss();
+	test_looks_stateless();
 	test_request();
 	test_reply_lengths();
 	test_ntp_era();

@@ -449,9 +449,23 @@ test_loss() {
 	# look like forward loss; a lost last request cannot be placed.
 	name=probe/loss/stateful
 	if reflect_start "$name" --stateful --drop-seqs 2,7; then
-		expect_probe "$name" '.lost_seqs == [2, 7] and .direction_loss == {"forward_lost": 1, "backward_lost": 0, "unknown_direction_lost": 1}' \
+		expect_probe "$name" '.lost_seqs == [2, 7] and .direction_loss == {"forward_lost": 1, "backward_lost": 0,
+				"unknown_direction_lost": 1, "reflector_looks_stateless": false}' \
 			"$R4" port "$UPORT" count 8 interval 5 timeout 300 stateful
 		holds "$name" reflector-seqs '[.replies[].reflector_seq] == [range(6)]'
+		reflect_stop
+	fi
+	# `stateful` against a stateless reflector: its numbers echo ours across
+	# the gap, which forward loss at a stateful one could not give.  No
+	# direction is told (it used to call the forward loss backward).
+	name=probe/loss/stateful-asked-stateless
+	if reflect_start "$name" --drop-seqs 2,7; then
+		expect_probe "$name" '.lost_seqs == [2, 7] and .direction_loss == {"forward_lost": null,
+				"backward_lost": null, "unknown_direction_lost": null, "reflector_looks_stateless": true}' \
+			"$R4" port "$UPORT" count 8 interval 5 timeout 300 stateful
+		cli -n "$NS_S" probe "$R4" port "$UPORT" count 8 interval 5 timeout 300 stateful
+		check "$name/text" "want the 'looks stateless' line and no forward/backward figures: $(oneline "$(cli_out)")" \
+			sh -c "grep -q 'looks stateless.*loss direction unknown' '$T/out' && ! grep -q 'backward loss' '$T/out'"
 		reflect_stop
 	fi
 }

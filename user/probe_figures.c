@@ -106,23 +106,31 @@ static void samples_free(struct samples *sm)
 	free(sm->backward);
 }
 
-/* The highest reflector sequence number and the request it answered. */
+/*
+ * Loss told forward and backward from the highest reflector sequence
+ * number and the request it answered; not when the replies only echo our
+ * numbers across a gap (a stateless reflector, or backward loss only).
+ */
 static void stateful_loss(const struct probe_run *run, struct probe_results *res)
 {
 	uint32_t highest = 0, seq_of_highest = 0;
-	bool any = false;
+	bool any = false, echoed = true;
 	size_t i;
 
 	for (i = 0; i < run->n_recs; i++) {
 		const struct probe_reply *r = &run->recs[i].reply;
 
-		if (run->recs[i].duplicate || (any && r->reflector_seq <= highest))
+		if (run->recs[i].duplicate)
+			continue;
+		echoed = echoed && r->reflector_seq == r->sender_seq;
+		if (any && r->reflector_seq <= highest)
 			continue;
 		highest = r->reflector_seq;
 		seq_of_highest = r->sender_seq;
 		any = true;
 	}
-	if (any)
+	res->looks_stateless = probe_reflector_looks_stateless(&run->book, any && echoed);
+	if (any && !res->looks_stateless)
 		probe_direction_loss(probe_book_sent_upto(&run->book, seq_of_highest), highest,
 				     res->received, res->lost, &res->direction);
 }

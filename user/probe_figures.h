@@ -42,6 +42,7 @@ struct probe_results {
 	size_t n_hist;
 	enum probe_ts_source tx, rx; /* the least precise stamps any figure used */
 	bool stateful;
+	bool looks_stateless; /* stateful asked for, replies say otherwise: direction unknown */
 	struct probe_direction_loss direction;
 };
 

@@ -155,7 +155,10 @@ static void print_direction(const struct probe_results *res)
 
 	if (!res->stateful)
 		return;
-	if (d->known)
+	if (res->looks_stateless)
+		printf("stateful reflector? its sequence numbers echo ours across the losses: it"
+		       " looks stateless (or every loss was backward); loss direction unknown\n");
+	else if (d->known)
 		printf("stateful reflector: forward loss %llu, backward loss %llu, direction"
 		       " unknown %llu\n",
 		       (unsigned long long)d->forward, (unsigned long long)d->backward,
@@ -421,6 +424,7 @@ static struct json_object *json_direction(const struct probe_results *res)
 			       d->known ? json_object_new_uint64(d->backward) : NULL);
 	json_object_object_add(obj, "unknown_direction_lost",
 			       d->known ? json_object_new_uint64(d->unknown) : NULL);
+	json_add_bool(obj, "reflector_looks_stateless", res->looks_stateless);
 	return obj;
 }
 
