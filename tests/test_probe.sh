@@ -166,6 +166,21 @@ test_xdp() {
 	name=probe/xdp/ttl
 	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 ttl 64 dscp AF41 ecn 1 timeout 500 &&
 		holds "$name" ttl-64 'all(.replies[]; .sender_ttl == 64 and .hops == 0) and .ttl == 64 and .dscp == 34 and .ecn == 1'
+	# Two TTLs: the one our request had at the reflector (sender_ttl, in
+	# the reply's payload), and the one the reply arrived with (reply_ttl,
+	# the reflector's ttl option here), ping's ttl=.
+	expect_ok probe/xdp/attach-ttl-100 -n "$NS_R" reflector attach dev "$IF_R" mode native ttl 100
+	for fam in 4 6; do
+		addr=$R4
+		[ "$fam" = 6 ] && addr=$R6
+		name=probe/xdp/reply-ttl-ipv$fam
+		expect_probe "$name" "$ALL_ANSWERED" "$addr" count 2 interval 10 ttl 64 timeout 500 &&
+			holds "$name" two-ttls 'all(.replies[]; .sender_ttl == 64 and .hops == 0 and .reply_ttl == 100)'
+	done
+	cli -n "$NS_S" probe "$R4" count 1 ttl 64 timeout 500
+	check probe/xdp/reply-ttl-text "want 'sender_ttl=64 hops=0 reply_ttl=100': $(oneline "$(cli_out)")" \
+		grep -q ' sender_ttl=64 hops=0 reply_ttl=100 ' "$T/out"
+	expect_ok probe/xdp/attach-ttl-255 -n "$NS_R" reflector attach dev "$IF_R" mode native
 }
 
 # In generic mode XDP_TX sends back the very skb our socket sent, and the
@@ -358,8 +373,8 @@ test_output() {
 		fail probe/text "exited $RC: $(oneline "$(cli_err)")"
 		return
 	fi
-	check probe/text/reply-lines "want 3 lines '44 octets from $R4: seq=N rtt=... ttl=255 hops=0': $(oneline "$(cli_out)")" \
-		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ ms residence=[0-9.]+ ms ttl=255 hops=0 reflector_seq=[0-2]$" "$T/out")" = 3
+	check probe/text/reply-lines "want 3 lines '44 octets from $R4: seq=N rtt=... sender_ttl=255 hops=0 reply_ttl=255': $(oneline "$(cli_out)")" \
+		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ ms residence=[0-9.]+ ms sender_ttl=255 hops=0 reply_ttl=255 reflector_seq=[0-2]$" "$T/out")" = 3
 	local want
 	for want in "^--- $R4 probe statistics ---$" '^3 sent, 3 received, 0% loss, 0 duplicates, 0 reordered$' \
 		'^rtt min/mean/median/p90/p99/max/stddev = [0-9.]+(/[0-9.]+){6} ms$' '^jitter = [0-9.]+ ms$' \

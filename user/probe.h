@@ -85,6 +85,8 @@ struct probe_rec {
 	bool duplicate;
 	bool has_tos;		     /* the reply's traffic class was seen */
 	uint8_t tos;		     /* DSCP << 2 | ECN, as received */
+	bool has_reply_ttl;	     /* the reply's TTL / Hop Limit was seen */
+	uint8_t reply_ttl;	     /* ... as received, unlike the Ses-Sender TTL it carries */
 	char from[INET6_ADDRSTRLEN]; /* the reply's source address */
 };
 

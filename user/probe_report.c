@@ -87,18 +87,24 @@ void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec
 {
 	const struct probe_reply *r = &rec->reply;
 	struct probe_fig f;
-	char ttl[12] = "?", hops[12] = "?", rtt[64];
+	char ttl[12] = "?", hops[12] = "?", reply_ttl[12] = "?", rtt[64];
 
 	probe_reply_figures(run, rec, &f);
 	if (r->has_ttl)
 		snprintf(ttl, sizeof(ttl), "%u", r->sender_ttl);
 	if (f.hops >= 0)
 		snprintf(hops, sizeof(hops), "%d", f.hops);
+	if (rec->has_reply_ttl)
+		snprintf(reply_ttl, sizeof(reply_ttl), "%u", rec->reply_ttl);
 	format_rtt(&f, rtt, sizeof(rtt));
-	printf("%u octets from %s: seq=%u rtt=%s residence=%.3f ms ttl=%s hops=%s"
-	       " reflector_seq=%u%s\n",
+	/*
+	 * sender_ttl is the TTL our request had at the reflector (ping's ttl=
+	 * is the reply's, here reply_ttl=): the two paths' hops, each way.
+	 */
+	printf("%u octets from %s: seq=%u rtt=%s residence=%.3f ms sender_ttl=%s hops=%s"
+	       " reply_ttl=%s reflector_seq=%u%s\n",
 	       r->length, rec->from, r->sender_seq, rtt, ns_to_ms(f.residence_ns), ttl, hops,
-	       r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
+	       reply_ttl, r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
 	if (run->opts->tlvs.n)
 		print_tlvs(run, rec);
 	fflush(stdout);
@@ -360,6 +366,8 @@ static struct json_object *json_reply(const struct probe_run *run, const struct 
 	json_object_object_add(obj, "sender_ttl",
 			       r->has_ttl ? json_object_new_int(r->sender_ttl) : NULL);
 	json_object_object_add(obj, "hops", f.hops >= 0 ? json_object_new_int(f.hops) : NULL);
+	json_object_object_add(obj, "reply_ttl",
+			       rec->has_reply_ttl ? json_object_new_int(rec->reply_ttl) : NULL);
 	json_object_object_add(obj, "t1_ns", json_object_new_int64(f.t1_ns));
 	json_object_object_add(obj, "t2_ns", json_object_new_int64(r->t2_ns));
 	json_object_object_add(obj, "t3_ns", json_object_new_int64(r->t3_ns));

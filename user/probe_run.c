@@ -209,6 +209,8 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		.t4_hw_ns = rx->hw_ns,
 		.has_tos = rx->has_tos,
 		.tos = rx->tos,
+		.has_reply_ttl = rx->has_ttl,
+		.reply_ttl = rx->ttl,
 	};
 	enum probe_seq_kind kind;
 

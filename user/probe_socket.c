@@ -143,6 +143,9 @@ static int set_ip_options(int fd, int family, const struct probe_socket_cfg *cfg
 	/* The reply's DSCP and ECN, to see what became of a Class of Service TLV. */
 	if (set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVTCLASS : IP_RECVTOS, 1))
 		cli_debug("no traffic class of replies: %s", strerror(errno));
+	/* The reply's own TTL, as ping shows it: the return path's hops. */
+	if (set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVHOPLIMIT : IP_RECVTTL, 1))
+		cli_debug("no TTL of replies: %s", strerror(errno));
 	return 0;
 }
 
@@ -379,6 +382,20 @@ static void read_stamps(struct cmsghdr *cmsg, int64_t *sw_ns, int64_t *hw_ns)
 	*hw_ns = timespec_ns(&tss.ts[2]);
 }
 
+/* IP_TTL and IPV6_HOPLIMIT are both an int. */
+static void read_ttl(struct cmsghdr *cmsg, struct probe_rx *rx)
+{
+	int ttl;
+
+	if (((cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TTL) ||
+	     (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_HOPLIMIT)) &&
+	    cmsg->cmsg_len >= CMSG_LEN(sizeof(ttl))) {
+		memcpy(&ttl, CMSG_DATA(cmsg), sizeof(ttl));
+		rx->ttl = (uint8_t)ttl;
+		rx->has_ttl = true;
+	}
+}
+
 /* IP_TOS is one octet (IPv4), IPV6_TCLASS an int. */
 static void read_tos(struct cmsghdr *cmsg, struct probe_rx *rx)
 {
@@ -430,10 +447,12 @@ int probe_socket_recv(struct probe_socket *ps, void *buf, size_t cap, struct pro
 	rx->len = n;
 	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
 		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPING &&
-		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct scm_timestamping)))
+		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct scm_timestamping))) {
 			read_stamps(cmsg, &rx->sw_ns, &rx->hw_ns);
-		else
+		} else {
 			read_tos(cmsg, rx);
+			read_ttl(cmsg, rx);
+		}
 	}
 	return 0;
 }

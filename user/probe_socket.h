@@ -76,6 +76,8 @@ struct probe_rx {
 	int64_t hw_ns; /* hardware, the NIC's clock */
 	bool has_tos;  /* IP_RECVTOS / IPV6_RECVTCLASS gave the traffic class */
 	uint8_t tos;   /* DSCP << 2 | ECN */
+	bool has_ttl;  /* IP_RECVTTL / IPV6_RECVHOPLIMIT gave the reply's TTL */
+	uint8_t ttl;   /* TTL / Hop Limit the reply arrived with */
 	struct sockaddr_storage from;
 };
 
