@@ -19,6 +19,7 @@
 #include "output.c"
 #include "probe_figures.c"
 #include "probe_packet.c"
+#include "probe_ping_opts.c"
 #include "probe_stats.c"
 
 static int failures;
@@ -263,6 +264,35 @@ static void test_looks_stateless(void)
 	result(!probe_reflector_looks_stateless(&b, true), "stateless/no-gap",
 	       "without a gap below the highest answered, echoed numbers tell nothing");
 	probe_book_free(&b);
+}
+
+/* ---- ping's -i ------------------------------------------------------------------ */
+
+static void test_seconds_to_ms(void)
+{
+	static const struct {
+		const char *word;
+		uint32_t ms; /* 0: refused */
+	} cases[] = {
+		{"0.2", 200},  {"1", 1000},   {".005", 5},
+		{"0.0010", 1}, {"60", 60000}, {"2.", 2000},
+		{"0.0005", 0}, {"60.001", 0}, {"0", 0},
+		{"", 0},       {".", 0},      {"1e3", 0},
+		{"-1", 0},     {"0.2s", 0},   {"99999999999999999999", 0},
+	};
+	char name[64], why[96];
+	uint32_t ms;
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ms = 0;
+		err = probe_seconds_to_ms(cases[i].word, "-i", 1, 60000, &ms);
+		snprintf(name, sizeof(name), "seconds-to-ms/'%s'", cases[i].word);
+		snprintf(why, sizeof(why), "got %s %u, want %s %u", err ? "error" : "ok", ms,
+			 cases[i].ms ? "ok" : "error", cases[i].ms);
+		result(cases[i].ms ? !err && ms == cases[i].ms : err != 0, name, why);
+	}
 }
 
 /* ---- packets ----------------------------------------------------------------- */
@@ -652,6 +682,7 @@ int main(void)
 	test_book();
 	test_direction_loss();
 	test_looks_stateless();
+	test_seconds_to_ms();
 	test_request();
 	test_reply_lengths();
 	test_ntp_era();

@@ -148,7 +148,8 @@ test_xdp() {
 	name=probe/xdp/hostname
 	if mkdir -p "/etc/netns/$NS_S"; then
 		defer "rm -rf '/etc/netns/$NS_S'; rmdir /etc/netns 2>/dev/null"
-		printf '%s reflector4.test\n%s reflector6.test\n' "$R4" "$R6" >"/etc/netns/$NS_S/hosts"
+		printf '%s reflector4.test\n%s reflector6.test\n%s reflector46.test\n%s reflector46.test\n' \
+			"$R4" "$R6" "$R4" "$R6" >"/etc/netns/$NS_S/hosts"
 		for fam in 4 6; do
 			addr=$R4
 			[ "$fam" = 6 ] && addr=$R6
@@ -158,6 +159,12 @@ test_xdp() {
 			check "$name/ipv$fam" "reflector$fam.test: $(oneline "$(cat "$T/hostname$fam.json" "$T/hostname$fam.err")")" \
 				jq_ok ".host == \"reflector$fam.test\" and .address == \"$addr\" and .received == 2" \
 				"$T/hostname$fam.json"
+			# ping's -4 / -6 pick the family of a name that has both.
+			timeout -k 5 "$PROBE_LIMIT" ip netns exec "$NS_S" "$STAMPEDE" -j probe \
+				"-$fam" reflector46.test -c 1 \
+				>"$T/hostname46-$fam.json" 2>"$T/hostname46-$fam.err" </dev/null
+			check "$name/dash-$fam" "-$fam reflector46.test: $(oneline "$(cat "$T/hostname46-$fam.json" "$T/hostname46-$fam.err")")" \
+				jq_ok ".address == \"$addr\" and .received == 1" "$T/hostname46-$fam.json"
 		done
 	else
 		fail "$name" "cannot create /etc/netns/$NS_S"
@@ -386,6 +393,40 @@ test_output() {
 		fi
 	done
 	pass probe/text/summary
+}
+
+# ---- ping's options ------------------------------------------------------------------
+
+test_ping_options() {
+	local name=probe/ping/values
+	# Before HOST, as people type them; -i in seconds.
+	expect_probe "$name" ".count == 3 and .interval_ms == 10 and .size == 100 and .ttl == 64
+		and .address == \"$R4\" and $ALL_ANSWERED" -c 3 -i 0.01 -s 100 -t 64 -4 "$R4"
+	# After HOST too, values attached, among keywords.
+	expect_probe probe/ping/after-host ".count == 2 and .interval_ms == 5 and .address == \"$R6\"
+		and $ALL_ANSWERED" "$R6" -c2 timeout 500 -i.005 -6
+	cli -n "$NS_S" probe -q -c 2 -i 0.01 "$R4"
+	check probe/ping/quiet "want the summary and no reply line: $(oneline "$(cli_out)")" \
+		sh -c "! grep -q 'octets from' '$T/out' && grep -q '^2 sent, 2 received' '$T/out'"
+	cli -n "$NS_S" probe -D -c 2 -i 0.01 "$R4"
+	check probe/ping/print-time "want 2 lines '[SECONDS.USEC] 44 octets from': $(oneline "$(cli_out)")" \
+		test "$(grep -cE '^\[[0-9]{10}\.[0-9]{6}\] 44 octets from ' "$T/out")" = 2
+	cli -n "$NS_S" probe -O -c 3 -i 0.02 "$SILENT4" timeout 100
+	check probe/ping/outstanding "want 'no answer yet for seq=0' and seq=1: $(oneline "$(cli_out)")" \
+		sh -c "grep -q '^no answer yet for seq=0\$' '$T/out' && grep -q '^no answer yet for seq=1\$' '$T/out'"
+	expect_error probe/ping/refused-W "option '-W' is not taken by 'probe': use 'timeout MS'" \
+		-n "$NS_S" probe -W 1 "$R4"
+	expect_error probe/ping/refused-I "use 'source ADDR'" -n "$NS_S" probe -I eth0 "$R4"
+	expect_error probe/ping/unknown "unknown option '-x' for 'probe'" -n "$NS_S" probe -x "$R4"
+	expect_error probe/ping/interval-too-fine "bad -i '0.0005'" -n "$NS_S" probe -i 0.0005 "$R4"
+	expect_error probe/ping/interval-word "bad -i 'abc'" -n "$NS_S" probe "$R4" -i abc
+	expect_error probe/ping/count-missing "'-c' needs a value" -n "$NS_S" probe "$R4" -c
+	expect_error probe/ping/count-twice "'count' given twice" -n "$NS_S" probe -c 2 "$R4" count 3
+	expect_error probe/ping/count-bad "bad count '0'" -n "$NS_S" probe -c 0 "$R4"
+	expect_error probe/ping/both-families "-4 and -6 both given" -n "$NS_S" probe -4 -6 "$R4"
+	expect_error probe/ping/family-mismatch "'$R6' is not an IPv4 address, as -4 asks" \
+		-n "$NS_S" probe -4 "$R6"
+	expect_error probe/ping/no-host "needs HOST" -n "$NS_S" probe -c 3
 }
 
 # ---- against stamp_reflect --------------------------------------------------------
@@ -642,6 +683,7 @@ main() {
 	test_xdp
 	test_xdp_generic
 	test_output
+	test_ping_options
 	test_no_reply
 	test_interrupt
 	test_layouts

@@ -49,6 +49,11 @@ struct probe_opts {
 	uint32_t timeout_ms;
 	bool stateful;
 	struct probe_tlv_set tlvs; /* `tlv` words, in order */
+	/* ping's options without a keyword (probe_ping_opts.h) */
+	int family;		 /* -4 AF_INET, -6 AF_INET6, else AF_UNSPEC (0) */
+	bool quiet;		 /* -q: no line per reply, the summary only */
+	bool print_time;	 /* -D: each reply line starts with its arrival time */
+	bool report_outstanding; /* -O: say when a request is unanswered as the next goes */
 };
 
 /* Parse the words after `probe` (HOST first), the defaults filled in. */

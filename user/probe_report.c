@@ -74,6 +74,21 @@ static void print_tlvs(const struct probe_run *run, const struct probe_rec *rec)
 	}
 }
 
+void probe_report_outstanding(const struct probe_run *run, uint32_t seq)
+{
+	(void)run;
+	printf("no answer yet for seq=%u\n", seq);
+	fflush(stdout);
+}
+
+/* -D, as ping's: the reply's arrival time, Unix seconds to the microsecond. */
+static void print_arrival_time(const struct probe_fig *f)
+{
+	int64_t us = f->t4_ns / 1000;
+
+	printf("[%lld.%06lld] ", (long long)(us / 1000000), (long long)(us % 1000000));
+}
+
 /* The RTT of a reply; a negative one never passes for a figure. */
 static void format_rtt(const struct probe_fig *f, char *buf, size_t len)
 {
@@ -97,6 +112,8 @@ void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec
 	if (rec->has_reply_ttl)
 		snprintf(reply_ttl, sizeof(reply_ttl), "%u", rec->reply_ttl);
 	format_rtt(&f, rtt, sizeof(rtt));
+	if (run->opts->print_time)
+		print_arrival_time(&f);
 	/*
 	 * sender_ttl is the TTL our request had at the reflector (ping's ttl=
 	 * is the reply's, here reply_ttl=): the two paths' hops, each way.

@@ -106,6 +106,17 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 	return probe_socket_send(&l->run->sock, l->tx_buf, len, seq, id);
 }
 
+/* -O, as ping's: the previous request still unanswered as the next one goes. */
+static void report_outstanding(const struct probe_run *run, uint32_t seq)
+{
+	const struct probe_opts *o = run->opts;
+
+	if (!o->report_outstanding || o->quiet || json_output || !seq)
+		return;
+	if (probe_book_was_sent(&run->book, seq - 1) && !probe_book_answered(&run->book, seq - 1))
+		probe_report_outstanding(run, seq - 1);
+}
+
 static int send_one(struct loop *l)
 {
 	struct probe_run *run = l->run;
@@ -113,6 +124,7 @@ static int send_one(struct loop *l)
 	struct probe_sent s;
 	int err;
 
+	report_outstanding(run, seq);
 	if (refresh_clock(l, now_ns(CLOCK_MONOTONIC)))
 		return -1;
 	err = send_request(l, seq, &s, &id);
@@ -242,7 +254,7 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		free(rec.tlvs);
 		return -1;
 	}
-	if (!json_output)
+	if (!json_output && !run->opts->quiet)
 		probe_report_reply(run, &run->recs[run->n_recs - 1]);
 	return 0;
 }

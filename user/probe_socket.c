@@ -77,7 +77,14 @@ static struct addrinfo *numeric_addr(const char *text, int family)
 	return getaddrinfo(text, NULL, &hints, &res) ? NULL : res;
 }
 
-static int resolve(const char *host, int family, struct addrinfo **res)
+/* The family of an address: "IPv4" or "IPv6". */
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* @why: what asked for @family ("the source is", "-4 asks"), for the error. */
+static int resolve(const char *host, int family, const char *why, struct addrinfo **res)
 {
 	struct addrinfo hints = {
 		.ai_family = family,
@@ -95,8 +102,8 @@ static int resolve(const char *host, int family, struct addrinfo **res)
 	other = family != AF_UNSPEC ? numeric_addr(host, AF_UNSPEC) : NULL;
 	if (other) {
 		freeaddrinfo(other);
-		return cli_error("'%s' is not an %s address, as the source is", host,
-				 family == AF_INET ? "IPv4" : "IPv6");
+		return cli_error("'%s' is not an %s address, as %s", host, family_name(family),
+				 why);
 	}
 	/*
 	 * glibc's name lookup takes inet_aton()'s shortened forms ("198.18.1"
@@ -290,21 +297,40 @@ static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 	return cfg->any_source ? reopen_unconnected(ps, cfg) : 0;
 }
 
+/*
+ * The family to resolve HOST in: the one -4 or -6 asked for, else the
+ * source address's, else either; *@why says which, for errors.
+ */
+static int choose_family(const struct probe_socket_cfg *cfg, int *family, const char **why)
+{
+	struct addrinfo *src;
+	int src_family;
+
+	*family = cfg->family;
+	*why = cfg->family == AF_INET ? "-4 asks" : "-6 asks";
+	if (!cfg->source)
+		return 0;
+	src = numeric_addr(cfg->source, AF_UNSPEC);
+	if (!src)
+		return cli_error("bad source '%s': expected an IPv4 or IPv6 address", cfg->source);
+	src_family = src->ai_family;
+	freeaddrinfo(src);
+	if (cfg->family && cfg->family != src_family)
+		return cli_error("source '%s' is not an %s address, as %s", cfg->source,
+				 family_name(cfg->family), *why);
+	*family = src_family;
+	*why = "the source is";
+	return 0;
+}
+
 int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
 {
-	struct addrinfo *res, *ai, *src;
-	int family = AF_UNSPEC, err = 0, ret = 1;
+	struct addrinfo *res, *ai;
+	int family, err = 0, ret = 1;
+	const char *why;
 
 	*ps = (struct probe_socket){.fd = -1};
-	if (cfg->source) {
-		src = numeric_addr(cfg->source, AF_UNSPEC);
-		if (!src)
-			return cli_error("bad source '%s': expected an IPv4 or IPv6 address",
-					 cfg->source);
-		family = src->ai_family;
-		freeaddrinfo(src);
-	}
-	if (resolve(cfg->host, family, &res))
+	if (choose_family(cfg, &family, &why) || resolve(cfg->host, family, why, &res))
 		return -1;
 	for (ai = res; ai && ret == 1; ai = ai->ai_next)
 		if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)

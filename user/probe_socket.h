@@ -22,6 +22,7 @@
 
 struct probe_socket_cfg {
 	const char *host;
+	int family; /* AF_INET or AF_INET6 only (-4, -6); AF_UNSPEC: either */
 	uint16_t port;
 	const char *source; /* numeric address, or NULL */
 	uint16_t sport;	    /* 0: any */
