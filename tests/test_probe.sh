@@ -265,11 +265,15 @@ test_xdp_tlvs() {
 			holds "$name" from "all(.replies[]; .from == \"$addr\"
 				and ($(tlv_of dest-addr) | .unrecognized == true))"
 	done
-	# Return Path "no reply requested": nothing comes back, and it is counted.
+	# Return Path "no reply requested": nothing comes back, and it is counted
+	# by the reflector.  No reply asked for is no loss: no loss figure, exit 0.
 	name=probe/xdp-tlv/no-reply
-	probe "$name" "$R4" count 3 interval 10 timeout 300 tlv return-path,no-reply
-	check "$name" "want 3 sent, none received: $(oneline "$(jq -c '{sent, received}' "$T/$name.json" 2>&1)")" \
-		jq_ok '.sent == 3 and .received == 0' "$T/$name.json"
+	expect_probe "$name" '.sent == 3 and .received == 0 and .no_reply_requested == true
+		and .lost == null and .loss_percent == null and .lost_seqs == []' \
+		"$R4" count 3 interval 10 timeout 300 tlv return-path,no-reply
+	cli -n "$NS_S" probe "$R4" count 2 interval 10 timeout 300 tlv return-path,no-reply
+	check "$name/text" "want exit 0 and '2 sent, 0 received, no reply requested', no loss figure; got exit $RC: $(oneline "$(cli_out)$(cli_err)")" \
+		sh -c "[ $RC -eq 0 ] && grep -q '^2 sent, 0 received, no reply requested' '$T/out' && ! grep -q '% loss' '$T/out'"
 	cli -n "$NS_R" -j stats show dev "$IF_R"
 	check "$name/counted" "no_reply not 3: $(oneline "$(cli_out)")" \
 		jq_ok '[.. | objects | select(has("no_reply")) | .no_reply] | any(. >= 3)' "$T/out"

@@ -87,8 +87,8 @@ static int probe(struct cli_args *args)
 	if (probe_run_loop(&run) || probe_results_compute(&run, &res))
 		goto out;
 	probe_report_summary(&run, &res);
-	/* As ping: success when anything came back. */
-	ret = res.received ? 0 : -1;
+	/* As ping: success when anything came back, or nothing was asked to. */
+	ret = res.received || res.no_reply_requested ? 0 : -1;
 out:
 	run_free(&run);
 	return ret;

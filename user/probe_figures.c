@@ -151,6 +151,7 @@ int probe_results_compute(const struct probe_run *run, struct probe_results *res
 		.tx = PROBE_TS_HARDWARE,
 		.rx = PROBE_TS_HARDWARE,
 		.stateful = run->opts->stateful,
+		.no_reply_requested = run->opts->tlvs.no_reply,
 	};
 	if (res->sent)
 		res->loss_percent = 100.0 * (double)res->lost / (double)res->sent;

@@ -32,6 +32,11 @@ void probe_reply_figures(const struct probe_run *run, const struct probe_rec *re
 struct probe_results {
 	uint64_t sent, received, lost, duplicates, reordered, unknown_seq;
 	double loss_percent;
+	/*
+	 * The requests asked for no reply (Return Path "no reply", RFC 9503):
+	 * a request unanswered is no loss, so there is no loss figure.
+	 */
+	bool no_reply_requested;
 	/* rtt_us, jitter and histogram leave out negative RTTs: rtt_us.n may be < received. */
 	struct probe_summary rtt_us, residence_us, forward_us, backward_us;
 	uint64_t negative_rtt; /* first replies whose RTT came out below 0 */

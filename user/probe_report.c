@@ -208,10 +208,17 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 {
 	printf("\n--- %s probe statistics%s ---\n", run->opts->host,
 	       run->interrupted ? " (interrupted)" : "");
-	printf("%llu sent, %llu received, %.4g%% loss, %llu duplicates, %llu reordered\n",
-	       (unsigned long long)res->sent, (unsigned long long)res->received, res->loss_percent,
-	       (unsigned long long)res->duplicates, (unsigned long long)res->reordered);
-	print_lost(run);
+	if (res->no_reply_requested) {
+		printf("%llu sent, %llu received, no reply requested (tlv return-path,no-reply):"
+		       " no loss figure\n",
+		       (unsigned long long)res->sent, (unsigned long long)res->received);
+	} else {
+		printf("%llu sent, %llu received, %.4g%% loss, %llu duplicates, %llu reordered\n",
+		       (unsigned long long)res->sent, (unsigned long long)res->received,
+		       res->loss_percent, (unsigned long long)res->duplicates,
+		       (unsigned long long)res->reordered);
+		print_lost(run);
+	}
 	print_direction(res);
 	print_ignored(run, res);
 	if (!res->received)
@@ -505,11 +512,17 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_add_bool(obj, "interrupted", run->interrupted);
 	json_add_uint(obj, "sent", res->sent);
 	json_add_uint(obj, "received", res->received);
-	json_add_uint(obj, "lost", res->lost);
-	json_object_object_add(obj, "loss_percent", json_percent(res->loss_percent));
+	json_add_bool(obj, "no_reply_requested", res->no_reply_requested);
+	/* No reply asked for: none missing, no loss figure (null). */
+	json_object_object_add(obj, "lost",
+			       res->no_reply_requested ? NULL : json_object_new_uint64(res->lost));
+	json_object_object_add(obj, "loss_percent",
+			       res->no_reply_requested ? NULL : json_percent(res->loss_percent));
 	json_add_uint(obj, "duplicates", res->duplicates);
 	json_add_uint(obj, "reordered", res->reordered);
-	json_object_object_add(obj, "lost_seqs", json_lost_seqs(run));
+	json_object_object_add(obj, "lost_seqs",
+			       res->no_reply_requested ? json_object_new_array()
+						       : json_lost_seqs(run));
 	json_object_object_add(obj, "direction_loss", json_direction(res));
 	json_object_object_add(obj, "ignored", json_ignored(run, res));
 	json_add_uint(obj, "icmp_unreachable", run->refused);
