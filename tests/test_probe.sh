@@ -79,9 +79,20 @@ holds() {
 }
 
 # Each reply's times in order on this one host's clock, RTT positive,
-# residence not negative.  (jq reads the ns as doubles; rounding keeps order.)
-ORDERED='all(.replies[]; .t1_ns <= .t2_ns and .t2_ns <= .t3_ns and .t3_ns <= .t4_ns
+# residence not negative.  Compared exactly as the "SECONDS.NNNNNNNNN"
+# strings (of one length here): jq reads the _ns numbers as doubles.
+ORDERED='all(.replies[]; .t1 <= .t2 and .t2 <= .t3 and .t3 <= .t4
 	and .rtt_us > 0 and .residence_us >= 0)'
+
+# exact_times NAME: each reply's t1..t4 strings are its t1_ns..t4_ns, digit
+# for digit (read from the JSON text: jq would round the numbers).
+exact_times() {
+	local f=$T/$1.json ns exact
+	ns=$(grep -o '"t[1-4]_ns":[0-9]*' "$f" | sed 's/.*://')
+	exact=$(grep -o '"t[1-4]":"[0-9]*\.[0-9]\{9\}"' "$f" | sed 's/.*:"//; s/"//; s/\.//')
+	check "$1/exact-times" "t1..t4 not the t1_ns..t4_ns digits: $(oneline "$ns / $exact")" \
+		test -n "$ns" -a "$ns" = "$exact"
+}
 # Every request answered once.
 ALL_ANSWERED='.received == .sent and .lost == 0 and .lost_seqs == [] and .duplicates == 0
 	and (.replies | length) == .sent'
@@ -129,6 +140,7 @@ test_xdp() {
 		expect_probe "$name" ".sent == 5 and $ALL_ANSWERED" "$addr" count 5 interval 20 timeout 500 ||
 			continue
 		holds "$name" ordered "$ORDERED"
+		exact_times "$name"
 		# A veth is no hop: the reflector sees our TTL 255 as it was sent.
 		holds "$name" ttl-hops 'all(.replies[]; .sender_ttl == 255 and .hops == 0 and .length == 44)'
 		holds "$name" seqs '[.replies[].seq] == [range(5)] and [.replies[].reflector_seq] == [range(5)]'
@@ -203,7 +215,7 @@ test_xdp_generic() {
 		name=probe/xdp-generic/ipv$fam
 		expect_probe "$name" ".sent == 5 and $ALL_ANSWERED" "$addr" count 5 interval 20 timeout 500 ||
 			continue
-		holds "$name" t1-first 'all(.replies[]; .t2_ns >= .t1_ns and .rtt_us > 0
+		holds "$name" t1-first 'all(.replies[]; .t2 >= .t1 and .rtt_us > 0
 			and .negative_rtt == false) and .negative_rtt == 0 and .timestamps.tx == "software"'
 	done
 	# Back to native mode, as the tests after this one expect.

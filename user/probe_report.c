@@ -276,6 +276,22 @@ static struct json_object *json_ns_as_us(int64_t ns)
 	return json_us((double)ns / 1e3);
 }
 
+/*
+ * Unix nanoseconds as the exact string "SECONDS.NNNNNNNNN": as a JSON
+ * number (about 1.8e18) jq and JavaScript read them as doubles, which
+ * round them to 256 ns.
+ */
+static struct json_object *json_exact_time(int64_t ns)
+{
+	uint64_t mag = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
+	char text[32];
+
+	snprintf(text, sizeof(text), "%s%llu.%09llu", ns < 0 ? "-" : "",
+		 (unsigned long long)(mag / 1000000000ULL),
+		 (unsigned long long)(mag % 1000000000ULL));
+	return json_object_new_string(text);
+}
+
 static struct json_object *json_summary(const struct probe_summary *s, bool full, bool known)
 {
 	struct json_object *obj = json_object_new_object();
@@ -396,6 +412,10 @@ static struct json_object *json_reply(const struct probe_run *run, const struct 
 	json_object_object_add(obj, "t2_ns", json_object_new_int64(r->t2_ns));
 	json_object_object_add(obj, "t3_ns", json_object_new_int64(r->t3_ns));
 	json_object_object_add(obj, "t4_ns", json_object_new_int64(f.t4_ns));
+	json_object_object_add(obj, "t1", json_exact_time(f.t1_ns));
+	json_object_object_add(obj, "t2", json_exact_time(r->t2_ns));
+	json_object_object_add(obj, "t3", json_exact_time(r->t3_ns));
+	json_object_object_add(obj, "t4", json_exact_time(f.t4_ns));
 	json_object_object_add(obj, "forward_us",
 			       f.synchronized ? json_ns_as_us(f.forward_ns) : NULL);
 	json_object_object_add(obj, "backward_us",
