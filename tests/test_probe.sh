@@ -131,7 +131,7 @@ setup() {
 # ---- against the XDP reflector -------------------------------------------------
 
 test_xdp() {
-	local fam addr name
+	local fam addr name i
 	expect_ok probe/xdp/attach -n "$NS_R" reflector attach dev "$IF_R" mode native
 	for fam in 4 6; do
 		addr=$R4
@@ -180,6 +180,20 @@ test_xdp() {
 		done
 	else
 		fail "$name" "cannot create /etc/netns/$NS_S"
+	fi
+	# The reflector's link-local address (once past duplicate address
+	# detection: 3 s at most), with the interface named.
+	name=probe/xdp/link-local
+	for ((i = 0; i < 30; i++)); do
+		addr=$(ip -n "$NS_R" -6 -o addr show dev "$IF_R" scope link -tentative |
+			sed -n 's/.* inet6 \(fe80[0-9a-f:]*\)\/.*/\1/p')
+		[ -n "$addr" ] && break
+		sleep 0.1
+	done
+	if [ -n "$addr" ]; then
+		expect_probe "$name" "$ALL_ANSWERED and .address == \"$addr\"" "$addr%$IF_S" count 2 interval 10 timeout 500
+	else
+		fail "$name" "no link-local address on $IF_R"
 	fi
 	# Our TTL is what the reflector reports back.
 	name=probe/xdp/ttl
@@ -608,6 +622,9 @@ test_bad_input() {
 	expect_error probe/error/bad-source "bad source" -n "$NS_S" probe "$R4" source 198.18.0
 	expect_error probe/error/source-family "not an IPv4 address" -n "$NS_S" probe "$R6" source "$S4"
 	expect_error probe/error/source-foreign "not an address of this host" -n "$NS_S" probe "$R4" source 198.18.0.77 count 1
+	# A link-local address needs its interface: a hint, not "Invalid argument".
+	expect_error probe/error/link-local-no-scope "fe80::1 is a link-local address: name the interface, as fe80::1%eth0" \
+		-n "$NS_S" probe fe80::1 count 1
 	# Larger than the veth's MTU allows without fragmenting.
 	expect_error probe/error/size-over-mtu "path MTU" -n "$NS_S" probe "$R4" size 2000 count 1
 	# A name under .invalid never resolves (RFC 6761); bounded all the same.

@@ -268,6 +268,26 @@ static int reopen_unconnected(struct probe_socket *ps, const struct probe_socket
 	return 0;
 }
 
+/*
+ * A link-local IPv6 address is on every link at once: without a scope
+ * (fe80::1%eth0) the kernel cannot tell which, and connect() fails with a
+ * bare EINVAL.  Say what is missing instead.
+ */
+static int check_scope(const struct probe_socket *ps, const char *host)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ps->peer;
+
+	if (ps->family != AF_INET6 || sin6->sin6_scope_id ||
+	    !(IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) ||
+	      IN6_IS_ADDR_MC_LINKLOCAL(&sin6->sin6_addr)))
+		return 0;
+	if (strcmp(host, ps->address))
+		return cli_error("%s is %s, a link-local address: name the interface, as"
+				 " %s%%eth0",
+				 host, ps->address, ps->address);
+	return cli_error("%s is a link-local address: name the interface, as %s%%eth0", host, host);
+}
+
 /* Socket, options, bind, connect to @ai: 0, 1 to try the next address, -1 to stop. */
 static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 		    const struct addrinfo *ai, int *connect_err)
@@ -281,7 +301,7 @@ static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 		((struct sockaddr_in *)&ps->peer)->sin_port = htons(cfg->port);
 	format_addr((struct sockaddr *)&ps->peer, ps->address, sizeof(ps->address));
 
-	if (open_bound(ps, cfg))
+	if (check_scope(ps, cfg->host) || open_bound(ps, cfg))
 		return -1;
 	/* Connected: the kernel drops datagrams from any other address or port. */
 	if (connect(ps->fd, (struct sockaddr *)&ps->peer, ps->peer_len)) {
