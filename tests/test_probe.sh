@@ -402,6 +402,7 @@ test_output() {
 	# One-way delays only as numbers when both clocks say so, never otherwise.
 	holds "$name" one-way 'if .synchronized then (.forward_us.median | type) == "number" and (.backward_us.median | type) == "number"
 		else .forward_us == null and .backward_us == null and all(.replies[]; .forward_us == null and .backward_us == null) end'
+	holds "$name" source ".source == \"$S4\" and .sport > 0"
 	holds "$name" reply-members 'all(.replies[]; [.seq, .reflector_seq, .rtt_us, .residence_us, .t1_ns, .t2_ns, .t3_ns, .t4_ns, .length] | all(type == "number"))'
 
 	# Text: one line per reply, then the summary.
@@ -411,10 +412,18 @@ test_output() {
 		return
 	fi
 	check probe/text/reply-lines "want 3 lines '44 octets from $R4: seq=N rtt=... sender_ttl=255 hops=0 reply_ttl=255': $(oneline "$(cli_out)")" \
-		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ ms residence=[0-9.]+ ms sender_ttl=255 hops=0 reply_ttl=255 reflector_seq=[0-2]$" "$T/out")" = 3
+		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ (us|ms) residence=[0-9.]+ (us|ms) sender_ttl=255 hops=0 reply_ttl=255 reflector_seq=[0-2]$" "$T/out")" = 3
+	# Below a millisecond in microseconds, never "0.000 ms".
+	check probe/text/units "want rtt in us below 1 ms, in ms from 1 ms: $(oneline "$(cli_out)")" \
+		awk '/ octets from / { for (i = 1; i < NF; i++) if ($i ~ /^(rtt|residence)=/) {
+				v = substr($i, index($i, "=") + 1) + 0; u = $(i + 1)
+				if (!((u == "us" && v < 1000) || (u == "ms" && v >= 1))) bad = 1; n++ } }
+			END { exit bad || n != 6 }' "$T/out"
+	check probe/text/header "want the header with source, sport, dscp and ecn: $(oneline "$(head -1 "$T/out")")" \
+		grep -qE "^PROBE $R4 \($R4\) port 862 from $S4 port [0-9]+: 44 octets, ssid [0-9]+, 3 requests every 10 ms, ttl 255, dscp 0, ecn 0, ntp timestamps$" "$T/out"
 	local want
 	for want in "^--- $R4 probe statistics ---$" '^3 sent, 3 received, 0% loss, 0 duplicates, 0 reordered$' \
-		'^rtt min/mean/median/p90/p99/max/stddev = [0-9.]+(/[0-9.]+){6} ms$' '^jitter = [0-9.]+ ms$' \
+		'^rtt min/mean/median/p90/p99/max/stddev = [0-9.]+(/[0-9.]+){6} (us|ms)$' '^jitter = [0-9.]+ (us|ms)$' \
 		'^residence min/mean/median/max = ' '^forward \(T2-T1\)' '^backward \(T4-T3\)' \
 		'^timestamps: tx (software|hardware|user), rx (software|hardware|user)$' '^rtt histogram:$'; do
 		if ! grep -Eq -- "$want" "$T/out"; then
@@ -423,6 +432,11 @@ test_output() {
 		fi
 	done
 	pass probe/text/summary
+	# One request, one duplicate: singular.
+	cli -n "$NS_S" probe "$R4" count 1 dscp EF ecn 1 timeout 500
+	check probe/text/singular "want '1 request,' and 'dscp 46, ecn 1' in the header: $(oneline "$(cli_out)")" \
+		sh -c "head -1 '$T/out' | grep -q ': 44 octets, ssid [0-9]*, 1 request, ttl 255, dscp 46, ecn 1, ntp timestamps\$' &&
+			grep -q '^1 sent, 1 received, 0% loss, 0 duplicates, 0 reordered\$' '$T/out'"
 }
 
 # ---- ping's options ------------------------------------------------------------------

@@ -10,19 +10,49 @@
 /* Width of the longest histogram bar. */
 #define HIST_BAR 40
 
-static double ns_to_ms(int64_t ns)
+/* Below a millisecond, durations are shown in microseconds: "0.000 ms" says nothing. */
+#define US_PER_MS 1000.0
+
+static const char *plural(uint64_t n, const char *one, const char *many)
 {
-	return (double)ns / 1e6;
+	return n == 1 ? one : many;
+}
+
+static double abs_us(double us)
+{
+	return us < 0 ? -us : us;
+}
+
+/* A duration in microseconds as "12.345 us" or, from a millisecond, "1.234 ms". */
+static void format_us(double us, char *buf, size_t len)
+{
+	if (abs_us(us) < US_PER_MS)
+		snprintf(buf, len, "%.3f us", us);
+	else
+		snprintf(buf, len, "%.3f ms", us / US_PER_MS);
+}
+
+/* The divisor and unit for figures up to @largest_us, one unit for a whole line. */
+static double line_unit(double largest_us, const char **unit)
+{
+	*unit = abs_us(largest_us) < US_PER_MS ? "us" : "ms";
+	return abs_us(largest_us) < US_PER_MS ? 1 : US_PER_MS;
 }
 
 void probe_report_start(const struct probe_run *run)
 {
 	const struct probe_opts *o = run->opts;
+	char requests[64];
 
-	printf("PROBE %s (%s) port %u: %u octets, ssid %u, %u requests every %u ms, ttl %u, %s"
-	       " timestamps\n",
-	       o->host, run->sock.address, o->port, o->size, o->ssid, o->count, o->interval_ms,
-	       o->ttl, o->ptp ? "ptp" : "ntp");
+	if (o->count == 1)
+		snprintf(requests, sizeof(requests), "1 request");
+	else
+		snprintf(requests, sizeof(requests), "%u requests every %u ms", o->count,
+			 o->interval_ms);
+	printf("PROBE %s (%s) port %u from %s port %u: %u octets, ssid %u, %s, ttl %u, dscp %u,"
+	       " ecn %u, %s timestamps\n",
+	       o->host, run->sock.address, o->port, run->sock.source, run->sock.sport, o->size,
+	       o->ssid, requests, o->ttl, o->dscp, o->ecn, o->ptp ? "ptp" : "ntp");
 	fflush(stdout);
 }
 
@@ -92,17 +122,20 @@ static void print_arrival_time(const struct probe_fig *f)
 /* The RTT of a reply; a negative one never passes for a figure. */
 static void format_rtt(const struct probe_fig *f, char *buf, size_t len)
 {
+	char figure[32];
+
+	format_us((double)f->rtt_ns / 1e3, figure, sizeof(figure));
 	if (f->negative_rtt)
-		snprintf(buf, len, "NEGATIVE(%.3f ms, a timestamp is wrong)", ns_to_ms(f->rtt_ns));
+		snprintf(buf, len, "NEGATIVE(%s, a timestamp is wrong)", figure);
 	else
-		snprintf(buf, len, "%.3f ms", ns_to_ms(f->rtt_ns));
+		snprintf(buf, len, "%s", figure);
 }
 
 void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec)
 {
 	const struct probe_reply *r = &rec->reply;
 	struct probe_fig f;
-	char ttl[12] = "?", hops[12] = "?", reply_ttl[12] = "?", rtt[64];
+	char ttl[12] = "?", hops[12] = "?", reply_ttl[12] = "?", rtt[64], residence[32];
 
 	probe_reply_figures(run, rec, &f);
 	if (r->has_ttl)
@@ -112,16 +145,17 @@ void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec
 	if (rec->has_reply_ttl)
 		snprintf(reply_ttl, sizeof(reply_ttl), "%u", rec->reply_ttl);
 	format_rtt(&f, rtt, sizeof(rtt));
+	format_us((double)f.residence_ns / 1e3, residence, sizeof(residence));
 	if (run->opts->print_time)
 		print_arrival_time(&f);
 	/*
 	 * sender_ttl is the TTL our request had at the reflector (ping's ttl=
 	 * is the reply's, here reply_ttl=): the two paths' hops, each way.
 	 */
-	printf("%u octets from %s: seq=%u rtt=%s residence=%.3f ms sender_ttl=%s hops=%s"
+	printf("%u octets from %s: seq=%u rtt=%s residence=%s sender_ttl=%s hops=%s"
 	       " reply_ttl=%s reflector_seq=%u%s\n",
-	       r->length, rec->from, r->sender_seq, rtt, ns_to_ms(f.residence_ns), ttl, hops,
-	       reply_ttl, r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
+	       r->length, rec->from, r->sender_seq, rtt, residence, ttl, hops, reply_ttl,
+	       r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
 	if (run->opts->tlvs.n)
 		print_tlvs(run, rec);
 	fflush(stdout);
@@ -148,9 +182,21 @@ static void print_lost(const struct probe_run *run)
 
 static void print_summary_line(const char *what, const struct probe_summary *s)
 {
-	printf("%s min/mean/median/p90/p99/max/stddev = %.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f ms\n",
-	       what, s->min / 1e3, s->mean / 1e3, s->median / 1e3, s->p90 / 1e3, s->p99 / 1e3,
-	       s->max / 1e3, s->stddev / 1e3);
+	const char *unit;
+	double div = line_unit(abs_us(s->min) > abs_us(s->max) ? s->min : s->max, &unit);
+
+	printf("%s min/mean/median/p90/p99/max/stddev = %.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f %s\n",
+	       what, s->min / div, s->mean / div, s->median / div, s->p90 / div, s->p99 / div,
+	       s->max / div, s->stddev / div, unit);
+}
+
+static void print_residence(const struct probe_summary *s)
+{
+	const char *unit;
+	double div = line_unit(s->max, &unit);
+
+	printf("residence min/mean/median/max = %.3f/%.3f/%.3f/%.3f %s\n", s->min / div,
+	       s->mean / div, s->median / div, s->max / div, unit);
 }
 
 static void print_histogram(const struct probe_results *res)
@@ -200,12 +246,15 @@ static void print_ignored(const struct probe_run *run, const struct probe_result
 		       (unsigned long long)run->ignored_ssid,
 		       (unsigned long long)run->ignored_port);
 	if (run->refused || run->send_errors)
-		printf("errors: %llu ICMP unreachable, %llu requests not sent\n",
-		       (unsigned long long)run->refused, (unsigned long long)run->send_errors);
+		printf("errors: %llu ICMP unreachable, %llu %s not sent\n",
+		       (unsigned long long)run->refused, (unsigned long long)run->send_errors,
+		       plural(run->send_errors, "request", "requests"));
 }
 
 static void text_summary(const struct probe_run *run, const struct probe_results *res)
 {
+	char jitter[32];
+
 	printf("\n--- %s probe statistics%s ---\n", run->opts->host,
 	       run->interrupted ? " (interrupted)" : "");
 	if (res->no_reply_requested) {
@@ -213,9 +262,10 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 		       " no loss figure\n",
 		       (unsigned long long)res->sent, (unsigned long long)res->received);
 	} else {
-		printf("%llu sent, %llu received, %.4g%% loss, %llu duplicates, %llu reordered\n",
+		printf("%llu sent, %llu received, %.4g%% loss, %llu %s, %llu reordered\n",
 		       (unsigned long long)res->sent, (unsigned long long)res->received,
 		       res->loss_percent, (unsigned long long)res->duplicates,
+		       plural(res->duplicates, "duplicate", "duplicates"),
 		       (unsigned long long)res->reordered);
 		print_lost(run);
 	}
@@ -224,21 +274,20 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 	if (!res->received)
 		return;
 	if (res->negative_rtt)
-		printf("negative rtt: %llu of the replies (a timestamp is wrong), left out of the "
-		       "rtt,"
-		       " jitter and histogram figures\n",
-		       (unsigned long long)res->negative_rtt);
+		printf("negative rtt: %llu %s (a timestamp is wrong), left out of the rtt, jitter"
+		       " and histogram figures\n",
+		       (unsigned long long)res->negative_rtt,
+		       plural(res->negative_rtt, "reply", "replies"));
 	if (res->rtt_us.n)
 		print_summary_line("rtt", &res->rtt_us);
 	else
 		printf("rtt = unknown (no reply with an RTT of 0 or more)\n");
-	if (res->have_jitter)
-		printf("jitter = %.3f ms\n", res->jitter_us / 1e3);
-	else
+	if (res->have_jitter) {
+		format_us(res->jitter_us, jitter, sizeof(jitter));
+		printf("jitter = %s\n", jitter);
+	} else
 		printf("jitter = unknown (fewer than two RTTs)\n");
-	printf("residence min/mean/median/max = %.3f/%.3f/%.3f/%.3f ms\n",
-	       res->residence_us.min / 1e3, res->residence_us.mean / 1e3,
-	       res->residence_us.median / 1e3, res->residence_us.max / 1e3);
+	print_residence(&res->residence_us);
 	if (res->synchronized) {
 		print_summary_line("forward (T2-T1)", &res->forward_us);
 		print_summary_line("backward (T4-T3)", &res->backward_us);
@@ -519,6 +568,8 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_add_string(obj, "host", o->host);
 	json_add_string(obj, "address", run->sock.address);
 	json_add_uint(obj, "port", o->port);
+	json_add_string(obj, "source", run->sock.source);
+	json_add_uint(obj, "sport", run->sock.sport);
 	json_add_uint(obj, "ssid", o->ssid);
 	json_add_string(obj, "timestamp", o->ptp ? "ptp" : "ntp");
 	json_add_uint(obj, "size", o->size);

@@ -260,12 +260,39 @@ static int open_bound(struct probe_socket *ps, const struct probe_socket_cfg *cf
  */
 static int reopen_unconnected(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
 {
+	struct sockaddr_storage any = {.ss_family = ps->family};
+
 	close(ps->fd);
 	ps->connected = false;
 	if (open_bound(ps, cfg))
 		return -1;
+	/* Bound now, not at the first send, so the header can name our port. */
+	if (!cfg->source && !cfg->sport &&
+	    bind(ps->fd, (struct sockaddr *)&any,
+		 ps->family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
+		return cli_error("cannot bind a local port: %s", strerror(errno));
 	set_timestamping(ps);
 	return 0;
+}
+
+/* Our address and port, as the kernel chose or was told: for the header. */
+static void note_local_address(struct probe_socket *ps)
+{
+	struct sockaddr_storage local = {0};
+	socklen_t len = sizeof(local);
+	bool any;
+
+	snprintf(ps->source, sizeof(ps->source), "?");
+	if (getsockname(ps->fd, (struct sockaddr *)&local, &len))
+		return;
+	ps->sport = probe_sockaddr_port(&local);
+	any = local.ss_family == AF_INET6
+		      ? IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&local)->sin6_addr)
+		      : ((struct sockaddr_in *)&local)->sin_addr.s_addr == htonl(INADDR_ANY);
+	if (any)
+		snprintf(ps->source, sizeof(ps->source), "*");
+	else
+		format_addr((struct sockaddr *)&local, ps->source, sizeof(ps->source));
 }
 
 /*
@@ -363,6 +390,7 @@ int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cf
 		probe_socket_close(ps);
 		return -1;
 	}
+	note_local_address(ps);
 	return 0;
 }
 

@@ -43,6 +43,8 @@ struct probe_socket {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	char address[INET6_ADDRSTRLEN]; /* the peer's, as text */
+	char source[INET6_ADDRSTRLEN];	/* ours, as text; "*" when any of this host's */
+	uint16_t sport;			/* our UDP port */
 	bool connected;			/* the kernel drops what is not from the peer */
 	bool tx_stamps;			/* the kernel takes TX timestamps */
 	bool rx_stamps;			/* ... and RX timestamps */
