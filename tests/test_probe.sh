@@ -414,6 +414,7 @@ test_output() {
 	check probe/text/reply-lines "want 3 lines '44 octets from $R4: seq=N rtt=... sender_ttl=255 hops=0 reply_ttl=255': $(oneline "$(cli_out)")" \
 		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ (us|ms) residence=[0-9.]+ (us|ms) sender_ttl=255 hops=0 reply_ttl=255 reflector_seq=[0-2]$" "$T/out")" = 3
 	# Below a millisecond in microseconds, never "0.000 ms".
+	# shellcheck disable=SC2016 # an awk program: $i is awk's
 	check probe/text/units "want rtt in us below 1 ms, in ms from 1 ms: $(oneline "$(cli_out)")" \
 		awk '/ octets from / { for (i = 1; i < NF; i++) if ($i ~ /^(rtt|residence)=/) {
 				v = substr($i, index($i, "=") + 1) + 0; u = $(i + 1)
