@@ -207,8 +207,9 @@ expect_error() {
 
 # ---- JSON -------------------------------------------------------------------
 
-# jq_ok FILTER FILE: FILTER (with -e) holds on FILE.
-jq_ok() { jq -e "$1" "$2" >/dev/null 2>&1; }
+# jq_ok FILTER FILE: FILTER (with -e) holds on FILE.  An empty FILE holds
+# nothing: jq 1.6 -e exits 0 when it reads no value at all.
+jq_ok() { [ -s "$2" ] && jq -e "$1" "$2" >/dev/null 2>&1; }
 
 # jq_val FILTER FILE: the raw value, or nothing.
 jq_val() { jq -r "$1" "$2" 2>/dev/null; }

@@ -19,6 +19,7 @@
 #include "output.c"
 #include "probe_figures.c"
 #include "probe_packet.c"
+#include "probe_ping_opts.c"
 #include "probe_stats.c"
 
 static int failures;
@@ -237,6 +238,61 @@ static void test_direction_loss(void)
 	probe_direction_loss(10, 20, 10, 0, &d);
 	result(!d.known, "direction/reused-session",
 	       "a counter beyond what was sent must be unknown");
+}
+
+static void test_looks_stateless(void)
+{
+	struct probe_book b;
+	uint32_t seq;
+
+	if (probe_book_init(&b, 8)) {
+		result(false, "stateless/init", "out of memory");
+		return;
+	}
+	for (seq = 0; seq < 8; seq++)
+		probe_book_sent(&b, seq);
+	/* 0..6 answered, 7 (the last) lost: no gap below the highest answered. */
+	for (seq = 0; seq < 7; seq++)
+		if (seq != 2)
+			probe_book_reply(&b, seq);
+	/* 2 lost below 6, numbers echoed: stateless, or backward loss only. */
+	result(probe_reflector_looks_stateless(&b, true), "stateless/echo-across-gap",
+	       "echoed numbers across a lost request must look stateless");
+	result(!probe_reflector_looks_stateless(&b, false), "stateless/numbers-differ",
+	       "a reflector that numbered past the gap is stateful");
+	probe_book_reply(&b, 2);
+	result(!probe_reflector_looks_stateless(&b, true), "stateless/no-gap",
+	       "without a gap below the highest answered, echoed numbers tell nothing");
+	probe_book_free(&b);
+}
+
+/* ---- ping's -i ------------------------------------------------------------------ */
+
+static void test_seconds_to_ms(void)
+{
+	static const struct {
+		const char *word;
+		uint32_t ms; /* 0: refused */
+	} cases[] = {
+		{"0.2", 200},  {"1", 1000},   {".005", 5},
+		{"0.0010", 1}, {"60", 60000}, {"2.", 2000},
+		{"0.0005", 0}, {"60.001", 0}, {"0", 0},
+		{"", 0},       {".", 0},      {"1e3", 0},
+		{"-1", 0},     {"0.2s", 0},   {"99999999999999999999", 0},
+	};
+	char name[64], why[96];
+	uint32_t ms;
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ms = 0;
+		err = probe_seconds_to_ms(cases[i].word, "-i", 1, 60000, &ms);
+		snprintf(name, sizeof(name), "seconds-to-ms/'%s'", cases[i].word);
+		snprintf(why, sizeof(why), "got %s %u, want %s %u", err ? "error" : "ok", ms,
+			 cases[i].ms ? "ok" : "error", cases[i].ms);
+		result(cases[i].ms ? !err && ms == cases[i].ms : err != 0, name, why);
+	}
 }
 
 /* ---- packets ----------------------------------------------------------------- */
@@ -561,6 +617,62 @@ static void test_figures(void)
 	result(f.hops == -1, "figures/hops-unknown", "a reply too short for the TTL has no hops");
 }
 
+/* ---- the run's figures ----------------------------------------------------------- */
+
+/*
+ * A negative RTT is a wrong timestamp, not a delay: flagged, counted and
+ * left out of the RTT statistics, jitter and histogram.
+ */
+static void test_negative_rtt(void)
+{
+	struct probe_opts opts = {.ttl = 255, .count = 3};
+	struct probe_sent sent[3] = {{.t1_sw_ns = 1000}, {.t1_sw_ns = 1000}, {.t1_sw_ns = 1000}};
+	/* Residence 100 each: RTTs (3000 - 1000) - 100 = 1900, (1050 - 1000) - 100 = -50, 2100. */
+	struct probe_rec recs[3] = {
+		{.reply = {.sender_seq = 0, .t2_ns = 2000, .t3_ns = 2100}, .t4_sw_ns = 3000},
+		{.reply = {.sender_seq = 1, .t2_ns = 1010, .t3_ns = 1110}, .t4_sw_ns = 1050},
+		{.reply = {.sender_seq = 2, .t2_ns = 2000, .t3_ns = 2100}, .t4_sw_ns = 3200},
+	};
+	struct probe_run run = {.opts = &opts, .sent = sent, .recs = recs, .n_recs = 3};
+	struct probe_results res;
+	struct probe_fig f;
+	size_t i, in_hist = 0;
+	uint32_t seq;
+
+	if (probe_book_init(&run.book, 3)) {
+		result(false, "negative-rtt/init", "out of memory");
+		return;
+	}
+	for (seq = 0; seq < 3; seq++) {
+		probe_book_sent(&run.book, seq);
+		probe_book_reply(&run.book, seq);
+	}
+	probe_reply_figures(&run, &recs[1], &f);
+	result(f.negative_rtt && f.rtt_ns == -50, "negative-rtt/flagged",
+	       "an RTT of -50 ns must be flagged negative");
+	probe_reply_figures(&run, &recs[0], &f);
+	result(!f.negative_rtt, "negative-rtt/positive-not-flagged",
+	       "an RTT of 1900 ns is not negative");
+	if (probe_results_compute(&run, &res)) {
+		result(false, "negative-rtt/compute", "probe_results_compute failed");
+		probe_book_free(&run.book);
+		return;
+	}
+	for (i = 0; i < res.n_hist; i++)
+		in_hist += res.hist[i].count;
+	check_u("negative-rtt/counted", res.negative_rtt, 1);
+	check_u("negative-rtt/received", res.received, 3);
+	check_u("negative-rtt/rtt-n", res.rtt_us.n, 2);
+	check_d("negative-rtt/rtt-min", res.rtt_us.min, 1.9);
+	check_d("negative-rtt/rtt-max", res.rtt_us.max, 2.1);
+	/* Jitter over 1.9 and 2.1 only: |D| = 0.2, J = 0.2 / 16. */
+	check_d("negative-rtt/jitter", res.jitter_us, 0.2 / 16);
+	check_u("negative-rtt/histogram", in_hist, 2);
+	/* Residence is the reflector's own figure: all three replies. */
+	check_u("negative-rtt/residence-n", res.residence_us.n, 3);
+	probe_book_free(&run.book);
+}
+
 int main(void)
 {
 	test_percentiles();
@@ -569,10 +681,13 @@ int main(void)
 	test_histogram();
 	test_book();
 	test_direction_loss();
+	test_looks_stateless();
+	test_seconds_to_ms();
 	test_request();
 	test_reply_lengths();
 	test_ntp_era();
 	test_tlv_walk();
 	test_figures();
+	test_negative_rtt();
 	return failures ? 1 : 0;
 }

@@ -79,9 +79,20 @@ holds() {
 }
 
 # Each reply's times in order on this one host's clock, RTT positive,
-# residence not negative.  (jq reads the ns as doubles; rounding keeps order.)
-ORDERED='all(.replies[]; .t1_ns <= .t2_ns and .t2_ns <= .t3_ns and .t3_ns <= .t4_ns
+# residence not negative.  Compared exactly as the "SECONDS.NNNNNNNNN"
+# strings (of one length here): jq reads the _ns numbers as doubles.
+ORDERED='all(.replies[]; .t1 <= .t2 and .t2 <= .t3 and .t3 <= .t4
 	and .rtt_us > 0 and .residence_us >= 0)'
+
+# exact_times NAME: each reply's t1..t4 strings are its t1_ns..t4_ns, digit
+# for digit (read from the JSON text: jq would round the numbers).
+exact_times() {
+	local f=$T/$1.json ns exact
+	ns=$(grep -o '"t[1-4]_ns":[0-9]*' "$f" | sed 's/.*://')
+	exact=$(grep -o '"t[1-4]":"[0-9]*\.[0-9]\{9\}"' "$f" | sed 's/.*:"//; s/"//; s/\.//')
+	check "$1/exact-times" "t1..t4 not the t1_ns..t4_ns digits: $(oneline "$ns / $exact")" \
+		test -n "$ns" -a "$ns" = "$exact"
+}
 # Every request answered once.
 ALL_ANSWERED='.received == .sent and .lost == 0 and .lost_seqs == [] and .duplicates == 0
 	and (.replies | length) == .sent'
@@ -120,7 +131,7 @@ setup() {
 # ---- against the XDP reflector -------------------------------------------------
 
 test_xdp() {
-	local fam addr name
+	local fam addr name i
 	expect_ok probe/xdp/attach -n "$NS_R" reflector attach dev "$IF_R" mode native
 	for fam in 4 6; do
 		addr=$R4
@@ -129,6 +140,7 @@ test_xdp() {
 		expect_probe "$name" ".sent == 5 and $ALL_ANSWERED" "$addr" count 5 interval 20 timeout 500 ||
 			continue
 		holds "$name" ordered "$ORDERED"
+		exact_times "$name"
 		# A veth is no hop: the reflector sees our TTL 255 as it was sent.
 		holds "$name" ttl-hops 'all(.replies[]; .sender_ttl == 255 and .hops == 0 and .length == 44)'
 		holds "$name" seqs '[.replies[].seq] == [range(5)] and [.replies[].reflector_seq] == [range(5)]'
@@ -148,7 +160,8 @@ test_xdp() {
 	name=probe/xdp/hostname
 	if mkdir -p "/etc/netns/$NS_S"; then
 		defer "rm -rf '/etc/netns/$NS_S'; rmdir /etc/netns 2>/dev/null"
-		printf '%s reflector4.test\n%s reflector6.test\n' "$R4" "$R6" >"/etc/netns/$NS_S/hosts"
+		printf '%s reflector4.test\n%s reflector6.test\n%s reflector46.test\n%s reflector46.test\n' \
+			"$R4" "$R6" "$R4" "$R6" >"/etc/netns/$NS_S/hosts"
 		for fam in 4 6; do
 			addr=$R4
 			[ "$fam" = 6 ] && addr=$R6
@@ -158,14 +171,70 @@ test_xdp() {
 			check "$name/ipv$fam" "reflector$fam.test: $(oneline "$(cat "$T/hostname$fam.json" "$T/hostname$fam.err")")" \
 				jq_ok ".host == \"reflector$fam.test\" and .address == \"$addr\" and .received == 2" \
 				"$T/hostname$fam.json"
+			# ping's -4 / -6 pick the family of a name that has both.
+			timeout -k 5 "$PROBE_LIMIT" ip netns exec "$NS_S" "$STAMPEDE" -j probe \
+				"-$fam" reflector46.test -c 1 \
+				>"$T/hostname46-$fam.json" 2>"$T/hostname46-$fam.err" </dev/null
+			check "$name/dash-$fam" "-$fam reflector46.test: $(oneline "$(cat "$T/hostname46-$fam.json" "$T/hostname46-$fam.err")")" \
+				jq_ok ".address == \"$addr\" and .received == 1" "$T/hostname46-$fam.json"
 		done
 	else
 		fail "$name" "cannot create /etc/netns/$NS_S"
+	fi
+	# The reflector's link-local address (once past duplicate address
+	# detection: 3 s at most), with the interface named.
+	name=probe/xdp/link-local
+	for ((i = 0; i < 30; i++)); do
+		addr=$(ip -n "$NS_R" -6 -o addr show dev "$IF_R" scope link -tentative |
+			sed -n 's/.* inet6 \(fe80[0-9a-f:]*\)\/.*/\1/p')
+		[ -n "$addr" ] && break
+		sleep 0.1
+	done
+	if [ -n "$addr" ]; then
+		expect_probe "$name" "$ALL_ANSWERED and .address == \"$addr\"" "$addr%$IF_S" count 2 interval 10 timeout 500
+	else
+		fail "$name" "no link-local address on $IF_R"
 	fi
 	# Our TTL is what the reflector reports back.
 	name=probe/xdp/ttl
 	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 ttl 64 dscp AF41 ecn 1 timeout 500 &&
 		holds "$name" ttl-64 'all(.replies[]; .sender_ttl == 64 and .hops == 0) and .ttl == 64 and .dscp == 34 and .ecn == 1'
+	# Two TTLs: the one our request had at the reflector (sender_ttl, in
+	# the reply's payload), and the one the reply arrived with (reply_ttl,
+	# the reflector's ttl option here), ping's ttl=.
+	expect_ok probe/xdp/attach-ttl-100 -n "$NS_R" reflector attach dev "$IF_R" mode native ttl 100
+	for fam in 4 6; do
+		addr=$R4
+		[ "$fam" = 6 ] && addr=$R6
+		name=probe/xdp/reply-ttl-ipv$fam
+		expect_probe "$name" "$ALL_ANSWERED" "$addr" count 2 interval 10 ttl 64 timeout 500 &&
+			holds "$name" two-ttls 'all(.replies[]; .sender_ttl == 64 and .hops == 0 and .reply_ttl == 100)'
+	done
+	cli -n "$NS_S" probe "$R4" count 1 ttl 64 timeout 500
+	check probe/xdp/reply-ttl-text "want 'sender_ttl=64 hops=0 reply_ttl=100': $(oneline "$(cli_out)")" \
+		grep -q ' sender_ttl=64 hops=0 reply_ttl=100 ' "$T/out"
+	expect_ok probe/xdp/attach-ttl-255 -n "$NS_R" reflector attach dev "$IF_R" mode native
+}
+
+# In generic mode XDP_TX sends back the very skb our socket sent, and the
+# kernel gives our socket a second TX stamp for it: T1 must stay the first,
+# so T1 <= T2 and the RTT is positive, never 0 or negative.
+test_xdp_generic() {
+	local fam addr name
+	"$STAMPEDE" -n "$NS_R" reflector detach dev "$IF_R" >/dev/null 2>&1
+	expect_ok probe/xdp-generic/attach -n "$NS_R" reflector attach dev "$IF_R" mode generic
+	for fam in 4 6; do
+		addr=$R4
+		[ "$fam" = 6 ] && addr=$R6
+		name=probe/xdp-generic/ipv$fam
+		expect_probe "$name" ".sent == 5 and $ALL_ANSWERED" "$addr" count 5 interval 20 timeout 500 ||
+			continue
+		holds "$name" t1-first 'all(.replies[]; .t2 >= .t1 and .rtt_us > 0
+			and .negative_rtt == false) and .negative_rtt == 0 and .timestamps.tx == "software"'
+	done
+	# Back to native mode, as the tests after this one expect.
+	expect_ok probe/xdp-generic/detach -n "$NS_R" reflector detach dev "$IF_R"
+	expect_ok probe/xdp-generic/native-again -n "$NS_R" reflector attach dev "$IF_R" mode native
 }
 
 # ---- TLVs answered by the XDP reflector ------------------------------------------
@@ -222,11 +291,15 @@ test_xdp_tlvs() {
 			holds "$name" from "all(.replies[]; .from == \"$addr\"
 				and ($(tlv_of dest-addr) | .unrecognized == true))"
 	done
-	# Return Path "no reply requested": nothing comes back, and it is counted.
+	# Return Path "no reply requested": nothing comes back, and it is counted
+	# by the reflector.  No reply asked for is no loss: no loss figure, exit 0.
 	name=probe/xdp-tlv/no-reply
-	probe "$name" "$R4" count 3 interval 10 timeout 300 tlv return-path,no-reply
-	check "$name" "want 3 sent, none received: $(oneline "$(jq -c '{sent, received}' "$T/$name.json" 2>&1)")" \
-		jq_ok '.sent == 3 and .received == 0' "$T/$name.json"
+	expect_probe "$name" '.sent == 3 and .received == 0 and .no_reply_requested == true
+		and .lost == null and .loss_percent == null and .lost_seqs == []' \
+		"$R4" count 3 interval 10 timeout 300 tlv return-path,no-reply
+	cli -n "$NS_S" probe "$R4" count 2 interval 10 timeout 300 tlv return-path,no-reply
+	check "$name/text" "want exit 0 and '2 sent, 0 received, no reply requested', no loss figure; got exit $RC: $(oneline "$(cli_out)$(cli_err)")" \
+		sh -c "[ $RC -eq 0 ] && grep -q '^2 sent, 0 received, no reply requested' '$T/out' && ! grep -q '% loss' '$T/out'"
 	cli -n "$NS_R" -j stats show dev "$IF_R"
 	check "$name/counted" "no_reply not 3: $(oneline "$(cli_out)")" \
 		jq_ok '[.. | objects | select(has("no_reply")) | .no_reply] | any(. >= 3)' "$T/out"
@@ -329,6 +402,7 @@ test_output() {
 	# One-way delays only as numbers when both clocks say so, never otherwise.
 	holds "$name" one-way 'if .synchronized then (.forward_us.median | type) == "number" and (.backward_us.median | type) == "number"
 		else .forward_us == null and .backward_us == null and all(.replies[]; .forward_us == null and .backward_us == null) end'
+	holds "$name" source ".source == \"$S4\" and .sport > 0"
 	holds "$name" reply-members 'all(.replies[]; [.seq, .reflector_seq, .rtt_us, .residence_us, .t1_ns, .t2_ns, .t3_ns, .t4_ns, .length] | all(type == "number"))'
 
 	# Text: one line per reply, then the summary.
@@ -337,11 +411,20 @@ test_output() {
 		fail probe/text "exited $RC: $(oneline "$(cli_err)")"
 		return
 	fi
-	check probe/text/reply-lines "want 3 lines '44 octets from $R4: seq=N rtt=... ttl=255 hops=0': $(oneline "$(cli_out)")" \
-		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ ms residence=[0-9.]+ ms ttl=255 hops=0 reflector_seq=[0-2]$" "$T/out")" = 3
+	check probe/text/reply-lines "want 3 lines '44 octets from $R4: seq=N rtt=... sender_ttl=255 hops=0 reply_ttl=255': $(oneline "$(cli_out)")" \
+		test "$(grep -cE "^44 octets from $R4: seq=[0-2] rtt=[0-9.]+ (us|ms) residence=[0-9.]+ (us|ms) sender_ttl=255 hops=0 reply_ttl=255 reflector_seq=[0-2]$" "$T/out")" = 3
+	# Below a millisecond in microseconds, never "0.000 ms".
+	# shellcheck disable=SC2016 # an awk program: $i is awk's
+	check probe/text/units "want rtt in us below 1 ms, in ms from 1 ms: $(oneline "$(cli_out)")" \
+		awk '/ octets from / { for (i = 1; i < NF; i++) if ($i ~ /^(rtt|residence)=/) {
+				v = substr($i, index($i, "=") + 1) + 0; u = $(i + 1)
+				if (!((u == "us" && v < 1000) || (u == "ms" && v >= 1))) bad = 1; n++ } }
+			END { exit bad || n != 6 }' "$T/out"
+	check probe/text/header "want the header with source, sport, dscp and ecn: $(oneline "$(head -1 "$T/out")")" \
+		grep -qE "^PROBE $R4 \($R4\) port 862 from $S4 port [0-9]+: 44 octets, ssid [0-9]+, 3 requests every 10 ms, ttl 255, dscp 0, ecn 0, ntp timestamps$" "$T/out"
 	local want
 	for want in "^--- $R4 probe statistics ---$" '^3 sent, 3 received, 0% loss, 0 duplicates, 0 reordered$' \
-		'^rtt min/mean/median/p90/p99/max/stddev = [0-9.]+(/[0-9.]+){6} ms$' '^jitter = [0-9.]+ ms$' \
+		'^rtt min/mean/median/p90/p99/max/stddev = [0-9.]+(/[0-9.]+){6} (us|ms)$' '^jitter = [0-9.]+ (us|ms)$' \
 		'^residence min/mean/median/max = ' '^forward \(T2-T1\)' '^backward \(T4-T3\)' \
 		'^timestamps: tx (software|hardware|user), rx (software|hardware|user)$' '^rtt histogram:$'; do
 		if ! grep -Eq -- "$want" "$T/out"; then
@@ -350,6 +433,45 @@ test_output() {
 		fi
 	done
 	pass probe/text/summary
+	# One request, one duplicate: singular.
+	cli -n "$NS_S" probe "$R4" count 1 dscp EF ecn 1 timeout 500
+	check probe/text/singular "want '1 request,' and 'dscp 46, ecn 1' in the header: $(oneline "$(cli_out)")" \
+		sh -c "head -1 '$T/out' | grep -q ': 44 octets, ssid [0-9]*, 1 request, ttl 255, dscp 46, ecn 1, ntp timestamps\$' &&
+			grep -q '^1 sent, 1 received, 0% loss, 0 duplicates, 0 reordered\$' '$T/out'"
+}
+
+# ---- ping's options ------------------------------------------------------------------
+
+test_ping_options() {
+	local name=probe/ping/values
+	# Before HOST, as people type them; -i in seconds.
+	expect_probe "$name" ".count == 3 and .interval_ms == 10 and .size == 100 and .ttl == 64
+		and .address == \"$R4\" and $ALL_ANSWERED" -c 3 -i 0.01 -s 100 -t 64 -4 "$R4"
+	# After HOST too, values attached, among keywords.
+	expect_probe probe/ping/after-host ".count == 2 and .interval_ms == 5 and .address == \"$R6\"
+		and $ALL_ANSWERED" "$R6" -c2 timeout 500 -i.005 -6
+	cli -n "$NS_S" probe -q -c 2 -i 0.01 "$R4"
+	check probe/ping/quiet "want the summary and no reply line: $(oneline "$(cli_out)")" \
+		sh -c "! grep -q 'octets from' '$T/out' && grep -q '^2 sent, 2 received' '$T/out'"
+	cli -n "$NS_S" probe -D -c 2 -i 0.01 "$R4"
+	check probe/ping/print-time "want 2 lines '[SECONDS.USEC] 44 octets from': $(oneline "$(cli_out)")" \
+		test "$(grep -cE '^\[[0-9]{10}\.[0-9]{6}\] 44 octets from ' "$T/out")" = 2
+	cli -n "$NS_S" probe -O -c 3 -i 0.02 "$SILENT4" timeout 100
+	check probe/ping/outstanding "want 'no answer yet for seq=0' and seq=1: $(oneline "$(cli_out)")" \
+		sh -c "grep -q '^no answer yet for seq=0\$' '$T/out' && grep -q '^no answer yet for seq=1\$' '$T/out'"
+	expect_error probe/ping/refused-W "option '-W' is not taken by 'probe': use 'timeout MS'" \
+		-n "$NS_S" probe -W 1 "$R4"
+	expect_error probe/ping/refused-I "use 'source ADDR'" -n "$NS_S" probe -I eth0 "$R4"
+	expect_error probe/ping/unknown "unknown option '-x' for 'probe'" -n "$NS_S" probe -x "$R4"
+	expect_error probe/ping/interval-too-fine "bad -i '0.0005'" -n "$NS_S" probe -i 0.0005 "$R4"
+	expect_error probe/ping/interval-word "bad -i 'abc'" -n "$NS_S" probe "$R4" -i abc
+	expect_error probe/ping/count-missing "'-c' needs a value" -n "$NS_S" probe "$R4" -c
+	expect_error probe/ping/count-twice "'count' given twice" -n "$NS_S" probe -c 2 "$R4" count 3
+	expect_error probe/ping/count-bad "bad count '0'" -n "$NS_S" probe -c 0 "$R4"
+	expect_error probe/ping/both-families "-4 and -6 both given" -n "$NS_S" probe -4 -6 "$R4"
+	expect_error probe/ping/family-mismatch "'$R6' is not an IPv4 address, as -4 asks" \
+		-n "$NS_S" probe -4 "$R6"
+	expect_error probe/ping/no-host "needs HOST" -n "$NS_S" probe -c 3
 }
 
 # ---- against stamp_reflect --------------------------------------------------------
@@ -428,9 +550,23 @@ test_loss() {
 	# look like forward loss; a lost last request cannot be placed.
 	name=probe/loss/stateful
 	if reflect_start "$name" --stateful --drop-seqs 2,7; then
-		expect_probe "$name" '.lost_seqs == [2, 7] and .direction_loss == {"forward_lost": 1, "backward_lost": 0, "unknown_direction_lost": 1}' \
+		expect_probe "$name" '.lost_seqs == [2, 7] and .direction_loss == {"forward_lost": 1, "backward_lost": 0,
+				"unknown_direction_lost": 1, "reflector_looks_stateless": false}' \
 			"$R4" port "$UPORT" count 8 interval 5 timeout 300 stateful
 		holds "$name" reflector-seqs '[.replies[].reflector_seq] == [range(6)]'
+		reflect_stop
+	fi
+	# `stateful` against a stateless reflector: its numbers echo ours across
+	# the gap, which forward loss at a stateful one could not give.  No
+	# direction is told (it used to call the forward loss backward).
+	name=probe/loss/stateful-asked-stateless
+	if reflect_start "$name" --drop-seqs 2,7; then
+		expect_probe "$name" '.lost_seqs == [2, 7] and .direction_loss == {"forward_lost": null,
+				"backward_lost": null, "unknown_direction_lost": null, "reflector_looks_stateless": true}' \
+			"$R4" port "$UPORT" count 8 interval 5 timeout 300 stateful
+		cli -n "$NS_S" probe "$R4" port "$UPORT" count 8 interval 5 timeout 300 stateful
+		check "$name/text" "want the 'looks stateless' line and no forward/backward figures: $(oneline "$(cli_out)")" \
+			sh -c "grep -q 'looks stateless.*loss direction unknown' '$T/out' && ! grep -q 'backward loss' '$T/out'"
 		reflect_stop
 	fi
 }
@@ -501,6 +637,9 @@ test_bad_input() {
 	expect_error probe/error/bad-source "bad source" -n "$NS_S" probe "$R4" source 198.18.0
 	expect_error probe/error/source-family "not an IPv4 address" -n "$NS_S" probe "$R6" source "$S4"
 	expect_error probe/error/source-foreign "not an address of this host" -n "$NS_S" probe "$R4" source 198.18.0.77 count 1
+	# A link-local address needs its interface: a hint, not "Invalid argument".
+	expect_error probe/error/link-local-no-scope "fe80::1 is a link-local address: name the interface, as fe80::1%eth0" \
+		-n "$NS_S" probe fe80::1 count 1
 	# Larger than the veth's MTU allows without fragmenting.
 	expect_error probe/error/size-over-mtu "path MTU" -n "$NS_S" probe "$R4" size 2000 count 1
 	# A name under .invalid never resolves (RFC 6761); bounded all the same.
@@ -521,28 +660,28 @@ test_bad_input() {
 
 # ---- Ctrl-C ---------------------------------------------------------------------
 
-# interrupt NAME ARGS...: start a long probe, SIGINT after 0.5 s; its
-# stdout in $T/NAME.out, exit status in PRC.
+# interrupt SIGNAL NAME ARGS...: start a long probe, SIGNAL after 0.5 s;
+# its stdout in $T/NAME.out, exit status in PRC.
 interrupt() {
-	local name=$1 pid i
-	shift
+	local sig=$1 name=$2 pid i
+	shift 2
 	"$STAMPEDE" -n "$NS_S" "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
 	pid=$!
 	defer "kill -KILL $pid"
 	sleep 0.5
-	kill -INT "$pid"
+	kill "-$sig" "$pid"
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null && note "$name: still running 5 s after SIGINT, killed"
+	kill -KILL "$pid" 2>/dev/null && note "$name: still running 5 s after SIG$sig, killed"
 	wait "$pid"
 	PRC=$?
 }
 
 test_interrupt() {
 	local sent
-	interrupt probe-int-text probe "$R4" count 100 interval 100
+	interrupt INT probe-int-text probe "$R4" count 100 interval 100
 	sent=$(sed -n 's/^\([0-9]*\) sent, .*/\1/p' "$T/probe-int-text.out")
 	if [ "$PRC" -eq 0 ] && grep -q "^--- $R4 probe statistics (interrupted) ---$" "$T/probe-int-text.out" &&
 		[ -n "$sent" ] && [ "$sent" -ge 1 ] && [ "$sent" -lt 100 ]; then
@@ -550,11 +689,27 @@ test_interrupt() {
 	else
 		fail probe/interrupt/text "want a summary of fewer than 100 sent and exit 0, got exit $PRC: $(oneline "$(cat "$T/probe-int-text.out" "$T/probe-int-text.err")")"
 	fi
-	interrupt probe-int-json -j probe "$R4" count 100 interval 100
+	interrupt INT probe-int-json -j probe "$R4" count 100 interval 100
 	if [ "$PRC" -eq 0 ] && jq_ok '.interrupted == true and .sent >= 1 and .sent < 100 and .received >= .sent - 1' "$T/probe-int-json.out"; then
 		pass probe/interrupt/json
 	else
 		fail probe/interrupt/json "want interrupted, 1..99 sent, all but the last in flight answered, exit 0; got exit $PRC: $(oneline "$(jq -c 'del(.replies, .histogram)' "$T/probe-int-json.out" 2>&1)")"
+	fi
+	# SIGTERM and SIGHUP end a probe as Ctrl-C does: the summary so far.
+	# timeout(1) sends SIGTERM, and exits 124 when it had to.
+	timeout 1 "$STAMPEDE" -n "$NS_S" -j probe "$R4" count 30 interval 100 \
+		>"$T/probe-term.out" 2>"$T/probe-term.err" </dev/null
+	PRC=$?
+	if [ "$PRC" -eq 124 ] && jq_ok '.interrupted == true and .sent >= 1 and .sent < 30' "$T/probe-term.out"; then
+		pass probe/interrupt/sigterm
+	else
+		fail probe/interrupt/sigterm "want timeout's SIGTERM to leave an interrupted JSON summary; got exit $PRC: $(oneline "$(jq -c 'del(.replies, .histogram)' "$T/probe-term.out" 2>&1)$(cat "$T/probe-term.err")")"
+	fi
+	interrupt HUP probe-int-hup probe "$R4" count 100 interval 100
+	if [ "$PRC" -eq 0 ] && grep -q "^--- $R4 probe statistics (interrupted) ---$" "$T/probe-int-hup.out"; then
+		pass probe/interrupt/sighup
+	else
+		fail probe/interrupt/sighup "want a summary and exit 0 after SIGHUP, got exit $PRC: $(oneline "$(cat "$T/probe-int-hup.out" "$T/probe-int-hup.err")")"
 	fi
 }
 
@@ -574,7 +729,9 @@ main() {
 	pass probe/setup
 	test_bad_input
 	test_xdp
+	test_xdp_generic
 	test_output
+	test_ping_options
 	test_no_reply
 	test_interrupt
 	test_layouts

@@ -16,6 +16,8 @@ void probe_usage(FILE *out)
 		"                      [ttl N] [dscp NAME|N] [ecn N] [timestamp {ntp|ptp}]\n"
 		"                      [source ADDR] [sport N] [timeout MS] [stateful]\n"
 		"                      [tlv TYPE[,ARGS]]...\n"
+		"       stampede probe [-c N] [-i SECONDS] [-s SIZE] [-t TTL] [-q] [-D] [-O] "
+		"[-4|-6] HOST ...\n"
 		"       stampede probe help\n"
 		"\n"
 		"Sends STAMP test packets (RFC 8762) to a Session-Reflector at HOST and reports\n"
@@ -32,6 +34,9 @@ void probe_usage(FILE *out)
 		"  micro-session,SENDER_ID[,REFLECTOR_ID]\n"
 		"  reflected-control,LENGTH[,COUNT[,INTERVAL_NS]]  raw,TYPE[,HEX]  TYPE[,HEX]\n"
 		"Without size, a request is just long enough for its TLVs.\n"
+		"ping's options are taken too, before or after HOST: -c N (count), -i SECONDS\n"
+		"(interval), -s SIZE (size), -t TTL (ttl), -q (summary only), -D (arrival time\n"
+		"before each reply), -O (report a request unanswered when the next goes), -4, -6.\n"
 		"Exit status 0 when a reply came, 1 when none did or on error.\n",
 		PROBE_MAX_COUNT, PROBE_MIN_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, PROBE_MAX_SIZE,
 		PROBE_MAX_TIMEOUT_MS);
@@ -61,6 +66,7 @@ static int probe(struct cli_args *args)
 		return -1;
 	cfg = (struct probe_socket_cfg){
 		.host = opts.host,
+		.family = opts.family,
 		.port = opts.port,
 		.source = opts.source,
 		.sport = opts.sport,
@@ -81,8 +87,8 @@ static int probe(struct cli_args *args)
 	if (probe_run_loop(&run) || probe_results_compute(&run, &res))
 		goto out;
 	probe_report_summary(&run, &res);
-	/* As ping: success when anything came back. */
-	ret = res.received ? 0 : -1;
+	/* As ping: success when anything came back, or nothing was asked to. */
+	ret = res.received || res.no_reply_requested ? 0 : -1;
 out:
 	run_free(&run);
 	return ret;

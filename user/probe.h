@@ -49,6 +49,11 @@ struct probe_opts {
 	uint32_t timeout_ms;
 	bool stateful;
 	struct probe_tlv_set tlvs; /* `tlv` words, in order */
+	/* ping's options without a keyword (probe_ping_opts.h) */
+	int family;		 /* -4 AF_INET, -6 AF_INET6, else AF_UNSPEC (0) */
+	bool quiet;		 /* -q: no line per reply, the summary only */
+	bool print_time;	 /* -D: each reply line starts with its arrival time */
+	bool report_outstanding; /* -O: say when a request is unanswered as the next goes */
 };
 
 /* Parse the words after `probe` (HOST first), the defaults filled in. */
@@ -85,6 +90,8 @@ struct probe_rec {
 	bool duplicate;
 	bool has_tos;		     /* the reply's traffic class was seen */
 	uint8_t tos;		     /* DSCP << 2 | ECN, as received */
+	bool has_reply_ttl;	     /* the reply's TTL / Hop Limit was seen */
+	uint8_t reply_ttl;	     /* ... as received, unlike the Ses-Sender TTL it carries */
 	char from[INET6_ADDRSTRLEN]; /* the reply's source address */
 };
 
@@ -102,10 +109,10 @@ struct probe_run {
 	uint64_t ignored_port;	/* unconnected socket: not from the reflector's port */
 	uint64_t refused;	/* ICMP errors from the path (probe_icmp_errno) */
 	uint64_t send_errors;	/* requests the kernel would not send */
-	bool interrupted;	/* SIGINT */
+	bool interrupted;	/* SIGINT, SIGTERM or SIGHUP */
 };
 
-/* Send, receive and match until done, the timeout passed, or SIGINT. */
+/* Send, receive and match until done, the timeout passed, or SIGINT, SIGTERM, SIGHUP. */
 int probe_run_loop(struct probe_run *run);
 
 #endif /* STAMPEDE_PROBE_H */

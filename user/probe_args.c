@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "probe.h"
+#include "probe_ping_opts.h"
 #include "stamp_wire.h"
 
 enum keyword {
@@ -212,11 +213,58 @@ bool probe_replies_may_move(const struct probe_opts *o)
 	       probe_tlv_set_has(&o->tlvs, STAMP_TLV_RETURN_PATH);
 }
 
+/* Keyword @kw once (but `tlv`: a request carries many), its value from @args. */
+static int take_keyword(struct cli_args *args, struct probe_opts *o, int kw, unsigned int *seen)
+{
+	if ((*seen & (1U << kw)) && kw != KW_TLV)
+		return cli_error("'%s' given twice", keywords[kw]);
+	*seen |= 1U << kw;
+	return parse_keyword(args, o, kw);
+}
+
+/* A ping option: a flag, or the keyword it stands for with its value. */
+static int take_ping_option(struct cli_args *args, const char *word, struct probe_opts *o,
+			    unsigned int *seen)
+{
+	struct probe_ping_opt ping;
+	struct cli_args value;
+	char *argv[1];
+	int kw;
+
+	if (probe_ping_option(args, word, o, &ping))
+		return -1;
+	if (!ping.keyword)
+		return 0;
+	for (kw = 0; strcmp(keywords[kw], ping.keyword); kw++)
+		;
+	/* The value as the keyword's own next word, so it is checked the same way. */
+	argv[0] = (char *)ping.value;
+	value = (struct cli_args){.argc = 1, .argv = argv, .cmd = args->cmd};
+	return take_keyword(&value, o, kw, seen);
+}
+
+/*
+ * HOST: the first word that is no option.  A keyword there is a HOST
+ * forgotten, not a host named "count".
+ */
+static int take_host(const char *word, struct probe_opts *o)
+{
+	int kw;
+
+	if (!word[0])
+		return cli_error("'probe' needs HOST; see 'stampede probe help'");
+	for (kw = 0; keywords[kw]; kw++)
+		if (!strcmp(word, keywords[kw]))
+			return cli_error("'probe' needs HOST first, before '%s'", word);
+	o->host = word;
+	return 0;
+}
+
 int probe_parse(struct cli_args *args, struct probe_opts *o)
 {
 	unsigned int seen = 0;
 	const char *word;
-	int kw;
+	int kw, err;
 
 	*o = (struct probe_opts){
 		.port = STAMP_DEFAULT_PORT,
@@ -226,23 +274,21 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 		.ttl = PROBE_DEFAULT_TTL,
 		.timeout_ms = PROBE_DEFAULT_TIMEOUT_MS,
 	};
-	o->host = cli_next(args);
-	if (!o->host || !o->host[0])
-		return cli_error("'probe' needs HOST; see 'stampede probe help'");
-	for (kw = 0; keywords[kw]; kw++)
-		if (!strcmp(o->host, keywords[kw]))
-			return cli_error("'probe' needs HOST first, before '%s'", o->host);
+	/* ping's options anywhere (-c 3 HOST, HOST -c 3); keywords after HOST. */
 	while ((word = cli_next(args))) {
-		kw = cli_match(word, keywords, "argument", args->cmd);
-		if (kw < 0)
-			return -1;
-		/* Every keyword once, but `tlv`: a request carries many. */
-		if ((seen & (1U << kw)) && kw != KW_TLV)
-			return cli_error("'%s' given twice", keywords[kw]);
-		seen |= 1U << kw;
-		if (parse_keyword(args, o, kw))
+		if (probe_is_option(word)) {
+			err = take_ping_option(args, word, o, &seen);
+		} else if (!o->host) {
+			err = take_host(word, o);
+		} else {
+			kw = cli_match(word, keywords, "argument", args->cmd);
+			err = kw < 0 ? -1 : take_keyword(args, o, kw, &seen);
+		}
+		if (err)
 			return -1;
 	}
+	if (!o->host)
+		return cli_error("'probe' needs HOST; see 'stampede probe help'");
 	if (!(seen & (1U << KW_SSID)))
 		o->ssid = random_ssid();
 	if (!o->tlvs.n)

@@ -38,6 +38,7 @@ void probe_reply_figures(const struct probe_run *run, const struct probe_rec *re
 	}
 	f->residence_ns = r->t3_ns - r->t2_ns;
 	f->rtt_ns = (t4 - t1) - f->residence_ns;
+	f->negative_rtt = f->rtt_ns < 0;
 	/* A Multiplier of 0 is not a valid estimate (RFC 4656 4.1.2): not synchronized then. */
 	f->synchronized = (s->error_estimate & STAMP_EE_S) && (r->reflector_ee & STAMP_EE_S) &&
 			  (r->reflector_ee & STAMP_EE_MULT_MASK);
@@ -82,7 +83,7 @@ static enum probe_ts_source sent_tx_source(const struct probe_run *run)
 
 struct samples {
 	double *rtt, *residence, *forward, *backward;
-	size_t n, n_sync;
+	size_t n, n_rtt, n_sync;
 };
 
 static int samples_alloc(struct samples *sm, size_t n)
@@ -105,23 +106,31 @@ static void samples_free(struct samples *sm)
 	free(sm->backward);
 }
 
-/* The highest reflector sequence number and the request it answered. */
+/*
+ * Loss told forward and backward from the highest reflector sequence
+ * number and the request it answered; not when the replies only echo our
+ * numbers across a gap (a stateless reflector, or backward loss only).
+ */
 static void stateful_loss(const struct probe_run *run, struct probe_results *res)
 {
 	uint32_t highest = 0, seq_of_highest = 0;
-	bool any = false;
+	bool any = false, echoed = true;
 	size_t i;
 
 	for (i = 0; i < run->n_recs; i++) {
 		const struct probe_reply *r = &run->recs[i].reply;
 
-		if (run->recs[i].duplicate || (any && r->reflector_seq <= highest))
+		if (run->recs[i].duplicate)
+			continue;
+		echoed = echoed && r->reflector_seq == r->sender_seq;
+		if (any && r->reflector_seq <= highest)
 			continue;
 		highest = r->reflector_seq;
 		seq_of_highest = r->sender_seq;
 		any = true;
 	}
-	if (any)
+	res->looks_stateless = probe_reflector_looks_stateless(&run->book, any && echoed);
+	if (any && !res->looks_stateless)
 		probe_direction_loss(probe_book_sent_upto(&run->book, seq_of_highest), highest,
 				     res->received, res->lost, &res->direction);
 }
@@ -142,6 +151,7 @@ int probe_results_compute(const struct probe_run *run, struct probe_results *res
 		.tx = PROBE_TS_HARDWARE,
 		.rx = PROBE_TS_HARDWARE,
 		.stateful = run->opts->stateful,
+		.no_reply_requested = run->opts->tlvs.no_reply,
 	};
 	if (res->sent)
 		res->loss_percent = 100.0 * (double)res->lost / (double)res->sent;
@@ -153,7 +163,10 @@ int probe_results_compute(const struct probe_run *run, struct probe_results *res
 		if (run->recs[i].duplicate)
 			continue;
 		probe_reply_figures(run, &run->recs[i], &f);
-		sm.rtt[sm.n] = f.rtt_ns / 1e3;
+		if (f.negative_rtt)
+			res->negative_rtt++;
+		else
+			sm.rtt[sm.n_rtt++] = f.rtt_ns / 1e3;
 		sm.residence[sm.n] = f.residence_ns / 1e3;
 		sm.n++;
 		if (f.synchronized) {
@@ -169,10 +182,10 @@ int probe_results_compute(const struct probe_run *run, struct probe_results *res
 		res->rx = run->sock.rx_stamps ? PROBE_TS_SOFTWARE : PROBE_TS_USER;
 	}
 	/* Jitter in arrival order, before the summaries sort the samples. */
-	res->have_jitter = sm.n >= 2;
-	res->jitter_us = probe_jitter(sm.rtt, sm.n);
-	res->n_hist = probe_histogram(sm.rtt, sm.n, res->hist);
-	probe_summarize(sm.rtt, sm.n, &res->rtt_us);
+	res->have_jitter = sm.n_rtt >= 2;
+	res->jitter_us = probe_jitter(sm.rtt, sm.n_rtt);
+	res->n_hist = probe_histogram(sm.rtt, sm.n_rtt, res->hist);
+	probe_summarize(sm.rtt, sm.n_rtt, &res->rtt_us);
 	probe_summarize(sm.residence, sm.n, &res->residence_us);
 	res->synchronized = sm.n && sm.n_sync == sm.n;
 	if (res->synchronized) {

@@ -10,19 +10,49 @@
 /* Width of the longest histogram bar. */
 #define HIST_BAR 40
 
-static double ns_to_ms(int64_t ns)
+/* Below a millisecond, durations are shown in microseconds: "0.000 ms" says nothing. */
+#define US_PER_MS 1000.0
+
+static const char *plural(uint64_t n, const char *one, const char *many)
 {
-	return (double)ns / 1e6;
+	return n == 1 ? one : many;
+}
+
+static double abs_us(double us)
+{
+	return us < 0 ? -us : us;
+}
+
+/* A duration in microseconds as "12.345 us" or, from a millisecond, "1.234 ms". */
+static void format_us(double us, char *buf, size_t len)
+{
+	if (abs_us(us) < US_PER_MS)
+		snprintf(buf, len, "%.3f us", us);
+	else
+		snprintf(buf, len, "%.3f ms", us / US_PER_MS);
+}
+
+/* The divisor and unit for figures up to @largest_us, one unit for a whole line. */
+static double line_unit(double largest_us, const char **unit)
+{
+	*unit = abs_us(largest_us) < US_PER_MS ? "us" : "ms";
+	return abs_us(largest_us) < US_PER_MS ? 1 : US_PER_MS;
 }
 
 void probe_report_start(const struct probe_run *run)
 {
 	const struct probe_opts *o = run->opts;
+	char requests[64];
 
-	printf("PROBE %s (%s) port %u: %u octets, ssid %u, %u requests every %u ms, ttl %u, %s"
-	       " timestamps\n",
-	       o->host, run->sock.address, o->port, o->size, o->ssid, o->count, o->interval_ms,
-	       o->ttl, o->ptp ? "ptp" : "ntp");
+	if (o->count == 1)
+		snprintf(requests, sizeof(requests), "1 request");
+	else
+		snprintf(requests, sizeof(requests), "%u requests every %u ms", o->count,
+			 o->interval_ms);
+	printf("PROBE %s (%s) port %u from %s port %u: %u octets, ssid %u, %s, ttl %u, dscp %u,"
+	       " ecn %u, %s timestamps\n",
+	       o->host, run->sock.address, o->port, run->sock.source, run->sock.sport, o->size,
+	       o->ssid, requests, o->ttl, o->dscp, o->ecn, o->ptp ? "ptp" : "ntp");
 	fflush(stdout);
 }
 
@@ -74,21 +104,58 @@ static void print_tlvs(const struct probe_run *run, const struct probe_rec *rec)
 	}
 }
 
+void probe_report_outstanding(const struct probe_run *run, uint32_t seq)
+{
+	(void)run;
+	printf("no answer yet for seq=%u\n", seq);
+	fflush(stdout);
+}
+
+/* -D, as ping's: the reply's arrival time, Unix seconds to the microsecond. */
+static void print_arrival_time(const struct probe_fig *f)
+{
+	int64_t us = f->t4_ns / 1000;
+
+	printf("[%lld.%06lld] ", (long long)(us / 1000000), (long long)(us % 1000000));
+}
+
+/* The RTT of a reply; a negative one never passes for a figure. */
+static void format_rtt(const struct probe_fig *f, char *buf, size_t len)
+{
+	char figure[32];
+
+	format_us((double)f->rtt_ns / 1e3, figure, sizeof(figure));
+	if (f->negative_rtt)
+		snprintf(buf, len, "NEGATIVE(%s, a timestamp is wrong)", figure);
+	else
+		snprintf(buf, len, "%s", figure);
+}
+
 void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec)
 {
 	const struct probe_reply *r = &rec->reply;
 	struct probe_fig f;
-	char ttl[12] = "?", hops[12] = "?";
+	char ttl[12] = "?", hops[12] = "?", reply_ttl[12] = "?", rtt[64], residence[32];
 
 	probe_reply_figures(run, rec, &f);
 	if (r->has_ttl)
 		snprintf(ttl, sizeof(ttl), "%u", r->sender_ttl);
 	if (f.hops >= 0)
 		snprintf(hops, sizeof(hops), "%d", f.hops);
-	printf("%u octets from %s: seq=%u rtt=%.3f ms residence=%.3f ms ttl=%s hops=%s"
-	       " reflector_seq=%u%s\n",
-	       r->length, rec->from, r->sender_seq, ns_to_ms(f.rtt_ns), ns_to_ms(f.residence_ns),
-	       ttl, hops, r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
+	if (rec->has_reply_ttl)
+		snprintf(reply_ttl, sizeof(reply_ttl), "%u", rec->reply_ttl);
+	format_rtt(&f, rtt, sizeof(rtt));
+	format_us((double)f.residence_ns / 1e3, residence, sizeof(residence));
+	if (run->opts->print_time)
+		print_arrival_time(&f);
+	/*
+	 * sender_ttl is the TTL our request had at the reflector (ping's ttl=
+	 * is the reply's, here reply_ttl=): the two paths' hops, each way.
+	 */
+	printf("%u octets from %s: seq=%u rtt=%s residence=%s sender_ttl=%s hops=%s"
+	       " reply_ttl=%s reflector_seq=%u%s\n",
+	       r->length, rec->from, r->sender_seq, rtt, residence, ttl, hops, reply_ttl,
+	       r->reflector_seq, rec->duplicate ? " (DUP!)" : "");
 	if (run->opts->tlvs.n)
 		print_tlvs(run, rec);
 	fflush(stdout);
@@ -115,9 +182,21 @@ static void print_lost(const struct probe_run *run)
 
 static void print_summary_line(const char *what, const struct probe_summary *s)
 {
-	printf("%s min/mean/median/p90/p99/max/stddev = %.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f ms\n",
-	       what, s->min / 1e3, s->mean / 1e3, s->median / 1e3, s->p90 / 1e3, s->p99 / 1e3,
-	       s->max / 1e3, s->stddev / 1e3);
+	const char *unit;
+	double div = line_unit(abs_us(s->min) > abs_us(s->max) ? s->min : s->max, &unit);
+
+	printf("%s min/mean/median/p90/p99/max/stddev = %.3f/%.3f/%.3f/%.3f/%.3f/%.3f/%.3f %s\n",
+	       what, s->min / div, s->mean / div, s->median / div, s->p90 / div, s->p99 / div,
+	       s->max / div, s->stddev / div, unit);
+}
+
+static void print_residence(const struct probe_summary *s)
+{
+	const char *unit;
+	double div = line_unit(s->max, &unit);
+
+	printf("residence min/mean/median/max = %.3f/%.3f/%.3f/%.3f %s\n", s->min / div,
+	       s->mean / div, s->median / div, s->max / div, unit);
 }
 
 static void print_histogram(const struct probe_results *res)
@@ -145,7 +224,10 @@ static void print_direction(const struct probe_results *res)
 
 	if (!res->stateful)
 		return;
-	if (d->known)
+	if (res->looks_stateless)
+		printf("stateful reflector? its sequence numbers echo ours across the losses: it"
+		       " looks stateless (or every loss was backward); loss direction unknown\n");
+	else if (d->known)
 		printf("stateful reflector: forward loss %llu, backward loss %llu, direction"
 		       " unknown %llu\n",
 		       (unsigned long long)d->forward, (unsigned long long)d->backward,
@@ -164,30 +246,48 @@ static void print_ignored(const struct probe_run *run, const struct probe_result
 		       (unsigned long long)run->ignored_ssid,
 		       (unsigned long long)run->ignored_port);
 	if (run->refused || run->send_errors)
-		printf("errors: %llu ICMP unreachable, %llu requests not sent\n",
-		       (unsigned long long)run->refused, (unsigned long long)run->send_errors);
+		printf("errors: %llu ICMP unreachable, %llu %s not sent\n",
+		       (unsigned long long)run->refused, (unsigned long long)run->send_errors,
+		       plural(run->send_errors, "request", "requests"));
 }
 
 static void text_summary(const struct probe_run *run, const struct probe_results *res)
 {
+	char jitter[32];
+
 	printf("\n--- %s probe statistics%s ---\n", run->opts->host,
 	       run->interrupted ? " (interrupted)" : "");
-	printf("%llu sent, %llu received, %.4g%% loss, %llu duplicates, %llu reordered\n",
-	       (unsigned long long)res->sent, (unsigned long long)res->received, res->loss_percent,
-	       (unsigned long long)res->duplicates, (unsigned long long)res->reordered);
-	print_lost(run);
+	if (res->no_reply_requested) {
+		printf("%llu sent, %llu received, no reply requested (tlv return-path,no-reply):"
+		       " no loss figure\n",
+		       (unsigned long long)res->sent, (unsigned long long)res->received);
+	} else {
+		printf("%llu sent, %llu received, %.4g%% loss, %llu %s, %llu reordered\n",
+		       (unsigned long long)res->sent, (unsigned long long)res->received,
+		       res->loss_percent, (unsigned long long)res->duplicates,
+		       plural(res->duplicates, "duplicate", "duplicates"),
+		       (unsigned long long)res->reordered);
+		print_lost(run);
+	}
 	print_direction(res);
 	print_ignored(run, res);
 	if (!res->received)
 		return;
-	print_summary_line("rtt", &res->rtt_us);
-	if (res->have_jitter)
-		printf("jitter = %.3f ms\n", res->jitter_us / 1e3);
+	if (res->negative_rtt)
+		printf("negative rtt: %llu %s (a timestamp is wrong), left out of the rtt, jitter"
+		       " and histogram figures\n",
+		       (unsigned long long)res->negative_rtt,
+		       plural(res->negative_rtt, "reply", "replies"));
+	if (res->rtt_us.n)
+		print_summary_line("rtt", &res->rtt_us);
 	else
-		printf("jitter = unknown (one reply)\n");
-	printf("residence min/mean/median/max = %.3f/%.3f/%.3f/%.3f ms\n",
-	       res->residence_us.min / 1e3, res->residence_us.mean / 1e3,
-	       res->residence_us.median / 1e3, res->residence_us.max / 1e3);
+		printf("rtt = unknown (no reply with an RTT of 0 or more)\n");
+	if (res->have_jitter) {
+		format_us(res->jitter_us, jitter, sizeof(jitter));
+		printf("jitter = %s\n", jitter);
+	} else
+		printf("jitter = unknown (fewer than two RTTs)\n");
+	print_residence(&res->residence_us);
 	if (res->synchronized) {
 		print_summary_line("forward (T2-T1)", &res->forward_us);
 		print_summary_line("backward (T4-T3)", &res->backward_us);
@@ -197,7 +297,8 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 	}
 	printf("timestamps: tx %s, rx %s\n", probe_ts_source_names[res->tx],
 	       probe_ts_source_names[res->rx]);
-	print_histogram(res);
+	if (res->n_hist)
+		print_histogram(res);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
@@ -222,6 +323,22 @@ static struct json_object *json_percent(double pct)
 static struct json_object *json_ns_as_us(int64_t ns)
 {
 	return json_us((double)ns / 1e3);
+}
+
+/*
+ * Unix nanoseconds as the exact string "SECONDS.NNNNNNNNN": as a JSON
+ * number (about 1.8e18) jq and JavaScript read them as doubles, which
+ * round them to 256 ns.
+ */
+static struct json_object *json_exact_time(int64_t ns)
+{
+	uint64_t mag = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
+	char text[32];
+
+	snprintf(text, sizeof(text), "%s%llu.%09llu", ns < 0 ? "-" : "",
+		 (unsigned long long)(mag / 1000000000ULL),
+		 (unsigned long long)(mag % 1000000000ULL));
+	return json_object_new_string(text);
 }
 
 static struct json_object *json_summary(const struct probe_summary *s, bool full, bool known)
@@ -329,15 +446,25 @@ static struct json_object *json_reply(const struct probe_run *run, const struct 
 	probe_reply_figures(run, rec, &f);
 	json_add_uint(obj, "seq", r->sender_seq);
 	json_add_uint(obj, "reflector_seq", r->reflector_seq);
-	json_object_object_add(obj, "rtt_us", json_ns_as_us(f.rtt_ns));
+	/* A negative RTT is no figure: null there, kept under a name that says what it is. */
+	json_object_object_add(obj, "rtt_us", f.negative_rtt ? NULL : json_ns_as_us(f.rtt_ns));
+	json_add_bool(obj, "negative_rtt", f.negative_rtt);
+	json_object_object_add(obj, "negative_rtt_us",
+			       f.negative_rtt ? json_ns_as_us(f.rtt_ns) : NULL);
 	json_object_object_add(obj, "residence_us", json_ns_as_us(f.residence_ns));
 	json_object_object_add(obj, "sender_ttl",
 			       r->has_ttl ? json_object_new_int(r->sender_ttl) : NULL);
 	json_object_object_add(obj, "hops", f.hops >= 0 ? json_object_new_int(f.hops) : NULL);
+	json_object_object_add(obj, "reply_ttl",
+			       rec->has_reply_ttl ? json_object_new_int(rec->reply_ttl) : NULL);
 	json_object_object_add(obj, "t1_ns", json_object_new_int64(f.t1_ns));
 	json_object_object_add(obj, "t2_ns", json_object_new_int64(r->t2_ns));
 	json_object_object_add(obj, "t3_ns", json_object_new_int64(r->t3_ns));
 	json_object_object_add(obj, "t4_ns", json_object_new_int64(f.t4_ns));
+	json_object_object_add(obj, "t1", json_exact_time(f.t1_ns));
+	json_object_object_add(obj, "t2", json_exact_time(r->t2_ns));
+	json_object_object_add(obj, "t3", json_exact_time(r->t3_ns));
+	json_object_object_add(obj, "t4", json_exact_time(f.t4_ns));
 	json_object_object_add(obj, "forward_us",
 			       f.synchronized ? json_ns_as_us(f.forward_ns) : NULL);
 	json_object_object_add(obj, "backward_us",
@@ -398,6 +525,7 @@ static struct json_object *json_direction(const struct probe_results *res)
 			       d->known ? json_object_new_uint64(d->backward) : NULL);
 	json_object_object_add(obj, "unknown_direction_lost",
 			       d->known ? json_object_new_uint64(d->unknown) : NULL);
+	json_add_bool(obj, "reflector_looks_stateless", res->looks_stateless);
 	return obj;
 }
 
@@ -440,6 +568,8 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_add_string(obj, "host", o->host);
 	json_add_string(obj, "address", run->sock.address);
 	json_add_uint(obj, "port", o->port);
+	json_add_string(obj, "source", run->sock.source);
+	json_add_uint(obj, "sport", run->sock.sport);
 	json_add_uint(obj, "ssid", o->ssid);
 	json_add_string(obj, "timestamp", o->ptp ? "ptp" : "ntp");
 	json_add_uint(obj, "size", o->size);
@@ -453,16 +583,23 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_add_bool(obj, "interrupted", run->interrupted);
 	json_add_uint(obj, "sent", res->sent);
 	json_add_uint(obj, "received", res->received);
-	json_add_uint(obj, "lost", res->lost);
-	json_object_object_add(obj, "loss_percent", json_percent(res->loss_percent));
+	json_add_bool(obj, "no_reply_requested", res->no_reply_requested);
+	/* No reply asked for: none missing, no loss figure (null). */
+	json_object_object_add(obj, "lost",
+			       res->no_reply_requested ? NULL : json_object_new_uint64(res->lost));
+	json_object_object_add(obj, "loss_percent",
+			       res->no_reply_requested ? NULL : json_percent(res->loss_percent));
 	json_add_uint(obj, "duplicates", res->duplicates);
 	json_add_uint(obj, "reordered", res->reordered);
-	json_object_object_add(obj, "lost_seqs", json_lost_seqs(run));
+	json_object_object_add(obj, "lost_seqs",
+			       res->no_reply_requested ? json_object_new_array()
+						       : json_lost_seqs(run));
 	json_object_object_add(obj, "direction_loss", json_direction(res));
 	json_object_object_add(obj, "ignored", json_ignored(run, res));
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
-	json_object_object_add(obj, "rtt_us", json_summary(&res->rtt_us, true, res->received));
+	json_add_uint(obj, "negative_rtt", res->negative_rtt);
+	json_object_object_add(obj, "rtt_us", json_summary(&res->rtt_us, true, res->rtt_us.n));
 	json_object_object_add(obj, "jitter_us", res->have_jitter ? json_us(res->jitter_us) : NULL);
 	json_object_object_add(obj, "residence_us",
 			       res->received ? json_summary(&res->residence_us, false, true)

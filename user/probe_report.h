@@ -11,6 +11,9 @@ struct json_object;
 /* Text: what is about to be sent, and where. */
 void probe_report_start(const struct probe_run *run);
 
+/* Text (-O): request @seq is still unanswered as the next one is sent. */
+void probe_report_outstanding(const struct probe_run *run, uint32_t seq);
+
 /* Text: one line for a reply, as it arrives. */
 void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec);
 

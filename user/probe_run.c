@@ -2,7 +2,8 @@
 /*
  * The probe's loop: requests on a fixed schedule, replies and TX timestamps
  * as they come, all in one thread around ppoll(), until every request is
- * answered or the timeout after the last one has passed, or SIGINT.
+ * answered or the timeout after the last one has passed, or SIGINT,
+ * SIGTERM or SIGHUP.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,7 +27,15 @@
 
 static volatile sig_atomic_t interrupted;
 
-static void on_sigint(int sig)
+/*
+ * Ctrl-C (SIGINT), and also SIGTERM (kill, timeout(1), systemd) and SIGHUP
+ * (the terminal went away): each ends the run with the summary so far,
+ * rather than killing the process with nothing printed.
+ */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+static void on_stop_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
@@ -97,6 +106,17 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 	return probe_socket_send(&l->run->sock, l->tx_buf, len, seq, id);
 }
 
+/* -O, as ping's: the previous request still unanswered as the next one goes. */
+static void report_outstanding(const struct probe_run *run, uint32_t seq)
+{
+	const struct probe_opts *o = run->opts;
+
+	if (!o->report_outstanding || o->quiet || json_output || !seq)
+		return;
+	if (probe_book_was_sent(&run->book, seq - 1) && !probe_book_answered(&run->book, seq - 1))
+		probe_report_outstanding(run, seq - 1);
+}
+
 static int send_one(struct loop *l)
 {
 	struct probe_run *run = l->run;
@@ -104,6 +124,7 @@ static int send_one(struct loop *l)
 	struct probe_sent s;
 	int err;
 
+	report_outstanding(run, seq);
 	if (refresh_clock(l, now_ns(CLOCK_MONOTONIC)))
 		return -1;
 	err = send_request(l, seq, &s, &id);
@@ -133,6 +154,21 @@ static int send_one(struct loop *l)
 	return 0;
 }
 
+/*
+ * T1 is the first TX stamp of a request: the packet leaving this host.
+ * A later one with the same ID is the same buffer sent again by someone
+ * else: a reflector in generic XDP mode on this host transmits the very
+ * skb it received (XDP_TX), and the kernel stamps it once more for our
+ * socket.  Taking that one would put T1 after T2 and the RTT near 0.
+ */
+static void keep_first_tx_stamp(struct probe_sent *s, const struct probe_tx_stamp *ts)
+{
+	if (ts->sw_ns && !s->t1_sw_ns)
+		s->t1_sw_ns = ts->sw_ns;
+	if (ts->hw_ns && !s->t1_hw_ns)
+		s->t1_hw_ns = ts->hw_ns;
+}
+
 /* TX timestamps from the error queue, given to the requests they belong to. */
 static void drain_tx_stamps(struct loop *l)
 {
@@ -153,12 +189,8 @@ static void drain_tx_stamps(struct loop *l)
 			seq = l->seq_by_id[ts.id];
 		else
 			continue;
-		if (!probe_book_was_sent(&run->book, seq))
-			continue;
-		if (ts.sw_ns)
-			run->sent[seq].t1_sw_ns = ts.sw_ns;
-		if (ts.hw_ns)
-			run->sent[seq].t1_hw_ns = ts.hw_ns;
+		if (probe_book_was_sent(&run->book, seq))
+			keep_first_tx_stamp(&run->sent[seq], &ts);
 	}
 }
 
@@ -189,6 +221,8 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		.t4_hw_ns = rx->hw_ns,
 		.has_tos = rx->has_tos,
 		.tos = rx->tos,
+		.has_reply_ttl = rx->has_ttl,
+		.reply_ttl = rx->ttl,
 	};
 	enum probe_seq_kind kind;
 
@@ -220,7 +254,7 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		free(rec.tlvs);
 		return -1;
 	}
-	if (!json_output)
+	if (!json_output && !run->opts->quiet)
 		probe_report_reply(run, &run->recs[run->n_recs - 1]);
 	return 0;
 }
@@ -320,11 +354,31 @@ static int loop_run(struct loop *l, const sigset_t *wait_mask)
 	return 0;
 }
 
+/*
+ * The stop signals are blocked but while ppoll() waits (@wait_mask), so
+ * one cannot slip in between the check of the flag and the wait.
+ */
+static void catch_stop_signals(sigset_t *old_mask, sigset_t *wait_mask)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigset_t block;
+	size_t i;
+
+	sigemptyset(&block);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, old_mask);
+	*wait_mask = *old_mask;
+	for (i = 0; i < N_STOP_SIGNALS; i++) {
+		sigaction(stop_signals[i], &sa, NULL);
+		sigdelset(wait_mask, stop_signals[i]);
+	}
+}
+
 int probe_run_loop(struct probe_run *run)
 {
-	struct sigaction sa = {.sa_handler = on_sigint};
 	struct loop l = {.run = run};
-	sigset_t block, old_mask;
+	sigset_t old_mask, wait_mask;
 	int ret = -1;
 
 	l.tx_buf = calloc(1, PROBE_MAX_SIZE);
@@ -334,24 +388,12 @@ int probe_run_loop(struct probe_run *run)
 		cli_error("out of memory for %u requests", run->opts->count);
 		goto out;
 	}
-	/*
-	 * SIGINT is blocked but while ppoll() waits, so it cannot slip in
-	 * between the check of the flag and the wait.
-	 */
 	interrupted = 0;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &old_mask);
-	sigaction(SIGINT, &sa, NULL);
-	{
-		sigset_t wait_mask = old_mask;
-
-		sigdelset(&wait_mask, SIGINT);
-		ret = loop_run(&l, &wait_mask);
-	}
+	catch_stop_signals(&old_mask, &wait_mask);
+	ret = loop_run(&l, &wait_mask);
 	/*
-	 * The handler stays: a Ctrl-C pending since the last wait, or one
-	 * pressed while the summary is printed, must not kill the process
+	 * The handlers stay: a signal pending since the last wait, or one
+	 * sent while the summary is printed, must not kill the process
 	 * before the summary is out (it only sets the flag now).
 	 */
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);

@@ -77,7 +77,14 @@ static struct addrinfo *numeric_addr(const char *text, int family)
 	return getaddrinfo(text, NULL, &hints, &res) ? NULL : res;
 }
 
-static int resolve(const char *host, int family, struct addrinfo **res)
+/* The family of an address: "IPv4" or "IPv6". */
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* @why: what asked for @family ("the source is", "-4 asks"), for the error. */
+static int resolve(const char *host, int family, const char *why, struct addrinfo **res)
 {
 	struct addrinfo hints = {
 		.ai_family = family,
@@ -95,8 +102,8 @@ static int resolve(const char *host, int family, struct addrinfo **res)
 	other = family != AF_UNSPEC ? numeric_addr(host, AF_UNSPEC) : NULL;
 	if (other) {
 		freeaddrinfo(other);
-		return cli_error("'%s' is not an %s address, as the source is", host,
-				 family == AF_INET ? "IPv4" : "IPv6");
+		return cli_error("'%s' is not an %s address, as %s", host, family_name(family),
+				 why);
 	}
 	/*
 	 * glibc's name lookup takes inet_aton()'s shortened forms ("198.18.1"
@@ -143,6 +150,9 @@ static int set_ip_options(int fd, int family, const struct probe_socket_cfg *cfg
 	/* The reply's DSCP and ECN, to see what became of a Class of Service TLV. */
 	if (set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVTCLASS : IP_RECVTOS, 1))
 		cli_debug("no traffic class of replies: %s", strerror(errno));
+	/* The reply's own TTL, as ping shows it: the return path's hops. */
+	if (set_int(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVHOPLIMIT : IP_RECVTTL, 1))
+		cli_debug("no TTL of replies: %s", strerror(errno));
 	return 0;
 }
 
@@ -250,12 +260,59 @@ static int open_bound(struct probe_socket *ps, const struct probe_socket_cfg *cf
  */
 static int reopen_unconnected(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
 {
+	struct sockaddr_storage any = {.ss_family = ps->family};
+
 	close(ps->fd);
 	ps->connected = false;
 	if (open_bound(ps, cfg))
 		return -1;
+	/* Bound now, not at the first send, so the header can name our port. */
+	if (!cfg->source && !cfg->sport &&
+	    bind(ps->fd, (struct sockaddr *)&any,
+		 ps->family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
+		return cli_error("cannot bind a local port: %s", strerror(errno));
 	set_timestamping(ps);
 	return 0;
+}
+
+/* Our address and port, as the kernel chose or was told: for the header. */
+static void note_local_address(struct probe_socket *ps)
+{
+	struct sockaddr_storage local = {0};
+	socklen_t len = sizeof(local);
+	bool any;
+
+	snprintf(ps->source, sizeof(ps->source), "?");
+	if (getsockname(ps->fd, (struct sockaddr *)&local, &len))
+		return;
+	ps->sport = probe_sockaddr_port(&local);
+	any = local.ss_family == AF_INET6
+		      ? IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&local)->sin6_addr)
+		      : ((struct sockaddr_in *)&local)->sin_addr.s_addr == htonl(INADDR_ANY);
+	if (any)
+		snprintf(ps->source, sizeof(ps->source), "*");
+	else
+		format_addr((struct sockaddr *)&local, ps->source, sizeof(ps->source));
+}
+
+/*
+ * A link-local IPv6 address is on every link at once: without a scope
+ * (fe80::1%eth0) the kernel cannot tell which, and connect() fails with a
+ * bare EINVAL.  Say what is missing instead.
+ */
+static int check_scope(const struct probe_socket *ps, const char *host)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ps->peer;
+
+	if (ps->family != AF_INET6 || sin6->sin6_scope_id ||
+	    !(IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) ||
+	      IN6_IS_ADDR_MC_LINKLOCAL(&sin6->sin6_addr)))
+		return 0;
+	if (strcmp(host, ps->address))
+		return cli_error("%s is %s, a link-local address: name the interface, as"
+				 " %s%%eth0",
+				 host, ps->address, ps->address);
+	return cli_error("%s is a link-local address: name the interface, as %s%%eth0", host, host);
 }
 
 /* Socket, options, bind, connect to @ai: 0, 1 to try the next address, -1 to stop. */
@@ -271,7 +328,7 @@ static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 		((struct sockaddr_in *)&ps->peer)->sin_port = htons(cfg->port);
 	format_addr((struct sockaddr *)&ps->peer, ps->address, sizeof(ps->address));
 
-	if (open_bound(ps, cfg))
+	if (check_scope(ps, cfg->host) || open_bound(ps, cfg))
 		return -1;
 	/* Connected: the kernel drops datagrams from any other address or port. */
 	if (connect(ps->fd, (struct sockaddr *)&ps->peer, ps->peer_len)) {
@@ -287,21 +344,40 @@ static int open_one(struct probe_socket *ps, const struct probe_socket_cfg *cfg,
 	return cfg->any_source ? reopen_unconnected(ps, cfg) : 0;
 }
 
+/*
+ * The family to resolve HOST in: the one -4 or -6 asked for, else the
+ * source address's, else either; *@why says which, for errors.
+ */
+static int choose_family(const struct probe_socket_cfg *cfg, int *family, const char **why)
+{
+	struct addrinfo *src;
+	int src_family;
+
+	*family = cfg->family;
+	*why = cfg->family == AF_INET ? "-4 asks" : "-6 asks";
+	if (!cfg->source)
+		return 0;
+	src = numeric_addr(cfg->source, AF_UNSPEC);
+	if (!src)
+		return cli_error("bad source '%s': expected an IPv4 or IPv6 address", cfg->source);
+	src_family = src->ai_family;
+	freeaddrinfo(src);
+	if (cfg->family && cfg->family != src_family)
+		return cli_error("source '%s' is not an %s address, as %s", cfg->source,
+				 family_name(cfg->family), *why);
+	*family = src_family;
+	*why = "the source is";
+	return 0;
+}
+
 int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cfg)
 {
-	struct addrinfo *res, *ai, *src;
-	int family = AF_UNSPEC, err = 0, ret = 1;
+	struct addrinfo *res, *ai;
+	int family, err = 0, ret = 1;
+	const char *why;
 
 	*ps = (struct probe_socket){.fd = -1};
-	if (cfg->source) {
-		src = numeric_addr(cfg->source, AF_UNSPEC);
-		if (!src)
-			return cli_error("bad source '%s': expected an IPv4 or IPv6 address",
-					 cfg->source);
-		family = src->ai_family;
-		freeaddrinfo(src);
-	}
-	if (resolve(cfg->host, family, &res))
+	if (choose_family(cfg, &family, &why) || resolve(cfg->host, family, why, &res))
 		return -1;
 	for (ai = res; ai && ret == 1; ai = ai->ai_next)
 		if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
@@ -314,6 +390,7 @@ int probe_socket_open(struct probe_socket *ps, const struct probe_socket_cfg *cf
 		probe_socket_close(ps);
 		return -1;
 	}
+	note_local_address(ps);
 	return 0;
 }
 
@@ -379,6 +456,20 @@ static void read_stamps(struct cmsghdr *cmsg, int64_t *sw_ns, int64_t *hw_ns)
 	*hw_ns = timespec_ns(&tss.ts[2]);
 }
 
+/* IP_TTL and IPV6_HOPLIMIT are both an int. */
+static void read_ttl(struct cmsghdr *cmsg, struct probe_rx *rx)
+{
+	int ttl;
+
+	if (((cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TTL) ||
+	     (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_HOPLIMIT)) &&
+	    cmsg->cmsg_len >= CMSG_LEN(sizeof(ttl))) {
+		memcpy(&ttl, CMSG_DATA(cmsg), sizeof(ttl));
+		rx->ttl = (uint8_t)ttl;
+		rx->has_ttl = true;
+	}
+}
+
 /* IP_TOS is one octet (IPv4), IPV6_TCLASS an int. */
 static void read_tos(struct cmsghdr *cmsg, struct probe_rx *rx)
 {
@@ -430,10 +521,12 @@ int probe_socket_recv(struct probe_socket *ps, void *buf, size_t cap, struct pro
 	rx->len = n;
 	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
 		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPING &&
-		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct scm_timestamping)))
+		    cmsg->cmsg_len >= CMSG_LEN(sizeof(struct scm_timestamping))) {
 			read_stamps(cmsg, &rx->sw_ns, &rx->hw_ns);
-		else
+		} else {
 			read_tos(cmsg, rx);
+			read_ttl(cmsg, rx);
+		}
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 
 struct probe_socket_cfg {
 	const char *host;
+	int family; /* AF_INET or AF_INET6 only (-4, -6); AF_UNSPEC: either */
 	uint16_t port;
 	const char *source; /* numeric address, or NULL */
 	uint16_t sport;	    /* 0: any */
@@ -42,6 +43,8 @@ struct probe_socket {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	char address[INET6_ADDRSTRLEN]; /* the peer's, as text */
+	char source[INET6_ADDRSTRLEN];	/* ours, as text; "*" when any of this host's */
+	uint16_t sport;			/* our UDP port */
 	bool connected;			/* the kernel drops what is not from the peer */
 	bool tx_stamps;			/* the kernel takes TX timestamps */
 	bool rx_stamps;			/* ... and RX timestamps */
@@ -76,6 +79,8 @@ struct probe_rx {
 	int64_t hw_ns; /* hardware, the NIC's clock */
 	bool has_tos;  /* IP_RECVTOS / IPV6_RECVTCLASS gave the traffic class */
 	uint8_t tos;   /* DSCP << 2 | ECN */
+	bool has_ttl;  /* IP_RECVTTL / IPV6_RECVHOPLIMIT gave the reply's TTL */
+	uint8_t ttl;   /* TTL / Hop Limit the reply arrived with */
 	struct sockaddr_storage from;
 };
 

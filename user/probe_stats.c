@@ -239,3 +239,15 @@ void probe_direction_loss(uint64_t sent_upto, uint32_t highest_reflector_seq, ui
 	out->unknown = lost - out->forward - out->backward;
 	out->known = true;
 }
+
+bool probe_reflector_looks_stateless(const struct probe_book *b, bool every_reply_echoed)
+{
+	uint32_t seq;
+
+	if (!every_reply_echoed || b->highest < 0)
+		return false;
+	for (seq = 0; seq < (uint32_t)b->highest; seq++)
+		if (probe_book_was_sent(b, seq) && !probe_book_answered(b, seq))
+			return true;
+	return false;
+}

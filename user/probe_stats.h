@@ -103,4 +103,15 @@ struct probe_direction_loss {
 void probe_direction_loss(uint64_t sent_upto, uint32_t highest_reflector_seq, uint64_t received,
 			  uint64_t lost, struct probe_direction_loss *out);
 
+/*
+ * Whether a reflector taken for stateful answers as a stateless one: every
+ * reply carried our own sequence number back as the reflector's
+ * (@every_reply_echoed), although a request before the highest one
+ * answered was lost.  A stateful reflector would have numbered past that
+ * gap one lower, had the request been lost forward; so either it echoes
+ * our numbers (stateless), or every loss was backward: the numbers cannot
+ * tell which, and the direction of the loss stays unknown.
+ */
+bool probe_reflector_looks_stateless(const struct probe_book *b, bool every_reply_echoed);
+
 #endif /* STAMPEDE_PROBE_STATS_H */
