@@ -99,6 +99,14 @@ selected() {
 	esac
 }
 
+# The kernel matrix boots three emulated machines: twice the time.
+timeout_of() {
+	case $1 in
+	test_kernels) echo $((suite_timeout * 2)) ;;
+	*) echo "$suite_timeout" ;;
+	esac
+}
+
 # run_suite NAME COMMAND...: runs one suite with a time limit and adds its
 # results to the totals.
 run_suite() {
@@ -109,7 +117,7 @@ run_suite() {
 	# --foreground keeps the suite in our process group, so Ctrl-C
 	# reaches it directly and its own traps clean up.
 	{
-		timeout --foreground -k 30 "$suite_timeout" "$@" </dev/null
+		timeout --foreground -k 30 "$(timeout_of "$name")" "$@" </dev/null
 		echo $? >"$tmp/rc"
 	} | tally "$tmp/tally" "$name"
 	rc=$(cat "$tmp/rc")
@@ -118,7 +126,7 @@ run_suite() {
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 	if [ "$rc" -eq 124 ]; then
-		echo "FAIL suite/$name: timed out after ${suite_timeout}s"
+		echo "FAIL suite/$name: timed out after $(timeout_of "$name")s"
 		failed=$((failed + 1))
 	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		if [ "$rc" -gt 128 ]; then

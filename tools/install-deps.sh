@@ -11,7 +11,11 @@ libbpf-dev:/usr/include/bpf/libbpf.h libelf-dev:/usr/include/libelf.h
 zlib1g-dev:/usr/include/zlib.h libjson-c-dev:/usr/include/json-c/json.h
 linux-libc-dev:/usr/include/linux/bpf.h bpftool:bpftool"
 run_deps="iproute2:ip ethtool:ethtool"
-test_deps="jq:jq util-linux:nsenter procps:pgrep"
+# The kernel matrix (tests/test_kernels.sh): qemu boots Debian's kernels with
+# a busybox initramfs; apt fetches the kernels with Debian's archive keys.
+test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86_64
+busybox-static:/bin/busybox cpio:cpio xz-utils:xz
+debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg"
 
 deps="$build_deps $run_deps"
 [ "${1:-}" = "--test" ] && deps="$deps $test_deps"
