@@ -245,6 +245,7 @@ struct env {
 	struct stampede_bpf *skel;
 	int prog_fd, stats_fd, sessions_fd, clock_fd, ncpu;
 	__u32 flags;		   /* cfg->flags as loaded, with this kernel's fallbacks */
+	char verifier_log[4096];   /* the load's verifier statistics */
 	struct stampede_clock clk; /* as written to the clock map */
 	uint16_t reply_ee;	   /* Error Estimate the replies must carry */
 	uint64_t frames;	   /* frames run since the program was loaded */
@@ -432,6 +433,7 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	reflector_prepare(e->skel, kernel_features(),
 			  (struct stampede_config *)&e->skel->rodata->cfg);
 	e->flags = e->skel->rodata->cfg.flags;
+	verifier_stats_keep(reflector_program(e->skel), e->verifier_log, sizeof(e->verifier_log));
 	ret = stampede_bpf__load(e->skel);
 	if (ret) {
 		snprintf(err, errlen, "stampede_bpf__load: %s%s", strerror(-ret),
@@ -440,6 +442,10 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 		return -1;
 	}
 	e->prog_fd = bpf_program__fd(reflector_program(e->skel));
+	/* The distance to the verifier's limit, per configuration and kernel. */
+	note("verifier: %s on %s: %s processed %ld insns (limit %d)", c->name,
+	     kernel_features()->release, bpf_program__name(reflector_program(e->skel)),
+	     verifier_processed_insns(e->verifier_log), VERIFIER_INSNS_LIMIT);
 	e->stats_fd = bpf_map__fd(e->skel->maps.stats);
 	e->sessions_fd = bpf_map__fd(e->skel->maps.sessions);
 	e->clock_fd = bpf_map__fd(e->skel->maps.clock);

@@ -135,3 +135,21 @@ struct bpf_program *reflector_program(struct stampede_bpf *skel)
 	return bpf_program__autoload(skel->progs.stampede_xdp) ? skel->progs.stampede_xdp
 							       : skel->progs.stampede_locked;
 }
+
+void verifier_stats_keep(struct bpf_program *prog, char *log, unsigned int size)
+{
+	/* BPF_LOG_STATS: the closing statistics only, not the whole walk. */
+	bpf_program__set_log_level(prog, 4);
+	bpf_program__set_log_buf(prog, log, size);
+	log[0] = '\0';
+}
+
+long verifier_processed_insns(const char *log)
+{
+	const char *p = strstr(log, "processed ");
+	long n;
+
+	if (!p || sscanf(p, "processed %ld insns", &n) != 1)
+		return -1;
+	return n;
+}

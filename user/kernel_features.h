@@ -48,4 +48,18 @@ struct bpf_program *reflector_prepare(struct stampede_bpf *skel, const struct ke
 /* The program a skeleton loads or loaded (after reflector_prepare). */
 struct bpf_program *reflector_program(struct stampede_bpf *skel);
 
+/*
+ * Keep the verifier's statistics of @prog's load in @log (a buffer of
+ * @size octets, alive until the load): verifier_processed_insns() then
+ * reads how many instructions it processed, on every kernel (bpf_prog_info
+ * has verified_insns only from 5.16).  Call between open and load.
+ */
+void verifier_stats_keep(struct bpf_program *prog, char *log, unsigned int size);
+
+/* "processed N insns" of such a log; -1 when it holds none. */
+long verifier_processed_insns(const char *log);
+
+/* The verifier's limit of processed instructions, for reports. */
+#define VERIFIER_INSNS_LIMIT 1000000
+
 #endif /* STAMPEDE_KERNEL_FEATURES_H */
