@@ -120,6 +120,14 @@ int kernel_check_supported(const struct kernel_features *kf)
 	return 0;
 }
 
+int kernel_check_supported_quiet(const struct kernel_features *kf)
+{
+	if (kf->major && (kf->major < KERNEL_MIN_MAJOR ||
+			  (kf->major == KERNEL_MIN_MAJOR && kf->minor < KERNEL_MIN_MINOR)))
+		return -1;
+	return kf->btf ? 0 : -1;
+}
+
 struct bpf_program *reflector_prepare(struct stampede_bpf *skel, const struct kernel_features *kf,
 				      struct stampede_config *cfg)
 {

@@ -37,6 +37,9 @@ const struct kernel_features *kernel_features(void);
  */
 int kernel_check_supported(const struct kernel_features *kf);
 
+/* The same without the error line: 0 when supported. */
+int kernel_check_supported_quiet(const struct kernel_features *kf);
+
 /*
  * Before the skeleton is loaded: choose its program for this kernel (the
  * other is not loaded) and set the configuration's fallback flags.
