@@ -43,7 +43,8 @@ struct stampede_clock {
 	__u64 updated_tai_ns; /* when the controller wrote this entry */
 	__u16 error_estimate; /* host order, S|Scale|Multiplier; Z is added per format */
 	__u8 sync_src;	      /* enum stamp_sync_src, for the Timestamp Information TLV */
-	__u8 pad[5];
+	__u8 sync_src_fixed;  /* named at attach (sync-source): a refresh keeps it */
+	__u8 pad[4];
 };
 
 /* An IPv6 address, or an IPv4 one as ::ffff:a.b.c.d. */

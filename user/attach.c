@@ -411,8 +411,10 @@ static int fill_maps(struct attach_ctx *ctx)
 	if (clock_read(&clk))
 		return -1;
 	/* auto keeps what clock_read() made of the kernel's state. */
-	if (ctx->req.sync_src)
+	if (ctx->req.sync_src) {
 		clk.sync_src = ctx->req.sync_src;
+		clk.sync_src_fixed = 1;
+	}
 	if (bpf_map_update_elem(bpf_map__fd(ctx->skel->maps.clock), &key, &clk, BPF_ANY))
 		return cli_error("cannot write the clock map: %s", strerror(errno));
 	return 0;

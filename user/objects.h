@@ -16,6 +16,7 @@ extern const struct cli_cmd reflector_cmds[];
 extern const struct cli_cmd stats_cmds[];
 extern const struct cli_cmd session_cmds[];
 extern const struct cli_cmd feature_cmds[];
+extern const struct cli_cmd clock_cmds[];
 
 /* The commands of `reflector` that have files of their own. */
 int reflector_attach(struct cli_args *args);
