@@ -183,17 +183,25 @@ static __always_inline bool session_of(void *data, void *data_end, const struct 
 	struct stampede_session_key key __attribute__((aligned(8)));
 	struct stamp_sender_head *head;
 
-	if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
-		return false;
-	head = data + pkt_off(pkt->l4_off) + sizeof(struct udphdr);
-	if ((void *)(head + 1) > data_end)
-		return false;
 	key.src = pkt->src;
 	key.dst = pkt->dst;
 	key.sport = pkt->sport;
 	key.dport = pkt->dport;
-	key.ssid = pkt->payload_len >= STAMP_SSID_END ? head->ssid : 0;
+	key.ssid = 0;
 	key.pad = 0;
+	/*
+	 * Only a payload that holds the SSID is read for it: a TWAMP-Light
+	 * request of 14 or 15 octets may end the frame (IPv6 is never
+	 * padded), and has SSID 0.
+	 */
+	if (pkt->payload_len >= STAMP_SSID_END) {
+		if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
+			return false;
+		head = data + pkt_off(pkt->l4_off) + sizeof(struct udphdr);
+		if ((void *)(head + 1) > data_end)
+			return false;
+		key.ssid = head->ssid;
+	}
 	return session_get(&key, t2, st, ref);
 }
 

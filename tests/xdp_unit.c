@@ -3160,6 +3160,39 @@ static void t_stateful_twl(struct env *e, struct tc *t, __maybe_unused const voi
 	      "a session keyed by the padding (SSID 0x%04x) exists", PAD_JUNK << 8 | PAD_JUNK);
 }
 
+/*
+ * Stateful TWAMP-Light requests of 14 and 15 octets with nothing after the
+ * datagram (IPv6 is never padded; veth, generic XDP and drivers that strip
+ * padding deliver IPv4 so too): answered, in a session of SSID 0.
+ */
+struct stateful_twl_case {
+	int ipv;
+	size_t plen;
+};
+
+static void t_stateful_twl_unpadded(struct env *e, struct tc *t, const void *arg)
+{
+	const struct stateful_twl_case *c = arg;
+	struct rexp x = {.seq_set = true, .seq = 0, .extra = {C(session_new) = 1}};
+	uint16_t sport = (uint16_t)(41300 + 10 * c->ipv + c->plen);
+	struct stampede_session_key key;
+	struct stampede_session got;
+	uint8_t pl[CK_BASE_LEN];
+	static struct pb_frame f;
+	struct pb_spec s;
+
+	sender(pl, 78, SSID);
+	spec_std(&s, c->ipv, pl, c->plen);
+	s.sport = sport;
+	build(&f, &s);
+	reflect_check(e, t, &f, &x);
+	session_key(&key, c->ipv, sport, 0);
+	if (CHECK(t, session_find(e, &key, &got, NULL) == 1, "no sessions entry with SSID 0"))
+		CHECK(t, got.reflected == 1 && got.last_seq == 78,
+		      "session reflected %llu last_seq %u, expected 1 and 78",
+		      (unsigned long long)got.reflected, got.last_seq);
+}
+
 /* A request of session @sport (SSID 1) with the counters it must move. */
 static void set_step(struct env *e, struct tc *t, uint16_t sport, uint32_t rseq, bool is_new,
 		     bool evicts)
@@ -3522,6 +3555,14 @@ static const struct test tests[] = {
 	      .reordered = 2},
 	     false)},
 	{"stateful_twamp_light_ssid0", CFG_STATEFUL, t_stateful_twl, NULL},
+	{"stateful_v4_twamp_light_14_unpadded", CFG_STATEFUL, t_stateful_twl_unpadded,
+	 &(struct stateful_twl_case){4, 14}},
+	{"stateful_v4_twamp_light_15_unpadded", CFG_STATEFUL, t_stateful_twl_unpadded,
+	 &(struct stateful_twl_case){4, 15}},
+	{"stateful_v6_twamp_light_14_unpadded", CFG_STATEFUL, t_stateful_twl_unpadded,
+	 &(struct stateful_twl_case){6, 14}},
+	{"stateful_v6_twamp_light_15_unpadded", CFG_STATEFUL, t_stateful_twl_unpadded,
+	 &(struct stateful_twl_case){6, 15}},
 	{"stateful_set_evicts_least_recent", CFG_ONE_SET, t_stateful_set_eviction, NULL},
 	{"stateful_many_sessions_spread", CFG_STATEFUL, t_stateful_many_sessions, NULL},
 	{"received_accounting_stateful", CFG_STATEFUL, t_accounting, NULL},

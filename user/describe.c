@@ -223,6 +223,31 @@ static struct json_object *prefixes_json(const struct stampede_config *cfg)
 	return arr;
 }
 
+/*
+ * How stateful sequence numbers are taken, from the program loaded: an
+ * atomic fetch-and-add, or the session set's lock (kernels before 5.12).
+ */
+static const char *sequence_number_method(const char *prog_name)
+{
+	return strcmp(prog_name, "stampede_locked") ? "atomic" : "set-lock";
+}
+
+/* The fallbacks in force for an older kernel, in words; "none" on a current one. */
+static const char *kernel_fallbacks(const struct reflector_info *info)
+{
+	bool boot = info->cfg.flags & STAMPEDE_F_CLOCK_BOOT;
+	bool lock = !strcmp(sequence_number_method(info->prog_name), "set-lock");
+
+	if (boot && lock)
+		return "boot clock + TAI offset (no bpf_ktime_get_tai_ns), sequence numbers"
+		       " under the set lock (no atomic fetch-and-add)";
+	if (boot)
+		return "boot clock + TAI offset (no bpf_ktime_get_tai_ns)";
+	if (lock)
+		return "sequence numbers under the set lock (no atomic fetch-and-add)";
+	return "none";
+}
+
 struct json_object *reflector_info_json(const struct reflector_info *info)
 {
 	const struct stampede_config *cfg = &info->cfg;
@@ -243,6 +268,7 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	json_add_bool(obj, "loopguard", !(cfg->flags & STAMPEDE_F_NO_LOOP_GUARD));
 	json_add_string(obj, "clock_source",
 			cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai");
+	json_add_string(obj, "sequence_numbers", sequence_number_method(info->prog_name));
 	json_add_uint(obj, "clock_reads", cfg->flags & STAMPEDE_F_T3_READ ? 2 : 1);
 	json_add_bool(obj, "count_other", cfg->flags & STAMPEDE_F_COUNT_OTHER);
 	json_add_bool(obj, "cos_remark", !(cfg->flags & STAMPEDE_F_COS_REFUSE));
@@ -357,6 +383,7 @@ void reflector_info_print(const struct reflector_info *info)
 	       info->sessions_max, info->local_addrs, info->local_addrs == 1 ? "" : "es",
 	       cfg->flags & STAMPEDE_F_COUNT_OTHER ? "counted" : "not counted");
 	print_tlv_settings(cfg);
+	printf("\tkernel fallbacks: %s\n", kernel_fallbacks(info));
 	printf("\tclock %s, %s, TAI-UTC %llu s%s, %s, error estimate %g s, sync source %s\n",
 	       cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai",
 	       cfg->flags & STAMPEDE_F_T3_READ ? "T2 and T3 read apart" : "T3 = T2 (one read)",
