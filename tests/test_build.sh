@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# The build graph: every program depends on the files it includes, so a
+# change anywhere rebuilds what uses it (the unit tests include user/*.c
+# files, and once ran stale code after such a change).  Asked of make with
+# -q (is it up to date?) and -W FILE (as if FILE had just changed): nothing
+# is built or touched.
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+cd "$TOP" || exit 1
+# The names make test built its targets under: BUILD as the Makefile had
+# it (relative to the top when inside it), not run.sh's absolute form.
+case $BUILD in
+"$TOP"/*) BUILD=${BUILD#"$TOP"/} ;;
+esac
+# up_to_date TARGET [FILE]: make -q's verdict, with FILE taken as changed.
+up_to_date() {
+	local target=$1
+	shift
+	make -q BUILD="$BUILD" ${1:+-W "$1"} "$target" >/dev/null 2>&1
+}
+# needs_rebuild TARGET FILE: FILE's change would rebuild TARGET.
+needs_rebuild() { ! up_to_date "$1" "$2"; }
+
+check build/up-to-date "after make test, $BUILD/stampede is not up to date: the checks below would prove nothing" \
+	up_to_date "$BUILD/stampede"
+for c in tests/*_unit.c; do
+	name=$(basename "$c" .c)
+	for inc in $(sed -n 's/^#include "\([a-z_]*\.c\)"$/\1/p' "$c"); do
+		check "build/$name/$inc" "$name is not rebuilt when user/$inc changes" \
+			needs_rebuild "$BUILD/tests/$name" user/$inc
+	done
+done
+check build/stampede/bpf-header "the controller is not rebuilt when bpf/tlv_io.h changes (its program is embedded)" \
+	needs_rebuild "$BUILD/stampede" bpf/tlv_io.h
+check build/xdp_unit/user-source "xdp_unit is not rebuilt when user/kernel_features.c changes" \
+	needs_rebuild "$BUILD/tests/xdp_unit" user/kernel_features.c
+check build/probe_unit/header "probe_unit is not rebuilt when user/probe_stats.h changes" \
+	needs_rebuild "$BUILD/tests/probe_unit" user/probe_stats.h
+finish
