@@ -17,7 +17,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude -Ibpf $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
 CFLAGS     ?= -O2 -g
 USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	       -Iinclude -Iuser -I$(BUILD) -DSTAMPEDE_VERSION='"$(VERSION)"'
+	       -Iinclude -Iuser -I$(BUILD)
 # libbpf, libelf, zlib and json-c are linked in statically so the binary can
 # be copied to hosts (and Kubernetes nodes) that do not have them.
 USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -Wl,-Bdynamic
@@ -39,8 +39,27 @@ TEST_BPF_OBJS := $(patsubst tests/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard test
 DEP_FLAGS  = -MMD -MP -MF $@.d
 
 DEPS_STAMP := $(BUILD)/.deps-ok
+# `make deps`, `make demo`, `make test` and `make bench` install what is
+# missing (Debian, as root); any other goal names it and stops.
+ifneq ($(filter deps test-deps test demo bench,$(MAKECMDGOALS)),)
+DEPS_MODE :=
+else
+DEPS_MODE := --check
+endif
 
-.PHONY: all deps test-deps test demo clean format
+# V=1 shows every command; by default one line per file built.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-9s %s\n' '$(1)' '$(2)'
+endif
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps test-deps test demo clean format install uninstall
 .DELETE_ON_ERROR:
 # Keep the BPF object next to its skeleton (bpftool prog load, benchmarks).
 .SECONDARY:
@@ -54,36 +73,55 @@ test-deps:
 	@sh tools/install-deps.sh --test
 
 $(DEPS_STAMP): tools/install-deps.sh
-	@sh tools/install-deps.sh
+	@sh tools/install-deps.sh $(DEPS_MODE)
 	@mkdir -p $(BUILD) && touch $@
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-	$(LLVM_STRIP) -g $@ 2>/dev/null || true
+	$(call msg,CLANG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@ 2>/dev/null || true
 
 # llvm-strip -g drops DWARF only: BTF stays, so pinned maps show named fields.
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o | $(DEPS_STAMP)
-	$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
 
 $(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+# The version as a header rewritten only when it changes: main.o follows
+# a new commit without the rest being rebuilt.
+VERSION_H := $(BUILD)/stampede_version.h
+$(VERSION_H): FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define STAMPEDE_VERSION "$(VERSION)"' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/obj/user/main.o: $(VERSION_H)
 
 $(LIBSTAMPEDE): $(LIB_OBJS)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/stampede: $(BUILD)/obj/user/main.o $(LIBSTAMPEDE) | $(DEPS_STAMP)
-	$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
+	$(call msg,CC-LINK,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
 
 $(BUILD)/tests/%.bpf.o: tests/%.bpf.c | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(call msg,CLANG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 -include $(wildcard $(BUILD)/obj/user/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
 
@@ -102,6 +140,16 @@ test: test-deps $(BUILD)/stampede $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stamped
 format:
 	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c) \
 		$(BENCH_BPF_SRCS) $(BENCH_C_SRCS)
+
+# The controller alone: one static binary, its BPF program embedded.
+install: $(BUILD)/stampede
+	install -D -m 0755 $(BUILD)/stampede $(DESTDIR)$(PREFIX)/sbin/stampede
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/stampede/README.md
+	install -D -m 0644 docs/datapath.md $(DESTDIR)$(PREFIX)/share/doc/stampede/datapath.md
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/stampede
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/stampede
 
 clean:
 	rm -rf $(BUILD)

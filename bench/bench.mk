@@ -10,11 +10,13 @@ BENCH_BINS     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_C_SRCS))
 
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/bench
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(call msg,CLANG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/bench/%: bench/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/bench
-	$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Ibench -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
+	$(call msg,CC-LINK,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Ibench -Itests $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
 
 .PHONY: bench
 bench: test-deps $(BUILD)/stampede $(BUILD)/stampede.bpf.o $(TEST_BINS) $(TEST_BPF_OBJS) $(BENCH_BPF_OBJS) $(BENCH_BINS)

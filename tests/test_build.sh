@@ -39,4 +39,20 @@ check build/xdp_unit/user-source "xdp_unit is not rebuilt when user/kernel_featu
 	needs_rebuild "$BUILD/tests/xdp_unit" user/kernel_features.c
 check build/probe_unit/header "probe_unit is not rebuilt when user/probe_stats.h changes" \
 	needs_rebuild "$BUILD/tests/probe_unit" user/probe_stats.h
+
+# make install: the binary and its documentation under DESTDIR/PREFIX, runnable.
+if make -s BUILD="$BUILD" install DESTDIR="$T/root" PREFIX=/usr >"$T/install.out" 2>&1; then
+	check build/install "the installed stampede does not run: $(oneline "$("$T/root/usr/sbin/stampede" -V 2>&1)")" \
+		"$T/root/usr/sbin/stampede" -V
+	check build/install-doc "no README under $T/root/usr/share/doc/stampede" \
+		test -s "$T/root/usr/share/doc/stampede/README.md"
+	make -s BUILD="$BUILD" uninstall DESTDIR="$T/root" PREFIX=/usr >/dev/null 2>&1
+	check build/uninstall "make uninstall left: $(oneline "$(find "$T/root" -type f)")" \
+		test -z "$(find "$T/root" -type f)"
+else
+	fail build/install "make install failed: $(oneline "$(cat "$T/install.out")")"
+fi
+# install-deps.sh --check names what is missing and installs nothing.
+check build/deps-check "install-deps.sh --check failed on this machine, where make test installed everything" \
+	sh tools/install-deps.sh --test --check
 finish

@@ -17,8 +17,19 @@ test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86
 busybox-static:/bin/busybox cpio:cpio xz-utils:xz
 debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg"
 
+# --test: the test dependencies too; --check: only name what is missing.
 deps="$build_deps $run_deps"
-[ "${1:-}" = "--test" ] && deps="$deps $test_deps"
+check_only=0
+for arg in "$@"; do
+	case $arg in
+	--test) deps="$deps $test_deps" ;;
+	--check) check_only=1 ;;
+	*)
+		echo "usage: $0 [--test] [--check]" >&2
+		exit 2
+		;;
+	esac
+done
 
 have() {
 	case "$1" in
@@ -35,7 +46,7 @@ for pair in $deps; do
 done
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "$check_only" = 0 ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "install-deps: installing:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >&2
@@ -44,5 +55,5 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 	exit 0
 fi
 echo "install-deps: missing packages:$missing" >&2
-echo "install-deps: install them (Debian: apt-get install$missing) or run make as root" >&2
+echo "install-deps: install them (Debian: apt-get install$missing), or run 'make deps' as root" >&2
 exit 1

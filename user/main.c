@@ -19,6 +19,7 @@
 #include "objects.h"
 #include "output.h"
 
+#include "stampede_version.h"
 #ifndef STAMPEDE_VERSION
 #define STAMPEDE_VERSION ""
 #endif
