@@ -51,6 +51,9 @@ endif
 ifeq ($(V),1)
 Q :=
 msg = @true
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+msg = @true
 else
 Q := @
 msg = @printf '  %-9s %s\n' '$(1)' '$(2)'
