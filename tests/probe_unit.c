@@ -15,12 +15,12 @@
 #include <string.h>
 
 #include "check.h"
-#include "cli.c"
-#include "output.c"
-#include "probe_figures.c"
-#include "probe_packet.c"
-#include "probe_ping_opts.c"
-#include "probe_stats.c"
+#include "cli.h"
+#include "output.h"
+#include "probe_figures.h"
+#include "probe_packet.h"
+#include "probe_ping_opts.h"
+#include "probe_stats.h"
 
 static int failures;
 

@@ -66,16 +66,6 @@ static struct probe_tlv_clock reply_clock(const struct probe_run *run, const str
 	};
 }
 
-/* Decode TLV @i of @list: its Value as far as the kept copy of the area reaches. */
-static void decode_tlv(const struct probe_tlv_list *list, unsigned int i,
-		       const struct probe_tlv_clock *clk, struct probe_tlv_decoded *d)
-{
-	const struct probe_tlv_seen *t = &list->tlv[i];
-	size_t avail = t->offset < list->area_len ? list->area_len - t->offset : 0;
-
-	probe_tlv_decode(t, avail ? list->area + t->offset : NULL, avail, clk, d);
-}
-
 /* One indented line per TLV of the reply but padding. */
 static void print_tlvs(const struct probe_run *run, const struct probe_rec *rec)
 {
@@ -88,7 +78,7 @@ static void print_tlvs(const struct probe_run *run, const struct probe_rec *rec)
 	for (i = 0; list && i < list->n; i++) {
 		if (list->tlv[i].type == STAMP_TLV_EXTRA_PADDING)
 			continue;
-		decode_tlv(list, i, &clk, &d);
+		probe_tlv_list_decode(list, i, &clk, &d);
 		probe_tlv_format(&d, line, sizeof(line));
 		printf("    %s\n", line);
 	}
@@ -431,7 +421,7 @@ static struct json_object *json_tlvs(const struct probe_run *run, const struct p
 	unsigned int i;
 
 	for (i = 0; list && i < list->n; i++) {
-		decode_tlv(list, i, &clk, &d);
+		probe_tlv_list_decode(list, i, &clk, &d);
 		json_object_array_add(arr, probe_tlv_json(&d));
 	}
 	return arr;

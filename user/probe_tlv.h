@@ -127,6 +127,10 @@ struct probe_tlv_clock {
 void probe_tlv_decode(const struct probe_tlv_seen *tlv, const uint8_t *value, size_t avail,
 		      const struct probe_tlv_clock *clk, struct probe_tlv_decoded *d);
 
+/* Decode TLV @i of @list: its Value as far as the kept copy of the area reaches. */
+void probe_tlv_list_decode(const struct probe_tlv_list *list, unsigned int i,
+			   const struct probe_tlv_clock *clk, struct probe_tlv_decoded *d);
+
 /*
  * @d as one line for people, "cos: dscp1 46 dscp2 0 ecn 0 rp 0 (re-marked)
  * ...", without a newline, into @buf (@cap octets; cut to fit).

@@ -14,14 +14,6 @@
 /* The most values one `tlv` word carries after its name (reflected-control). */
 #define TLV_ARGS_MAX 3
 
-/* The `tlv` names for cli_match_value(), in the order of tlv_kinds below. */
-static const char *const tlv_names[] = {
-	"padding",     "location",	"timestamp-info",    "cos",
-	"direct",      "access",	"follow-up",	     "dest-addr",
-	"return-path", "micro-session", "reflected-control", "raw",
-	NULL,
-};
-
 /* One `tlv` word split at its commas: the TLV's name, then its values. */
 struct tlv_word {
 	const char *whole;
@@ -338,7 +330,7 @@ static int build_raw(const struct tlv_word *w, struct probe_tlv_set *set)
 	return add_value(set, (uint8_t)type, v, len);
 }
 
-/* In the order of tlv_names. */
+/* The `tlv` words: the one table of their names (tlv_kind_of matches them). */
 static const struct tlv_kind tlv_kinds[] = {
 	{"padding", 1, 1, "padding,LENGTH", build_padding},
 	{"location", 0, 0, "location", build_location},
@@ -355,6 +347,20 @@ static const struct tlv_kind tlv_kinds[] = {
 	{"raw", 1, 2, "raw,TYPE[,HEX]", build_raw},
 };
 
+#define TLV_KINDS (sizeof(tlv_kinds) / sizeof(tlv_kinds[0]))
+
+/* The names of tlv_kinds, NULL-terminated, for cli_match_value(). */
+static const char *const *tlv_kind_names(void)
+{
+	static const char *names[TLV_KINDS + 1];
+	unsigned int i;
+
+	if (!names[0])
+		for (i = 0; i < TLV_KINDS; i++)
+			names[i] = tlv_kinds[i].name;
+	return names;
+}
+
 /*
  * Split @copy (a writable copy of @w->whole) at its commas.  A leading
  * number is a type: "240,0102" is "raw,240,0102".
@@ -365,10 +371,10 @@ static int split_word(char *copy, struct tlv_word *w, const struct tlv_kind **ki
 	int i;
 
 	if (part[0] >= '0' && part[0] <= '9') {
-		*kind = &tlv_kinds[sizeof(tlv_kinds) / sizeof(tlv_kinds[0]) - 1];
+		*kind = &tlv_kinds[TLV_KINDS - 1];
 		w->arg[w->n_args++] = part;
 	} else {
-		i = cli_match_value(part, tlv_names, "tlv");
+		i = cli_match_value(part, tlv_kind_names(), "tlv");
 		if (i < 0)
 			return -1;
 		*kind = &tlv_kinds[i];

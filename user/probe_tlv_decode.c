@@ -564,3 +564,12 @@ void probe_tlv_format(const struct probe_tlv_decoded *d, char *buf, size_t cap)
 	if (d->fields_cut)
 		line_add(&l, " ...");
 }
+
+void probe_tlv_list_decode(const struct probe_tlv_list *list, unsigned int i,
+			   const struct probe_tlv_clock *clk, struct probe_tlv_decoded *d)
+{
+	const struct probe_tlv_seen *t = &list->tlv[i];
+	size_t avail = t->offset < list->area_len ? list->area_len - t->offset : 0;
+
+	probe_tlv_decode(t, avail ? list->area + t->offset : NULL, avail, clk, d);
+}
