@@ -406,8 +406,8 @@ stats_tlvs_ok() {
 		def int: type == "number" and . == floor and . >= 0;
 		(.tlvs | type == "array" and length == 13)
 		and ([.tlvs[].type] == [range(13)])
-		and .tlvs[0].name == "other" and .tlvs[1].name == "extra-padding"
-		and .tlvs[12].name == "reflected-test-packet-control"
+		and .tlvs[0].name == "other" and .tlvs[1].name == "padding"
+		and .tlvs[12].name == "reflected-control"
 		and all(.tlvs[]; (.seen | int) and (.answered | int) and (.unrecognized | int)
 			and (.malformed | int))
 		and (.access_reports | type == "array")

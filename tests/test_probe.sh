@@ -372,7 +372,7 @@ test_xdp_tlv_options() {
 	# The mismatched IDs count as answered: the TLV was understood, the packet dropped.
 	check probe/xdp-tlv-opt/counters "want micro_session 2, reply_rerouted 2, reply_resized 4 and per-TLV rows: $(oneline "$(jq -c '{reasons, events, tlvs}' "$T/out")")" \
 		jq_ok '.reasons.micro_session == 2 and .events.reply_rerouted == 2 and .events.reply_resized == 4
-			and (.tlvs[] | select(.name == "micro-session-id") | .answered == 4 and .seen == 4)
+			and (.tlvs[] | select(.name == "micro-session") | .answered == 4 and .seen == 4)
 			and (.tlvs[] | select(.name == "return-path") | .answered == 2 and .unrecognized == 2)' "$T/out"
 
 	expect_ok probe/xdp-tlv-opt/attach-cos-off -n "$NS_R" reflector attach dev "$IF_R" mode native \

@@ -8,6 +8,7 @@
 
 #include "probe.h"
 #include "probe_tlv.h"
+#include "stamp_tlv_names.h"
 #include "probe_tlv_int.h"
 
 /* Return Codes of the Access Report (RFC 8972 5.6). */
@@ -18,34 +19,7 @@
 
 const char *probe_tlv_name(uint8_t type)
 {
-	switch (type) {
-	case STAMP_TLV_EXTRA_PADDING:
-		return "padding";
-	case STAMP_TLV_LOCATION:
-		return "location";
-	case STAMP_TLV_TIMESTAMP_INFO:
-		return "timestamp-info";
-	case STAMP_TLV_CLASS_OF_SERVICE:
-		return "cos";
-	case STAMP_TLV_DIRECT_MEASUREMENT:
-		return "direct";
-	case STAMP_TLV_ACCESS_REPORT:
-		return "access";
-	case STAMP_TLV_FOLLOW_UP_TELEMETRY:
-		return "follow-up";
-	case STAMP_TLV_HMAC:
-		return "hmac";
-	case STAMP_TLV_DEST_NODE_ADDR:
-		return "dest-addr";
-	case STAMP_TLV_RETURN_PATH:
-		return "return-path";
-	case STAMP_TLV_MICRO_SESSION_ID:
-		return "micro-session";
-	case STAMP_TLV_REFLECTED_CONTROL:
-		return "reflected-control";
-	default:
-		return NULL;
-	}
+	return stamp_tlv_name(type);
 }
 
 const struct code_name probe_tlv_sync_sources[] = {

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "probe.h"
 #include "probe_tlv.h"
+#include "stamp_tlv_names.h"
 #include "probe_tlv_int.h"
 
 /* ---- building requests ----------------------------------------------------- */
@@ -24,7 +25,7 @@ struct tlv_word {
 
 /* What a `tlv` name takes, and how it is built. */
 struct tlv_kind {
-	const char *name;
+	uint8_t type; /* its name is stamp_tlv_name(type); 0: "raw", any type */
 	unsigned int min_args, max_args;
 	const char *usage;
 	int (*build)(const struct tlv_word *w, struct probe_tlv_set *set);
@@ -332,22 +333,29 @@ static int build_raw(const struct tlv_word *w, struct probe_tlv_set *set)
 
 /* The `tlv` words: the one table of their names (tlv_kind_of matches them). */
 static const struct tlv_kind tlv_kinds[] = {
-	{"padding", 1, 1, "padding,LENGTH", build_padding},
-	{"location", 0, 0, "location", build_location},
-	{"timestamp-info", 0, 0, "timestamp-info", build_timestamp_info},
-	{"cos", 1, 2, "cos,DSCP[,ECN]", build_cos},
-	{"direct", 0, 0, "direct", build_direct},
-	{"access", 2, 2, "access,ID,CODE", build_access},
-	{"follow-up", 0, 0, "follow-up", build_follow_up},
-	{"dest-addr", 1, 1, "dest-addr,ADDR", build_dest_addr},
-	{"return-path", 1, 1, "return-path,{no-reply|same-link|addr=ADDR}", build_return_path},
-	{"micro-session", 1, 2, "micro-session,SENDER_ID[,REFLECTOR_ID]", build_micro_session},
-	{"reflected-control", 1, 3, "reflected-control,LENGTH[,COUNT[,INTERVAL_NS]]",
+	{STAMP_TLV_EXTRA_PADDING, 1, 1, "padding,LENGTH", build_padding},
+	{STAMP_TLV_LOCATION, 0, 0, "location", build_location},
+	{STAMP_TLV_TIMESTAMP_INFO, 0, 0, "timestamp-info", build_timestamp_info},
+	{STAMP_TLV_CLASS_OF_SERVICE, 1, 2, "cos,DSCP[,ECN]", build_cos},
+	{STAMP_TLV_DIRECT_MEASUREMENT, 0, 0, "direct", build_direct},
+	{STAMP_TLV_ACCESS_REPORT, 2, 2, "access,ID,CODE", build_access},
+	{STAMP_TLV_FOLLOW_UP_TELEMETRY, 0, 0, "follow-up", build_follow_up},
+	{STAMP_TLV_DEST_NODE_ADDR, 1, 1, "dest-addr,ADDR", build_dest_addr},
+	{STAMP_TLV_RETURN_PATH, 1, 1, "return-path,{no-reply|same-link|addr=ADDR}",
+	 build_return_path},
+	{STAMP_TLV_MICRO_SESSION_ID, 1, 2, "micro-session,SENDER_ID[,REFLECTOR_ID]",
+	 build_micro_session},
+	{STAMP_TLV_REFLECTED_CONTROL, 1, 3, "reflected-control,LENGTH[,COUNT[,INTERVAL_NS]]",
 	 build_reflected_control},
-	{"raw", 1, 2, "raw,TYPE[,HEX]", build_raw},
+	{0, 1, 2, "raw,TYPE[,HEX]", build_raw},
 };
 
 #define TLV_KINDS (sizeof(tlv_kinds) / sizeof(tlv_kinds[0]))
+
+static const char *tlv_kind_name(const struct tlv_kind *kind)
+{
+	return kind->type ? stamp_tlv_name(kind->type) : "raw";
+}
 
 /* The names of tlv_kinds, NULL-terminated, for cli_match_value(). */
 static const char *const *tlv_kind_names(void)
@@ -357,7 +365,7 @@ static const char *const *tlv_kind_names(void)
 
 	if (!names[0])
 		for (i = 0; i < TLV_KINDS; i++)
-			names[i] = tlv_kinds[i].name;
+			names[i] = tlv_kind_name(&tlv_kinds[i]);
 	return names;
 }
 
@@ -379,7 +387,7 @@ static int split_word(char *copy, struct tlv_word *w, const struct tlv_kind **ki
 			return -1;
 		*kind = &tlv_kinds[i];
 	}
-	w->name = (*kind)->name;
+	w->name = tlv_kind_name(*kind);
 	while ((part = strsep(&copy, ","))) {
 		if (w->n_args == (*kind)->max_args)
 			return cli_error("bad tlv '%s': expected %s", w->whole, (*kind)->usage);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "objects.h"
 #include "output.h"
+#include "stamp_tlv_names.h"
 
 struct counter_desc {
 	const char *name;
@@ -31,22 +32,13 @@ static const struct counter_desc counters[STAMPEDE_CNT_MAX] = {
 #undef COUNTER_DESC
 };
 
-/* Indexed like stampede_tlv_stats.type: the TLV type, 0 for any other. */
-static const char *const tlv_names[STAMPEDE_TLV_STATS_TYPES] = {
-	"other",
-	"extra-padding",
-	"location",
-	"timestamp-info",
-	"class-of-service",
-	"direct-measurement",
-	"access-report",
-	"follow-up-telemetry",
-	"hmac",
-	"destination-node-address",
-	"return-path",
-	"micro-session-id",
-	"reflected-test-packet-control",
-};
+/* A row of stampede_tlv_stats.type: the TLV type's name, "other" for row 0 (any other type). */
+static const char *tlv_row_name(unsigned int row)
+{
+	const char *name = row ? stamp_tlv_name(row) : NULL;
+
+	return name ? name : "other";
+}
 
 struct access_report_count {
 	__u32 key; /* (Access ID << 8) | Return Code */
@@ -190,7 +182,7 @@ static struct json_object *tlvs_json(const struct totals *t)
 		struct json_object *row = json_object_new_object();
 
 		json_add_uint(row, "type", i);
-		json_add_string(row, "name", tlv_names[i]);
+		json_add_string(row, "name", tlv_row_name(i));
 		json_add_uint(row, "seen", t->tlvs[i].seen);
 		json_add_uint(row, "answered", t->tlvs[i].answered);
 		json_add_uint(row, "unrecognized", t->tlvs[i].unrecognized);
@@ -280,7 +272,7 @@ static void print_tlvs(const struct totals *t)
 			printf("  %-5d", type);
 		else
 			printf("  %-5s", "-");
-		printf(" %-30s %12llu %12llu %12llu %12llu\n", tlv_names[type],
+		printf(" %-30s %12llu %12llu %12llu %12llu\n", tlv_row_name(type),
 		       (unsigned long long)t->tlvs[type].seen,
 		       (unsigned long long)t->tlvs[type].answered,
 		       (unsigned long long)t->tlvs[type].unrecognized,
