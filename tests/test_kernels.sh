@@ -56,7 +56,7 @@ guest() {
 		if [ "$rc" -eq 125 ]; then
 			echo "FAIL kernel-$short/guest: $(oneline "$(tail -3 "$T/$suite.err")")"
 		elif ! grep -q '^[0-9]* passed, [0-9]* failed' "$T/$suite.raw"; then
-			echo "FAIL kernel-$short/guest: the guest's run ended without its closing line (status $rc)"
+			echo "FAIL kernel-$short/guest: the guest's run ended without its closing line (status $rc): $(oneline "$(tail -3 "$T/$suite.raw")")"
 		fi
 	} >"$T/$suite.out"
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # /init of a kernel-matrix guest (tools/kernels/run.sh boots it): mounts
-# what a host has (proc, sysfs, devtmpfs, bpffs, tmpfs on /tmp and /run),
+# what a host has (proc, sysfs, devtmpfs, bpffs, tmpfs on /run),
 # loads the kernel's modules from /modules, runs /job, and powers off after
 # printing the job's exit status on the console as
 #   @@stampede-guest-exit STATUS@@

@@ -29,7 +29,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/job"
 cp -r "$kdir/modules" "$work/job/modules"
 {
-	printf 'cd %q || exit 125\n' "$PWD"
+	printf 'cd %q || { echo "# guest: %s is not in the initramfs"; exit 126; }\n' "$PWD" "$PWD"
 	# Variables the suites read, as they are on the host.
 	for v in BUILD CI STAMPEDE_TEST_FILTER STAMPEDE_TEST_SUITES STAMPEDE_TEST_TIMEOUT; do
 		[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
