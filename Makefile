@@ -18,9 +18,9 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 CFLAGS     ?= -O2 -g
 USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	       -Iinclude -Iuser -I$(BUILD)
-# libbpf, libelf, zlib and json-c are linked in statically so the binary can
+# libbpf, libelf, zlib, json-c and inih are linked in statically so the binary can
 # be copied to hosts (and Kubernetes nodes) that do not have them.
-USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -Wl,-Bdynamic
+USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -linih -Wl,-Bdynamic
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_HDRS   := $(wildcard bpf/*.h) $(wildcard include/*.h)

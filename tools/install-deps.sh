@@ -9,6 +9,7 @@ set -eu
 build_deps="clang:clang llvm:llvm-strip gcc:gcc make:make pkg-config:pkg-config
 libbpf-dev:/usr/include/bpf/libbpf.h libelf-dev:/usr/include/libelf.h
 zlib1g-dev:/usr/include/zlib.h libjson-c-dev:/usr/include/json-c/json.h
+libinih-dev:/usr/include/ini.h
 linux-libc-dev:/usr/include/linux/bpf.h bpftool:bpftool"
 run_deps="iproute2:ip ethtool:ethtool"
 # The kernel matrix (tests/test_kernels.sh): qemu boots Debian's kernels with

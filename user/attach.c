@@ -605,9 +605,11 @@ static int attach(struct attach_ctx *ctx)
 
 int reflector_attach(struct cli_args *args)
 {
-	static struct attach_ctx ctx; /* large (undo paths); one per run */
+	static struct attach_ctx ctx; /* large (undo paths) */
 	int i, err;
 
+	/* Fresh for every call: the agent attaches many times in one process. */
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.link_fd = -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		ctx.old_map_fd[i] = -1;

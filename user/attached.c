@@ -114,6 +114,27 @@ static bool has_link(const char *ifname)
 	       !pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK) && !access(path, F_OK);
 }
 
+bool attached_live(const char *ifname)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct bpf_link_info info = {0};
+	__u32 len = sizeof(info);
+	unsigned int ifindex = if_nametoindex(ifname);
+	bool live = false;
+	int fd;
+
+	if (!ifindex || pins_dev_dir(ifname, dir, sizeof(dir)) ||
+	    pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
+		return false;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		live = info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex;
+	close(fd);
+	return live;
+}
+
 int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
 {
 	struct attached a;

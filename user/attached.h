@@ -46,6 +46,13 @@ int attached_missing(const char *ifname);
 int attached_open(const char *ifname, struct attached *a);
 void attached_close(struct attached *a);
 
+/*
+ * Whether a reflector is attached to the interface called @ifname now: its
+ * pinned link holds the XDP hook of that interface (not of one of that
+ * name that went away).  Quiet: no error line.
+ */
+bool attached_live(const char *ifname);
+
 typedef int (*attached_fn)(struct attached *a, void *ctx);
 
 /*

@@ -279,6 +279,8 @@ static void vreport(const char *level, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+char *cli_error_capture;
+
 int cli_error(const char *fmt, ...)
 {
 	char msg[1024];
@@ -287,6 +289,12 @@ int cli_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (cli_error_capture) {
+		/* The first error only: the one that stopped the caller. */
+		if (!cli_error_capture[0])
+			snprintf(cli_error_capture, CLI_ERROR_CAPTURE_LEN, "%s", msg);
+		return -1;
+	}
 	fprintf(stderr, "stampede: error: %s\n", msg);
 	if (json_output) {
 		struct json_object *obj = json_object_new_object();

@@ -99,6 +99,14 @@ int cli_parse_dev(struct cli_args *args, bool required, const char **ifname);
 /* "permission denied: @why" unless we run as root. */
 int cli_need_root(const char *why);
 
+/*
+ * While set, cli_error() prints nothing and keeps its first message here
+ * (CLI_ERROR_CAPTURE_LEN octets), for a caller that learns where the error
+ * lies only afterwards (a file's line).
+ */
+#define CLI_ERROR_CAPTURE_LEN 1024
+extern char *cli_error_capture;
+
 /* Report the failure (stderr, and {"error":...} on stdout with -j); returns -1. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

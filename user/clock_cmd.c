@@ -22,6 +22,7 @@
 #include "attached.h"
 #include "cli.h"
 #include "clock.h"
+#include "clock_publish.h"
 #include "objects.h"
 #include "output.h"
 
@@ -75,16 +76,26 @@ static int clock_sync_one(struct attached *a, void *arg)
 	return 0;
 }
 
+int clock_publish(const char *ifname, const char *why, bool quiet)
+{
+	struct clock_sync_ctx ctx = {.why = why, .quiet = quiet};
+
+	if (attached_for_each(ifname, clock_sync_one, &ctx))
+		return -1;
+	return (int)ctx.n;
+}
+
 static int clock_sync(struct cli_args *args)
 {
-	struct clock_sync_ctx ctx = {.why = "sync"};
 	const char *ifname = NULL;
+	int n;
 
 	if (cli_parse_dev(args, false, &ifname) || cli_need_root("writing the clock maps"))
 		return -1;
-	if (attached_for_each(ifname, clock_sync_one, &ctx))
+	n = clock_publish(ifname, "sync", false);
+	if (n < 0)
 		return -1;
-	if (!ctx.n && !json_output)
+	if (!n && !json_output)
 		printf("no stampede reflector attached\n");
 	return 0;
 }
@@ -110,8 +121,20 @@ static int step_timer_arm(int fd)
 	return 0;
 }
 
-/* Whether the timer was cancelled by a step (and is armed again). */
-static int step_seen(int fd, bool *stepped)
+int clock_step_timer_open(void)
+{
+	int fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+
+	if (fd < 0)
+		return cli_error("cannot create a timerfd: %s", strerror(errno));
+	if (step_timer_arm(fd)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int clock_step_timer_check(int fd, bool *stepped)
 {
 	unsigned long long expirations;
 
@@ -156,13 +179,9 @@ static int clock_watch(struct cli_args *args)
 	}
 	if (cli_need_root("writing the clock maps"))
 		return -1;
-	fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+	fd = clock_step_timer_open();
 	if (fd < 0)
-		return cli_error("cannot create a timerfd: %s", strerror(errno));
-	if (step_timer_arm(fd)) {
-		close(fd);
 		return -1;
-	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -176,7 +195,7 @@ static int clock_watch(struct cli_args *args)
 		}
 		if (watch_stop)
 			break;
-		err = step_seen(fd, &stepped);
+		err = clock_step_timer_check(fd, &stepped);
 		if (err)
 			break;
 		ctx.why = stepped ? "step" : "tick";

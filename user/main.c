@@ -43,6 +43,7 @@ static const struct cli_cmd objects[] = {
 	{.name = "stats", .cmds = stats_cmds},
 	{.name = "session", .cmds = session_cmds},
 	{.name = "clock", .cmds = clock_cmds},
+	{.name = "agent", .run = do_agent, .usage = agent_usage},
 	{.name = "feature", .cmds = feature_cmds},
 	{.name = "probe", .run = probe_run, .usage = probe_usage},
 	{.name = "help", .run = help_run, .all_netns = true},
@@ -53,7 +54,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
 		     "       stampede help [OBJECT [COMMAND]]\n"
-		     "OBJECT := { reflector | stats | session | clock | probe | feature }\n"
+		     "OBJECT := { reflector | stats | session | clock | agent | probe | feature }\n"
 		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -a|--all-netns |\n"
 		     "             -d|--debug | -h|--help | -V|--version }\n"
 		     "NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");

@@ -22,6 +22,10 @@ extern const struct cli_cmd clock_cmds[];
 int reflector_attach(struct cli_args *args);
 int reflector_detach(struct cli_args *args);
 
+/* `agent`, an object without commands: [config FILE] follows it. */
+int do_agent(struct cli_args *args);
+void agent_usage(FILE *out);
+
 /* `probe`, an object without commands: HOST and options follow it. */
 int do_probe(int argc, char **argv);
 void probe_usage(FILE *out);

@@ -55,14 +55,23 @@ int pins_check_bpffs(bool may_mount)
 	return 0;
 }
 
+/* The locked bpffs directory while this process holds the lock. */
+static int pins_lock_fd = -1;
+
 int pins_lock(void)
 {
-	int fd = open(PIN_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd;
 
+	if (pins_lock_fd >= 0)
+		return 0;
+	fd = open(PIN_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return cli_error("cannot open %s: %s", PIN_BPFFS, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return 0; /* the fd stays open: the lock lasts until exit */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		/* The fd stays open: the lock lasts until exit or pins_unlock(). */
+		pins_lock_fd = fd;
+		return 0;
+	}
 	if (errno != EWOULDBLOCK) {
 		close(fd);
 		return cli_error("cannot lock %s: %s", PIN_BPFFS, strerror(errno));
@@ -72,7 +81,16 @@ int pins_lock(void)
 		close(fd);
 		return cli_error("cannot lock %s: %s", PIN_BPFFS, strerror(errno));
 	}
+	pins_lock_fd = fd;
 	return 0;
+}
+
+void pins_unlock(void)
+{
+	if (pins_lock_fd < 0)
+		return;
+	close(pins_lock_fd);
+	pins_lock_fd = -1;
 }
 
 int pins_netns_dir(char *buf, size_t len)

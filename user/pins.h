@@ -51,6 +51,9 @@ int pins_check_bpffs(bool may_mount);
  */
 int pins_lock(void);
 
+/* Let the lock go (a long-running agent, between its changes). */
+void pins_unlock(void);
+
 /* This network namespace's directory of pin directories. */
 int pins_netns_dir(char *buf, size_t len);
 

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Reading the agent's configuration file (agent_config.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ini.h>
+
+#include "agent_config.h"
+#include "attach.h"
+#include "cli.h"
+
+struct load_ctx {
+	struct agent_config *cfg;
+	bool failed;
+	char where[128];		 /* "[section] key" of the first error */
+	char why[CLI_ERROR_CAPTURE_LEN]; /* and its message */
+};
+
+/* Split @value at blanks into @words (strdup'd) after *@n; false when there are too many. */
+static bool split_words(const char *value, char **words, unsigned int *n, unsigned int max)
+{
+	char *copy = strdup(value), *save = NULL, *w;
+	bool ok = true;
+
+	if (!copy)
+		return false;
+	for (w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		if (*n >= max) {
+			ok = false;
+			break;
+		}
+		words[(*n)++] = strdup(w);
+	}
+	free(copy);
+	return ok;
+}
+
+/*
+ * Check attach words as `reflector attach` would (its own parser, so the
+ * file and the command line take the same grammar), then keep them.
+ */
+static int add_attach_words(struct agent_config *cfg, char **words, unsigned int n)
+{
+	char *argv[AGENT_MAX_ATTACH_WORDS + 2] = {"dev", "lo"};
+	struct cli_args args = {.argc = (int)n + 2, .argv = argv, .cmd = "reflector attach"};
+	struct attach_req req;
+	unsigned int i;
+
+	if (cfg->n_attach_words + n > AGENT_MAX_ATTACH_WORDS)
+		return cli_error("more than %d attach words", AGENT_MAX_ATTACH_WORDS);
+	for (i = 0; i < n; i++)
+		argv[i + 2] = words[i];
+	if (attach_parse(&args, &req))
+		return -1;
+	for (i = 0; i < n; i++)
+		cfg->attach_words[cfg->n_attach_words++] = words[i];
+	return 0;
+}
+
+/* `key = value` of [reflector] that is one attach option: "stateful = yes" and the like. */
+static int reflector_key(struct agent_config *cfg, const char *key, const char *value)
+{
+	char *words[AGENT_MAX_ATTACH_WORDS];
+	unsigned int n = 0, i;
+	int err;
+
+	if (!strcmp(key, "interfaces")) {
+		if (!split_words(value, cfg->interfaces, &cfg->n_interfaces, AGENT_MAX_INTERFACES))
+			return cli_error("more than %d interfaces", AGENT_MAX_INTERFACES);
+		return 0;
+	}
+	if (!strcmp(key, "on-exit")) {
+		if (strcmp(value, "keep") && strcmp(value, "detach"))
+			return cli_error("bad value '%s': expected keep or detach", value);
+		cfg->detach_on_exit = !strcmp(value, "detach");
+		return 0;
+	}
+	if (!strcmp(key, "stateful")) {
+		if (!strcmp(value, "yes"))
+			words[n++] = strdup("stateful");
+		else if (!strcmp(value, "no"))
+			words[n++] = strdup("stateless");
+		else
+			return cli_error("bad value '%s': expected yes or no", value);
+	} else if (!strcmp(key, "ports")) {
+		char *ports[STAMPEDE_MAX_PORTS + 1];
+		unsigned int np = 0;
+
+		if (!split_words(value, ports, &np, STAMPEDE_MAX_PORTS))
+			return cli_error("more than %d ports", STAMPEDE_MAX_PORTS);
+		for (i = 0; i < np; i++) {
+			words[n++] = strdup("port");
+			words[n++] = ports[i];
+		}
+	} else if (!strcmp(key, "timestamp") || !strcmp(key, "ttl")) {
+		words[n++] = strdup(key);
+		words[n++] = strdup(value);
+	} else if (!strcmp(key, "options")) {
+		if (!split_words(value, words, &n, AGENT_MAX_ATTACH_WORDS))
+			return cli_error("more than %d words", AGENT_MAX_ATTACH_WORDS);
+	} else {
+		return cli_error("unknown key (interfaces, ports, stateful, timestamp, ttl,"
+				 " options or on-exit)");
+	}
+	err = add_attach_words(cfg, words, n);
+	if (err)
+		for (i = 0; i < n; i++)
+			free(words[i]);
+	return err;
+}
+
+static int number_value(const char *value, uint64_t min, uint64_t max, unsigned int *out)
+{
+	uint64_t v;
+
+	if (cli_parse_uint(value, "value", min, max, &v))
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* libinih's handler: 1 to go on, 0 on the first error (ini_parse returns its line). */
+static int on_value(void *user, const char *section, const char *key, const char *value)
+{
+	struct load_ctx *ctx = user;
+	struct agent_config *cfg = ctx->cfg;
+	int err;
+
+	if (ctx->failed)
+		return 0;
+	/* The line is known only when ini_parse_file returns: keep the message. */
+	ctx->why[0] = '\0';
+	cli_error_capture = ctx->why;
+	if (!strcmp(section, "reflector")) {
+		err = reflector_key(cfg, key, value);
+	} else if (!strcmp(section, "clock") && !strcmp(key, "interval-ms")) {
+		err = number_value(value, 100, 60000, &cfg->interval_ms);
+	} else if (!strcmp(section, "metrics") && !strcmp(key, "listen")) {
+		free(cfg->metrics_listen);
+		cfg->metrics_listen = *value ? strdup(value) : NULL;
+		err = 0;
+	} else {
+		err = cli_error("unknown %s", *section ? "key" : "key outside a section");
+	}
+	cli_error_capture = NULL;
+	if (err) {
+		snprintf(ctx->where, sizeof(ctx->where), "[%s] %s", section, key);
+		ctx->failed = true;
+	}
+	return !err;
+}
+
+int agent_config_load(const char *path, struct agent_config *cfg)
+{
+	struct load_ctx ctx = {.cfg = cfg};
+	FILE *f;
+	int line;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = path;
+	cfg->interval_ms = AGENT_DEFAULT_INTERVAL_MS;
+	f = fopen(path, "r");
+	if (!f)
+		return cli_error("cannot read %s: %s", path, strerror(errno));
+	line = ini_parse_file(f, on_value, &ctx);
+	fclose(f);
+	if (line > 0 && ctx.failed)
+		return cli_error("%s:%d: %s: %s", path, line, ctx.where, ctx.why);
+	if (line)
+		return cli_error("%s:%d: not a [section], key = value, or comment", path, line);
+	if (!cfg->n_interfaces)
+		return cli_error("%s: [reflector] interfaces is missing: name the interfaces"
+				 " to attach to",
+				 path);
+	return 0;
+}
+
+void agent_config_free(struct agent_config *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_interfaces; i++)
+		free(cfg->interfaces[i]);
+	for (i = 0; i < cfg->n_attach_words; i++)
+		free(cfg->attach_words[i]);
+	free(cfg->metrics_listen);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int agent_config_line(const struct agent_config *cfg, const char *section, const char *key)
+{
+	char line[1024], current[128] = "", name[128];
+	size_t klen = strlen(key);
+	int n = 0, found = 0;
+	FILE *f = fopen(cfg->path, "r");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+
+		n++;
+		if (sscanf(p, "[%127[^]]]", name) == 1)
+			snprintf(current, sizeof(current), "%s", name);
+		else if (!strcmp(current, section) && !strncmp(p, key, klen) &&
+			 strchr(" \t=:", p[klen]))
+			found = n;
+	}
+	fclose(f);
+	return found;
+}
