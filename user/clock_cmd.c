@@ -80,7 +80,8 @@ static int clock_sync(struct cli_args *args)
 	struct clock_sync_ctx ctx = {.why = "sync"};
 	const char *ifname = NULL;
 
-	if (cli_parse_dev(args, false, &ifname) || cli_need_root("writing the clock maps"))
+	if (cli_parse_dev(args, false, &ifname) ||
+	    cli_need_caps("writing the clock maps", CLI_NEED_BPF))
 		return -1;
 	if (attached_for_each(ifname, clock_sync_one, &ctx))
 		return -1;
@@ -154,7 +155,7 @@ static int clock_watch(struct cli_args *args)
 			return -1;
 		}
 	}
-	if (cli_need_root("writing the clock maps"))
+	if (cli_need_caps("writing the clock maps", CLI_NEED_BPF))
 		return -1;
 	fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (fd < 0)

@@ -388,12 +388,12 @@ static int reset_one(struct attached *a, void *ctx)
 
 static int stats_show(struct cli_args *args)
 {
-	return attached_run_each(args, show_one, "reading stampede's pins needs root (CAP_BPF)");
+	return attached_run_each(args, show_one, "stats show", CLI_NEED_BPF);
 }
 
 static int stats_reset(struct cli_args *args)
 {
-	return attached_run_each(args, reset_one, "resetting counters needs root (CAP_BPF)");
+	return attached_run_each(args, reset_one, "stats reset", CLI_NEED_BPF);
 }
 
 const struct cli_cmd stats_cmds[] = {
