@@ -234,6 +234,28 @@ test_capabilities() {
 	check cli/caps/detached "XDP still on $IF0" no_xdp "$NS" "$IF0"
 }
 
+# mode auto on a veth whose peer has no XDP program: generic, said in one
+# line; native there warns of the peer's missing program and of its tx
+# checksum offload (on by default), and not once both are fixed.
+test_veth_peer() {
+	expect_json cli/veth/auto-generic '.mode == "generic"' -n "$NS" -j reflector attach dev "$IF0"
+	check cli/veth/auto-generic-note "no note: $(oneline "$(cli_err)")" \
+		grep -q "note: dev $IF0 is a veth whose peer $IF1 has no XDP program.*generic mode" "$T/err"
+	expect_ok cli/veth/detach-generic -n "$NS" reflector detach dev "$IF0"
+	expect_ok cli/veth/native -n "$NS" reflector attach dev "$IF0" mode native
+	check cli/veth/csum-warning "no checksum warning: $(oneline "$(cli_err)")" \
+		grep -q "veth peer $IF1 has tx checksum offload on" "$T/err"
+	check cli/veth/no-xdp-warning "no warning of the peer's missing program: $(oneline "$(cli_err)")" \
+		grep -q "its peer $IF1 has none" "$T/err"
+	expect_ok cli/veth/detach-native -n "$NS" reflector detach dev "$IF0"
+	attach_xdp_pass "$NS" "$IF1" && ip netns exec "$NS" ethtool -K "$IF1" tx off >/dev/null
+	expect_json cli/veth/auto-native '.mode == "native"' -n "$NS" -j reflector attach dev "$IF0"
+	check cli/veth/no-warning "warned: $(oneline "$(cli_err)")" test ! -s "$T/err"
+	expect_ok cli/veth/detach -n "$NS" reflector detach dev "$IF0"
+	ip -n "$NS" link set dev "$IF1" xdp off
+	ip netns exec "$NS" ethtool -K "$IF1" tx on >/dev/null
+}
+
 # refresh re-applies the running settings; a replace says what it changed.
 test_refresh() {
 	expect_ok cli/refresh/attach -n "$NS" reflector attach dev "$IF0" mode generic stateful \
@@ -637,6 +659,7 @@ main() {
 	test_attached
 	test_tlv_options
 	test_capabilities
+	test_veth_peer
 	test_refresh
 	test_rename
 	test_detached_outside

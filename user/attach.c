@@ -34,6 +34,7 @@
 #include "prune.h"
 #include "session.h"
 #include "stampede.skel.h"
+#include "veth_peer.h"
 
 /*
  * What this run changed, taken back in reverse order if it fails: pins and
@@ -583,43 +584,68 @@ static int link_create_error(struct attach_ctx *ctx, const char *mode, int err)
 			 strerror(err));
 }
 
-/* Whether @ifname's driver is veth (ETHTOOL_GDRVINFO); false when unknown. */
-static bool is_veth(const char *ifname)
+/*
+ * Native XDP_TX on a veth hands the reply to the peer's XDP receive path:
+ * dropped there unless the peer runs an XDP program, and with a bad UDP
+ * checksum when the peer's tx checksum offload left the request's
+ * checksum partial (the reflector updates a sum that was never complete).
+ * Warned about when stampede can tell, and generally when it cannot.
+ */
+static void warn_native_veth(const struct attach_ctx *ctx, const struct veth_peer *peer)
 {
-	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
-	struct ifreq ifr = {.ifr_data = (void *)&info};
-	bool veth;
-	int fd;
+	const char *dev = ctx->req.ifname;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (!peer->is_veth)
+		return;
+	if (!peer->found) {
+		cli_warn("dev %s is a veth whose peer stampede cannot see: in native mode replies"
+			 " reach it only while it runs an XDP program, and with bad UDP checksums"
+			 " while its tx checksum offload is on; otherwise use 'mode generic'",
+			 dev);
+		return;
+	}
+	if (!peer->has_xdp)
+		cli_warn("dev %s is a veth: in native mode replies reach the peer only while an"
+			 " XDP program is attached to it, and its peer %s has none; otherwise use"
+			 " 'mode generic'",
+			 dev, peer->name);
+	if (peer->tx_csum == 1)
+		cli_warn("dev %s's veth peer %s has tx checksum offload on: in native mode replies"
+			 " reach it with bad UDP checksums (InCsumErrors there, 100%% loss); run"
+			 " 'ethtool -K %s tx off' on the peer or use 'mode generic'",
+			 dev, peer->name, peer->name);
+	else if (peer->tx_csum < 0)
+		cli_warn("dev %s's veth peer %s is in a network namespace stampede cannot enter:"
+			 " with its tx checksum offload on (every veth's default) native replies"
+			 " reach it with bad UDP checksums; run 'ethtool -K %s tx off' there or use"
+			 " 'mode generic'",
+			 dev, peer->name, peer->name);
+}
+
+/* mode auto: native, unless a veth's peer would drop every native reply. */
+static bool auto_picks_generic(const struct attach_ctx *ctx, const struct veth_peer *peer)
+{
+	if (ctx->req.mode != ATTACH_MODE_AUTO || !peer->found || peer->has_xdp)
 		return false;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	veth = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, "veth");
-	close(fd);
-	return veth;
+	cli_note("dev %s is a veth whose peer %s has no XDP program, which would drop every"
+		 " native XDP_TX reply: attaching in generic mode",
+		 ctx->req.ifname, peer->name);
+	return true;
 }
 
 static int create_link(struct attach_ctx *ctx)
 {
 	int prog_fd = bpf_program__fd(reflector_program(ctx->skel));
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	struct veth_peer peer;
 	int err;
 
-	if (ctx->req.mode != ATTACH_MODE_GENERIC) {
+	veth_peer_query(ctx->ifindex, &peer);
+	if (ctx->req.mode != ATTACH_MODE_GENERIC && !auto_picks_generic(ctx, &peer)) {
 		opts.flags = XDP_FLAGS_DRV_MODE;
 		ctx->new_link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
 		if (ctx->new_link_fd >= 0) {
-			/*
-			 * A pod's or container's veth: a frame sent back with
-			 * native XDP_TX goes to the peer's XDP receive path,
-			 * which drops it unless an XDP program runs there.
-			 */
-			if (is_veth(ctx->req.ifname))
-				cli_warn("dev %s is a veth: in native mode replies reach the peer"
-					 " only while an XDP program is attached to it; otherwise"
-					 " use 'mode generic'",
-					 ctx->req.ifname);
+			warn_native_veth(ctx, &peer);
 			return 0;
 		}
 		err = errno;

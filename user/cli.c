@@ -370,6 +370,15 @@ void cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("note", fmt, ap);
+	va_end(ap);
+}
+
 void cli_debug(const char *fmt, ...)
 {
 	va_list ap;

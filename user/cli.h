@@ -118,5 +118,7 @@ int cli_need_caps(const char *what, uint64_t caps);
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A choice made for the operator, on stderr: "stampede: note: ...". */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* STAMPEDE_CLI_H */

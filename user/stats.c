@@ -402,7 +402,11 @@ const struct cli_cmd stats_cmds[] = {
 		.run = stats_show,
 		.synopsis = "[dev IFNAME]",
 		.about =
-			"show: received = reflected + passed + dropped; the reasons say why a\n"
+			"show: received = reflected + passed + dropped.  reflected counts replies "
+			"handed\n"
+			"to XDP_TX, not replies delivered: drops after that show in 'ip -s link'\n"
+			"and 'ethtool -S' (a veth peer's xdp counters), and as InCsumErrors on a\n"
+			"sender whose veth had tx checksum offload on.  The reasons say why a\n"
 			"frame was passed to the stack or dropped, the events note things about\n"
 			"reflected packets.  Frames not for a STAMP port (other protocols and\n"
 			"ports, or broken before the port) are counted only by a reflector\n"
