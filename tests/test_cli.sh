@@ -198,6 +198,113 @@ test_not_root() {
 
 # ---- as root, in a namespace of our own --------------------------------------
 
+# with_caps CAPS COMMAND...: COMMAND with cli() running stampede as root in
+# $NS (nsenter: -n itself needs CAP_SYS_ADMIN) with only the capabilities
+# CAPS ("+bpf,+net_admin").  Meant for a subshell.
+with_caps() {
+	local caps=$1
+	shift
+	CLI_RUNNER=(nsenter "--net=/run/netns/$NS" setpriv "--inh-caps=-all,$caps"
+		"--ambient-caps=-all,$caps" "--bounding-set=-all,$caps")
+	"$@"
+}
+
+# An attach that fails leaves the interface as it was; the capabilities
+# README names are enough, each command's error names what it lacks.
+test_capabilities() {
+	local dir why
+	dir=$(ns_pin_dir "$NS")
+	why=$(with_caps +bpf,+net_admin,+perfmon error_problem "CAP_SYS_ADMIN missing" \
+		reflector attach dev "$IF0" mode generic)
+	check cli/caps/attach-without-sys-admin "$why" test -z "$why"
+	if has_xdp "$NS" "$IF0" || [ -e "$dir/$IF0" ]; then
+		fail cli/caps/failed-attach-leaves-nothing "left behind: $(find "$dir" 2>/dev/null | tr '\n' ' ') $(oneline "$(ip -n "$NS" link show dev "$IF0")")"
+		ip -n "$NS" link set dev "$IF0" xdp off 2>/dev/null
+		rm -rf "${dir:?}/$IF0"
+	else
+		pass cli/caps/failed-attach-leaves-nothing
+	fi
+	(with_caps +net_admin,+sys_admin expect_ok cli/caps/attach reflector attach dev "$IF0" mode generic)
+	(with_caps +sys_admin expect_text cli/caps/show "$IF0" reflector show)
+	(with_caps +bpf expect_text cli/caps/stats "reflected" stats show dev "$IF0")
+	(with_caps +bpf expect_ok cli/caps/stats-reset stats reset dev "$IF0")
+	why=$(with_caps +bpf error_problem "reflector show .*needs CAP_SYS_ADMIN" reflector show)
+	check cli/caps/show-without-sys-admin "$why" test -z "$why"
+	(with_caps +bpf,+net_admin expect_ok cli/caps/detach reflector detach dev "$IF0")
+	check cli/caps/detached "XDP still on $IF0" no_xdp "$NS" "$IF0"
+}
+
+# mode auto on a veth whose peer has no XDP program: generic, said in one
+# line; native there warns of the peer's missing program and of its tx
+# checksum offload (on by default), and not once both are fixed.
+test_veth_peer() {
+	expect_json cli/veth/auto-generic '.mode == "generic"' -n "$NS" -j reflector attach dev "$IF0"
+	check cli/veth/auto-generic-note "no note: $(oneline "$(cli_err)")" \
+		grep -q "note: dev $IF0 is a veth whose peer $IF1 has no XDP program.*generic mode" "$T/err"
+	expect_ok cli/veth/detach-generic -n "$NS" reflector detach dev "$IF0"
+	expect_ok cli/veth/native -n "$NS" reflector attach dev "$IF0" mode native
+	check cli/veth/csum-warning "no checksum warning: $(oneline "$(cli_err)")" \
+		grep -q "veth peer $IF1 has tx checksum offload on" "$T/err"
+	check cli/veth/no-xdp-warning "no warning of the peer's missing program: $(oneline "$(cli_err)")" \
+		grep -q "its peer $IF1 has none" "$T/err"
+	expect_ok cli/veth/detach-native -n "$NS" reflector detach dev "$IF0"
+	attach_xdp_pass "$NS" "$IF1" && ip netns exec "$NS" ethtool -K "$IF1" tx off >/dev/null
+	expect_json cli/veth/auto-native '.mode == "native"' -n "$NS" -j reflector attach dev "$IF0"
+	check cli/veth/no-warning "warned: $(oneline "$(cli_err)")" test ! -s "$T/err"
+	expect_ok cli/veth/detach -n "$NS" reflector detach dev "$IF0"
+	ip -n "$NS" link set dev "$IF1" xdp off
+	ip netns exec "$NS" ethtool -K "$IF1" tx on >/dev/null
+}
+
+# refresh re-applies the running settings; a replace says what it changed.
+test_refresh() {
+	expect_ok cli/refresh/attach -n "$NS" reflector attach dev "$IF0" mode generic stateful \
+		port 862 port 8620 ttl 64
+	expect_text cli/refresh/changed "^changed: stateful -> stateless, ports 862, 8620 -> 862, ttl 64 -> 255" \
+		-n "$NS" reflector attach dev "$IF0"
+	expect_ok cli/refresh/again -n "$NS" reflector attach dev "$IF0" stateful port 862 port 8620 ttl 64
+	ip -n "$NS" addr add 198.18.1.7/24 dev "$IF0"
+	expect_json cli/refresh/json '.action == "refreshed" and .stateful == true and .ports == [862, 8620]
+		and .ttl == 64 and .mode == "generic" and .local_addrs >= 3 and .sessions_max == 16384' \
+		-n "$NS" -j reflector refresh dev "$IF0"
+	ip -n "$NS" addr del 198.18.1.7/24 dev "$IF0"
+	expect_error cli/refresh/not-attached "no stampede reflector" -n "$NS" reflector refresh dev "$IF1"
+	expect_ok cli/refresh/detach -n "$NS" reflector detach dev "$IF0"
+}
+
+# A renamed interface (CNI plugins rename) keeps its reflector under its new name.
+test_rename() {
+	local new=${IF0}n
+	expect_ok cli/rename/attach -n "$NS" reflector attach dev "$IF0" mode generic ttl 9
+	ip -n "$NS" link set dev "$IF0" down && ip -n "$NS" link set dev "$IF0" name "$new" &&
+		ip -n "$NS" link set dev "$new" up
+	defer "ip -n '$NS' link set dev '$new' name '$IF0'"
+	expect_json cli/rename/show "length == 1 and .[0].ifname == \"$new\"" -n "$NS" -j reflector show
+	expect_text cli/rename/stats "reflected" -n "$NS" stats show dev "$new"
+	expect_json cli/rename/attach-new-name '.action == "refreshed" and .ttl == 9' \
+		-n "$NS" -j reflector refresh dev "$new"
+	expect_ok cli/rename/detach -n "$NS" reflector detach dev "$new"
+	ip -n "$NS" link set dev "$new" down && ip -n "$NS" link set dev "$new" name "$IF0" &&
+		ip -n "$NS" link set dev "$IF0" up
+}
+
+# A link detached from outside is told from a vanished interface, and the
+# next attach takes the pinned maps up again.
+test_detached_outside() {
+	local dir id
+	dir=$(ns_pin_dir "$NS")
+	expect_ok cli/outside/attach -n "$NS" reflector attach dev "$IF0" mode generic stateful
+	id=$(bpftool -j link show pinned "$dir/$IF0/link" | jq .id)
+	bpftool link detach id "$id"
+	expect_json cli/outside/show-json '.state == "detached_from_outside" and .mode == "none"' \
+		-n "$NS" -j reflector show dev "$IF0"
+	expect_text cli/outside/show-text "detached.from.outside" -n "$NS" reflector show dev "$IF0"
+	expect_json cli/outside/attach-again '.action == "reattached" and .stateful == true and .state == "attached"' \
+		-n "$NS" -j reflector attach dev "$IF0" mode generic stateful
+	check cli/outside/xdp "no XDP on $IF0" has_xdp "$NS" "$IF0"
+	expect_ok cli/outside/detach -n "$NS" reflector detach dev "$IF0"
+}
+
 setup() {
 	ns_new "$NS" && forget_pins "$NS" &&
 		ip -n "$NS" link add "$IF0" type veth peer name "$IF1" &&
@@ -302,7 +409,7 @@ test_attached() {
 		and (.prog_name == "stampede_xdp" or .prog_name == "stampede_locked") and .mode == "native" and .ports == [862]
 		and .auth_ports == [] and .stateful == false and .timestamp == "ntp" and .ttl == 255
 		and .loopguard == true and .clock_reads == 1 and .count_other == false
-		and .sessions_max == 16384 and .local_addrs >= 2
+		and .state == "attached" and .sessions_max == 4 and .local_addrs >= 2
 		and (.clock_source | type == "string") and (.loaded_at | type == "string")
 		and (.clock | (.tai_offset_s | type == "number") and (.synchronized | type == "boolean")
 		     and (.error_estimate_s | type == "number"))' -n "$NS" -j reflector show dev "$IF0"
@@ -351,7 +458,7 @@ test_attached() {
 	expect_text cli/session/list-stateful-text "^dev $IF0: stateful, 0 sessions" \
 		-n "$NS" session list dev "$IF0"
 	expect_error cli/replace/other-mode "mode" -n "$NS" reflector attach dev "$IF0" mode generic
-	expect_error cli/replace/resize-sessions "sessions" -n "$NS" reflector attach dev "$IF0" sessions 1000
+	expect_error cli/replace/resize-sessions "sessions" -n "$NS" reflector attach dev "$IF0" stateful sessions 1000
 	expect_json cli/replace/failed-keeps '.mode == "native" and .ports == [862, 8620] and .stateful == true' \
 		-n "$NS" -j reflector show dev "$IF0"
 
@@ -363,7 +470,7 @@ test_attached() {
 
 	# Generic mode, and a sessions size of our own.
 	expect_json cli/attach/generic '.mode == "generic" and .sessions_max == 1024' \
-		-n "$NS" -j reflector attach dev "$IF0" mode generic sessions 1000
+		-n "$NS" -j reflector attach dev "$IF0" mode generic stateful sessions 1000
 	check cli/attach/generic-no-veth-warning "generic mode warned: $(oneline "$(cli_err)")" \
 		test -z "$(grep "is a veth" "$T/err")"
 	expect_ok cli/detach/generic -n "$NS" reflector detach dev "$IF0"
@@ -551,6 +658,11 @@ main() {
 	test_native_refused
 	test_attached
 	test_tlv_options
+	test_capabilities
+	test_veth_peer
+	test_refresh
+	test_rename
+	test_detached_outside
 	test_defunct_pruned
 	test_parallel_attach
 	test_bpftool_btf

@@ -34,12 +34,29 @@
 #include "prune.h"
 #include "session.h"
 #include "stampede.skel.h"
+#include "veth_peer.h"
 
-/* Pins and directories this run created, removed again if it fails. */
-#define UNDO_MAX 16
+/*
+ * What this run changed, taken back in reverse order if it fails: pins and
+ * directories it made, pins it replaced, the program it swapped in.  A
+ * failed attach leaves the interface exactly as it was.
+ */
+#define UNDO_MAX 24
+enum undo_kind {
+	UNDO_UNLINK, /* remove the pin or symlink at path */
+	UNDO_RMDIR,  /* remove the directory at path */
+	UNDO_REPIN,  /* put the object fd back at path, over what is there */
+	UNDO_PROG,   /* give link fd its program fd2 back */
+};
+
+struct undo_step {
+	enum undo_kind kind;
+	char path[PATH_MAX];
+	int fd, fd2;
+};
+
 struct undo {
-	char path[UNDO_MAX][PATH_MAX];
-	bool is_dir[UNDO_MAX];
+	struct undo_step step[UNDO_MAX];
 	int n;
 };
 
@@ -50,9 +67,17 @@ struct attach_ctx {
 	unsigned int mtu;
 	char dir[PATH_MAX];
 	bool replace;
-	__u32 old_prog_id; /* replace: the running reflector's program */
-	bool was_stateful; /* replace: the running reflector's mode */
-	int link_fd;	   /* the pinned link (replace) or the new one */
+	bool refresh;			/* `reflector refresh`: the running settings again */
+	bool reattach;			/* replace: the link was detached from outside */
+	__u32 old_prog_id;		/* replace: the running reflector's program */
+	int old_prog_fd;		/* ... held to give it back if the run fails */
+	struct stampede_config old_cfg; /* replace: its configuration */
+	const char *old_mode;		/* replace: "native", "generic" or "none" */
+	__u32 old_sets;			/* replace: its session table's sets */
+	bool was_stateful;		/* replace: the running reflector's mode */
+	bool fresh_sessions;		/* a sessions map of another size replaces the pinned one */
+	int link_fd;			/* the pinned link (replace) */
+	int new_link_fd;		/* the link this run creates (attach, reattach) */
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
 	struct undo undo;
@@ -60,30 +85,54 @@ struct attach_ctx {
 
 /* --- undo ----------------------------------------------------------------- */
 
-static void undo_add(struct undo *undo, const char *path, bool is_dir)
+static void undo_add(struct undo *undo, enum undo_kind kind, const char *path, int fd, int fd2)
 {
-	if (undo->n == UNDO_MAX)
+	struct undo_step *s;
+
+	/* Sized for every step a run takes; a longer list is a bug. */
+	if (undo->n == UNDO_MAX) {
+		cli_warn("internal: undo list full; a failure now may leave changes behind");
 		return;
-	snprintf(undo->path[undo->n], PATH_MAX, "%s", path);
-	undo->is_dir[undo->n++] = is_dir;
+	}
+	s = &undo->step[undo->n++];
+	s->kind = kind;
+	snprintf(s->path, sizeof(s->path), "%s", path ?: "");
+	s->fd = fd;
+	s->fd2 = fd2;
+}
+
+static void undo_step(const struct undo_step *s)
+{
+	switch (s->kind) {
+	case UNDO_UNLINK:
+		unlink(s->path);
+		break;
+	case UNDO_RMDIR:
+		rmdir(s->path);
+		break;
+	case UNDO_REPIN:
+		unlink(s->path);
+		if (bpf_obj_pin(s->fd, s->path))
+			cli_warn("could not restore the pin %s: %s", s->path, strerror(errno));
+		break;
+	case UNDO_PROG:
+		if (bpf_link_update(s->fd, s->fd2, NULL))
+			cli_warn("could not restore the earlier program: %s", strerror(errno));
+		break;
+	}
 }
 
 static void undo_run(struct undo *undo)
 {
-	while (undo->n > 0) {
-		undo->n--;
-		if (undo->is_dir[undo->n])
-			rmdir(undo->path[undo->n]);
-		else
-			unlink(undo->path[undo->n]);
-	}
+	while (undo->n > 0)
+		undo_step(&undo->step[--undo->n]);
 }
 
 /* mkdir that remembers what it made. */
 static int make_dir(struct undo *undo, const char *path)
 {
 	if (!mkdir(path, 0700)) {
-		undo_add(undo, path, true);
+		undo_add(undo, UNDO_RMDIR, path, -1, -1);
 		return 0;
 	}
 	if (errno == EEXIST)
@@ -110,7 +159,42 @@ static int pin(struct attach_ctx *ctx, int fd, const char *name)
 		return -1;
 	if (bpf_obj_pin(fd, path))
 		return cli_error("cannot pin %s: %s", path, strerror(errno));
-	undo_add(&ctx->undo, path, false);
+	undo_add(&ctx->undo, UNDO_UNLINK, path, -1, -1);
+	return 0;
+}
+
+/*
+ * Pin @fd in place of the pin @name, which holds @old_fd: pinned beside it
+ * first and renamed over it, so that the name never goes missing.
+ */
+static int pin_over(struct attach_ctx *ctx, int fd, const char *name, int old_fd)
+{
+	char tmp_name[64], tmp[PATH_MAX], path[PATH_MAX];
+
+	/* bpffs refuses dots in names: they are its own. */
+	snprintf(tmp_name, sizeof(tmp_name), "%s_new", name);
+	if (pin(ctx, fd, tmp_name) || pins_path(tmp, sizeof(tmp), ctx->dir, tmp_name) ||
+	    pins_path(path, sizeof(path), ctx->dir, name))
+		return -1;
+	if (rename(tmp, path))
+		return cli_error("cannot replace the pin %s: %s", path, strerror(errno));
+	undo_add(&ctx->undo, UNDO_REPIN, path, old_fd, -1);
+	return 0;
+}
+
+/* The ifindex symlink (pins.h), unless an earlier run made it. */
+static int record_ifindex(struct attach_ctx *ctx)
+{
+	char path[PATH_MAX];
+
+	if (pins_recorded_ifindex(ctx->dir) == ctx->ifindex)
+		return 0;
+	if (pins_path(path, sizeof(path), ctx->dir, PIN_IFINDEX))
+		return -1;
+	unlink(path); /* a stale one: the old pins were for another ifindex */
+	if (pins_record_ifindex(ctx->dir, ctx->ifindex))
+		return -1;
+	undo_add(&ctx->undo, UNDO_UNLINK, path, -1, -1);
 	return 0;
 }
 
@@ -167,12 +251,44 @@ static int check_map_fits(const struct attach_ctx *ctx, int fd, const struct bpf
 		return cli_error("dev %s: pinned map '%s' does not fit this version of stampede;"
 				 " detach first",
 				 ctx->req.ifname, name);
-	if (!strcmp(name, "sessions")) {
-		if (ctx->req.sessions_given && info.max_entries != session_sets(ctx->req.sessions))
-			return cli_error("dev %s: sessions table holds %u sessions; detach first to"
-					 " resize",
-					 ctx->req.ifname, info.max_entries * STAMPEDE_SESSION_WAYS);
-	}
+	return 0;
+}
+
+/* A stateful table keeps its sessions in place, so its size stays. */
+static int check_no_resize(const struct attach_ctx *ctx)
+{
+	if (ctx->replace && ctx->was_stateful && ctx->req.stateful && ctx->req.sessions_given &&
+	    session_sets(ctx->req.sessions) != ctx->old_sets)
+		return cli_error("dev %s: sessions table holds %u sessions; detach first to"
+				 " resize",
+				 ctx->req.ifname, ctx->old_sets * STAMPEDE_SESSION_WAYS);
+	return 0;
+}
+
+/*
+ * The sets of the session table to load with.  A stateless reflector keeps
+ * no sessions: one set (4 slots) instead of the 2.2 MB of the default
+ * table.  A stateful one replaced without 'sessions' keeps its size.
+ */
+static __u32 wanted_session_sets(const struct attach_ctx *ctx)
+{
+	if (!ctx->req.stateful)
+		return 1;
+	if (ctx->replace && ctx->was_stateful && !ctx->req.sessions_given)
+		return ctx->old_sets;
+	return session_sets(ctx->req.sessions);
+}
+
+/* The pinned sessions map's number of sets. */
+static int read_old_sets(struct attach_ctx *ctx)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(ctx->old_map_fd[PIN_MAP_sessions], &info, &len))
+		return cli_error("dev %s: cannot read the pinned map 'sessions': %s",
+				 ctx->req.ifname, strerror(errno));
+	ctx->old_sets = info.max_entries;
 	return 0;
 }
 
@@ -210,13 +326,28 @@ static int prepare_replace(struct attach_ctx *ctx)
 	if (bpf_obj_get_info_by_fd(ctx->link_fd, &link, &len))
 		return cli_error("dev %s: cannot read the pinned link: %s", ctx->req.ifname,
 				 strerror(errno));
+	/*
+	 * Detached from outside (bpftool link detach): the interface is the
+	 * one recorded, the link lost it.  A new link takes the maps up.
+	 */
+	ctx->reattach = link.type == BPF_LINK_TYPE_XDP && !link.xdp.ifindex &&
+			pins_recorded_ifindex(ctx->dir) == ctx->ifindex;
 	/* The interface went away and one of the same name came: the link is dead. */
-	if (link.type != BPF_LINK_TYPE_XDP || link.xdp.ifindex != (__u32)ctx->ifindex)
+	if (link.type != BPF_LINK_TYPE_XDP ||
+	    (!ctx->reattach && link.xdp.ifindex != (__u32)ctx->ifindex))
 		return cli_error("dev %s: pins left from an earlier interface named %s; run"
 				 " 'stampede reflector detach dev %s' first",
 				 ctx->req.ifname, ctx->req.ifname, ctx->req.ifname);
 	ctx->old_prog_id = link.prog_id;
+	ctx->old_prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
+	if (ctx->old_prog_fd < 0)
+		return cli_error("dev %s: cannot open prog id %u: %s", ctx->req.ifname,
+				 link.prog_id, strerror(errno));
+	if (reflector_running_config(ctx->req.ifname, ctx->old_prog_id, &ctx->old_cfg))
+		return -1;
+	ctx->was_stateful = ctx->old_cfg.flags & STAMPEDE_F_STATEFUL;
 	mode = xdp_mode_name(ctx->ifindex, link.prog_id);
+	ctx->old_mode = mode;
 	if (ctx->req.mode_given && ctx->req.mode != ATTACH_MODE_AUTO && strcmp(mode, "none") &&
 	    strcmp(mode, attach_mode_names[ctx->req.mode]))
 		return cli_error("dev %s is attached in %s mode; detach first to change mode",
@@ -233,7 +364,7 @@ static int prepare_replace(struct attach_ctx *ctx)
 					 " first",
 					 ctx->req.ifname, pin_map_names[i], strerror(errno));
 	}
-	return 0;
+	return read_old_sets(ctx);
 }
 
 /* Pins in a directory without a link are what a crashed run left; clear them. */
@@ -272,7 +403,17 @@ static int read_mtu(struct attach_ctx *ctx)
 	return 0;
 }
 
-/* reply-max: as given, else the MTU less the IPv6 and UDP headers. */
+/* The default reply-max: the MTU less the IPv6 and UDP headers. */
+static __u16 default_reply_max(unsigned int mtu)
+{
+	if (mtu < ATTACH_REPLY_MAX_MIN + ATTACH_REPLY_HEADROOM)
+		return ATTACH_REPLY_MAX_MIN;
+	if (mtu - ATTACH_REPLY_HEADROOM > ATTACH_REPLY_MAX_MAX)
+		return ATTACH_REPLY_MAX_MAX;
+	return mtu - ATTACH_REPLY_HEADROOM;
+}
+
+/* reply-max: as given, else the default. */
 static __u16 reply_max(const struct attach_req *req, unsigned int mtu)
 {
 	if (req->reply_max) {
@@ -282,11 +423,7 @@ static __u16 reply_max(const struct attach_req *req, unsigned int mtu)
 				 req->reply_max, req->ifname, mtu);
 		return req->reply_max;
 	}
-	if (mtu < ATTACH_REPLY_MAX_MIN + ATTACH_REPLY_HEADROOM)
-		return ATTACH_REPLY_MAX_MIN;
-	if (mtu - ATTACH_REPLY_HEADROOM > ATTACH_REPLY_MAX_MAX)
-		return ATTACH_REPLY_MAX_MAX;
-	return mtu - ATTACH_REPLY_HEADROOM;
+	return default_reply_max(mtu);
 }
 
 static void fill_config(const struct attach_req *req, unsigned int mtu, struct stampede_config *cfg)
@@ -335,18 +472,15 @@ static void fill_config(const struct attach_req *req, unsigned int mtu, struct s
  */
 static int session_table_config(struct attach_ctx *ctx)
 {
-	struct stampede_config *cfg = &ctx->skel->rodata->cfg, old;
+	struct stampede_config *cfg = &ctx->skel->rodata->cfg;
 	__u32 sets = bpf_map__max_entries(ctx->skel->maps.sessions);
 
 	if (ctx->replace) {
-		if (reflector_running_config(ctx->req.ifname, ctx->old_prog_id, &old))
-			return -1;
-		if (old.session_set_mask + 1 != sets)
+		if (ctx->old_cfg.session_set_mask + 1 != ctx->old_sets)
 			return cli_error("dev %s: the running reflector's session table does not"
 					 " match its map; detach first",
 					 ctx->req.ifname);
-		cfg->session_seed = old.session_seed;
-		ctx->was_stateful = old.flags & STAMPEDE_F_STATEFUL;
+		cfg->session_seed = ctx->old_cfg.session_seed;
 	} else if (getrandom(&cfg->session_seed, sizeof(cfg->session_seed), 0) !=
 		   sizeof(cfg->session_seed)) {
 		return cli_error("cannot draw the session table's hash secret: %s",
@@ -367,13 +501,19 @@ static int load(struct attach_ctx *ctx)
 		return cli_error("opening the BPF object failed: %s", strerror(errno));
 	fill_config(&ctx->req, ctx->mtu, &ctx->skel->rodata->cfg);
 	reflector_prepare(ctx->skel, kernel_features(), &ctx->skel->rodata->cfg);
-	if (bpf_map__set_max_entries(ctx->skel->maps.sessions, session_sets(ctx->req.sessions)))
+	if (check_no_resize(ctx))
+		return -1;
+	if (bpf_map__set_max_entries(ctx->skel->maps.sessions, wanted_session_sets(ctx)))
 		return cli_error("cannot size the sessions table: %s", strerror(errno));
+	/* Another size: a new, empty table takes the pinned one's place. */
+	ctx->fresh_sessions = ctx->replace && wanted_session_sets(ctx) != ctx->old_sets;
 	for (i = 0; ctx->replace && i < PIN_MAP_COUNT; i++) {
 		struct bpf_map *map = skel_map(ctx->skel, i);
 
 		if (ctx->old_map_fd[i] < 0)
 			continue; /* an optional map the old reflector lacks */
+		if (i == PIN_MAP_sessions && ctx->fresh_sessions)
+			continue;
 		if (check_map_fits(ctx, ctx->old_map_fd[i], map, pin_map_names[i]))
 			return -1;
 		if (bpf_map__reuse_fd(map, ctx->old_map_fd[i]))
@@ -444,43 +584,68 @@ static int link_create_error(struct attach_ctx *ctx, const char *mode, int err)
 			 strerror(err));
 }
 
-/* Whether @ifname's driver is veth (ETHTOOL_GDRVINFO); false when unknown. */
-static bool is_veth(const char *ifname)
+/*
+ * Native XDP_TX on a veth hands the reply to the peer's XDP receive path:
+ * dropped there unless the peer runs an XDP program, and with a bad UDP
+ * checksum when the peer's tx checksum offload left the request's
+ * checksum partial (the reflector updates a sum that was never complete).
+ * Warned about when stampede can tell, and generally when it cannot.
+ */
+static void warn_native_veth(const struct attach_ctx *ctx, const struct veth_peer *peer)
 {
-	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
-	struct ifreq ifr = {.ifr_data = (void *)&info};
-	bool veth;
-	int fd;
+	const char *dev = ctx->req.ifname;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (!peer->is_veth)
+		return;
+	if (!peer->found) {
+		cli_warn("dev %s is a veth whose peer stampede cannot see: in native mode replies"
+			 " reach it only while it runs an XDP program, and with bad UDP checksums"
+			 " while its tx checksum offload is on; otherwise use 'mode generic'",
+			 dev);
+		return;
+	}
+	if (!peer->has_xdp)
+		cli_warn("dev %s is a veth: in native mode replies reach the peer only while an"
+			 " XDP program is attached to it, and its peer %s has none; otherwise use"
+			 " 'mode generic'",
+			 dev, peer->name);
+	if (peer->tx_csum == 1)
+		cli_warn("dev %s's veth peer %s has tx checksum offload on: in native mode replies"
+			 " reach it with bad UDP checksums (InCsumErrors there, 100%% loss); run"
+			 " 'ethtool -K %s tx off' on the peer or use 'mode generic'",
+			 dev, peer->name, peer->name);
+	else if (peer->tx_csum < 0)
+		cli_warn("dev %s's veth peer %s is in a network namespace stampede cannot enter:"
+			 " with its tx checksum offload on (every veth's default) native replies"
+			 " reach it with bad UDP checksums; run 'ethtool -K %s tx off' there or use"
+			 " 'mode generic'",
+			 dev, peer->name, peer->name);
+}
+
+/* mode auto: native, unless a veth's peer would drop every native reply. */
+static bool auto_picks_generic(const struct attach_ctx *ctx, const struct veth_peer *peer)
+{
+	if (ctx->req.mode != ATTACH_MODE_AUTO || !peer->found || peer->has_xdp)
 		return false;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	veth = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, "veth");
-	close(fd);
-	return veth;
+	cli_note("dev %s is a veth whose peer %s has no XDP program, which would drop every"
+		 " native XDP_TX reply: attaching in generic mode",
+		 ctx->req.ifname, peer->name);
+	return true;
 }
 
 static int create_link(struct attach_ctx *ctx)
 {
 	int prog_fd = bpf_program__fd(reflector_program(ctx->skel));
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	struct veth_peer peer;
 	int err;
 
-	if (ctx->req.mode != ATTACH_MODE_GENERIC) {
+	veth_peer_query(ctx->ifindex, &peer);
+	if (ctx->req.mode != ATTACH_MODE_GENERIC && !auto_picks_generic(ctx, &peer)) {
 		opts.flags = XDP_FLAGS_DRV_MODE;
-		ctx->link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
-		if (ctx->link_fd >= 0) {
-			/*
-			 * A pod's or container's veth: a frame sent back with
-			 * native XDP_TX goes to the peer's XDP receive path,
-			 * which drops it unless an XDP program runs there.
-			 */
-			if (is_veth(ctx->req.ifname))
-				cli_warn("dev %s is a veth: in native mode replies reach the peer"
-					 " only while an XDP program is attached to it; otherwise"
-					 " use 'mode generic'",
-					 ctx->req.ifname);
+		ctx->new_link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
+		if (ctx->new_link_fd >= 0) {
+			warn_native_veth(ctx, &peer);
 			return 0;
 		}
 		err = errno;
@@ -490,8 +655,8 @@ static int create_link(struct attach_ctx *ctx)
 			  strerror(err));
 	}
 	opts.flags = XDP_FLAGS_SKB_MODE;
-	ctx->link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
-	if (ctx->link_fd < 0)
+	ctx->new_link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
+	if (ctx->new_link_fd < 0)
 		return link_create_error(ctx, "generic", errno);
 	return 0;
 }
@@ -501,7 +666,7 @@ static int attach_new(struct attach_ctx *ctx)
 	int i;
 
 	remove_stale_pins(ctx);
-	if (make_pin_dirs(ctx))
+	if (make_pin_dirs(ctx) || record_ifindex(ctx))
 		return -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
@@ -509,56 +674,211 @@ static int attach_new(struct attach_ctx *ctx)
 	if (create_link(ctx))
 		return -1;
 	/* Pinned last: a link pin means a complete reflector. */
-	return pin(ctx, ctx->link_fd, STAMPEDE_PIN_LINK);
+	return pin(ctx, ctx->new_link_fd, STAMPEDE_PIN_LINK);
+}
+
+/* Swap the new program in on the pinned link; undone by swapping the old one back. */
+static int update_link(struct attach_ctx *ctx)
+{
+	if (bpf_link_update(ctx->link_fd, bpf_program__fd(reflector_program(ctx->skel)), NULL))
+		return cli_error("replacing the program on dev %s failed: %s", ctx->req.ifname,
+				 strerror(errno));
+	undo_add(&ctx->undo, UNDO_PROG, NULL, ctx->link_fd, ctx->old_prog_fd);
+	return 0;
+}
+
+/* Detached from outside: a new link, pinned over the dead one. */
+static int relink(struct attach_ctx *ctx)
+{
+	return create_link(ctx) ?: pin_over(ctx, ctx->new_link_fd, STAMPEDE_PIN_LINK, ctx->link_fd);
 }
 
 static int replace_prog(struct attach_ctx *ctx)
 {
+	int sessions_fd = bpf_map__fd(ctx->skel->maps.sessions);
 	int i;
 
+	if (record_ifindex(ctx))
+		return -1;
 	/* Maps the old reflector lacked: pinned before the new program runs. */
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (ctx->old_map_fd[i] < 0 &&
 		    pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
 			return -1;
 	/*
-	 * Switching between stateless and stateful: the sessions left from an
-	 * earlier stateful program are stale.  Cleared before the swap (a few
-	 * that the outgoing program makes meanwhile are cleared on the next
-	 * switch to stateful, and a stateless reflector does not list them).
+	 * Switching between stateless and stateful with a table of the same
+	 * size: the sessions left from an earlier stateful program are stale.
+	 * Cleared before the swap (a few that the outgoing program makes
+	 * meanwhile are cleared on the next switch to stateful, and a
+	 * stateless reflector does not list them).  A table of another size
+	 * is a new one, empty, pinned in the old one's place once the new
+	 * program runs with it.
 	 */
-	if (ctx->req.stateful != ctx->was_stateful &&
-	    session_table_clear(ctx->req.ifname, bpf_map__fd(ctx->skel->maps.sessions)))
+	if (!ctx->fresh_sessions && ctx->req.stateful != ctx->was_stateful &&
+	    session_table_clear(ctx->req.ifname, sessions_fd))
 		return -1;
-	if (bpf_link_update(ctx->link_fd, bpf_program__fd(reflector_program(ctx->skel)), NULL))
-		return cli_error("replacing the program on dev %s failed: %s", ctx->req.ifname,
-				 strerror(errno));
+	if (ctx->reattach ? relink(ctx) : update_link(ctx))
+		return -1;
+	if (ctx->fresh_sessions && pin_over(ctx, sessions_fd, pin_map_names[PIN_MAP_sessions],
+					    ctx->old_map_fd[PIN_MAP_sessions]))
+		return -1;
 	return 0;
 }
 
-static int report(const struct attach_ctx *ctx)
+/* "a -> b" of one setting that differs, appended to @buf after ", ". */
+static void add_change(char *buf, size_t len, const char *what, const char *from, const char *to)
 {
-	struct reflector_info info;
+	size_t used = strlen(buf);
+
+	if (!strcmp(from, to) || used >= len)
+		return;
+	snprintf(buf + used, len - used, "%s%s%s%s -> %s", used ? ", " : "", what, *what ? " " : "",
+		 from, to);
+}
+
+static void add_number_change(char *buf, size_t len, const char *what, unsigned int from,
+			      unsigned int to)
+{
+	char a[16], b[16];
+
+	snprintf(a, sizeof(a), "%u", from);
+	snprintf(b, sizeof(b), "%u", to);
+	add_change(buf, len, what, a, b);
+}
+
+static void add_flag_change(char *buf, size_t len, const char *what, __u32 from, __u32 to,
+			    __u32 flag, bool on_when_set)
+{
+	bool a = !!(from & flag) == on_when_set, b = !!(to & flag) == on_when_set;
+
+	add_change(buf, len, what, a ? "on" : "off", b ? "on" : "off");
+}
+
+/* "862, 8620" or "none". */
+static void ports_text(const __be16 *ports, unsigned int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < n && i < STAMPEDE_MAX_PORTS && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%u", i ? ", " : "", ntohs(ports[i]));
+}
+
+static void prefixes_text(const struct stampede_config *cfg, char *buf, size_t len)
+{
+	char one[INET6_ADDRSTRLEN + 8];
+	size_t used = 0;
+	unsigned int i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < cfg->n_return_prefixes && used < len; i++) {
+		attach_format_prefix(&cfg->return_prefixes[i], one, sizeof(one));
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", one);
+	}
+}
+
+static void micro_text(const struct stampede_config *cfg, char *buf, size_t len)
+{
+	if (cfg->flags & STAMPEDE_F_MICRO_SESSION)
+		snprintf(buf, len, "%u", ntohs(cfg->micro_session_id));
+	else
+		snprintf(buf, len, "none");
+}
+
+/*
+ * What a replace changed of the settings, "stateless -> stateful, ttl 255
+ * -> 64", or "" when nothing did: a plain attach brings back every default
+ * not repeated, and this says which.
+ */
+static void describe_changes(const struct attach_ctx *ctx, const struct stampede_config *now,
+			     __u32 now_sets, char *buf, size_t len)
+{
+	const struct stampede_config *was = &ctx->old_cfg;
+	char a[STAMPEDE_MAX_RETURN_PREFIXES * (INET6_ADDRSTRLEN + 8)], b[sizeof(a)];
+
+	buf[0] = '\0';
+	add_change(buf, len, "", was->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
+		   now->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless");
+	ports_text(was->ports, was->n_ports, a, sizeof(a));
+	ports_text(now->ports, now->n_ports, b, sizeof(b));
+	add_change(buf, len, "ports", a, b);
+	ports_text(was->auth_ports, was->n_auth_ports, a, sizeof(a));
+	ports_text(now->auth_ports, now->n_auth_ports, b, sizeof(b));
+	add_change(buf, len, "auth-ports", a, b);
+	add_change(buf, len, "timestamp", was->flags & STAMPEDE_F_PTP ? "ptp" : "ntp",
+		   now->flags & STAMPEDE_F_PTP ? "ptp" : "ntp");
+	add_number_change(buf, len, "ttl", was->reply_ttl, now->reply_ttl);
+	add_flag_change(buf, len, "loopguard", was->flags, now->flags, STAMPEDE_F_NO_LOOP_GUARD,
+			false);
+	add_number_change(buf, len, "clock-reads", was->flags & STAMPEDE_F_T3_READ ? 2 : 1,
+			  now->flags & STAMPEDE_F_T3_READ ? 2 : 1);
+	add_flag_change(buf, len, "count-other", was->flags, now->flags, STAMPEDE_F_COUNT_OTHER,
+			true);
+	add_flag_change(buf, len, "cos-remark", was->flags, now->flags, STAMPEDE_F_COS_REFUSE,
+			false);
+	micro_text(was, a, sizeof(a));
+	micro_text(now, b, sizeof(b));
+	add_change(buf, len, "micro-session", a, b);
+	add_flag_change(buf, len, "reflected-control", was->flags, now->flags,
+			STAMPEDE_F_REFLECTED_CTL, true);
+	add_number_change(buf, len, "reply-max", was->reply_max, now->reply_max);
+	add_number_change(buf, len, "amplify", was->amplify, now->amplify);
+	prefixes_text(was, a, sizeof(a));
+	prefixes_text(now, b, sizeof(b));
+	add_change(buf, len, "return-prefixes", a, b);
+	add_number_change(buf, len, "sessions", ctx->old_sets * STAMPEDE_SESSION_WAYS,
+			  now_sets * STAMPEDE_SESSION_WAYS);
+}
+
+/* The result, read back from the pins before the run commits to it. */
+static int describe_result(const struct attach_ctx *ctx, struct reflector_info *info)
+{
 	struct attached a;
-	char line[256];
 	int err;
 
 	if (attached_open(ctx->req.ifname, &a))
 		return -1;
-	err = reflector_describe(&a, &info);
+	err = reflector_describe(&a, info);
 	attached_close(&a);
-	if (err)
-		return -1;
-	if (json_output) {
-		struct json_object *obj = reflector_info_json(&info);
+	return err;
+}
 
-		json_add_string(obj, "action", ctx->replace ? "replaced" : "attached");
+static const char *action_name(const struct attach_ctx *ctx)
+{
+	if (ctx->refresh)
+		return "refreshed";
+	if (ctx->reattach)
+		return "reattached";
+	return ctx->replace ? "replaced" : "attached";
+}
+
+static void report(const struct attach_ctx *ctx, const struct reflector_info *info)
+{
+	char line[256], changes[1024] = "";
+
+	if (ctx->replace)
+		describe_changes(ctx, &info->cfg, info->cfg.session_set_mask + 1, changes,
+				 sizeof(changes));
+	if (json_output) {
+		struct json_object *obj = reflector_info_json(info);
+
+		json_add_string(obj, "action", action_name(ctx));
+		if (ctx->replace)
+			json_add_string(obj, "changed", changes);
 		output_json(obj);
-		return 0;
+		return;
 	}
-	reflector_info_summary(&info, line, sizeof(line));
-	printf("%s %s\n", ctx->replace ? "replaced the program on" : "attached to", line);
-	return 0;
+	reflector_info_summary(info, line, sizeof(line));
+	if (ctx->refresh)
+		printf("refreshed the addresses and clock state of %s; settings kept\n", line);
+	else if (ctx->reattach)
+		printf("attached again (it was detached from outside; counters kept) to %s\n",
+		       line);
+	else
+		printf("%s %s\n", ctx->replace ? "replaced the program on" : "attached to", line);
+	if (ctx->replace && !ctx->refresh)
+		printf("changed: %s\n", changes[0] ? changes : "nothing");
 }
 
 static int open_existing_link(struct attach_ctx *ctx)
@@ -577,53 +897,129 @@ static int open_existing_link(struct attach_ctx *ctx)
 	return cli_error("cannot open %s: %s", path, strerror(errno));
 }
 
+/*
+ * refresh: the request is what the running reflector was attached with,
+ * so that only the addresses and the clock state are read again.
+ */
+static void request_running_settings(struct attach_ctx *ctx)
+{
+	const struct stampede_config *cfg = &ctx->old_cfg;
+	struct attach_req *req = &ctx->req;
+	struct stampede_clock clk;
+	__u32 key = 0, i;
+
+	req->n_ports = cfg->n_ports;
+	for (i = 0; i < cfg->n_ports && i < STAMPEDE_MAX_PORTS; i++)
+		req->ports[i] = ntohs(cfg->ports[i]);
+	req->n_auth_ports = cfg->n_auth_ports;
+	for (i = 0; i < cfg->n_auth_ports && i < STAMPEDE_MAX_PORTS; i++)
+		req->auth_ports[i] = ntohs(cfg->auth_ports[i]);
+	req->stateful = cfg->flags & STAMPEDE_F_STATEFUL;
+	req->ptp = cfg->flags & STAMPEDE_F_PTP;
+	req->ttl = cfg->reply_ttl;
+	req->loopguard = !(cfg->flags & STAMPEDE_F_NO_LOOP_GUARD);
+	req->clock_reads = cfg->flags & STAMPEDE_F_T3_READ ? 2 : 1;
+	req->count_other = cfg->flags & STAMPEDE_F_COUNT_OTHER;
+	req->cos_remark = !(cfg->flags & STAMPEDE_F_COS_REFUSE);
+	req->micro_session_id =
+		cfg->flags & STAMPEDE_F_MICRO_SESSION ? ntohs(cfg->micro_session_id) : 0;
+	req->reflected_ctl = cfg->flags & STAMPEDE_F_REFLECTED_CTL;
+	/* A reply-max that was the default follows the MTU as it is now. */
+	req->reply_max = cfg->reply_max == default_reply_max(cfg->mtu) ? 0 : cfg->reply_max;
+	req->amplify = cfg->amplify;
+	req->n_return_prefixes = cfg->n_return_prefixes;
+	for (i = 0; i < cfg->n_return_prefixes && i < STAMPEDE_MAX_RETURN_PREFIXES; i++)
+		req->return_prefixes[i] = cfg->return_prefixes[i];
+	/* A sync-source named at attach stays; auto is worked out again. */
+	req->sync_src = 0;
+	if (ctx->old_map_fd[PIN_MAP_clock] >= 0 &&
+	    !bpf_map_lookup_elem(ctx->old_map_fd[PIN_MAP_clock], &key, &clk) && clk.sync_src_fixed)
+		req->sync_src = clk.sync_src;
+}
+
 static int attach(struct attach_ctx *ctx)
 {
-	if (cli_need_root("loading XDP programs needs root (CAP_BPF and CAP_NET_ADMIN)"))
+	struct reflector_info info;
+
+	if (cli_need_caps(ctx->refresh ? "reflector refresh (it reads the running program by id)"
+				       : "reflector attach (it reads the running program by id)",
+			  CLI_NEED_NET_ADMIN | CLI_NEED_SYS_ADMIN))
 		return -1;
+	if (pins_check_bpffs(true) < 0 || pins_lock())
+		return -1;
+	/* Before the name is looked up: pins of a renamed interface move to its name. */
+	pins_follow_renames();
 	ctx->ifindex = if_nametoindex(ctx->req.ifname);
 	if (!ctx->ifindex)
-		return cli_error("no such interface '%s'", ctx->req.ifname);
-	if (read_mtu(ctx))
-		return -1;
-	if (pins_check_bpffs(true) < 0 || pins_lock() ||
-	    pins_dev_dir(ctx->req.ifname, ctx->dir, sizeof(ctx->dir)))
+		return ctx->refresh ? attached_missing(ctx->req.ifname)
+				    : cli_error("no such interface '%s'", ctx->req.ifname);
+	if (read_mtu(ctx) || pins_dev_dir(ctx->req.ifname, ctx->dir, sizeof(ctx->dir)))
 		return -1;
 	prune_defunct_reflectors();
 	if (open_existing_link(ctx))
 		return -1;
+	if (ctx->refresh && !ctx->replace)
+		return attached_missing(ctx->req.ifname);
 	if (ctx->replace ? prepare_replace(ctx) : check_no_xdp(ctx))
 		return -1;
+	if (ctx->refresh)
+		request_running_settings(ctx);
 	if (load(ctx) || fill_maps(ctx))
 		return -1;
 	if (ctx->replace ? replace_prog(ctx) : attach_new(ctx))
 		return -1;
+	if (describe_result(ctx, &info))
+		return -1;
 	/* Committed: from here on nothing is undone. */
 	ctx->undo.n = 0;
-	return report(ctx);
+	report(ctx, &info);
+	return 0;
 }
 
-int reflector_attach(struct cli_args *args)
+/* `reflector refresh dev IFNAME`: nothing but the device. */
+static int parse_refresh(struct cli_args *args, struct attach_req *req)
+{
+	attach_req_defaults(req);
+	return cli_parse_dev(args, true, &req->ifname);
+}
+
+/* Run an attach or a refresh: @parse fills the request from the words. */
+static int run(struct cli_args *args, bool refresh)
 {
 	static struct attach_ctx ctx; /* large (undo paths) */
 	int i, err;
 
 	/* Fresh for every call: the agent attaches many times in one process. */
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.link_fd = -1;
+	ctx.refresh = refresh;
+	ctx.link_fd = ctx.new_link_fd = ctx.old_prog_fd = -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		ctx.old_map_fd[i] = -1;
-	err = attach_parse(args, &ctx.req);
+	err = refresh ? parse_refresh(args, &ctx.req) : attach_parse(args, &ctx.req);
 	if (!err)
 		err = attach(&ctx);
 	if (err)
 		undo_run(&ctx.undo);
 	/* Closing a link nobody pinned detaches it: the failure path wants that. */
+	if (ctx.new_link_fd >= 0)
+		close(ctx.new_link_fd);
 	if (ctx.link_fd >= 0)
 		close(ctx.link_fd);
+	if (ctx.old_prog_fd >= 0)
+		close(ctx.old_prog_fd);
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (ctx.old_map_fd[i] >= 0)
 			close(ctx.old_map_fd[i]);
 	stampede_bpf__destroy(ctx.skel);
 	return err;
+}
+
+int reflector_attach(struct cli_args *args)
+{
+	return run(args, false);
+}
+
+int reflector_refresh(struct cli_args *args)
+{
+	return run(args, true);
 }

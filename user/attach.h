@@ -60,6 +60,9 @@ int attach_parse_prefix(const char *word, struct stampede_prefix *p);
 /* "198.18.0.0/15" or "2001:db8::/32" into @buf (INET6_ADDRSTRLEN + 4). */
 void attach_format_prefix(const struct stampede_prefix *p, char *buf, size_t len);
 
+/* The defaults of every setting, with no device. */
+void attach_req_defaults(struct attach_req *req);
+
 /* Parse the words after `reflector attach`, with the defaults filled in. */
 int attach_parse(struct cli_args *args, struct attach_req *req);
 

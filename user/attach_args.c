@@ -306,12 +306,8 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 	return -1;
 }
 
-int attach_parse(struct cli_args *args, struct attach_req *req)
+void attach_req_defaults(struct attach_req *req)
 {
-	unsigned int seen = 0;
-	const char *word;
-	int kw;
-
 	*req = (struct attach_req){
 		.mode = ATTACH_MODE_AUTO,
 		.sessions = STAMPEDE_DEFAULT_SESSIONS,
@@ -321,6 +317,15 @@ int attach_parse(struct cli_args *args, struct attach_req *req)
 		.cos_remark = true,
 		.amplify = STAMPEDE_DEFAULT_AMPLIFY,
 	};
+}
+
+int attach_parse(struct cli_args *args, struct attach_req *req)
+{
+	unsigned int seen = 0;
+	const char *word;
+	int kw;
+
+	attach_req_defaults(req);
 	while ((word = cli_next(args))) {
 		kw = cli_match(word, keywords, "argument", args->cmd);
 		if (kw < 0)

@@ -89,10 +89,11 @@ int attached_open(const char *ifname, struct attached *a)
 	ret = pins_check_bpffs(false);
 	if (ret < 0)
 		return -1;
-	if (pins_dev_dir(ifname, a->dir, sizeof(a->dir)))
-		return -1;
 	if (ret == 1)
 		return attached_missing(ifname);
+	pins_follow_renames();
+	if (pins_dev_dir(ifname, a->dir, sizeof(a->dir)))
+		return -1;
 	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
 	if (open_pin(a, STAMPEDE_PIN_LINK, false, &a->link_fd))
 		goto fail;
@@ -152,6 +153,7 @@ int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
 	ret = pins_check_bpffs(false);
 	if (ret)
 		return ret < 0 ? -1 : 0;
+	pins_follow_renames();
 	if (pins_list_devs(&names, &n))
 		return -1;
 	for (i = 0, ret = 0; i < n && !ret; i++) {
@@ -248,13 +250,13 @@ int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list)
 	return ret;
 }
 
-int attached_run_each(struct cli_args *args, attached_fn fn, const char *why)
+int attached_run_each(struct cli_args *args, attached_fn fn, const char *what, uint64_t caps)
 {
 	struct json_object *list = NULL;
 	const char *ifname;
 	int ret;
 
-	if (cli_parse_dev(args, false, &ifname) || cli_need_root(why))
+	if (cli_parse_dev(args, false, &ifname) || cli_need_caps(what, caps))
 		return -1;
 	if (all_netns && ifname)
 		return cli_error("-a covers every reflector; give it no 'dev'");

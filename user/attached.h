@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <net/if.h>
 
 #include "pins.h"
@@ -75,12 +76,12 @@ struct json_object;
 int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list);
 
 /*
- * The shape of the read-only commands: parse [dev IFNAME], check for root
- * (@why says what needs it), run @fn for that reflector or every one (with
+ * The shape of the read-only commands: parse [dev IFNAME], check for the
+ * capabilities @caps (@what names the command), run @fn for that reflector or every one (with
  * -a, in every network namespace), and
  * with -j print what @fn added to the JSON array it gets as its context:
  * one object with dev, the array without.
  */
-int attached_run_each(struct cli_args *args, attached_fn fn, const char *why);
+int attached_run_each(struct cli_args *args, attached_fn fn, const char *what, uint64_t caps);
 
 #endif /* STAMPEDE_ATTACHED_H */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 
 #include "cli.h"
 #include "netns.h"
@@ -264,12 +266,74 @@ int cli_parse_dev(struct cli_args *args, bool required, const char **ifname)
 	return 0;
 }
 
-int cli_need_root(const char *why)
+/* The effective capability set, as a mask of CAP_* bit numbers. */
+static uint64_t effective_caps(void)
 {
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {0};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;
+	return data[0].effective | (uint64_t)data[1].effective << 32;
+}
+
+/* What the kernel takes in place of @cap: CAP_SYS_ADMIN stands in for CAP_BPF. */
+static bool has_cap(uint64_t have, int cap)
+{
+	if (have & (1ULL << cap))
+		return true;
+	return cap == CLI_CAP_BPF && (have & (1ULL << CAP_SYS_ADMIN));
+}
+
+static const char *cap_name(int cap)
+{
+	switch (cap) {
+	case CAP_NET_ADMIN:
+		return "CAP_NET_ADMIN";
+	case CAP_SYS_ADMIN:
+		return "CAP_SYS_ADMIN";
+	default:
+		return "CAP_BPF";
+	}
+}
+
+/* "CAP_X and CAP_Y" of the capabilities in @caps (a CLI_NEED_* mask) into @buf. */
+static void cap_list(uint64_t caps, char *buf, size_t len)
+{
+	static const int order[] = {CLI_CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN};
+	size_t used = 0, i, n = 0, total = 0;
+
+	for (i = 0; i < 3; i++)
+		total += !!(caps & (1ULL << order[i]));
+	buf[0] = '\0';
+	for (i = 0; i < 3 && used < len; i++) {
+		if (!(caps & (1ULL << order[i])))
+			continue;
+		n++;
+		used += snprintf(buf + used, len - used, "%s%s",
+				 n == 1	      ? ""
+				 : n == total ? " and "
+					      : ", ",
+				 cap_name(order[i]));
+	}
+}
+
+int cli_need_caps(const char *what, uint64_t caps)
+{
+	uint64_t have = effective_caps(), missing = 0;
+	char need[64], lack[64];
+	int cap;
+
 	/* The bpf() and netlink calls would fail one by one, less clearly. */
-	if (geteuid() != 0)
-		return cli_error("permission denied: %s", why);
-	return 0;
+	for (cap = 0; cap < 64; cap++)
+		if ((caps & (1ULL << cap)) && !has_cap(have, cap))
+			missing |= 1ULL << cap;
+	if (!missing)
+		return 0;
+	cap_list(caps, need, sizeof(need));
+	cap_list(missing, lack, sizeof(lack));
+	return cli_error("permission denied: %s needs %s (root has them); %s missing", what, need,
+			 lack);
 }
 
 static void vreport(const char *level, const char *fmt, va_list ap)
@@ -311,6 +375,15 @@ void cli_warn(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vreport("warning", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("note", fmt, ap);
 	va_end(ap);
 }
 

@@ -96,8 +96,23 @@ int cli_parse_uint(const char *word, const char *what, uint64_t min, uint64_t ma
 /* The optional or required "dev IFNAME" of show, detach, reset, list. */
 int cli_parse_dev(struct cli_args *args, bool required, const char **ifname);
 
-/* "permission denied: @why" unless we run as root. */
-int cli_need_root(const char *why);
+/*
+ * The capabilities commands need (tested on Linux 6.18): CAP_BPF opens the
+ * pins; CAP_NET_ADMIN attaches and detaches XDP; CAP_SYS_ADMIN opens a
+ * program by its id, which reading a reflector's running configuration
+ * (its .rodata) takes, and enters other network namespaces (-n, -a).
+ * CAP_SYS_ADMIN stands in for CAP_BPF, as it does in the kernel.
+ */
+#define CLI_CAP_BPF	   39 /* CAP_BPF, which older headers lack */
+#define CLI_NEED_BPF	   (1ULL << CLI_CAP_BPF)
+#define CLI_NEED_NET_ADMIN (1ULL << 12) /* CAP_NET_ADMIN */
+#define CLI_NEED_SYS_ADMIN (1ULL << 21) /* CAP_SYS_ADMIN */
+
+/*
+ * "permission denied: @what needs CAP_X and CAP_Y (root has them); CAP_Y
+ * missing" unless the effective set holds every capability in @caps.
+ */
+int cli_need_caps(const char *what, uint64_t caps);
 
 /*
  * While set, cli_error() prints nothing and keeps its first message here
@@ -111,5 +126,7 @@ extern char *cli_error_capture;
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A choice made for the operator, on stderr: "stampede: note: ...". */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* STAMPEDE_CLI_H */

@@ -90,7 +90,8 @@ static int clock_sync(struct cli_args *args)
 	const char *ifname = NULL;
 	int n;
 
-	if (cli_parse_dev(args, false, &ifname) || cli_need_root("writing the clock maps"))
+	if (cli_parse_dev(args, false, &ifname) ||
+	    cli_need_caps("writing the clock maps", CLI_NEED_BPF))
 		return -1;
 	n = clock_publish(ifname, "sync", false);
 	if (n < 0)
@@ -177,7 +178,7 @@ static int clock_watch(struct cli_args *args)
 			return -1;
 		}
 	}
-	if (cli_need_root("writing the clock maps"))
+	if (cli_need_caps("writing the clock maps", CLI_NEED_BPF))
 		return -1;
 	fd = clock_step_timer_open();
 	if (fd < 0)

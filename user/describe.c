@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "describe.h"
 #include "output.h"
+#include "prune.h"
 
 #define RODATA_SUFFIX ".rodata"
 #define CFG_VAR_NAME  "cfg"
@@ -166,6 +167,23 @@ const char *xdp_mode_name(__u32 ifindex, __u32 prog_id)
 	return "none";
 }
 
+/*
+ * A link whose ifindex is 0 lost its interface, or someone detached it
+ * (bpftool link detach): the interface recorded at attach tells which.
+ */
+static const char *link_state(const struct attached *a, struct reflector_info *info)
+{
+	int recorded;
+
+	if (info->ifindex)
+		return "attached";
+	recorded = pins_recorded_ifindex(a->dir);
+	if (!ifindex_exists(recorded))
+		return "interface_gone";
+	info->ifindex = recorded;
+	return "detached_from_outside";
+}
+
 int reflector_describe(const struct attached *a, struct reflector_info *info)
 {
 	struct bpf_map_info map = {0};
@@ -176,6 +194,7 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 	if (read_link(a, info) || read_prog(a->ifname, info))
 		return -1;
 	info->mode = xdp_mode_name(info->ifindex, info->prog_id);
+	info->state = link_state(a, info);
 	if (bpf_obj_get_info_by_fd(a->map_fd[PIN_MAP_sessions], &map, &len))
 		return cli_error("dev %s: cannot read the sessions map: %s", a->ifname,
 				 strerror(errno));
@@ -260,6 +279,7 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	json_add_uint(obj, "prog_id", info->prog_id);
 	json_add_string(obj, "prog_name", info->prog_name);
 	json_add_string(obj, "mode", info->mode);
+	json_add_string(obj, "state", info->state);
 	json_object_object_add(obj, "ports", ports_json(cfg->ports, cfg->n_ports));
 	json_object_object_add(obj, "auth_ports", ports_json(cfg->auth_ports, cfg->n_auth_ports));
 	json_add_bool(obj, "stateful", cfg->flags & STAMPEDE_F_STATEFUL);
@@ -365,8 +385,12 @@ void reflector_info_print(const struct reflector_info *info)
 	format_ports(cfg->auth_ports, cfg->n_auth_ports, auth, sizeof(auth));
 	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
 
-	if (info->ifindex)
+	if (!strcmp(info->state, "attached"))
 		printf("dev %s ifindex %u", info->ifname, info->ifindex);
+	else if (!strcmp(info->state, "detached_from_outside"))
+		printf("dev %s ifindex %u (detached from outside; 'attach' takes the counters up"
+		       " again)",
+		       info->ifname, info->ifindex);
 	else
 		printf("dev %s (interface gone)", info->ifname);
 	if (strcmp(info->mode, "none"))

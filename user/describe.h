@@ -17,7 +17,8 @@
 
 struct reflector_info {
 	char ifname[IF_NAMESIZE];
-	__u32 ifindex; /* the link's; 0 once the interface is gone */
+	__u32 ifindex;	   /* the link's; 0 once the interface is gone or it was detached */
+	const char *state; /* "attached", "detached_from_outside", "interface_gone" */
 	__u32 prog_id;
 	char prog_name[BPF_OBJ_NAME_LEN];
 	const char *mode; /* "native", "generic", "offload", or "none" */

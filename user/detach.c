@@ -21,10 +21,14 @@ static int detach(const char *ifname)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	int link_fd, ret;
-	bool live;
+	bool live, outside;
 
 	ret = pins_check_bpffs(false);
-	if (ret < 0 || (ret == 0 && pins_lock()) || pins_dev_dir(ifname, dir, sizeof(dir)) ||
+	if (ret == 0 && !pins_lock())
+		pins_follow_renames();
+	else if (ret == 0)
+		return -1;
+	if (ret < 0 || pins_dev_dir(ifname, dir, sizeof(dir)) ||
 	    pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
 		return -1;
 	link_fd = ret == 1 ? -1 : bpf_obj_get(path);
@@ -34,6 +38,7 @@ static int detach(const char *ifname)
 		return cli_error("cannot open %s: %s", path, strerror(errno));
 	}
 	live = link_is_live(link_fd);
+	outside = !live && ifindex_exists(pins_recorded_ifindex(dir));
 	/*
 	 * Unpinning alone would detach only once the last holder of the link
 	 * lets go; bpf_link_detach() detaches now.  A link whose interface
@@ -59,6 +64,9 @@ static int detach(const char *ifname)
 		output_json(obj);
 	} else if (live) {
 		printf("detached from dev %s\n", ifname);
+	} else if (outside) {
+		printf("dev %s: the reflector was detached from outside; removed its pins\n",
+		       ifname);
 	} else {
 		printf("dev %s: the reflector's interface is gone; removed the pins it left"
 		       " behind\n",
@@ -73,7 +81,7 @@ int reflector_detach(struct cli_args *args)
 	int ret;
 
 	if (cli_parse_dev(args, true, &ifname) ||
-	    cli_need_root("detaching XDP programs needs root (CAP_BPF and CAP_NET_ADMIN)"))
+	    cli_need_caps("reflector detach", CLI_NEED_BPF | CLI_NEED_NET_ADMIN))
 		return -1;
 	ret = detach(ifname);
 	if (!ret)

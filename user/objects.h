@@ -21,6 +21,7 @@ extern const struct cli_cmd clock_cmds[];
 /* The commands of `reflector` that have files of their own. */
 int reflector_attach(struct cli_args *args);
 int reflector_detach(struct cli_args *args);
+int reflector_refresh(struct cli_args *args);
 
 /* `agent`, an object without commands: [config FILE] follows it. */
 int do_agent(struct cli_args *args);

@@ -206,3 +206,62 @@ void pins_remove_empty_dirs(const char *dir)
 		*slash = '\0';
 	}
 }
+
+int pins_record_ifindex(const char *dir, int ifindex)
+{
+	char path[PATH_MAX], text[16];
+
+	snprintf(text, sizeof(text), "%d", ifindex);
+	if (pins_path(path, sizeof(path), dir, PIN_IFINDEX))
+		return -1;
+	if (symlink(text, path))
+		return cli_error("cannot create %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int pins_recorded_ifindex(const char *dir)
+{
+	char path[PATH_MAX], text[16];
+	ssize_t n;
+
+	if (pins_path(path, sizeof(path), dir, PIN_IFINDEX))
+		return 0;
+	n = readlink(path, text, sizeof(text) - 1);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	return atoi(text);
+}
+
+/* Move @name's pin directory in @netns_dir to its interface's current name. */
+static void follow_rename(const char *netns_dir, const char *name)
+{
+	char dir[PATH_MAX], to[PATH_MAX], now[IF_NAMESIZE];
+	int ifindex;
+
+	if (pins_path(dir, sizeof(dir), netns_dir, name))
+		return;
+	ifindex = pins_recorded_ifindex(dir);
+	if (!ifindex || !if_indextoname(ifindex, now) || !strcmp(now, name))
+		return;
+	if (pins_path(to, sizeof(to), netns_dir, now) || !access(to, F_OK))
+		return; /* the new name has pins of its own: leave both be */
+	if (rename(dir, to))
+		cli_warn("dev %s was renamed %s; cannot move its pins: %s", name, now,
+			 strerror(errno));
+	else
+		cli_debug("dev %s was renamed %s; moved its pins to %s", name, now, to);
+}
+
+void pins_follow_renames(void)
+{
+	char netns_dir[PATH_MAX];
+	char **names;
+	size_t n, i;
+
+	if (pins_netns_dir(netns_dir, sizeof(netns_dir)) || pins_list_devs(&names, &n))
+		return;
+	for (i = 0; i < n; i++)
+		follow_rename(netns_dir, names[i]);
+	pins_free_list(names, n);
+}

@@ -71,6 +71,28 @@ int pins_list_devs(char ***names, size_t *count);
 void pins_free_list(char **names, size_t count);
 
 /*
+ * The interface a pin directory belongs to, recorded at attach as a symlink
+ * "ifindex" -> "N" (bpffs holds pins, directories and symlinks only).  The
+ * link's own ifindex turns 0 both when the interface goes and when someone
+ * detaches the link from outside; the record tells the two apart, and
+ * finds the interface again after a rename.
+ */
+#define PIN_IFINDEX "ifindex"
+
+/* Record @ifindex in @dir; -1 (reported) on failure. */
+int pins_record_ifindex(const char *dir, int ifindex);
+
+/* The ifindex recorded in @dir, 0 when none (pinned by an older stampede). */
+int pins_recorded_ifindex(const char *dir);
+
+/*
+ * Interfaces renamed since their reflector was attached (CNI plugins do
+ * that): move each pin directory to the interface's current name, so that
+ * every command finds it under that name.
+ */
+void pins_follow_renames(void);
+
+/*
  * Remove @dir and then its parents up to and including STAMPEDE_PIN_ROOT,
  * each only if empty.
  */

@@ -4,13 +4,31 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 
 #include "attached.h"
 #include "cli.h"
+#include "netns.h"
 #include "pins.h"
 #include "prune.h"
+
+/*
+ * Whether the network namespace of @dir (.../netns-INODE/IFNAME) is still
+ * there; its own commands then judge its pins.  The host's always is.
+ */
+static bool netns_of_dir_exists(const char *dir)
+{
+	const char *p = strstr(dir, "/" PIN_NETNS_PREFIX);
+	char spec[PATH_MAX];
+
+	if (!p)
+		return true;
+	return netns_spec_of(strtoull(p + 1 + strlen(PIN_NETNS_PREFIX), NULL, 10), spec,
+			     sizeof(spec));
+}
 
 bool link_is_live(int link_fd)
 {
@@ -35,7 +53,7 @@ int prune_unpin_reflector(const char *dir)
 {
 	int i;
 
-	if (unpin(dir, STAMPEDE_PIN_LINK))
+	if (unpin(dir, STAMPEDE_PIN_LINK) || unpin(dir, PIN_IFINDEX))
 		return -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (unpin(dir, pin_map_names[i]))
@@ -44,8 +62,20 @@ int prune_unpin_reflector(const char *dir)
 	return 0;
 }
 
-/* A pin directory whose link no longer holds a device: remove it. */
-static void prune_dir(const char *dir)
+bool ifindex_exists(int ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	return ifindex > 0 && if_indextoname(ifindex, name);
+}
+
+/*
+ * A pin directory whose link no longer holds a device: remove it, unless
+ * its interface is still here (the link was detached from outside: the
+ * next attach takes the counters up again).  @here: the directory is this
+ * network namespace's, where the recorded ifindex can be looked up.
+ */
+static void prune_dir_in(const char *dir, bool here)
 {
 	char path[PATH_MAX];
 	bool live;
@@ -60,8 +90,22 @@ static void prune_dir(const char *dir)
 	close(fd);
 	if (live)
 		return;
+	if (pins_recorded_ifindex(dir) &&
+	    (here ? ifindex_exists(pins_recorded_ifindex(dir)) : netns_of_dir_exists(dir)))
+		return;
 	if (!prune_unpin_reflector(dir))
 		cli_warn("removed the pins of a reflector whose interface is gone: %s", dir);
+}
+
+static void prune_dir(const char *dir)
+{
+	char ours[PATH_MAX], parent[PATH_MAX], *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	prune_dir_in(dir, !pins_netns_dir(ours, sizeof(ours)) && !strcmp(ours, parent));
 }
 
 /* Call @fn for each subdirectory of @dir (skipping dot entries). */

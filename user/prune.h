@@ -8,6 +8,9 @@
 /* Whether a pinned XDP link still holds a device (it lets go when the device goes). */
 bool link_is_live(int link_fd);
 
+/* Whether an interface of @ifindex exists in this network namespace. */
+bool ifindex_exists(int ifindex);
+
 /* Unpin the link and maps in @dir, then remove the empty directories above it. */
 int prune_unpin_reflector(const char *dir);
 

@@ -24,7 +24,9 @@ static int show_one(struct attached *a, void *ctx)
 
 static int reflector_show(struct cli_args *args)
 {
-	return attached_run_each(args, show_one, "reading stampede's pins needs root (CAP_BPF)");
+	return attached_run_each(args, show_one,
+				 "reflector show (it reads the running program by id)",
+				 CLI_NEED_SYS_ADMIN);
 }
 
 const struct cli_cmd reflector_cmds[] = {
@@ -66,6 +68,15 @@ const struct cli_cmd reflector_cmds[] = {
 			"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return "
 			"Addresses\n"
 			"are honoured only inside one.\n",
+	},
+	{
+		.name = "refresh",
+		.run = reflector_refresh,
+		.synopsis = "dev IFNAME",
+		.about = "refresh reads IFNAME's addresses and the clock state again and swaps in\n"
+			 "a program with the settings the reflector runs with now (a plain\n"
+			 "attach would bring back the default of every option not repeated).\n"
+			 "Counters and sessions are kept.\n",
 	},
 	{
 		.name = "detach",

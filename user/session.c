@@ -215,7 +215,7 @@ static int session_list(struct cli_args *args)
 	const char *ifname;
 
 	if (cli_parse_dev(args, false, &ifname) ||
-	    cli_need_root("reading stampede's pins needs root (CAP_BPF)"))
+	    cli_need_caps("session list (it reads the running program by id)", CLI_NEED_SYS_ADMIN))
 		return -1;
 	if (all_netns && ifname)
 		return cli_error("-a covers every reflector; give it no 'dev'");

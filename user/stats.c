@@ -380,12 +380,12 @@ static int reset_one(struct attached *a, void *ctx)
 
 static int stats_show(struct cli_args *args)
 {
-	return attached_run_each(args, show_one, "reading stampede's pins needs root (CAP_BPF)");
+	return attached_run_each(args, show_one, "stats show", CLI_NEED_BPF);
 }
 
 static int stats_reset(struct cli_args *args)
 {
-	return attached_run_each(args, reset_one, "resetting counters needs root (CAP_BPF)");
+	return attached_run_each(args, reset_one, "stats reset", CLI_NEED_BPF);
 }
 
 const struct cli_cmd stats_cmds[] = {
@@ -394,7 +394,11 @@ const struct cli_cmd stats_cmds[] = {
 		.run = stats_show,
 		.synopsis = "[dev IFNAME]",
 		.about =
-			"show: received = reflected + passed + dropped; the reasons say why a\n"
+			"show: received = reflected + passed + dropped.  reflected counts replies "
+			"handed\n"
+			"to XDP_TX, not replies delivered: drops after that show in 'ip -s link'\n"
+			"and 'ethtool -S' (a veth peer's xdp counters), and as InCsumErrors on a\n"
+			"sender whose veth had tx checksum offload on.  The reasons say why a\n"
 			"frame was passed to the stack or dropped, the events note things about\n"
 			"reflected packets.  Frames not for a STAMP port (other protocols and\n"
 			"ports, or broken before the port) are counted only by a reflector\n"
