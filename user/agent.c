@@ -360,7 +360,8 @@ static int agent_cmd(struct cli_args *args)
 		    cli_value(args, "config", &path))
 			return -1;
 	}
-	if (cli_need_root("the agent attaches reflectors"))
+	if (cli_need_caps("the agent (it attaches reflectors)",
+			  CLI_NEED_BPF | CLI_NEED_NET_ADMIN | CLI_NEED_SYS_ADMIN))
 		return -1;
 	if (agent_config_load(path, &ag.cfg)) {
 		agent_config_free(&ag.cfg);
