@@ -54,23 +54,34 @@ static __always_inline bool is_stamp_port(__be16 port)
 }
 
 /*
- * Sources a reply must never go to: it would be a broadcast, leave the host
- * looking like it came from elsewhere, or answer a forged packet into a loop.
+ * Sources a reply must never go to: it would be a broadcast (the limited
+ * one, or a directed broadcast of one of our subnets), go back to this
+ * host (one of the interface's addresses: a forged packet, or one looped
+ * back), or leave the host looking like it came from elsewhere.
  */
-static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac)
+static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac,
+				       const struct stampede_local_set *set)
 {
 	if (src_mac[0] & 1) /* multicast or broadcast MAC */
 		return true;
-	/* IPv4 addresses are ::ffff:a.b.c.d here: only their last words can differ. */
+	/*
+	 * IPv4 addresses are ::ffff:a.b.c.d here: only their last words can
+	 * differ.  names_interface_in would catch it too, but this compare
+	 * costs less than the hash lookup it may take, and holds while the
+	 * controller rewrites the set.
+	 */
 	if (pkt->ipv6 ? addr_equal(&pkt->src, &pkt->dst) : pkt->src.w[3] == pkt->dst.w[3])
 		return true;
-	return addr_never_a_peer(pkt->ipv6, &pkt->src);
+	if (addr_never_a_peer(pkt->ipv6, &pkt->src))
+		return true;
+	return names_interface_in(set, &pkt->src, pkt->ipv6);
 }
 
 /* Steps 9 to 14 of docs/datapath.md: is this a test packet we answer? */
 static __always_inline __u32 classify(void *data, void *data_end, struct stampede_pkt *pkt)
 {
 	const __u8 *src_mac = ((struct ethhdr *)data)->h_source;
+	const struct stampede_local_set *set;
 	__u32 ret;
 
 	ret = check_udp_length(pkt);
@@ -81,9 +92,10 @@ static __always_inline __u32 classify(void *data, void *data_end, struct stamped
 	/* IPv4 addresses are keyed as ::ffff:a.b.c.d; such an IPv6 destination is not ours. */
 	if (pkt->ipv6 && addr_is_v4_mapped(&pkt->dst))
 		return STAMPEDE_CNT_not_local;
-	if (!is_local_addr(&pkt->dst, pkt->ipv6))
+	set = local_set_get();
+	if (!set || !is_local_addr_in(set, &pkt->dst, pkt->ipv6))
 		return STAMPEDE_CNT_not_local;
-	if (bad_source(pkt, src_mac))
+	if (bad_source(pkt, src_mac, set))
 		return STAMPEDE_CNT_bad_source;
 	if (!(cfg.flags & STAMPEDE_F_NO_LOOP_GUARD) && is_stamp_port(pkt->sport))
 		return STAMPEDE_CNT_loop_guard;

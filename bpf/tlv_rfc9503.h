@@ -101,8 +101,8 @@ static __always_inline bool return_addr_special(bool ipv6, const union stampede_
  * A Return Address is honoured only when the attach configuration allows
  * it and it lies in one of the configured prefixes of the packet's family
  * (IPv4 prefixes are ::ffff:a.b.c.d/96+n, so ::/0 must not take them in),
- * never when it is one of ours (a reply to ourselves) or an address no
- * reply may go to.
+ * never when it is one of ours (a reply to ourselves), a directed
+ * broadcast of one of our subnets, or an address no reply may go to.
  */
 static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
 						const union stampede_addr *addr)
@@ -114,7 +114,8 @@ static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
 		return false;
 	if (return_addr_special(pkt->ipv6, addr))
 		return false;
-	if (is_local_addr(addr, pkt->ipv6))
+	/* One of ours would answer ourselves; one of our broadcasts, the subnet. */
+	if (names_interface(addr, pkt->ipv6))
 		return false;
 	for (i = 0; i < STAMPEDE_MAX_RETURN_PREFIXES; i++) {
 		if (i >= cfg.n_return_prefixes)

@@ -26,6 +26,7 @@
 #include "stampede_kern_user.h"
 #include "stampede.skel.h"
 #include "kernel_features.h"
+#include "addrs.h"
 #include "check.h"
 #include "pktbuild.h"
 
@@ -321,6 +322,12 @@ static void addr_peer2(int ipv, uint8_t *a)
 		pb_v6(a, 2, 9);
 }
 
+/* The directed broadcast of our IPv4 subnet, 192.0.2.0/24 (see addr_us). */
+static void addr_us_bcast(uint8_t *a)
+{
+	pb_v4(a, 192, 0, 2, 255);
+}
+
 /* Return prefixes: the sender's /24 and /64 (see addr_peer). */
 static void tlv_config(struct stampede_config *c)
 {
@@ -354,8 +361,9 @@ static int clock_write(struct env *e, const struct stampede_clock *clk)
 
 /*
  * The local_set map: our address of each family at index @at (1..8; 0 for
- * none), the other entries filled with addresses that are not ours, and
- * the "more in local_addrs" flags for both families set to @more.
+ * none), the other entries filled with addresses that are not ours, our
+ * subnet's directed broadcast, and the "more in local_addrs" flags for
+ * both families set to @more.
  */
 static int local_set_write(struct env *e, int at_v4, int at_v6, bool more)
 {
@@ -381,6 +389,10 @@ static int local_set_write(struct env *e, int at_v4, int at_v6, bool more)
 		addr_us(6, set.v6[at_v6 - 1].b);
 		set.n_v6 = (uint8_t)at_v6;
 	}
+	/* Our subnet's directed broadcast, as the controller lists it. */
+	addr_us_bcast(v);
+	memcpy(&set.bcast_v4[0], v, 4);
+	set.n_bcast_v4 = 1;
 	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_set), &key, &set, BPF_ANY))
 		return -errno;
 	return 0;
@@ -458,6 +470,11 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	ret = ret
 		      ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a, &local,
 					     BPF_ANY);
+	addr_us_bcast(v);
+	addr_mapped(&a, v);
+	ret = ret
+		      ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a,
+					     &(__u8){STAMPEDE_ADDR_BROADCAST}, BPF_ANY);
 	ret = ret ?: local_set_write(e, 1, 1, c->tlv_options);
 	if (!ret && c->tlv_options) {
 		addr_us2(4, v);
@@ -1096,6 +1113,120 @@ static void t_local_set(struct env *e, struct tc *t, const void *arg)
 	bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a,
 			    &(__u8){STAMPEDE_ADDR_LOCAL}, BPF_ANY);
 	local_set_write(e, 1, 1, false);
+}
+
+/* The standard request from @src to @dst (NULL: the usual address), over IPv@ipv. */
+static void addr_frame(struct pb_frame *f, int ipv, const uint8_t *src, const uint8_t *dst)
+{
+	struct pb_spec s;
+
+	STD_SPEC(s, ipv);
+	if (src)
+		memcpy(s.src, src, ipv == 4 ? 4 : 16);
+	if (dst)
+		memcpy(s.dst, dst, ipv == 4 ? 4 : 16);
+	build(f, &s);
+}
+
+static int local_set_put(struct env *e, const struct stampede_local_set *set)
+{
+	__u32 key = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_set), &key, set, BPF_ANY);
+}
+
+/*
+ * Sources that name this interface are refused (bad_source): another of
+ * its addresses, and (IPv4) its subnet's directed broadcast, found in the
+ * set the controller fills (addrs_fill_set) and, when the set does not
+ * hold them all, in the local_addrs hash by their tag.  A request to the
+ * directed broadcast is not ours to answer (not_local); a neighbour's is
+ * still answered.  arg: the IP version.
+ */
+static void t_own_sources(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	union stampede_addr list[3], a2;
+	struct stampede_local_set set;
+	uint8_t us[16], us2[16], bc[16];
+	static struct pb_frame f;
+	int hash = bpf_map__fd(e->skel->maps.local_addrs);
+	unsigned int n = 0;
+
+	addr_us(ipv, us);
+	addr_us2(ipv, us2);
+	addr_us_bcast(bc);
+	if (ipv == 4) {
+		addr_mapped(&list[n++], us);
+		addr_mapped(&list[n++], us2);
+		addr_mapped(&a2, us2);
+		addr_mapped(&list[n++], bc);
+	} else {
+		memcpy(list[n++].b, us, 16);
+		memcpy(list[n++].b, us2, 16);
+		memcpy(a2.b, us2, 16);
+	}
+	/* Both addresses in the set, as the controller fills it. */
+	addrs_fill_set(&set, list, 2, n);
+	if (!CHECK(t, !local_set_put(e, &set), "writing local_set failed"))
+		return;
+	addr_frame(&f, ipv, us2, NULL);
+	pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+	if (ipv == 4) {
+		addr_frame(&f, 4, bc, NULL);
+		pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+	}
+	/* Only the first address in the set; the rest in the hash, tagged. */
+	addrs_fill_set(&set, list, 1, 1);
+	set.more_v4 = set.more_v6 = set.more_bcast_v4 = 1;
+	if (!CHECK(t, !bpf_map_update_elem(hash, &a2, &(__u8){STAMPEDE_ADDR_LOCAL}, BPF_ANY),
+		   "writing local_addrs failed") ||
+	    !CHECK(t, !local_set_put(e, &set), "writing local_set failed"))
+		return;
+	addr_frame(&f, ipv, us2, NULL);
+	pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+	if (ipv == 4) {
+		addr_frame(&f, 4, bc, NULL);
+		pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+		/* From a neighbour to the broadcast: in the hash, but not as ours. */
+		addr_frame(&f, 4, NULL, bc);
+		pass_check(e, t, &f, STAMPEDE_CNT_not_local);
+	}
+	/* A neighbour, looked up in the hash and not found: answered. */
+	addr_frame(&f, ipv, NULL, NULL);
+	reflect_check(e, t, &f, &plain);
+	/* Back to the state env_load made. */
+	bpf_map_delete_elem(hash, &a2);
+	local_set_write(e, 1, 1, false);
+}
+
+/* The controller's directed broadcasts: the prefix's last address, none for /31 and /32. */
+static void t_addrs_broadcast(__maybe_unused struct env *e, struct tc *t,
+			      __maybe_unused const void *arg)
+{
+	static const struct {
+		uint32_t addr, mask, bcast; /* host order; bcast 0: none */
+	} cases[] = {
+		{0xc0000201, 0xffffff00, 0xc00002ff}, /* 192.0.2.1/24 */
+		{0x0a000001, 0xfffffffc, 0x0a000003}, /* 10.0.0.1/30 */
+		{0xc6120101, 0xfffe0000, 0xc613ffff}, /* 198.18.1.1/15 */
+		{0x0a000000, 0xfffffffe, 0},	      /* 10.0.0.0/31 */
+		{0x0a000001, 0xffffffff, 0},	      /* 10.0.0.1/32 */
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		__be32 got = 0;
+		bool has = addrs_v4_broadcast(htonl(cases[i].addr), htonl(cases[i].mask), &got);
+
+		if (!CHECK(t, has == (cases[i].bcast != 0), "0x%08x mask 0x%08x: %s broadcast",
+			   cases[i].addr, cases[i].mask, has ? "a" : "no"))
+			continue;
+		if (has)
+			CHECK(t, ntohl(got) == cases[i].bcast,
+			      "0x%08x mask 0x%08x: 0x%08x, not 0x%08x", cases[i].addr,
+			      cases[i].mask, ntohl(got), cases[i].bcast);
+	}
 }
 
 /* Many runs in a row: every T2/T3 inside its own run, T2 never decreasing. */
@@ -2533,6 +2664,12 @@ static void mk_src_v4_bcast(struct pb_frame *f)
 	v4_src(f, 255, 255, 255, 255);
 }
 
+/* 192.0.2.255: the directed broadcast of our 192.0.2.0/24. */
+static void mk_src_v4_dir_bcast(struct pb_frame *f)
+{
+	v4_src(f, 192, 0, 2, 255);
+}
+
 static void mk_src_v4_zero(struct pb_frame *f)
 {
 	v4_src(f, 0, 0, 0, 0);
@@ -3515,6 +3652,10 @@ static const struct test tests[] = {
 	PASS(v6_src_mac_broadcast_bad_source, CFG_NTP, mk_src_mac_bcast, bad_source),
 	PASS(v4_sport862_loop_guard, CFG_NTP, mk_v4_sport862, loop_guard),
 	PASS(v6_sport862_loop_guard, CFG_NTP, mk_v6_sport862, loop_guard),
+	PASS(v4_src_directed_broadcast_bad_source, CFG_NTP, mk_src_v4_dir_bcast, bad_source),
+	{"v4_src_own_addresses_bad_source", CFG_NTP, t_own_sources, &four},
+	{"v6_src_own_addresses_bad_source", CFG_NTP, t_own_sources, &six},
+	{"addrs_v4_directed_broadcast", CFG_NTP, t_addrs_broadcast, NULL},
 
 	/* junk and other traffic */
 	{"junk_random_frames_passed", CFG_NTP, t_junk, NULL},
