@@ -77,6 +77,27 @@ static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u
 	return names_interface_in(set, &pkt->src, pkt->ipv6);
 }
 
+/*
+ * The Multiplier of the sender's Error Estimate (octet 13, inside the 14
+ * octets a request has at least).  RFC 4656 4.1.2, which RFC 8762 4.2.1
+ * and RFC 5357 follow: it MUST NOT be zero, and a packet with zero SHOULD
+ * be considered corrupt and discarded.  0 also when it cannot be read.
+ */
+static __always_inline __u8 sender_multiplier(void *data, void *data_end,
+					      const struct stampede_pkt *pkt)
+{
+	/* Not the whole head: a 14-octet request may end the frame before the SSID. */
+	__u8 *ee;
+
+	if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
+		return 0;
+	ee = data + pkt_off(pkt->l4_off) + sizeof(struct udphdr) +
+	     offsetof(struct stamp_sender_head, error_estimate);
+	if ((void *)(ee + 2) > data_end)
+		return 0;
+	return ee[1]; /* the Multiplier: the low octet, network order */
+}
+
 /* Steps 9 to 14 of docs/datapath.md: is this a test packet we answer? */
 static __always_inline __u32 classify(void *data, void *data_end, struct stampede_pkt *pkt)
 {
@@ -103,6 +124,8 @@ static __always_inline __u32 classify(void *data, void *data_end, struct stamped
 		return STAMPEDE_CNT_authenticated;
 	if (pkt->payload_len < STAMP_TWAMP_LIGHT_MIN_LEN)
 		return STAMPEDE_CNT_runt;
+	if (!sender_multiplier(data, data_end, pkt))
+		return STAMPEDE_CNT_bad_error_estimate;
 	return STAMPEDE_CONTINUE;
 }
 
@@ -264,6 +287,18 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
 		env->sess.transmitted = sess->reflected + 1;
 		env->sess.last_reply_seq = sess->last_reply_seq;
 		env->sess.last_reply_ns = sess->last_reply_ns;
+	} else {
+		/*
+		 * A stateless reflector keeps no session, so Direct Measurement
+		 * gets this CPU's counts (RSS keeps a flow on one CPU): the test
+		 * packets it took in, answered or then dropped or passed, and
+		 * the replies it sent, this one included either way.  Read
+		 * from the counters every packet updates anyway: no cost
+		 * without the TLV.
+		 */
+		env->sess.received = st->reflected + st->no_reply + st->micro_session +
+				     st->no_tailroom + st->no_session + 1;
+		env->sess.transmitted = st->reflected + 1;
 	}
 	tlv_walk(ctx);
 	*tlv_acc = io->acc;
@@ -395,7 +430,7 @@ static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
 	if (counter == STAMPEDE_CNT_reflected)
 		return XDP_TX;
 	if (counter == STAMPEDE_CNT_internal || counter == STAMPEDE_CNT_no_reply ||
-	    counter == STAMPEDE_CNT_micro_session)
+	    counter == STAMPEDE_CNT_micro_session || counter == STAMPEDE_CNT_bad_error_estimate)
 		return XDP_DROP;
 	return XDP_PASS;
 }

@@ -29,7 +29,7 @@ enum tlv_outcome {
 	TLV_MALFORMED,	  /* M set; the walk stops */
 };
 
-/* The session's figures a TLV may report; stateful mode only. */
+/* The figures a TLV may report: the session's, or this CPU's when stateless. */
 struct tlv_session_view {
 	bool stateful;
 	__u32 received;	      /* R_RxC: this packet included */

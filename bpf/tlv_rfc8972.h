@@ -192,9 +192,9 @@ answer_class_of_service_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_e
 /* ---- Direct Measurement (type 5, RFC 8972 4.5) ------------------------ */
 
 /*
- * The session's counters, this packet and its reply included.  A stateless
- * reflector keeps none: it leaves U set rather than send zeros, which the
- * sender would read as every packet lost.
+ * R_RxC and R_TxC, this packet and its reply included (RFC 8972 4.5): the
+ * session's counts, or, in stateless mode, which keeps no sessions, this
+ * CPU's (answer_tlvs says which).  Truncated to 32 bits.
  */
 static __always_inline enum tlv_outcome
 answer_direct_measurement_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
@@ -204,8 +204,6 @@ answer_direct_measurement_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv
 
 	if (len != STAMP_DIRECT_MEAS_LEN)
 		return TLV_MALFORMED;
-	if (!env->sess.stateful)
-		return TLV_UNRECOGNIZED;
 	if (!tlv_load(ctx, io, value, &dm, sizeof(dm)))
 		return TLV_MALFORMED;
 	dm.reflector_rx = bpf_htonl(env->sess.received);

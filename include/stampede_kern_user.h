@@ -204,6 +204,7 @@ struct stampede_session_set {
 	X(internal, DROP, "frame changed but could not be finished")                      \
 	X(no_reply, DROP, "sender asked for no reply (Return Path, or count 0)")          \
 	X(micro_session, DROP, "Micro-session ID names another member link")              \
+	X(bad_error_estimate, DROP, "sender's Error Estimate Multiplier 0: corrupt")      \
 	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")              \
 	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                              \
 	X(tlv_answered, EVENT, "other TLVs answered (U flag cleared)")                    \

@@ -11,6 +11,7 @@
  * Exit status 0 when every test passed.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1561,7 +1562,7 @@ static void t_tlv_mixed(struct env *e, struct tc *t, __maybe_unused const void *
 	tb_tlv(&tb, 0x40, 1, 3, 0x00);
 	tb_tlv(&tb, 0x00, 200, 0, 0x80);
 	tb_tlv(&tb, 0x80, 1, 0, 0x00);
-	tb_tlv(&tb, 0x20, 5, 12, 0x80);
+	tb_tlv(&tb, 0x20, 8, 12, 0x80); /* HMAC: authenticated mode only */
 	tb_tlv(&tb, 0xff, 255, 1, 0x80);
 	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_padding) = 2, C(tlv_unrecognized) = 3});
 }
@@ -1734,32 +1735,100 @@ static void t_tlv_cos(struct env *e, struct tc *t, const void *arg)
 	reflect_check(e, t, &f, &x);
 }
 
-/* Direct Measurement: stateless keeps no counters (U); stateful fills 1 and 1. */
+/* This CPU's counters (the stats map's entry for @cpu). */
+static int stats_read_cpu(const struct env *e, int cpu, struct stampede_stats *out)
+{
+	struct stampede_stats *v = calloc((size_t)e->ncpu, sizeof(*v));
+	__u32 key = 0;
+	int ret = 0;
+
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(e->stats_fd, &key, v))
+		ret = -errno;
+	else
+		*out = v[cpu];
+	free(v);
+	return ret;
+}
+
+/*
+ * Direct Measurement (RFC 8972 4.5): stateful, the new session's counts, 1
+ * and 1; stateless, this CPU's test packets received and replies sent,
+ * this one included (the test runs pinned to one CPU, whose counters it
+ * reads first; two requests, so the counts are seen to move).
+ */
 static void t_tlv_direct(struct env *e, struct tc *t, const void *arg)
 {
 	bool stateful = *(const bool *)arg;
 	uint8_t v[12] = {0, 0, 0, 7}, r[12] = {0, 0, 0, 7};
 	struct rexp x = {0};
 	static struct pb_frame f;
+	struct stampede_stats cpu_st = {0};
+	cpu_set_t old, one;
 	struct pb_spec s;
+	int cpu = sched_getcpu(), round;
 
-	if (stateful) {
-		r[7] = 1;
-		r[11] = 1;
+	if (!CHECK(t, cpu >= 0 && !sched_getaffinity(0, sizeof(old), &old), "no CPU to pin to"))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (!CHECK(t, !sched_setaffinity(0, sizeof(one), &one), "cannot pin to CPU %d", cpu))
+		return;
+	for (round = 0; round < (stateful ? 1 : 2); round++) {
+		if (stateful) {
+			r[7] = 1;
+			r[11] = 1;
+		} else {
+			if (!CHECK(t, !stats_read_cpu(e, cpu, &cpu_st), "reading stats failed"))
+				break;
+			ck_put32(r + 4, (uint32_t)(cpu_st.reflected + cpu_st.no_reply +
+						   cpu_st.micro_session + cpu_st.no_tailroom +
+						   cpu_st.no_session + 1));
+			ck_put32(r + 8, (uint32_t)(cpu_st.reflected + 1));
+		}
+		tb_init(&tb);
+		tb_tlv_value(&tb, STAMP_TLV_DIRECT_MEASUREMENT, v, 12, 0, r);
+		x.tlv = tb.exp;
+		x.extra = stateful ? (struct cnt){C(tlv_answered) = 1, C(session_new) = 1}
+				   : (struct cnt){C(tlv_answered) = 1};
+		x.seq_set = stateful;
+		x.seq = 0;
+		spec_std(&s, 4, tb.pl, tb.n);
+		/* a port of its own: a new session */
+		s.sport = 40000 + (uint16_t)(e->frames & 0xfff);
+		build(&f, &s);
+		reflect_check(e, t, &f, &x);
 	}
-	tb_init(&tb);
-	/* a port of its own: a new session */
-	tb_tlv_value(&tb, STAMP_TLV_DIRECT_MEASUREMENT, v, 12, stateful ? 0 : 0x80,
-		     stateful ? r : v);
-	x.tlv = tb.exp;
-	x.extra = stateful ? (struct cnt){C(tlv_answered) = 1, C(session_new) = 1}
-			   : (struct cnt){C(tlv_unrecognized) = 1};
-	x.seq_set = stateful;
-	x.seq = 0;
-	spec_std(&s, 4, tb.pl, tb.n);
-	s.sport = 40000 + (uint16_t)(e->frames & 0xfff);
-	build(&f, &s);
-	reflect_check(e, t, &f, &x);
+	sched_setaffinity(0, sizeof(old), &old);
+}
+
+/*
+ * The sender's Error Estimate with Multiplier 0 (RFC 4656 4.1.2: corrupt,
+ * SHOULD be discarded): dropped, counted as bad_error_estimate; in a
+ * 14-octet TWAMP-Light request that ends the frame too.  arg: the IP version.
+ */
+static void t_sender_ee_zero(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	static const size_t lens[] = {CK_BASE_LEN, 14};
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[CK_BASE_LEN];
+	struct pb_spec s;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		pb_stamp_sender(pl, DEFAULT_SEQ, t1_ts, 0x8100, SSID, MBZ_JUNK);
+		spec_std(&s, ipv, pl, lens[i]);
+		build(&f, &s);
+		run_frame(e, f.b, f.len, &r);
+		if (!check_ran(t, &r))
+			return;
+		CHECK(t, r.retval == 1, "%zu octets: retval %u, expected XDP_DROP (1)", lens[i],
+		      r.retval);
+		check_counters(t, r.delta, &(struct cnt){C(bad_error_estimate) = 1});
+	}
 }
 
 /* Access Report: echoed with reserved bits zero; an Access ID other than 1, 2: U. */
@@ -3514,7 +3583,9 @@ static const struct test tests[] = {
 	{"tlv_timestamp_info_sw_local", CFG_NTP, t_tlv_timestamp_info, NULL},
 	{"tlv_cos_remark_v4", CFG_NTP, t_tlv_cos, ARG(int, 4)},
 	{"tlv_cos_remark_v6", CFG_NTP, t_tlv_cos, ARG(int, 6)},
-	{"tlv_direct_stateless_u", CFG_NTP, t_tlv_direct, ARG(bool, false)},
+	{"tlv_direct_stateless_cpu_counts", CFG_NTP, t_tlv_direct, ARG(bool, false)},
+	{"v4_sender_ee_multiplier0_dropped", CFG_NTP, t_sender_ee_zero, &four},
+	{"v6_sender_ee_multiplier0_dropped", CFG_NTP, t_sender_ee_zero, &six},
 	{"tlv_direct_stateful_counts", CFG_STATEFUL, t_tlv_direct, ARG(bool, true)},
 	{"tlv_access_report_echo_and_bad_id", CFG_NTP, t_tlv_access, NULL},
 	{"tlv_follow_up_stateless_zero_and_bad_len", CFG_NTP, t_tlv_follow_up, NULL},
