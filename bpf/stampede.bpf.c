@@ -286,7 +286,7 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
 		env->sess.received = sess->received + 1;
 		env->sess.transmitted = sess->reflected + 1;
 		env->sess.last_reply_seq = sess->last_reply_seq;
-		env->sess.last_reply_ns = sess->last_reply_ns;
+		env->sess.last_reply_t3 = sess->last_reply_t3;
 	} else {
 		/*
 		 * A stateless reflector keeps no session, so Direct Measurement

@@ -34,8 +34,8 @@ struct tlv_session_view {
 	bool stateful;
 	__u32 received;	      /* R_RxC: this packet included */
 	__u32 transmitted;    /* R_TxC: this reply included */
-	__u32 last_reply_seq; /* the previous reply, when last_reply_ns */
-	__u64 last_reply_ns;  /* CLOCK_TAI; 0: no previous reply */
+	__u32 last_reply_seq; /* the previous reply, when last_reply_t3 */
+	__u64 last_reply_t3;  /* its Timestamp as sent; 0: no previous reply */
 };
 
 /* What the sub-TLVs of one Return Path TLV asked. */

@@ -153,7 +153,7 @@ struct stampede_session {
 	__u32 highest_seq;    /* highest sender sequence number seen */
 	__u32 last_seq;	      /* sender sequence number of the last packet */
 	__u64 received;	      /* test packets received, answered or not */
-	__u64 last_reply_ns;  /* CLOCK_TAI T3 of the last reply; 0: none yet */
+	__u64 last_reply_t3;  /* the last reply's Timestamp as sent (8 octets); 0: none yet */
 	__u32 last_reply_seq; /* its reflector Sequence Number (Follow-Up Telemetry) */
 	__u32 pad;
 };

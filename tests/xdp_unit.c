@@ -158,6 +158,7 @@ enum cfg_id {
 	CFG_TLV,
 	CFG_COS_REFUSE,
 	CFG_ONE_SET,
+	CFG_STATEFUL_T3READ,
 	CFG_N,
 };
 
@@ -237,6 +238,14 @@ static const struct cfg_desc cfgs[CFG_N] = {
 			 255,
 			 EE_MAP,
 			 .one_set = true},
+	[CFG_STATEFUL_T3READ] = {"stateful, clock-reads 2",
+				 STAMPEDE_F_STATEFUL | STAMPEDE_F_T3_READ | CO,
+				 {STAMP_PORT},
+				 1,
+				 {0},
+				 0,
+				 255,
+				 EE_MAP},
 };
 
 /* The session table's hash secret in these tests (the controller draws one). */
@@ -1855,6 +1864,83 @@ static void t_tlv_follow_up(struct env *e, struct tc *t, __maybe_unused const vo
 	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v, 16, 0, r);
 	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v13, 13, STAMP_TLV_FLAG_M, r13);
 	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_answered) = 1, C(tlv_malformed) = 1});
+}
+
+/*
+ * Follow-Up Telemetry in a session (RFC 8972 4.7): each reply names the
+ * previous reply of its session, its Sequence Number and its Timestamp (T3)
+ * octet for octet as that reply carried it, mode SW local; the first reply
+ * has zeros.  Run with one clock read and with two (T3 apart from T2); the
+ * controller publishes a new TAI offset (a leap second) before the last
+ * request, which must not change what the previous reply carried.
+ */
+static void t_tlv_follow_up_session(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	const uint8_t v[16] = {0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a,
+			       0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a};
+	uint8_t want[16] = {0}, prev_seq[4] = {0}, prev_t3[8] = {0};
+	uint16_t sport = (uint16_t)(43500 + (e->frames & 0x3ff));
+	static struct pb_frame f;
+	static struct run r;
+	struct pb_spec s;
+	struct rexp x;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		memset(want, 0, sizeof(want));
+		if (i) {
+			memcpy(want, prev_seq, 4);
+			memcpy(want + 4, prev_t3, 8);
+			want[12] = STAMP_TSM_SW_LOCAL;
+		}
+		if (i == 2) {
+			struct stampede_clock clk = e->clk;
+
+			clk.tai_offset_ns += CK_NSEC;
+			if (!CHECK(t, !clock_write(e, &clk), "writing the clock map failed"))
+				return;
+		}
+		tb_init(&tb);
+		tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v, 16, 0, want);
+		x = (struct rexp){.seq_set = true, .seq = (uint32_t)i, .tlv = tb.exp};
+		x.extra = i ? (struct cnt){C(tlv_answered) = 1}
+			    : (struct cnt){C(tlv_answered) = 1, C(session_new) = 1};
+		spec_std(&s, 4, tb.pl, tb.n);
+		s.sport = sport;
+		build(&f, &s);
+		run_frame(e, f.b, f.len, &r);
+		check_reply(t, e, &f, &r, &x);
+		if (r.out_len < f.pl + CK_BASE_LEN)
+			return;
+		memcpy(prev_seq, r.out + f.pl + CK_R_SEQ, 4);
+		memcpy(prev_t3, r.out + f.pl + CK_R_T3, 8);
+	}
+	{
+		struct stampede_clock clk = e->clk;
+
+		clk.tai_offset_ns = TAI_OFFSET_NS;
+		clock_write(e, &clk);
+	}
+}
+
+/*
+ * Follow-Up Telemetry shorter than 12 octets (no room for Sequence Number
+ * and Timestamp): M, and the Value comes back zeroed, not as sent; at an
+ * odd offset too.  arg: the Length.
+ */
+static void t_tlv_follow_up_short(struct env *e, struct tc *t, const void *arg)
+{
+	uint16_t len = *(const uint16_t *)arg;
+	uint8_t v[11], r[11] = {0};
+
+	memset(v, 0x5a, sizeof(v));
+	tb_init(&tb);
+	if (len & 1)
+		tb_tlv(&tb, 0x80, 1, 1, 0x00); /* the Value at an odd offset */
+	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v, len, STAMP_TLV_FLAG_M, r);
+	tb_tlv(&tb, 0x80, 1, 3, 0x80); /* after M: as sent */
+	tb_reflect(e, t, len & 1 ? 4 : 6, &tb,
+		   &(struct cnt){C(tlv_malformed) = 1, C(tlv_padding) = len & 1 ? 1 : 0});
 }
 
 /* Destination Node Address: ours: answered; another: U; a bad Length: M. */
@@ -3589,6 +3675,9 @@ static const struct test tests[] = {
 	{"tlv_direct_stateful_counts", CFG_STATEFUL, t_tlv_direct, ARG(bool, true)},
 	{"tlv_access_report_echo_and_bad_id", CFG_NTP, t_tlv_access, NULL},
 	{"tlv_follow_up_stateless_zero_and_bad_len", CFG_NTP, t_tlv_follow_up, NULL},
+	{"tlv_follow_up_len1_zeroed_m", CFG_NTP, t_tlv_follow_up_short, ARG(uint16_t, 1)},
+	{"tlv_follow_up_len8_zeroed_m", CFG_NTP, t_tlv_follow_up_short, ARG(uint16_t, 8)},
+	{"tlv_follow_up_len11_zeroed_m", CFG_NTP, t_tlv_follow_up_short, ARG(uint16_t, 11)},
 	{"tlv_dest_node_addr_v4", CFG_NTP, t_tlv_dest_node, ARG(int, 4)},
 	{"tlv_dest_node_addr_v6", CFG_NTP, t_tlv_dest_node, ARG(int, 6)},
 	{"tlv_return_path_same_link_and_srv6", CFG_NTP, t_tlv_return_path, NULL},
@@ -3737,6 +3826,9 @@ static const struct test tests[] = {
 
 	/* stateful */
 	{"stateful_reply_fields", CFG_STATEFUL, t_stateful_reply, NULL},
+	{"tlv_follow_up_previous_t3", CFG_STATEFUL, t_tlv_follow_up_session, NULL},
+	{"tlv_follow_up_previous_t3_clock_reads_2", CFG_STATEFUL_T3READ, t_tlv_follow_up_session,
+	 NULL},
 	{"stateful_seq_per_session", CFG_STATEFUL, t_stateful_sessions, NULL},
 	{"stateful_v4_session_record", CFG_STATEFUL, t_stateful_record,
 	 ARG(struct record_case, 4, 42000, record_seqs, ARRAY_SIZE(record_seqs),
