@@ -44,11 +44,13 @@ struct return_path_req {
 	__u8 old_flags[STAMPEDE_MAX_SUB_TLVS];
 	__u8 new_flags[STAMPEDE_MAX_SUB_TLVS];
 	__u32 n;
-	bool control_code; /* a Control Code sub-TLV was there */
-	__u32 code;	   /* its Control Code Flags */
-	__u32 code_index;  /* and its place among the sub-TLVs */
-	bool address_ok;   /* a Return Address we may use */
-	bool unusable;	   /* a sub-TLV we cannot follow */
+	bool control_code;     /* a Control Code sub-TLV was there */
+	__u32 code;	       /* its Control Code Flags */
+	__u32 code_index;      /* and its place among the sub-TLVs */
+	bool address_ok;       /* a Return Address we may use */
+	bool unusable;	       /* a sub-TLV we cannot follow */
+	bool malformed;	       /* a sub-TLV of a Length its type does not allow */
+	__u32 malformed_index; /* the first such */
 	union stampede_addr address;
 };
 

@@ -168,7 +168,8 @@ static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tl
 }
 
 /*
- * A Control Code answers on its own (all other sub-TLVs are then ignored):
+ * A Control Code answers on its own (all other sub-TLVs are then ignored,
+ * a malformed one too; without a Control Code, one makes the TLV M):
  * 1, reply on the same link, is what XDP_TX does; 0 asks for no reply.  A
  * Return Address is followed when allowed; anything else makes the whole
  * TLV U and the reply goes back as usual.  Only the first Return Path TLV
@@ -201,17 +202,29 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		sub_out = return_path_sub(ctx, io, &env->pkt, &sub, req);
 		if (io->failed)
 			return TLV_MALFORMED;
-		if (sub_out == TLV_MALFORMED) {
-			sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_M);
-			return TLV_MALFORMED;
-		}
 		req->flags_off[i] = sub.off;
 		req->old_flags[i] = sub.flags;
 		req->new_flags[i] = sub_out == TLV_ANSWERED ? 0 : STAMP_TLV_FLAG_U;
 		req->n = i + 1;
+		/*
+		 * A Length its type does not allow: judged once all are seen,
+		 * since a Control Code anywhere in the TLV makes the other
+		 * sub-TLVs ignored (RFC 9503 4.1.1), this one included.
+		 */
+		if (sub_out == TLV_MALFORMED && !req->malformed) {
+			req->malformed = true;
+			req->malformed_index = i;
+		}
 	}
 	if (off < end || !req->n)
 		req->unusable = true; /* more than the bound, or nothing asked */
+	if (req->malformed && !req->control_code) {
+		i = req->malformed_index;
+		if (i >= STAMPEDE_MAX_SUB_TLVS)
+			return TLV_MALFORMED;
+		tlv_rewrite_octet(ctx, io, req->flags_off[i], req->old_flags[i], STAMP_TLV_FLAG_M);
+		return TLV_MALFORMED;
+	}
 
 	if (req->control_code) {
 		/* RFC 9503 4.1.1: the other sub-TLVs are ignored, and go back as sent. */

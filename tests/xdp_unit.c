@@ -2070,6 +2070,35 @@ static void t_tlv_return_path_bad_sub(struct env *e, struct tc *t, __maybe_unuse
 	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_malformed) = 1});
 }
 
+/*
+ * A Control Code with a malformed other sub-TLV (a Return Address of
+ * Length 5), before or after it: RFC 9503 4.1.1 ignores the other
+ * sub-TLVs, so the TLV is answered (U clear on it and on the Control Code),
+ * the Return Address goes back as sent, and the reply goes out as usual.
+ */
+static void t_tlv_return_path_cc_bad_other(struct env *e, struct tc *t,
+					   __maybe_unused const void *arg)
+{
+	uint8_t v[17], r[17];
+	int order;
+
+	for (order = 0; order < 2; order++) {
+		uint8_t *cc = v + (order ? 9 : 0), *ra = v + (order ? 0 : 8);
+
+		put_sub(cc, 0x80, STAMP_RP_CONTROL_CODE, 4);
+		ck_put32(cc + 4, STAMP_RP_CC_SAME_LINK);
+		put_sub(ra, 0x80, 2, 5);
+		memset(ra + 4, 0x77, 5);
+		memcpy(r, v, sizeof(r));
+		r[order ? 9 : 0] = 0; /* the Control Code: answered */
+		tb_init(&tb);
+		tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, v, sizeof(v), 0, r);
+		tb_tlv(&tb, 0x80, 1, 2, 0x00); /* the walk goes on */
+		tb_reflect(e, t, order ? 6 : 4, &tb,
+			   &(struct cnt){C(tlv_answered) = 1, C(tlv_padding) = 1});
+	}
+}
+
 /* ---- Tests: TLV answers that need attach options (CFG_TLV, CFG_COS_REFUSE) */
 
 /* Runs the TLV payload in tb over IPv@ipv and checks the reply against x (tb.exp). */
@@ -3739,6 +3768,8 @@ static const struct test tests[] = {
 	{"tlv_malformed_reflected_control_7_v4", CFG_NTP, t_tlv_malformed_len,
 	 ARG(struct malformed_case, 4, 12, 7)},
 	{"tlv_malformed_return_path_control_code_3", CFG_NTP, t_tlv_return_path_bad_sub, NULL},
+	{"tlv_return_path_control_code_ignores_malformed_other", CFG_NTP,
+	 t_tlv_return_path_cc_bad_other, NULL},
 	{"tlv_overrun_m_u_kept", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0xa0, 0xc0)},
 	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0xc0)},
 	{"tlv_stray_1", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 1, false, 0x9f, 0xc0)},
