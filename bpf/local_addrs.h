@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Is a destination one of the interface's own addresses?  Transit traffic
- * to another host's STAMP port must never be answered.  The few addresses
+ * to another host's STAMP port must never be answered.  Is a source one of
+ * them, or one of the interface's directed broadcasts?  Such a request is
+ * never answered either.  The few addresses
  * an interface has are compared one by one (local_set); hashing a 16-octet
  * key into local_addrs cost as much as the rest of a reflection, so it is
  * left for interfaces with more addresses than the set holds.
@@ -50,15 +52,37 @@ static __always_inline bool in_v6_set(const struct stampede_local_set *set,
 	return false;
 }
 
-/* @dst: IPv4 as ::ffff:a.b.c.d (the caller rules out such IPv6 packets). */
-static __always_inline bool is_local_addr(const union stampede_addr *dst, bool ipv6)
+static __always_inline bool in_v4_bcast_set(const struct stampede_local_set *set, __be32 addr)
 {
-	const struct stampede_local_set *set;
+	int i;
+
+	for (i = 0; i < STAMPEDE_LOCAL_SET_ADDRS; i++) {
+		if (i >= set->n_bcast_v4)
+			return false;
+		if (set->bcast_v4[i] == addr)
+			return true;
+	}
+	return false;
+}
+
+/* This CPU's view of the set; NULL cannot happen (an array's key 0). */
+static __always_inline const struct stampede_local_set *local_set_get(void)
+{
 	__u32 zero = 0;
 
-	set = bpf_map_lookup_elem(&local_set, &zero);
-	if (!set)
-		return false;
+	return bpf_map_lookup_elem(&local_set, &zero);
+}
+
+/*
+ * Is @dst one of the interface's addresses?  IPv4 as ::ffff:a.b.c.d (the
+ * caller rules out such IPv6 packets).  A directed broadcast is in the hash
+ * too, tagged apart: a packet sent to it is not ours to answer.
+ */
+static __always_inline bool is_local_addr_in(const struct stampede_local_set *set,
+					     const union stampede_addr *dst, bool ipv6)
+{
+	const __u8 *tag;
+
 	if (ipv6) {
 		if (in_v6_set(set, dst))
 			return true;
@@ -70,7 +94,47 @@ static __always_inline bool is_local_addr(const union stampede_addr *dst, bool i
 		if (!set->more_v4)
 			return false;
 	}
-	return bpf_map_lookup_elem(&local_addrs, dst) != NULL;
+	tag = bpf_map_lookup_elem(&local_addrs, dst);
+	return tag && *tag == STAMPEDE_ADDR_LOCAL;
+}
+
+static __always_inline bool is_local_addr(const union stampede_addr *dst, bool ipv6)
+{
+	const struct stampede_local_set *set = local_set_get();
+
+	return set && is_local_addr_in(set, dst, ipv6);
+}
+
+/*
+ * Does @addr name this interface: one of its addresses, or the directed
+ * broadcast of one of its IPv4 subnets?  A request from there is forged or
+ * looped, and its reply would go back to us or to the whole subnet.  The
+ * set answers the common case (one address, one broadcast) with a compare
+ * or two; the hash is looked up only when the set does not hold them all.
+ */
+static __always_inline bool names_interface_in(const struct stampede_local_set *set,
+					       const union stampede_addr *addr, bool ipv6)
+{
+	if (ipv6) {
+		if (in_v6_set(set, addr))
+			return true;
+		if (!set->more_v6)
+			return false;
+	} else {
+		if (in_v4_set(set, addr->w[3]) || in_v4_bcast_set(set, addr->w[3]))
+			return true;
+		if (!set->more_v4 && !set->more_bcast_v4)
+			return false;
+	}
+	/* Either tag: ours, or our broadcast. */
+	return bpf_map_lookup_elem(&local_addrs, addr) != NULL;
+}
+
+static __always_inline bool names_interface(const union stampede_addr *addr, bool ipv6)
+{
+	const struct stampede_local_set *set = local_set_get();
+
+	return set && names_interface_in(set, addr, ipv6);
 }
 
 #endif /* STAMPEDE_BPF_LOCAL_ADDRS_H */

@@ -311,7 +311,7 @@ static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pk
 		udph->check = csum_acc_finish(acc) ?: 0xffff;
 	}
 	if (sess)
-		session_note_reply(sess->s, reflector_seq, t3);
+		session_note_reply(sess->s, reflector_seq, &f.t3);
 	return STAMPEDE_CNT_reflected;
 }
 

@@ -5,6 +5,7 @@
 
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include "stamp_wire.h"
 #include "stampede_kern_user.h"
 #include "maps.h"
 
@@ -212,11 +213,20 @@ static __always_inline __u32 session_take_seq(const struct session_ref *ref, boo
 	return seq;
 }
 
-/* Remember the reply for the next packet's Follow-Up Telemetry TLV. */
-static __always_inline void session_note_reply(struct stampede_session *s, __u32 seq, __u64 t3_tai)
+/*
+ * Remember the reply for the next packet's Follow-Up Telemetry TLV: its
+ * Timestamp as it went out, not the clock reading, so that the next reply
+ * reports T3 octet for octet even if the clock map's TAI offset or the
+ * format changed in between.
+ */
+static __always_inline void session_note_reply(struct stampede_session *s, __u32 seq,
+					       const struct stamp_timestamp *t3)
 {
+	__u64 wire;
+
+	__builtin_memcpy(&wire, t3, sizeof(wire));
 	s->last_reply_seq = seq;
-	s->last_reply_ns = t3_tai;
+	s->last_reply_t3 = wire;
 }
 
 #endif /* STAMPEDE_BPF_SESSION_H */

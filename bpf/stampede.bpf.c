@@ -54,23 +54,55 @@ static __always_inline bool is_stamp_port(__be16 port)
 }
 
 /*
- * Sources a reply must never go to: it would be a broadcast, leave the host
- * looking like it came from elsewhere, or answer a forged packet into a loop.
+ * Sources a reply must never go to: it would be a broadcast (the limited
+ * one, or a directed broadcast of one of our subnets), go back to this
+ * host (one of the interface's addresses: a forged packet, or one looped
+ * back), or leave the host looking like it came from elsewhere.
  */
-static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac)
+static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac,
+				       const struct stampede_local_set *set)
 {
 	if (src_mac[0] & 1) /* multicast or broadcast MAC */
 		return true;
-	/* IPv4 addresses are ::ffff:a.b.c.d here: only their last words can differ. */
+	/*
+	 * IPv4 addresses are ::ffff:a.b.c.d here: only their last words can
+	 * differ.  names_interface_in would catch it too, but this compare
+	 * costs less than the hash lookup it may take, and holds while the
+	 * controller rewrites the set.
+	 */
 	if (pkt->ipv6 ? addr_equal(&pkt->src, &pkt->dst) : pkt->src.w[3] == pkt->dst.w[3])
 		return true;
-	return addr_never_a_peer(pkt->ipv6, &pkt->src);
+	if (addr_never_a_peer(pkt->ipv6, &pkt->src))
+		return true;
+	return names_interface_in(set, &pkt->src, pkt->ipv6);
+}
+
+/*
+ * The Multiplier of the sender's Error Estimate (octet 13, inside the 14
+ * octets a request has at least).  RFC 4656 4.1.2, which RFC 8762 4.2.1
+ * and RFC 5357 follow: it MUST NOT be zero, and a packet with zero SHOULD
+ * be considered corrupt and discarded.  0 also when it cannot be read.
+ */
+static __always_inline __u8 sender_multiplier(void *data, void *data_end,
+					      const struct stampede_pkt *pkt)
+{
+	/* Not the whole head: a 14-octet request may end the frame before the SSID. */
+	__u8 *ee;
+
+	if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
+		return 0;
+	ee = data + pkt_off(pkt->l4_off) + sizeof(struct udphdr) +
+	     offsetof(struct stamp_sender_head, error_estimate);
+	if ((void *)(ee + 2) > data_end)
+		return 0;
+	return ee[1]; /* the Multiplier: the low octet, network order */
 }
 
 /* Steps 9 to 14 of docs/datapath.md: is this a test packet we answer? */
 static __always_inline __u32 classify(void *data, void *data_end, struct stampede_pkt *pkt)
 {
 	const __u8 *src_mac = ((struct ethhdr *)data)->h_source;
+	const struct stampede_local_set *set;
 	__u32 ret;
 
 	ret = check_udp_length(pkt);
@@ -81,9 +113,10 @@ static __always_inline __u32 classify(void *data, void *data_end, struct stamped
 	/* IPv4 addresses are keyed as ::ffff:a.b.c.d; such an IPv6 destination is not ours. */
 	if (pkt->ipv6 && addr_is_v4_mapped(&pkt->dst))
 		return STAMPEDE_CNT_not_local;
-	if (!is_local_addr(&pkt->dst, pkt->ipv6))
+	set = local_set_get();
+	if (!set || !is_local_addr_in(set, &pkt->dst, pkt->ipv6))
 		return STAMPEDE_CNT_not_local;
-	if (bad_source(pkt, src_mac))
+	if (bad_source(pkt, src_mac, set))
 		return STAMPEDE_CNT_bad_source;
 	if (!(cfg.flags & STAMPEDE_F_NO_LOOP_GUARD) && is_stamp_port(pkt->sport))
 		return STAMPEDE_CNT_loop_guard;
@@ -91,6 +124,8 @@ static __always_inline __u32 classify(void *data, void *data_end, struct stamped
 		return STAMPEDE_CNT_authenticated;
 	if (pkt->payload_len < STAMP_TWAMP_LIGHT_MIN_LEN)
 		return STAMPEDE_CNT_runt;
+	if (!sender_multiplier(data, data_end, pkt))
+		return STAMPEDE_CNT_bad_error_estimate;
 	return STAMPEDE_CONTINUE;
 }
 
@@ -251,7 +286,19 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
 		env->sess.received = sess->received + 1;
 		env->sess.transmitted = sess->reflected + 1;
 		env->sess.last_reply_seq = sess->last_reply_seq;
-		env->sess.last_reply_ns = sess->last_reply_ns;
+		env->sess.last_reply_t3 = sess->last_reply_t3;
+	} else {
+		/*
+		 * A stateless reflector keeps no session, so Direct Measurement
+		 * gets this CPU's counts (RSS keeps a flow on one CPU): the test
+		 * packets it took in, answered or then dropped or passed, and
+		 * the replies it sent, this one included either way.  Read
+		 * from the counters every packet updates anyway: no cost
+		 * without the TLV.
+		 */
+		env->sess.received = st->reflected + st->no_reply + st->micro_session +
+				     st->no_tailroom + st->no_session + 1;
+		env->sess.transmitted = st->reflected + 1;
 	}
 	tlv_walk(ctx);
 	*tlv_acc = io->acc;
@@ -383,7 +430,7 @@ static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
 	if (counter == STAMPEDE_CNT_reflected)
 		return XDP_TX;
 	if (counter == STAMPEDE_CNT_internal || counter == STAMPEDE_CNT_no_reply ||
-	    counter == STAMPEDE_CNT_micro_session)
+	    counter == STAMPEDE_CNT_micro_session || counter == STAMPEDE_CNT_bad_error_estimate)
 		return XDP_DROP;
 	return XDP_PASS;
 }

@@ -29,13 +29,13 @@ enum tlv_outcome {
 	TLV_MALFORMED,	  /* M set; the walk stops */
 };
 
-/* The session's figures a TLV may report; stateful mode only. */
+/* The figures a TLV may report: the session's, or this CPU's when stateless. */
 struct tlv_session_view {
 	bool stateful;
 	__u32 received;	      /* R_RxC: this packet included */
 	__u32 transmitted;    /* R_TxC: this reply included */
-	__u32 last_reply_seq; /* the previous reply, when last_reply_ns */
-	__u64 last_reply_ns;  /* CLOCK_TAI; 0: no previous reply */
+	__u32 last_reply_seq; /* the previous reply, when last_reply_t3 */
+	__u64 last_reply_t3;  /* its Timestamp as sent; 0: no previous reply */
 };
 
 /* What the sub-TLVs of one Return Path TLV asked. */
@@ -44,11 +44,13 @@ struct return_path_req {
 	__u8 old_flags[STAMPEDE_MAX_SUB_TLVS];
 	__u8 new_flags[STAMPEDE_MAX_SUB_TLVS];
 	__u32 n;
-	bool control_code; /* a Control Code sub-TLV was there */
-	__u32 code;	   /* its Control Code Flags */
-	__u32 code_index;  /* and its place among the sub-TLVs */
-	bool address_ok;   /* a Return Address we may use */
-	bool unusable;	   /* a sub-TLV we cannot follow */
+	bool control_code;     /* a Control Code sub-TLV was there */
+	__u32 code;	       /* its Control Code Flags */
+	__u32 code_index;      /* and its place among the sub-TLVs */
+	bool address_ok;       /* a Return Address we may use */
+	bool unusable;	       /* a sub-TLV we cannot follow */
+	bool malformed;	       /* a sub-TLV of a Length its type does not allow */
+	__u32 malformed_index; /* the first such */
 	union stampede_addr address;
 };
 

@@ -192,9 +192,9 @@ answer_class_of_service_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_e
 /* ---- Direct Measurement (type 5, RFC 8972 4.5) ------------------------ */
 
 /*
- * The session's counters, this packet and its reply included.  A stateless
- * reflector keeps none: it leaves U set rather than send zeros, which the
- * sender would read as every packet lost.
+ * R_RxC and R_TxC, this packet and its reply included (RFC 8972 4.5): the
+ * session's counts, or, in stateless mode, which keeps no sessions, this
+ * CPU's (answer_tlvs says which).  Truncated to 32 bits.
  */
 static __always_inline enum tlv_outcome
 answer_direct_measurement_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
@@ -204,8 +204,6 @@ answer_direct_measurement_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv
 
 	if (len != STAMP_DIRECT_MEAS_LEN)
 		return TLV_MALFORMED;
-	if (!env->sess.stateful)
-		return TLV_UNRECOGNIZED;
 	if (!tlv_load(ctx, io, value, &dm, sizeof(dm)))
 		return TLV_MALFORMED;
 	dm.reflector_rx = bpf_htonl(env->sess.received);
@@ -251,11 +249,27 @@ answer_access_report_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env 
 
 /* ---- Follow-Up Telemetry (type 7, RFC 8972 4.7) ----------------------- */
 
+/* Clear the @len (below 12) octets at payload offset @poff, one by one. */
+static __always_inline void tlv_zero_short(struct xdp_md *ctx, struct tlv_io *io, __u32 poff,
+					   __u32 len)
+{
+	__u8 old;
+	int i;
+
+	for (i = 0; i < STAMP_FOLLOW_UP_LEN - 4; i++) {
+		if (i >= len || !tlv_load(ctx, io, poff + i, &old, 1) ||
+		    !tlv_rewrite_octet(ctx, io, poff + i, old, 0))
+			return;
+	}
+}
+
 /*
- * The previous reply of the session: its Sequence Number and when it was
- * sent, in this reply's timestamp format.  All zero when there is none
- * (stateless mode, or the session's first packet).  A wrong Length zeroes
- * what would be Sequence Number and Timestamp, and sets M.
+ * The previous reply of the session: its Sequence Number and its Timestamp
+ * as that reply carried it (session_note_reply).  All zero when there is
+ * none (stateless mode, or the session's first packet).  A wrong Length
+ * sets M and zeroes what would be Sequence Number and Timestamp: the first
+ * 12 octets, or the whole Value when it is shorter, so that no octet the
+ * sender put there comes back as if it were the reflector's.
  */
 static __always_inline enum tlv_outcome answer_follow_up_body(struct xdp_md *ctx, struct tlv_io *io,
 							      struct tlv_env *env,
@@ -267,11 +281,13 @@ static __always_inline enum tlv_outcome answer_follow_up_body(struct xdp_md *ctx
 	if (len != STAMP_FOLLOW_UP_LEN) {
 		if (len >= sizeof(fu.seq) + sizeof(fu.ts))
 			tlv_rewrite(ctx, io, value, &fu, sizeof(fu.seq) + sizeof(fu.ts));
+		else
+			tlv_zero_short(ctx, io, value, len);
 		return TLV_MALFORMED;
 	}
-	if (env->sess.stateful && env->sess.last_reply_ns) {
+	if (env->sess.stateful && env->sess.last_reply_t3) {
 		fu.seq = bpf_htonl(env->sess.last_reply_seq);
-		stamp_ts_of(&fu.ts, env->sess.last_reply_ns, &env->clk);
+		__builtin_memcpy(&fu.ts, &env->sess.last_reply_t3, sizeof(fu.ts));
 		fu.mode = STAMP_TSM_SW_LOCAL;
 	}
 	if (!tlv_rewrite(ctx, io, value, &fu, sizeof(fu)))

@@ -101,8 +101,8 @@ static __always_inline bool return_addr_special(bool ipv6, const union stampede_
  * A Return Address is honoured only when the attach configuration allows
  * it and it lies in one of the configured prefixes of the packet's family
  * (IPv4 prefixes are ::ffff:a.b.c.d/96+n, so ::/0 must not take them in),
- * never when it is one of ours (a reply to ourselves) or an address no
- * reply may go to.
+ * never when it is one of ours (a reply to ourselves), a directed
+ * broadcast of one of our subnets, or an address no reply may go to.
  */
 static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
 						const union stampede_addr *addr)
@@ -114,7 +114,8 @@ static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
 		return false;
 	if (return_addr_special(pkt->ipv6, addr))
 		return false;
-	if (is_local_addr(addr, pkt->ipv6))
+	/* One of ours would answer ourselves; one of our broadcasts, the subnet. */
+	if (names_interface(addr, pkt->ipv6))
 		return false;
 	for (i = 0; i < STAMPEDE_MAX_RETURN_PREFIXES; i++) {
 		if (i >= cfg.n_return_prefixes)
@@ -167,7 +168,8 @@ static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tl
 }
 
 /*
- * A Control Code answers on its own (all other sub-TLVs are then ignored):
+ * A Control Code answers on its own (all other sub-TLVs are then ignored,
+ * a malformed one too; without a Control Code, one makes the TLV M):
  * 1, reply on the same link, is what XDP_TX does; 0 asks for no reply.  A
  * Return Address is followed when allowed; anything else makes the whole
  * TLV U and the reply goes back as usual.  Only the first Return Path TLV
@@ -200,17 +202,29 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		sub_out = return_path_sub(ctx, io, &env->pkt, &sub, req);
 		if (io->failed)
 			return TLV_MALFORMED;
-		if (sub_out == TLV_MALFORMED) {
-			sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_M);
-			return TLV_MALFORMED;
-		}
 		req->flags_off[i] = sub.off;
 		req->old_flags[i] = sub.flags;
 		req->new_flags[i] = sub_out == TLV_ANSWERED ? 0 : STAMP_TLV_FLAG_U;
 		req->n = i + 1;
+		/*
+		 * A Length its type does not allow: judged once all are seen,
+		 * since a Control Code anywhere in the TLV makes the other
+		 * sub-TLVs ignored (RFC 9503 4.1.1), this one included.
+		 */
+		if (sub_out == TLV_MALFORMED && !req->malformed) {
+			req->malformed = true;
+			req->malformed_index = i;
+		}
 	}
 	if (off < end || !req->n)
 		req->unusable = true; /* more than the bound, or nothing asked */
+	if (req->malformed && !req->control_code) {
+		i = req->malformed_index;
+		if (i >= STAMPEDE_MAX_SUB_TLVS)
+			return TLV_MALFORMED;
+		tlv_rewrite_octet(ctx, io, req->flags_off[i], req->old_flags[i], STAMP_TLV_FLAG_M);
+		return TLV_MALFORMED;
+	}
 
 	if (req->control_code) {
 		/* RFC 9503 4.1.1: the other sub-TLVs are ignored, and go back as sent. */

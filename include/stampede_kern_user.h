@@ -99,16 +99,23 @@ struct stampede_config {
 	__u64 session_seed;
 };
 
-/* "local_addrs" map value: why the address is listed. */
-#define STAMPEDE_ADDR_LOCAL 1
+/*
+ * "local_addrs" map value: why the address is listed.  Requests are
+ * answered only for LOCAL destinations; a source listed with either tag
+ * names this interface, and no reply may go to it.
+ */
+#define STAMPEDE_ADDR_LOCAL	1 /* one of the interface's addresses */
+#define STAMPEDE_ADDR_BROADCAST 2 /* the directed broadcast of one of its IPv4 subnets */
 
 #define STAMPEDE_LOCAL_SET_ADDRS 8
 
 /*
  * "local_set" map value: the interface's first addresses of each family,
- * which the data path compares one by one, far cheaper than hashing into
- * local_addrs.  That hash holds every address; the data path looks there
- * only when a family has more than the set holds (more_v4, more_v6).
+ * and the first directed broadcasts of its IPv4 subnets, which the data
+ * path compares one by one, far cheaper than hashing into local_addrs.
+ * That hash holds every address and broadcast; the data path looks there
+ * only when the set does not hold them all (more_v4, more_v6,
+ * more_bcast_v4).
  */
 struct stampede_local_set {
 	__u8 n_v4; /* entries of v4 in use */
@@ -117,6 +124,10 @@ struct stampede_local_set {
 	__u8 more_v6;
 	__be32 v4[STAMPEDE_LOCAL_SET_ADDRS];
 	union stampede_addr v6[STAMPEDE_LOCAL_SET_ADDRS];
+	__u8 n_bcast_v4; /* entries of bcast_v4 in use */
+	__u8 more_bcast_v4;
+	__u8 pad[2];
+	__be32 bcast_v4[STAMPEDE_LOCAL_SET_ADDRS];
 };
 
 /* A stateful session: RFC 8762 tells sessions apart by 5-tuple and SSID. */
@@ -142,7 +153,7 @@ struct stampede_session {
 	__u32 highest_seq;    /* highest sender sequence number seen */
 	__u32 last_seq;	      /* sender sequence number of the last packet */
 	__u64 received;	      /* test packets received, answered or not */
-	__u64 last_reply_ns;  /* CLOCK_TAI T3 of the last reply; 0: none yet */
+	__u64 last_reply_t3;  /* the last reply's Timestamp as sent (8 octets); 0: none yet */
 	__u32 last_reply_seq; /* its reflector Sequence Number (Follow-Up Telemetry) */
 	__u32 pad;
 };
@@ -184,7 +195,7 @@ struct stampede_session_set {
 	X(not_stamp, PASS, "UDP to a port that is not a STAMP port")                      \
 	X(not_local, PASS, "STAMP port, destination not a local address")                 \
 	X(bad_source, PASS,                                                               \
-	  "source multicast, broadcast, unspecified, loopback or the destination")        \
+	  "source multicast, broadcast, unspecified, loopback or the interface's own")    \
 	X(loop_guard, PASS, "source port is one of the reflector's ports")                \
 	X(authenticated, PASS, "authenticated-mode port: left to the stack")              \
 	X(runt, PASS, "UDP payload shorter than 14 octets")                               \
@@ -193,6 +204,7 @@ struct stampede_session_set {
 	X(internal, DROP, "frame changed but could not be finished")                      \
 	X(no_reply, DROP, "sender asked for no reply (Return Path, or count 0)")          \
 	X(micro_session, DROP, "Micro-session ID names another member link")              \
+	X(bad_error_estimate, DROP, "sender's Error Estimate Multiplier 0: corrupt")      \
 	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")              \
 	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                              \
 	X(tlv_answered, EVENT, "other TLVs answered (U flag cleared)")                    \

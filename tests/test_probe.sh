@@ -274,8 +274,9 @@ test_xdp_tlvs() {
 			and .id == \"3gpp\" and .return_code == \"unavailable\")"
 		holds "$name" follow-up "all(.replies[]; $(tlv_of follow-up) | .unrecognized == false
 			and .seq == 0 and .timestamp_ns == null)"
-		# Stateless: no session counters, so Direct Measurement stays U.
-		holds "$name" direct "all(.replies[]; $(tlv_of direct) | .unrecognized == true)"
+		# Stateless: Direct Measurement has the answering CPU's counts, this reply's included.
+		holds "$name" direct "all(.replies[]; $(tlv_of direct) | .unrecognized == false
+			and .reflector_tx >= 1 and .reflector_rx >= .reflector_tx)"
 		holds "$name" dest-addr "all(.replies[]; ($(tlv_of dest-addr) | .unrecognized == false)
 			and .from == \"$addr\")"
 		# Destination Node Address names the reflector's second address: replies come from it.

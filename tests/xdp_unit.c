@@ -11,6 +11,7 @@
  * Exit status 0 when every test passed.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 #include "stampede_kern_user.h"
 #include "stampede.skel.h"
 #include "kernel_features.h"
+#include "addrs.h"
 #include "check.h"
 #include "pktbuild.h"
 
@@ -156,6 +158,7 @@ enum cfg_id {
 	CFG_TLV,
 	CFG_COS_REFUSE,
 	CFG_ONE_SET,
+	CFG_STATEFUL_T3READ,
 	CFG_N,
 };
 
@@ -235,6 +238,14 @@ static const struct cfg_desc cfgs[CFG_N] = {
 			 255,
 			 EE_MAP,
 			 .one_set = true},
+	[CFG_STATEFUL_T3READ] = {"stateful, clock-reads 2",
+				 STAMPEDE_F_STATEFUL | STAMPEDE_F_T3_READ | CO,
+				 {STAMP_PORT},
+				 1,
+				 {0},
+				 0,
+				 255,
+				 EE_MAP},
 };
 
 /* The session table's hash secret in these tests (the controller draws one). */
@@ -321,6 +332,12 @@ static void addr_peer2(int ipv, uint8_t *a)
 		pb_v6(a, 2, 9);
 }
 
+/* The directed broadcast of our IPv4 subnet, 192.0.2.0/24 (see addr_us). */
+static void addr_us_bcast(uint8_t *a)
+{
+	pb_v4(a, 192, 0, 2, 255);
+}
+
 /* Return prefixes: the sender's /24 and /64 (see addr_peer). */
 static void tlv_config(struct stampede_config *c)
 {
@@ -354,8 +371,9 @@ static int clock_write(struct env *e, const struct stampede_clock *clk)
 
 /*
  * The local_set map: our address of each family at index @at (1..8; 0 for
- * none), the other entries filled with addresses that are not ours, and
- * the "more in local_addrs" flags for both families set to @more.
+ * none), the other entries filled with addresses that are not ours, our
+ * subnet's directed broadcast, and the "more in local_addrs" flags for
+ * both families set to @more.
  */
 static int local_set_write(struct env *e, int at_v4, int at_v6, bool more)
 {
@@ -381,6 +399,10 @@ static int local_set_write(struct env *e, int at_v4, int at_v6, bool more)
 		addr_us(6, set.v6[at_v6 - 1].b);
 		set.n_v6 = (uint8_t)at_v6;
 	}
+	/* Our subnet's directed broadcast, as the controller lists it. */
+	addr_us_bcast(v);
+	memcpy(&set.bcast_v4[0], v, 4);
+	set.n_bcast_v4 = 1;
 	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_set), &key, &set, BPF_ANY))
 		return -errno;
 	return 0;
@@ -458,6 +480,11 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	ret = ret
 		      ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a, &local,
 					     BPF_ANY);
+	addr_us_bcast(v);
+	addr_mapped(&a, v);
+	ret = ret
+		      ?: bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_addrs), &a,
+					     &(__u8){STAMPEDE_ADDR_BROADCAST}, BPF_ANY);
 	ret = ret ?: local_set_write(e, 1, 1, c->tlv_options);
 	if (!ret && c->tlv_options) {
 		addr_us2(4, v);
@@ -1098,6 +1125,120 @@ static void t_local_set(struct env *e, struct tc *t, const void *arg)
 	local_set_write(e, 1, 1, false);
 }
 
+/* The standard request from @src to @dst (NULL: the usual address), over IPv@ipv. */
+static void addr_frame(struct pb_frame *f, int ipv, const uint8_t *src, const uint8_t *dst)
+{
+	struct pb_spec s;
+
+	STD_SPEC(s, ipv);
+	if (src)
+		memcpy(s.src, src, ipv == 4 ? 4 : 16);
+	if (dst)
+		memcpy(s.dst, dst, ipv == 4 ? 4 : 16);
+	build(f, &s);
+}
+
+static int local_set_put(struct env *e, const struct stampede_local_set *set)
+{
+	__u32 key = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(e->skel->maps.local_set), &key, set, BPF_ANY);
+}
+
+/*
+ * Sources that name this interface are refused (bad_source): another of
+ * its addresses, and (IPv4) its subnet's directed broadcast, found in the
+ * set the controller fills (addrs_fill_set) and, when the set does not
+ * hold them all, in the local_addrs hash by their tag.  A request to the
+ * directed broadcast is not ours to answer (not_local); a neighbour's is
+ * still answered.  arg: the IP version.
+ */
+static void t_own_sources(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	union stampede_addr list[3], a2;
+	struct stampede_local_set set;
+	uint8_t us[16], us2[16], bc[16];
+	static struct pb_frame f;
+	int hash = bpf_map__fd(e->skel->maps.local_addrs);
+	unsigned int n = 0;
+
+	addr_us(ipv, us);
+	addr_us2(ipv, us2);
+	addr_us_bcast(bc);
+	if (ipv == 4) {
+		addr_mapped(&list[n++], us);
+		addr_mapped(&list[n++], us2);
+		addr_mapped(&a2, us2);
+		addr_mapped(&list[n++], bc);
+	} else {
+		memcpy(list[n++].b, us, 16);
+		memcpy(list[n++].b, us2, 16);
+		memcpy(a2.b, us2, 16);
+	}
+	/* Both addresses in the set, as the controller fills it. */
+	addrs_fill_set(&set, list, 2, n);
+	if (!CHECK(t, !local_set_put(e, &set), "writing local_set failed"))
+		return;
+	addr_frame(&f, ipv, us2, NULL);
+	pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+	if (ipv == 4) {
+		addr_frame(&f, 4, bc, NULL);
+		pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+	}
+	/* Only the first address in the set; the rest in the hash, tagged. */
+	addrs_fill_set(&set, list, 1, 1);
+	set.more_v4 = set.more_v6 = set.more_bcast_v4 = 1;
+	if (!CHECK(t, !bpf_map_update_elem(hash, &a2, &(__u8){STAMPEDE_ADDR_LOCAL}, BPF_ANY),
+		   "writing local_addrs failed") ||
+	    !CHECK(t, !local_set_put(e, &set), "writing local_set failed"))
+		return;
+	addr_frame(&f, ipv, us2, NULL);
+	pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+	if (ipv == 4) {
+		addr_frame(&f, 4, bc, NULL);
+		pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
+		/* From a neighbour to the broadcast: in the hash, but not as ours. */
+		addr_frame(&f, 4, NULL, bc);
+		pass_check(e, t, &f, STAMPEDE_CNT_not_local);
+	}
+	/* A neighbour, looked up in the hash and not found: answered. */
+	addr_frame(&f, ipv, NULL, NULL);
+	reflect_check(e, t, &f, &plain);
+	/* Back to the state env_load made. */
+	bpf_map_delete_elem(hash, &a2);
+	local_set_write(e, 1, 1, false);
+}
+
+/* The controller's directed broadcasts: the prefix's last address, none for /31 and /32. */
+static void t_addrs_broadcast(__maybe_unused struct env *e, struct tc *t,
+			      __maybe_unused const void *arg)
+{
+	static const struct {
+		uint32_t addr, mask, bcast; /* host order; bcast 0: none */
+	} cases[] = {
+		{0xc0000201, 0xffffff00, 0xc00002ff}, /* 192.0.2.1/24 */
+		{0x0a000001, 0xfffffffc, 0x0a000003}, /* 10.0.0.1/30 */
+		{0xc6120101, 0xfffe0000, 0xc613ffff}, /* 198.18.1.1/15 */
+		{0x0a000000, 0xfffffffe, 0},	      /* 10.0.0.0/31 */
+		{0x0a000001, 0xffffffff, 0},	      /* 10.0.0.1/32 */
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		__be32 got = 0;
+		bool has = addrs_v4_broadcast(htonl(cases[i].addr), htonl(cases[i].mask), &got);
+
+		if (!CHECK(t, has == (cases[i].bcast != 0), "0x%08x mask 0x%08x: %s broadcast",
+			   cases[i].addr, cases[i].mask, has ? "a" : "no"))
+			continue;
+		if (has)
+			CHECK(t, ntohl(got) == cases[i].bcast,
+			      "0x%08x mask 0x%08x: 0x%08x, not 0x%08x", cases[i].addr,
+			      cases[i].mask, ntohl(got), cases[i].bcast);
+	}
+}
+
 /* Many runs in a row: every T2/T3 inside its own run, T2 never decreasing. */
 static void t_ts_repeated(struct env *e, struct tc *t, __maybe_unused const void *arg)
 {
@@ -1430,7 +1571,7 @@ static void t_tlv_mixed(struct env *e, struct tc *t, __maybe_unused const void *
 	tb_tlv(&tb, 0x40, 1, 3, 0x00);
 	tb_tlv(&tb, 0x00, 200, 0, 0x80);
 	tb_tlv(&tb, 0x80, 1, 0, 0x00);
-	tb_tlv(&tb, 0x20, 5, 12, 0x80);
+	tb_tlv(&tb, 0x20, 8, 12, 0x80); /* HMAC: authenticated mode only */
 	tb_tlv(&tb, 0xff, 255, 1, 0x80);
 	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_padding) = 2, C(tlv_unrecognized) = 3});
 }
@@ -1603,32 +1744,100 @@ static void t_tlv_cos(struct env *e, struct tc *t, const void *arg)
 	reflect_check(e, t, &f, &x);
 }
 
-/* Direct Measurement: stateless keeps no counters (U); stateful fills 1 and 1. */
+/* This CPU's counters (the stats map's entry for @cpu). */
+static int stats_read_cpu(const struct env *e, int cpu, struct stampede_stats *out)
+{
+	struct stampede_stats *v = calloc((size_t)e->ncpu, sizeof(*v));
+	__u32 key = 0;
+	int ret = 0;
+
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(e->stats_fd, &key, v))
+		ret = -errno;
+	else
+		*out = v[cpu];
+	free(v);
+	return ret;
+}
+
+/*
+ * Direct Measurement (RFC 8972 4.5): stateful, the new session's counts, 1
+ * and 1; stateless, this CPU's test packets received and replies sent,
+ * this one included (the test runs pinned to one CPU, whose counters it
+ * reads first; two requests, so the counts are seen to move).
+ */
 static void t_tlv_direct(struct env *e, struct tc *t, const void *arg)
 {
 	bool stateful = *(const bool *)arg;
 	uint8_t v[12] = {0, 0, 0, 7}, r[12] = {0, 0, 0, 7};
 	struct rexp x = {0};
 	static struct pb_frame f;
+	struct stampede_stats cpu_st = {0};
+	cpu_set_t old, one;
 	struct pb_spec s;
+	int cpu = sched_getcpu(), round;
 
-	if (stateful) {
-		r[7] = 1;
-		r[11] = 1;
+	if (!CHECK(t, cpu >= 0 && !sched_getaffinity(0, sizeof(old), &old), "no CPU to pin to"))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (!CHECK(t, !sched_setaffinity(0, sizeof(one), &one), "cannot pin to CPU %d", cpu))
+		return;
+	for (round = 0; round < (stateful ? 1 : 2); round++) {
+		if (stateful) {
+			r[7] = 1;
+			r[11] = 1;
+		} else {
+			if (!CHECK(t, !stats_read_cpu(e, cpu, &cpu_st), "reading stats failed"))
+				break;
+			ck_put32(r + 4, (uint32_t)(cpu_st.reflected + cpu_st.no_reply +
+						   cpu_st.micro_session + cpu_st.no_tailroom +
+						   cpu_st.no_session + 1));
+			ck_put32(r + 8, (uint32_t)(cpu_st.reflected + 1));
+		}
+		tb_init(&tb);
+		tb_tlv_value(&tb, STAMP_TLV_DIRECT_MEASUREMENT, v, 12, 0, r);
+		x.tlv = tb.exp;
+		x.extra = stateful ? (struct cnt){C(tlv_answered) = 1, C(session_new) = 1}
+				   : (struct cnt){C(tlv_answered) = 1};
+		x.seq_set = stateful;
+		x.seq = 0;
+		spec_std(&s, 4, tb.pl, tb.n);
+		/* a port of its own: a new session */
+		s.sport = 40000 + (uint16_t)(e->frames & 0xfff);
+		build(&f, &s);
+		reflect_check(e, t, &f, &x);
 	}
-	tb_init(&tb);
-	/* a port of its own: a new session */
-	tb_tlv_value(&tb, STAMP_TLV_DIRECT_MEASUREMENT, v, 12, stateful ? 0 : 0x80,
-		     stateful ? r : v);
-	x.tlv = tb.exp;
-	x.extra = stateful ? (struct cnt){C(tlv_answered) = 1, C(session_new) = 1}
-			   : (struct cnt){C(tlv_unrecognized) = 1};
-	x.seq_set = stateful;
-	x.seq = 0;
-	spec_std(&s, 4, tb.pl, tb.n);
-	s.sport = 40000 + (uint16_t)(e->frames & 0xfff);
-	build(&f, &s);
-	reflect_check(e, t, &f, &x);
+	sched_setaffinity(0, sizeof(old), &old);
+}
+
+/*
+ * The sender's Error Estimate with Multiplier 0 (RFC 4656 4.1.2: corrupt,
+ * SHOULD be discarded): dropped, counted as bad_error_estimate; in a
+ * 14-octet TWAMP-Light request that ends the frame too.  arg: the IP version.
+ */
+static void t_sender_ee_zero(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	static const size_t lens[] = {CK_BASE_LEN, 14};
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[CK_BASE_LEN];
+	struct pb_spec s;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		pb_stamp_sender(pl, DEFAULT_SEQ, t1_ts, 0x8100, SSID, MBZ_JUNK);
+		spec_std(&s, ipv, pl, lens[i]);
+		build(&f, &s);
+		run_frame(e, f.b, f.len, &r);
+		if (!check_ran(t, &r))
+			return;
+		CHECK(t, r.retval == 1, "%zu octets: retval %u, expected XDP_DROP (1)", lens[i],
+		      r.retval);
+		check_counters(t, r.delta, &(struct cnt){C(bad_error_estimate) = 1});
+	}
 }
 
 /* Access Report: echoed with reserved bits zero; an Access ID other than 1, 2: U. */
@@ -1655,6 +1864,83 @@ static void t_tlv_follow_up(struct env *e, struct tc *t, __maybe_unused const vo
 	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v, 16, 0, r);
 	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v13, 13, STAMP_TLV_FLAG_M, r13);
 	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_answered) = 1, C(tlv_malformed) = 1});
+}
+
+/*
+ * Follow-Up Telemetry in a session (RFC 8972 4.7): each reply names the
+ * previous reply of its session, its Sequence Number and its Timestamp (T3)
+ * octet for octet as that reply carried it, mode SW local; the first reply
+ * has zeros.  Run with one clock read and with two (T3 apart from T2); the
+ * controller publishes a new TAI offset (a leap second) before the last
+ * request, which must not change what the previous reply carried.
+ */
+static void t_tlv_follow_up_session(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	const uint8_t v[16] = {0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a,
+			       0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a};
+	uint8_t want[16] = {0}, prev_seq[4] = {0}, prev_t3[8] = {0};
+	uint16_t sport = (uint16_t)(43500 + (e->frames & 0x3ff));
+	static struct pb_frame f;
+	static struct run r;
+	struct pb_spec s;
+	struct rexp x;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		memset(want, 0, sizeof(want));
+		if (i) {
+			memcpy(want, prev_seq, 4);
+			memcpy(want + 4, prev_t3, 8);
+			want[12] = STAMP_TSM_SW_LOCAL;
+		}
+		if (i == 2) {
+			struct stampede_clock clk = e->clk;
+
+			clk.tai_offset_ns += CK_NSEC;
+			if (!CHECK(t, !clock_write(e, &clk), "writing the clock map failed"))
+				return;
+		}
+		tb_init(&tb);
+		tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v, 16, 0, want);
+		x = (struct rexp){.seq_set = true, .seq = (uint32_t)i, .tlv = tb.exp};
+		x.extra = i ? (struct cnt){C(tlv_answered) = 1}
+			    : (struct cnt){C(tlv_answered) = 1, C(session_new) = 1};
+		spec_std(&s, 4, tb.pl, tb.n);
+		s.sport = sport;
+		build(&f, &s);
+		run_frame(e, f.b, f.len, &r);
+		check_reply(t, e, &f, &r, &x);
+		if (r.out_len < f.pl + CK_BASE_LEN)
+			return;
+		memcpy(prev_seq, r.out + f.pl + CK_R_SEQ, 4);
+		memcpy(prev_t3, r.out + f.pl + CK_R_T3, 8);
+	}
+	{
+		struct stampede_clock clk = e->clk;
+
+		clk.tai_offset_ns = TAI_OFFSET_NS;
+		clock_write(e, &clk);
+	}
+}
+
+/*
+ * Follow-Up Telemetry shorter than 12 octets (no room for Sequence Number
+ * and Timestamp): M, and the Value comes back zeroed, not as sent; at an
+ * odd offset too.  arg: the Length.
+ */
+static void t_tlv_follow_up_short(struct env *e, struct tc *t, const void *arg)
+{
+	uint16_t len = *(const uint16_t *)arg;
+	uint8_t v[11], r[11] = {0};
+
+	memset(v, 0x5a, sizeof(v));
+	tb_init(&tb);
+	if (len & 1)
+		tb_tlv(&tb, 0x80, 1, 1, 0x00); /* the Value at an odd offset */
+	tb_tlv_value(&tb, STAMP_TLV_FOLLOW_UP_TELEMETRY, v, len, STAMP_TLV_FLAG_M, r);
+	tb_tlv(&tb, 0x80, 1, 3, 0x80); /* after M: as sent */
+	tb_reflect(e, t, len & 1 ? 4 : 6, &tb,
+		   &(struct cnt){C(tlv_malformed) = 1, C(tlv_padding) = len & 1 ? 1 : 0});
 }
 
 /* Destination Node Address: ours: answered; another: U; a bad Length: M. */
@@ -1782,6 +2068,35 @@ static void t_tlv_return_path_bad_sub(struct env *e, struct tc *t, __maybe_unuse
 	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, v, sizeof(v), STAMP_TLV_FLAG_M, r);
 	tb_tlv(&tb, 0x80, 1, 1, 0x80);
 	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_malformed) = 1});
+}
+
+/*
+ * A Control Code with a malformed other sub-TLV (a Return Address of
+ * Length 5), before or after it: RFC 9503 4.1.1 ignores the other
+ * sub-TLVs, so the TLV is answered (U clear on it and on the Control Code),
+ * the Return Address goes back as sent, and the reply goes out as usual.
+ */
+static void t_tlv_return_path_cc_bad_other(struct env *e, struct tc *t,
+					   __maybe_unused const void *arg)
+{
+	uint8_t v[17], r[17];
+	int order;
+
+	for (order = 0; order < 2; order++) {
+		uint8_t *cc = v + (order ? 9 : 0), *ra = v + (order ? 0 : 8);
+
+		put_sub(cc, 0x80, STAMP_RP_CONTROL_CODE, 4);
+		ck_put32(cc + 4, STAMP_RP_CC_SAME_LINK);
+		put_sub(ra, 0x80, 2, 5);
+		memset(ra + 4, 0x77, 5);
+		memcpy(r, v, sizeof(r));
+		r[order ? 9 : 0] = 0; /* the Control Code: answered */
+		tb_init(&tb);
+		tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, v, sizeof(v), 0, r);
+		tb_tlv(&tb, 0x80, 1, 2, 0x00); /* the walk goes on */
+		tb_reflect(e, t, order ? 6 : 4, &tb,
+			   &(struct cnt){C(tlv_answered) = 1, C(tlv_padding) = 1});
+	}
 }
 
 /* ---- Tests: TLV answers that need attach options (CFG_TLV, CFG_COS_REFUSE) */
@@ -2531,6 +2846,12 @@ static void mk_src_v4_mcast(struct pb_frame *f)
 static void mk_src_v4_bcast(struct pb_frame *f)
 {
 	v4_src(f, 255, 255, 255, 255);
+}
+
+/* 192.0.2.255: the directed broadcast of our 192.0.2.0/24. */
+static void mk_src_v4_dir_bcast(struct pb_frame *f)
+{
+	v4_src(f, 192, 0, 2, 255);
 }
 
 static void mk_src_v4_zero(struct pb_frame *f)
@@ -3377,10 +3698,15 @@ static const struct test tests[] = {
 	{"tlv_timestamp_info_sw_local", CFG_NTP, t_tlv_timestamp_info, NULL},
 	{"tlv_cos_remark_v4", CFG_NTP, t_tlv_cos, ARG(int, 4)},
 	{"tlv_cos_remark_v6", CFG_NTP, t_tlv_cos, ARG(int, 6)},
-	{"tlv_direct_stateless_u", CFG_NTP, t_tlv_direct, ARG(bool, false)},
+	{"tlv_direct_stateless_cpu_counts", CFG_NTP, t_tlv_direct, ARG(bool, false)},
+	{"v4_sender_ee_multiplier0_dropped", CFG_NTP, t_sender_ee_zero, &four},
+	{"v6_sender_ee_multiplier0_dropped", CFG_NTP, t_sender_ee_zero, &six},
 	{"tlv_direct_stateful_counts", CFG_STATEFUL, t_tlv_direct, ARG(bool, true)},
 	{"tlv_access_report_echo_and_bad_id", CFG_NTP, t_tlv_access, NULL},
 	{"tlv_follow_up_stateless_zero_and_bad_len", CFG_NTP, t_tlv_follow_up, NULL},
+	{"tlv_follow_up_len1_zeroed_m", CFG_NTP, t_tlv_follow_up_short, ARG(uint16_t, 1)},
+	{"tlv_follow_up_len8_zeroed_m", CFG_NTP, t_tlv_follow_up_short, ARG(uint16_t, 8)},
+	{"tlv_follow_up_len11_zeroed_m", CFG_NTP, t_tlv_follow_up_short, ARG(uint16_t, 11)},
 	{"tlv_dest_node_addr_v4", CFG_NTP, t_tlv_dest_node, ARG(int, 4)},
 	{"tlv_dest_node_addr_v6", CFG_NTP, t_tlv_dest_node, ARG(int, 6)},
 	{"tlv_return_path_same_link_and_srv6", CFG_NTP, t_tlv_return_path, NULL},
@@ -3442,6 +3768,8 @@ static const struct test tests[] = {
 	{"tlv_malformed_reflected_control_7_v4", CFG_NTP, t_tlv_malformed_len,
 	 ARG(struct malformed_case, 4, 12, 7)},
 	{"tlv_malformed_return_path_control_code_3", CFG_NTP, t_tlv_return_path_bad_sub, NULL},
+	{"tlv_return_path_control_code_ignores_malformed_other", CFG_NTP,
+	 t_tlv_return_path_cc_bad_other, NULL},
 	{"tlv_overrun_m_u_kept", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0xa0, 0xc0)},
 	{"tlv_overrun_m_u_clear", CFG_NTP, t_tlv_overrun, ARG(struct overrun_case, 0x3f, 0xc0)},
 	{"tlv_stray_1", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 1, false, 0x9f, 0xc0)},
@@ -3515,6 +3843,10 @@ static const struct test tests[] = {
 	PASS(v6_src_mac_broadcast_bad_source, CFG_NTP, mk_src_mac_bcast, bad_source),
 	PASS(v4_sport862_loop_guard, CFG_NTP, mk_v4_sport862, loop_guard),
 	PASS(v6_sport862_loop_guard, CFG_NTP, mk_v6_sport862, loop_guard),
+	PASS(v4_src_directed_broadcast_bad_source, CFG_NTP, mk_src_v4_dir_bcast, bad_source),
+	{"v4_src_own_addresses_bad_source", CFG_NTP, t_own_sources, &four},
+	{"v6_src_own_addresses_bad_source", CFG_NTP, t_own_sources, &six},
+	{"addrs_v4_directed_broadcast", CFG_NTP, t_addrs_broadcast, NULL},
 
 	/* junk and other traffic */
 	{"junk_random_frames_passed", CFG_NTP, t_junk, NULL},
@@ -3525,6 +3857,9 @@ static const struct test tests[] = {
 
 	/* stateful */
 	{"stateful_reply_fields", CFG_STATEFUL, t_stateful_reply, NULL},
+	{"tlv_follow_up_previous_t3", CFG_STATEFUL, t_tlv_follow_up_session, NULL},
+	{"tlv_follow_up_previous_t3_clock_reads_2", CFG_STATEFUL_T3READ, t_tlv_follow_up_session,
+	 NULL},
 	{"stateful_seq_per_session", CFG_STATEFUL, t_stateful_sessions, NULL},
 	{"stateful_v4_session_record", CFG_STATEFUL, t_stateful_record,
 	 ARG(struct record_case, 4, 42000, record_seqs, ARRAY_SIZE(record_seqs),

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Interface addresses into the local_addrs and local_set maps. */
+/* Interface addresses and directed broadcasts into the local_addrs and local_set maps. */
 #include <errno.h>
 #include <ifaddrs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 
@@ -64,8 +65,61 @@ static bool in_list(const union stampede_addr *list, unsigned int n,
 	return false;
 }
 
-/* @ifname's distinct addresses into @list (at most STAMPEDE_MAX_LOCAL_ADDRS). */
-static int read_addrs(const char *ifname, union stampede_addr *list, unsigned int *n)
+bool addrs_v4_broadcast(__be32 addr, __be32 mask, __be32 *bcast)
+{
+	/* /31 (RFC 3021) and /32 subnets have no broadcast address. */
+	if ((ntohl(mask) & 0xfffffffe) == 0xfffffffe)
+		return false;
+	*bcast = addr | ~mask;
+	return true;
+}
+
+/* Append @addr to @list unless it is there; false when the list is full. */
+static bool list_add(union stampede_addr *list, unsigned int *n, const union stampede_addr *addr)
+{
+	if (in_list(list, *n, addr))
+		return true;
+	if (*n == STAMPEDE_MAX_LOCAL_ADDRS)
+		return false;
+	list[(*n)++] = *addr;
+	return true;
+}
+
+/*
+ * The directed broadcasts of the IPv4 subnet of @ifa: the one its prefix
+ * gives and the one configured (`ip addr ... brd`), where they differ.
+ */
+static bool add_broadcasts(const struct ifaddrs *ifa, union stampede_addr *list, unsigned int *n)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ifa->ifa_addr;
+	union stampede_addr addr;
+	__be32 bcast;
+
+	if (ifa->ifa_netmask &&
+	    addrs_v4_broadcast(sin->sin_addr.s_addr,
+			       ((const struct sockaddr_in *)ifa->ifa_netmask)->sin_addr.s_addr,
+			       &bcast)) {
+		memset(&addr, 0, sizeof(addr));
+		addr.b[10] = 0xff;
+		addr.b[11] = 0xff;
+		addr.w[3] = bcast;
+		if (!list_add(list, n, &addr))
+			return false;
+	}
+	if ((ifa->ifa_flags & IFF_BROADCAST) && ifa->ifa_broadaddr &&
+	    to_stampede_addr(ifa->ifa_broadaddr, &addr) && is_v4_mapped(&addr) && addr.w[3] &&
+	    !list_add(list, n, &addr))
+		return false;
+	return true;
+}
+
+/*
+ * @ifname's distinct addresses into @list, *@n_local of them, then the
+ * directed broadcasts of its IPv4 subnets that are not also one of its
+ * addresses: *@n in all, at most STAMPEDE_MAX_LOCAL_ADDRS.
+ */
+static int read_addrs(const char *ifname, union stampede_addr *list, unsigned int *n_local,
+		      unsigned int *n)
 {
 	struct ifaddrs *ifas, *ifa;
 	union stampede_addr addr;
@@ -76,17 +130,26 @@ static int read_addrs(const char *ifname, union stampede_addr *list, unsigned in
 				 strerror(errno));
 	for (ifa = ifas; ifa; ifa = ifa->ifa_next) {
 		if (!ifa->ifa_addr || !belongs_to(ifa->ifa_name, ifname) ||
-		    !to_stampede_addr(ifa->ifa_addr, &addr) || in_list(list, *n, &addr))
+		    !to_stampede_addr(ifa->ifa_addr, &addr))
 			continue;
-		if (*n == STAMPEDE_MAX_LOCAL_ADDRS) {
-			freeifaddrs(ifas);
-			return cli_error("dev %s has more than %d addresses", ifname,
-					 STAMPEDE_MAX_LOCAL_ADDRS);
-		}
-		list[(*n)++] = addr;
+		if (!list_add(list, n, &addr))
+			goto full;
+	}
+	*n_local = *n;
+	/* Second: an address of the interface that is also a broadcast stays an address. */
+	for (ifa = ifas; ifa; ifa = ifa->ifa_next) {
+		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET ||
+		    !belongs_to(ifa->ifa_name, ifname))
+			continue;
+		if (!add_broadcasts(ifa, list, n))
+			goto full;
 	}
 	freeifaddrs(ifas);
 	return 0;
+full:
+	freeifaddrs(ifas);
+	return cli_error("dev %s has more than %d addresses and broadcasts", ifname,
+			 STAMPEDE_MAX_LOCAL_ADDRS);
 }
 
 /* Delete the map's addresses that are not in @keep (left from an earlier attach). */
@@ -117,13 +180,20 @@ static int drop_stale(int map_fd, const union stampede_addr *keep, unsigned int 
 	return err;
 }
 
-void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *list, unsigned int n)
+void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *list,
+		    unsigned int n_local, unsigned int n)
 {
 	unsigned int i;
 
 	memset(set, 0, sizeof(*set));
 	for (i = 0; i < n; i++) {
-		if (is_v4_mapped(&list[i])) {
+		if (i >= n_local) {
+			/* Directed broadcasts: IPv4 only. */
+			if (set->n_bcast_v4 < STAMPEDE_LOCAL_SET_ADDRS)
+				set->bcast_v4[set->n_bcast_v4++] = list[i].w[3];
+			else
+				set->more_bcast_v4 = 1;
+		} else if (is_v4_mapped(&list[i])) {
 			if (set->n_v4 < STAMPEDE_LOCAL_SET_ADDRS)
 				set->v4[set->n_v4++] = list[i].w[3];
 			else
@@ -139,17 +209,17 @@ void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *l
 
 int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 {
-	const __u8 local = STAMPEDE_ADDR_LOCAL;
+	const __u8 local = STAMPEDE_ADDR_LOCAL, bcast = STAMPEDE_ADDR_BROADCAST;
 	struct stampede_local_set set;
+	unsigned int n_local = 0, n, i;
 	union stampede_addr *list;
-	unsigned int n, i;
 	__u32 zero = 0;
 	int err;
 
 	list = calloc(STAMPEDE_MAX_LOCAL_ADDRS, sizeof(*list));
 	if (!list)
 		return cli_error("out of memory");
-	err = read_addrs(ifname, list, &n);
+	err = read_addrs(ifname, list, &n_local, &n);
 	if (!err)
 		err = drop_stale(map_fd, list, n);
 	/*
@@ -157,16 +227,16 @@ int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 	 * or lacks a new one, the data path answers as before the change.
 	 */
 	for (i = 0; !err && i < n; i++)
-		if (bpf_map_update_elem(map_fd, &list[i], &local, BPF_ANY))
+		if (bpf_map_update_elem(map_fd, &list[i], i < n_local ? &local : &bcast, BPF_ANY))
 			err = cli_error("cannot update the local_addrs map: %s", strerror(errno));
 	if (!err) {
-		addrs_fill_set(&set, list, n);
+		addrs_fill_set(&set, list, n_local, n);
 		if (bpf_map_update_elem(set_fd, &zero, &set, BPF_ANY))
 			err = cli_error("cannot update the local_set map: %s", strerror(errno));
 	}
 	free(list);
 	if (!err)
-		*count = n;
+		*count = n_local;
 	return err;
 }
 
@@ -174,14 +244,18 @@ int addrs_count(int map_fd, unsigned int *count)
 {
 	union stampede_addr key, next;
 	void *prev = NULL;
-	unsigned int n = 0;
+	unsigned int n = 0, seen = 0;
+	__u8 tag;
 
 	while (!bpf_map_get_next_key(map_fd, prev, &next)) {
 		key = next;
 		prev = &key;
 		/* A hash walk can restart when keys go away meanwhile; stay bounded. */
-		if (++n > STAMPEDE_MAX_LOCAL_ADDRS)
+		if (++seen > STAMPEDE_MAX_LOCAL_ADDRS)
 			break;
+		/* The directed broadcasts listed beside them are not addresses. */
+		if (!bpf_map_lookup_elem(map_fd, &key, &tag) && tag == STAMPEDE_ADDR_LOCAL)
+			n++;
 	}
 	*count = n;
 	return 0;

@@ -10,16 +10,26 @@
 
 /*
  * Make the local_addrs map @map_fd hold exactly @ifname's IPv4 and IPv6
- * addresses, and the local_set map @set_fd the first of each family; their
- * number goes to @count.
+ * addresses (STAMPEDE_ADDR_LOCAL) and the directed broadcasts of its IPv4
+ * subnets (STAMPEDE_ADDR_BROADCAST), and the local_set map @set_fd the
+ * first of each; the number of addresses goes to @count.
  */
 int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count);
 
-/* The local_set value for the @n addresses @list, in their order. */
+/*
+ * The local_set value for @list, in its order: @n_local addresses, then
+ * directed broadcasts up to @n (IPv4, as ::ffff:a.b.c.d).
+ */
 void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *list,
-		    unsigned int n);
+		    unsigned int n_local, unsigned int n);
 
-/* Number of entries in the local_addrs map @map_fd. */
+/*
+ * The directed broadcast of the IPv4 subnet of @addr with netmask @mask
+ * (network order) into *@bcast; false for /31 and /32, which have none.
+ */
+bool addrs_v4_broadcast(__be32 addr, __be32 mask, __be32 *bcast);
+
+/* Number of addresses (not broadcasts) in the local_addrs map @map_fd. */
 int addrs_count(int map_fd, unsigned int *count);
 
 /* An address as text: IPv4-mapped ones as a dotted quad. */
