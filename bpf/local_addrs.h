@@ -106,35 +106,42 @@ static __always_inline bool is_local_addr(const union stampede_addr *dst, bool i
 }
 
 /*
- * Does @addr name this interface: one of its addresses, or the directed
- * broadcast of one of its IPv4 subnets?  A request from there is forged or
- * looped, and its reply would go back to us or to the whole subnet.  The
- * set answers the common case (one address, one broadcast) with a compare
- * or two; the hash is looked up only when the set does not hold them all.
+ * Does @addr name this interface: one of its addresses (when
+ * @with_addrs), or the directed broadcast of one of its IPv4 subnets?  A
+ * request from there is forged or looped, and its reply would go back to
+ * us or to the whole subnet.  The set answers the common case (one
+ * address, one broadcast) with a compare or two; the hash is looked up
+ * only when the set does not hold them all.
  */
 static __always_inline bool names_interface_in(const struct stampede_local_set *set,
-					       const union stampede_addr *addr, bool ipv6)
+					       const union stampede_addr *addr, bool ipv6,
+					       bool with_addrs)
 {
+	__u8 *tag;
+
 	if (ipv6) {
+		/* IPv6 has no broadcast. */
+		if (!with_addrs)
+			return false;
 		if (in_v6_set(set, addr))
 			return true;
 		if (!set->more_v6)
 			return false;
 	} else {
-		if (in_v4_set(set, addr->w[3]) || in_v4_bcast_set(set, addr->w[3]))
+		if ((with_addrs && in_v4_set(set, addr->w[3])) || in_v4_bcast_set(set, addr->w[3]))
 			return true;
-		if (!set->more_v4 && !set->more_bcast_v4)
+		if (!(with_addrs && set->more_v4) && !set->more_bcast_v4)
 			return false;
 	}
-	/* Either tag: ours, or our broadcast. */
-	return bpf_map_lookup_elem(&local_addrs, addr) != NULL;
+	tag = bpf_map_lookup_elem(&local_addrs, addr);
+	return tag && (with_addrs || *tag == STAMPEDE_ADDR_BROADCAST);
 }
 
 static __always_inline bool names_interface(const union stampede_addr *addr, bool ipv6)
 {
 	const struct stampede_local_set *set = local_set_get();
 
-	return set && names_interface_in(set, addr, ipv6);
+	return set && names_interface_in(set, addr, ipv6, true);
 }
 
 #endif /* STAMPEDE_BPF_LOCAL_ADDRS_H */

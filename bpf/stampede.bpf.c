@@ -57,7 +57,8 @@ static __always_inline bool is_stamp_port(__be16 port)
  * Sources a reply must never go to: it would be a broadcast (the limited
  * one, or a directed broadcast of one of our subnets), go back to this
  * host (one of the interface's addresses: a forged packet, or one looped
- * back), or leave the host looking like it came from elsewhere.
+ * back; with the loop guard, which is on unless configured off), or leave
+ * the host looking like it came from elsewhere.
  */
 static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac,
 				       const struct stampede_local_set *set)
@@ -74,7 +75,8 @@ static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u
 		return true;
 	if (addr_never_a_peer(pkt->ipv6, &pkt->src))
 		return true;
-	return names_interface_in(set, &pkt->src, pkt->ipv6);
+	return names_interface_in(set, &pkt->src, pkt->ipv6,
+				  !(cfg.flags & STAMPEDE_F_NO_LOOP_GUARD));
 }
 
 /*
