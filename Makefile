@@ -187,7 +187,15 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 # The Debian package (tools/mkdeb.sh): build/deb/stampede_VERSION_ARCH.deb.
-deb: $(BUILD)/stampede $(MAN_PAGES)
+# Its binary links libbpf, libelf, zlib and json-c dynamically, from the
+# packages Depends names: on Debian their security updates reach stampede
+# too (and lintian rejects an embedded zlib).
+$(BUILD)/deb/stampede: $(BUILD)/obj/user/main.o $(LIBSTAMPEDE) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) -lbpf -lelf -lz -ljson-c
+
+deb: $(BUILD)/deb/stampede $(MAN_PAGES)
 	@BUILD=$(BUILD) sh tools/mkdeb.sh
 
 clean:

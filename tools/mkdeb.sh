@@ -8,7 +8,7 @@
 set -eu
 
 BUILD=${BUILD:-build}
-bin=$BUILD/stampede
+bin=$BUILD/deb/stampede
 for f in "$bin" "$BUILD/man/stampede.8" "$BUILD/man/stampede.conf.5"; do
 	[ -s "$f" ] || {
 		echo "mkdeb: $f is not built (run make deb)" >&2
@@ -89,10 +89,9 @@ stampede ($debver) unstable; urgency=medium
 EOF
 gzip -9n "$doc/changelog.Debian"
 
-# Depends: the packages of the libraries the binary is linked to
-# dynamically (libbpf and the others are linked in statically).
+# Depends: the packages of the libraries the binary is linked to.
 # dpkg-shlibdeps (dpkg-dev) reads a control file of a source package; a
-# minimal one will do.  Without it, the C library alone, which
+# minimal one will do.  Without it, a fixed list, which
 # tests/test_packaging.sh holds against the binary's NEEDED entries.
 depends=""
 if command -v dpkg-shlibdeps >/dev/null 2>&1; then
@@ -104,23 +103,24 @@ if command -v dpkg-shlibdeps >/dev/null 2>&1; then
 	depends=$(cd "$src" && dpkg-shlibdeps -O "$exe" | sed -n 's/^shlibs:Depends=//p')
 	rm -rf "$src"
 fi
-[ -n "$depends" ] || depends="libc6"
+[ -n "$depends" ] || depends="libbpf1, libc6, libelf1, libjson-c5, zlib1g"
 
 # The conffile: dpkg keeps a changed one on upgrade and removes it on purge.
 echo /etc/stampede/stampede.conf >"$stage/DEBIAN/conffiles"
 
-# The maintainer scripts act on the unit only where systemd runs (the
-# test of systemd's own helpers); in a container or a chroot that builds
-# an image they do nothing.  A unit that fails to start does not fail the
+# The maintainer scripts act on the unit only where systemd runs, through
+# Debian's helpers (init-system-helpers, essential); in a container or a
+# chroot that builds an image they do nothing, but a purge always removes
+# what an enable left.  A unit that fails to start does not fail the
 # installation: it is said, and the package stays configured.
 cat >"$stage/DEBIAN/postinst" <<'EOF'
 #!/bin/sh
 set -e
 if [ "$1" = configure ] && [ -d /run/systemd/system ]; then
-	systemctl daemon-reload || true
-	systemctl enable stampede.service || true
+	systemctl --system daemon-reload >/dev/null || true
+	deb-systemd-helper enable stampede.service >/dev/null || true
 	# First install: start; upgrade: the new binary takes over.
-	systemctl restart stampede.service ||
+	deb-systemd-invoke restart stampede.service >/dev/null ||
 		echo "stampede: stampede.service did not start; see journalctl -u stampede" >&2
 fi
 exit 0
@@ -130,8 +130,7 @@ cat >"$stage/DEBIAN/prerm" <<'EOF'
 set -e
 # On upgrade the unit keeps running until postinst restarts it.
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-	systemctl stop stampede.service || true
-	systemctl disable stampede.service || true
+	deb-systemd-invoke stop stampede.service >/dev/null || true
 fi
 exit 0
 EOF
@@ -139,12 +138,10 @@ cat >"$stage/DEBIAN/postrm" <<'EOF'
 #!/bin/sh
 set -e
 if { [ "$1" = remove ] || [ "$1" = purge ]; } && [ -d /run/systemd/system ]; then
-	systemctl daemon-reload || true
+	systemctl --system daemon-reload >/dev/null || true
 fi
-if [ "$1" = purge ]; then
-	# The enablement prerm could not undo because systemd was not running.
-	rm -f /etc/systemd/system/multi-user.target.wants/stampede.service
-	rmdir /etc/stampede 2>/dev/null || true
+if [ "$1" = purge ] && command -v deb-systemd-helper >/dev/null; then
+	deb-systemd-helper purge stampede.service >/dev/null || true
 fi
 exit 0
 EOF
