@@ -175,6 +175,7 @@ unit_verify() {
 # version_matches DEBVER UPSTREAM: the package's version names the same
 # release and commit as stampede -V, and one built before the first
 # release tag (UPSTREAM X.Y.Z-gHASH) sorts before the release X.Y.Z.
+# shellcheck disable=SC2317 # called through check
 version_matches() {
 	local debver=$1 upstream=$2 release hash
 	release=${upstream%%-*}
