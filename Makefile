@@ -62,12 +62,14 @@ endif
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps test demo clean format install uninstall
+.PHONY: all deps test-deps test demo clean format install uninstall man deb
 .DELETE_ON_ERROR:
 # Keep the BPF object next to its skeleton (bpftool prog load, benchmarks).
 .SECONDARY:
 
-all: $(BUILD)/stampede
+MAN_PAGES := $(BUILD)/man/stampede.8 $(BUILD)/man/stampede.conf.5
+
+all: $(BUILD)/stampede $(MAN_PAGES)
 
 # Installs missing packages on Debian as root, names them elsewhere.
 deps:
@@ -126,6 +128,18 @@ $(BUILD)/tests/%.bpf.o: tests/%.bpf.c | $(DEPS_STAMP)
 	$(call msg,CLANG-BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# stampede(8) is what the built controller prints of its own command
+# tables, so the page cannot tell of commands it does not have;
+# stampede.conf(5) is written by hand (docs/stampede.conf.5).
+man: $(MAN_PAGES)
+$(BUILD)/man/stampede.8: $(BUILD)/stampede
+	@mkdir -p $(dir $@)
+	$(call msg,GEN-MAN,$@)
+	$(Q)$< help --man >$@
+$(BUILD)/man/stampede.conf.5: docs/stampede.conf.5
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
 -include $(wildcard $(BUILD)/obj/user/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
 
 # The README's main command: a two-namespace testbed, the reflector attached
@@ -137,22 +151,52 @@ include bench/bench.mk
 
 # The benchmark's programs are built too: tests/test_bench.sh runs them
 # briefly (their own checks of every reflection, no timing asserted).
-test: test-deps $(BUILD)/stampede $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS)
+test: test-deps $(BUILD)/stampede $(MAN_PAGES) $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 format:
 	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c) \
 		$(BENCH_BPF_SRCS) $(BENCH_C_SRCS)
 
-# The controller alone: one static binary, its BPF program embedded.
-install: $(BUILD)/stampede
+# The controller (one static binary, its BPF program embedded), its man
+# pages, bash completion, the agent's systemd unit (ExecStart pointed at
+# PREFIX) and the documentation, with the agent's commented default
+# configuration as an example to copy to /etc/stampede/stampede.conf.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR  := $(PREFIX)/share/doc/stampede
+install: $(BUILD)/stampede $(MAN_PAGES)
 	install -D -m 0755 $(BUILD)/stampede $(DESTDIR)$(PREFIX)/sbin/stampede
-	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/stampede/README.md
-	install -D -m 0644 docs/datapath.md $(DESTDIR)$(PREFIX)/share/doc/stampede/datapath.md
+	install -D -m 0644 $(BUILD)/man/stampede.8 $(DESTDIR)$(PREFIX)/share/man/man8/stampede.8
+	install -D -m 0644 $(BUILD)/man/stampede.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/stampede.conf.5
+	install -D -m 0644 tools/completion/stampede \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/stampede
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/stampede|$(PREFIX)/sbin/stampede|' deploy/systemd/stampede.service \
+		>$(DESTDIR)$(UNITDIR)/stampede.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/stampede.service
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -D -m 0644 docs/datapath.md $(DESTDIR)$(DOCDIR)/datapath.md
+	install -D -m 0644 deploy/stampede.conf $(DESTDIR)$(DOCDIR)/stampede.conf.example
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/stampede
-	rm -rf $(DESTDIR)$(PREFIX)/share/doc/stampede
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/stampede.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/stampede.conf.5
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stampede
+	rm -f $(DESTDIR)$(UNITDIR)/stampede.service
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+# The Debian package (tools/mkdeb.sh): build/deb/stampede_VERSION_ARCH.deb.
+# Its binary links libbpf, libelf, zlib and json-c dynamically, from the
+# packages Depends names: on Debian their security updates reach stampede
+# too (and lintian rejects an embedded zlib).
+$(BUILD)/deb/stampede: $(BUILD)/obj/user/main.o $(LIBSTAMPEDE) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) -lbpf -lelf -lz -ljson-c
+
+deb: $(BUILD)/deb/stampede $(MAN_PAGES)
+	@BUILD=$(BUILD) sh tools/mkdeb.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -14,9 +14,13 @@ linux-libc-dev:/usr/include/linux/bpf.h bpftool:bpftool"
 run_deps="iproute2:ip ethtool:ethtool"
 # The kernel matrix (tests/test_kernels.sh): qemu boots Debian's kernels with
 # a busybox initramfs; apt fetches the kernels with Debian's archive keys.
+# The packaging suite (tests/test_packaging.sh) renders the man pages,
+# verifies the unit, computes the package's Depends and lints the package.
 test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86_64
 busybox-static:/bin/busybox cpio:cpio xz-utils:xz
-debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg"
+debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg
+man-db:man systemd:systemd-analyze dpkg-dev:dpkg-shlibdeps lintian:lintian
+binutils:objdump"
 
 # --test: the test dependencies too; --check: only name what is missing.
 deps="$build_deps $run_deps"

@@ -50,6 +50,18 @@ struct cli_cmd {
 };
 
 /*
+ * A global option (before OBJECT): getopt_long()'s entry, the usage line and
+ * the man page's OPTIONS section are all made from one table of these.
+ * Tables end with a NULL name.
+ */
+struct cli_option {
+	const char *name;  /* the long name, "json" */
+	char short_name;   /* 'j' */
+	const char *arg;   /* the value's name, "NETNS"; NULL: it takes none */
+	const char *about; /* one sentence for the man page */
+};
+
+/*
  * Run the entry of @cmds that the next word of @args names (a unique
  * prefix; no word runs the first entry) on the words after it.  @object is
  * the entry whose commands @cmds are, NULL for the table of objects.  An

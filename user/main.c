@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "man.h"
 #include "netns.h"
 #include "objects.h"
 #include "output.h"
@@ -49,33 +50,6 @@ static const struct cli_cmd objects[] = {
 	{.name = "help", .run = help_run, .all_netns = true},
 	{NULL},
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
-		     "       stampede help [OBJECT [COMMAND]]\n"
-		     "OBJECT := { reflector | stats | session | clock | agent | probe | feature }\n"
-		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -a|--all-netns |\n"
-		     "             -d|--debug | -h|--help | -V|--version }\n"
-		     "NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");
-}
-
-/* "stampede help": everything; "stampede help OBJECT [COMMAND]": that only. */
-static int help_run(struct cli_args *args)
-{
-	const struct cli_cmd *obj;
-
-	if (cli_more(args))
-		return cli_help(objects, args);
-	usage(stdout);
-	for (obj = objects; obj->name; obj++) {
-		if (!obj->cmds && !obj->usage)
-			continue; /* help itself */
-		printf("\n");
-		cli_object_usage(stdout, obj);
-	}
-	return 0;
-}
 
 /* Whether @s is a commit id as git describe --always prints one, maybe -dirty. */
 static bool is_commit_id(const char *s)
@@ -130,6 +104,104 @@ static int print_version(void)
 	return 0;
 }
 
+/* The global options: getopt's table, the usage line and the man page are made of it. */
+static const struct cli_option global_options[] = {
+	{"json", 'j', NULL, "Print JSON: one object or array per command."},
+	{"pretty", 'p', NULL, "Print JSON, indented (implies -j)."},
+	{"netns", 'n', "NETNS",
+	 "Act in network namespace NETNS, as ip -n does: a name in /run/netns, or the path of"
+	 " a namespace file (/var/run/netns/NAME, /proc/PID/ns/net).  Pins of its interfaces"
+	 " go under /sys/fs/bpf/stampede/netns-INODE/."},
+	{"all-netns", 'a', NULL,
+	 "For reflector show, stats show and session list: the reflectors of every network"
+	 " namespace, by namespace."},
+	{"debug", 'd', NULL, "Print libbpf's messages and stampede's debug lines on stderr."},
+	{"help", 'h', NULL, "Print the usage and exit."},
+	{"version", 'V', NULL, "Print the versions of stampede and of libbpf, and exit."},
+	{NULL},
+};
+
+#define N_GLOBAL_OPTIONS (sizeof(global_options) / sizeof(global_options[0]))
+
+/* "{ a | b | c }" lines of @words after @lead, wrapped before 80 columns. */
+static void print_choice(FILE *out, const char *lead, const char *const *words)
+{
+	int col = fprintf(out, "%s{", lead), indent = (int)strlen(lead);
+	size_t i;
+
+	for (i = 0; words[i]; i++) {
+		int len = (int)strlen(words[i]) + (words[i + 1] ? 3 : 2);
+
+		if (col + len > 78)
+			col = fprintf(out, "\n%*s", indent, "") - 1;
+		col += fprintf(out, " %s%s", words[i], words[i + 1] ? " |" : "");
+	}
+	fprintf(out, " }\n");
+}
+
+static void usage(FILE *out)
+{
+	const char *words[N_GLOBAL_OPTIONS + sizeof(objects) / sizeof(objects[0])];
+	char opts[N_GLOBAL_OPTIONS][48];
+	const struct cli_option *o;
+	const struct cli_cmd *obj;
+	size_t n = 0;
+
+	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
+		     "       stampede help [OBJECT [COMMAND]]\n");
+	for (obj = objects; obj->name; obj++)
+		if (obj->cmds || obj->usage) /* not help itself */
+			words[n++] = obj->name;
+	words[n] = NULL;
+	print_choice(out, "OBJECT := ", words);
+	for (n = 0, o = global_options; o->name; o++, n++) {
+		snprintf(opts[n], sizeof(opts[n]), "-%c|--%s%s%s", o->short_name, o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		words[n] = opts[n];
+	}
+	words[n] = NULL;
+	print_choice(out, "OPTIONS := ", words);
+	fprintf(out, "NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");
+}
+
+/*
+ * "stampede help --man": stampede(8) in roff, for the Makefile.  Not in the
+ * usage: it is for building the package, not for people at a terminal.
+ */
+static int print_man(void)
+{
+	char version[128];
+	struct cli_man_page page = {
+		.objects = objects,
+		.options = global_options,
+		.version = version,
+	};
+
+	format_version(version, sizeof(version));
+	if (cli_man(stdout, &page) || fflush(stdout))
+		return cli_error("writing the man page failed");
+	return 0;
+}
+
+/* "stampede help": everything; "stampede help OBJECT [COMMAND]": that only. */
+static int help_run(struct cli_args *args)
+{
+	const struct cli_cmd *obj;
+
+	if (args->argc == 1 && !strcmp(args->argv[0], "--man"))
+		return print_man();
+	if (cli_more(args))
+		return cli_help(objects, args);
+	usage(stdout);
+	for (obj = objects; obj->name; obj++) {
+		if (!obj->cmds && !obj->usage)
+			continue; /* help itself */
+		printf("\n");
+		cli_object_usage(stdout, obj);
+	}
+	return 0;
+}
+
 /* libbpf speaks only with -d; otherwise our one error line says it. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -155,21 +227,27 @@ static int run_object(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"pretty", no_argument, NULL, 'p'},
-		{"netns", required_argument, NULL, 'n'},
-		{"all-netns", no_argument, NULL, 'a'}, /* as ip -all netns */
-		{"debug", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-
+	struct option options[N_GLOBAL_OPTIONS];
+	/* "+:" and each letter, with ':' when it takes a value */
+	char shortopts[2 + 2 * N_GLOBAL_OPTIONS + 1] = "+:";
 	const char *netns = NULL;
 	bool help = false, version = false;
 	char bad_option[128] = "";
+	size_t i, n = 2;
 	int opt;
+
+	for (i = 0; i < N_GLOBAL_OPTIONS; i++) {
+		const struct cli_option *o = &global_options[i];
+
+		options[i] = (struct option){o->name, o->arg ? required_argument : no_argument,
+					     NULL, o->short_name};
+		if (o->name) {
+			shortopts[n++] = o->short_name;
+			if (o->arg)
+				shortopts[n++] = ':';
+		}
+	}
+	shortopts[n] = '\0';
 
 	/* We say what went wrong ourselves, in our format. */
 	opterr = 0;
@@ -177,7 +255,7 @@ int main(int argc, char **argv)
 	 * Options come before OBJECT ("+": no permuting), so what follows is
 	 * ours to judge: "port -1" is a bad port, not an unknown option.
 	 */
-	while ((opt = getopt_long(argc, argv, "+:jpn:adhV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
