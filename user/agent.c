@@ -309,6 +309,10 @@ static int agent_run(struct agent *ag)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	/* Listening before attaching: nothing that changes meanwhile is missed. */
+	if (!ag->cfg.n_interfaces)
+		printf("agent: %s names no interfaces ([reflector] interfaces): nothing to"
+		       " attach\n",
+		       ag->cfg.path);
 	agent_attach_all(ag);
 	printf("agent: running (%u reflector%s attached, clock every %u ms, on exit %s)\n",
 	       ag->n_attached, ag->n_attached == 1 ? "" : "s", ag->cfg.interval_ms,

@@ -171,10 +171,6 @@ int agent_config_load(const char *path, struct agent_config *cfg)
 		return cli_error("%s:%d: %s: %s", path, line, ctx.where, ctx.why);
 	if (line)
 		return cli_error("%s:%d: not a [section], key = value, or comment", path, line);
-	if (!cfg->n_interfaces)
-		return cli_error("%s: [reflector] interfaces is missing: name the interfaces"
-				 " to attach to",
-				 path);
 	return 0;
 }
 
