@@ -95,8 +95,8 @@ $(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@
 
-# The version as a header rewritten only when it changes: main.o follows
-# a new commit without the rest being rebuilt.
+# The version as a header rewritten only when it changes: version.o follows
+# a new commit without the rest being rebuilt (user/version.c includes it).
 VERSION_H := $(BUILD)/stampede_version.h
 $(VERSION_H): FORCE
 	@mkdir -p $(BUILD)
@@ -105,7 +105,7 @@ $(VERSION_H): FORCE
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/obj/user/main.o: $(VERSION_H)
+$(BUILD)/obj/user/version.o: $(VERSION_H)
 
 $(LIBSTAMPEDE): $(LIB_OBJS)
 	$(call msg,AR,$@)
