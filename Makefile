@@ -18,9 +18,11 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 CFLAGS     ?= -O2 -g
 USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	       -Iinclude -Iuser -I$(BUILD)
-# libbpf, libelf, zlib and json-c are linked in statically so the binary can
-# be copied to hosts (and Kubernetes nodes) that do not have them.
-USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -Wl,-Bdynamic
+# libbpf, libelf, zlib, json-c and libmicrohttpd are linked in statically so
+# the binary can be copied to hosts (and Kubernetes nodes) that do not have
+# them.  GnuTLS, which libmicrohttpd.a refers to, stays dynamic: every
+# distribution ships it, and a static one would pull in its whole tree.
+USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -lmicrohttpd -Wl,-Bdynamic -lgnutls -lpthread
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_HDRS   := $(wildcard bpf/*.h) $(wildcard include/*.h)

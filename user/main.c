@@ -33,6 +33,7 @@ static const struct cli_cmd objects[] = {
 	{.name = "stats", .cmds = stats_cmds},
 	{.name = "session", .cmds = session_cmds},
 	{.name = "clock", .cmds = clock_cmds},
+	{.name = "metrics", .cmds = metrics_cmds},
 	{.name = "feature", .cmds = feature_cmds},
 	{.name = "probe", .run = probe_run, .usage = probe_usage},
 	{.name = "help", .run = help_run, .all_netns = true},
@@ -41,12 +42,13 @@ static const struct cli_cmd objects[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
-		     "       stampede help [OBJECT [COMMAND]]\n"
-		     "OBJECT := { reflector | stats | session | clock | probe | feature }\n"
-		     "OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -a|--all-netns |\n"
-		     "             -d|--debug | -h|--help | -V|--version }\n"
-		     "NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");
+	fprintf(out,
+		"Usage: stampede [OPTIONS] OBJECT {COMMAND | help}\n"
+		"       stampede help [OBJECT [COMMAND]]\n"
+		"OBJECT := { reflector | stats | session | clock | metrics | probe | feature }\n"
+		"OPTIONS := { -j|--json | -p|--pretty | -n|--netns NETNS | -a|--all-netns |\n"
+		"             -d|--debug | -h|--help | -V|--version }\n"
+		"NETNS := { NAME | /var/run/netns/NAME | /proc/PID/ns/net }\n");
 }
 
 /* "stampede help": everything; "stampede help OBJECT [COMMAND]": that only. */
