@@ -81,7 +81,7 @@ shape_problem() {
 
 # close_to M R: M is a positive number within a millionth of R (JSON
 # output rounds the double reflector show prints).
-# shellcheck disable=SC2016 # $m and $r are jq's
+# shellcheck disable=SC2016,SC2317 # $m and $r are jq's; called through check
 close_to() {
 	jq -en --argjson m "$1" --argjson r "$2" '$m > 0 and ($m - $r | fabs) <= $r * 1e-6' >/dev/null 2>&1
 }
@@ -186,6 +186,7 @@ poll() {
 # in_ns_curl ARGS...: curl in the reflector's namespace, 2 s at most.
 in_ns_curl() { ip netns exec "$NS_R" curl -s -g -m 2 "$@"; }
 
+# shellcheck disable=SC2317 # called through poll
 http_up() { in_ns_curl -o /dev/null "http://$1/metrics"; }
 
 test_serve() {
@@ -225,13 +226,14 @@ test_serve() {
 		[ ! -s "$T/serve.err" ]
 }
 
+# ended PID: PID is no longer running.
+# shellcheck disable=SC2317 # called through poll
+ended() { ! kill -0 "$1" 2>/dev/null; }
+
 # poll_exit PID: PID ends within the polls with status 0.
+# shellcheck disable=SC2317 # called through check
 poll_exit() {
-	local rc
-	poll eval "! kill -0 $1 2>/dev/null" || return 1
-	wait "$1"
-	rc=$?
-	[ "$rc" -eq 0 ]
+	poll ended "$1" && wait "$1"
 }
 
 # query EXPR: the value of the one series Prometheus has for EXPR, or nothing.
@@ -240,6 +242,7 @@ query() {
 		jq -r '.data.result | if length == 1 then .[0].value[1] else empty end' "$T/query.json"
 }
 
+# shellcheck disable=SC2317 # called through poll
 scraped_reflected() {
 	[ "$(query "stampede_frames_total{interface=\"$IF_R\",outcome=\"reflected\"}")" = "$1" ]
 }
