@@ -236,10 +236,11 @@ poll_exit() {
 	poll ended "$1" && wait "$1"
 }
 
-# query EXPR: the value of the one series Prometheus has for EXPR, or nothing.
+# query EXPR: the value of the one series Prometheus has for EXPR, or nothing
+# (also while it starts and answers "Service Unavailable" in plain text).
 query() {
 	in_ns_curl -G --data-urlencode "query=$1" "http://127.0.0.1:$PROM_PORT/api/v1/query" >"$T/query.json" &&
-		jq -r '.data.result | if length == 1 then .[0].value[1] else empty end' "$T/query.json"
+		jq -r '.data.result | if length == 1 then .[0].value[1] else empty end' "$T/query.json" 2>/dev/null
 }
 
 # shellcheck disable=SC2317 # called through poll
