@@ -291,6 +291,25 @@ test_errors
 ip netns exec "$NS_S" "$STAMP_SEND" -4 -c 5 -i 2 -T 500 "$R4" >"$T/send.json" 2>"$T/send.err"
 "$STAMPEDE" -n "$NS_S" probe "$R4" count 3 interval 10 timeout 500 tlv location \
 	tlv access,3gpp,available tlv 200 >"$T/probe.out" 2>&1
+# A reflector whose counters another stampede laid out (a binary upgraded
+# under it): one error line, not a read past our buffers.  Its stats map is
+# swapped for one with a counter more; done last, as it spoils the reflector.
+test_foreign_layout() {
+	local pin size
+	pin="$(ns_pin_dir "$NS_R")/$IF_R/stats"
+	size=$(bpftool -j map show pinned "$pin" | jq -r .bytes_value)
+	if ! rm "$pin" || ! bpftool map create "$pin" type percpu_array key 4 value $((size + 8)) \
+		entries 1 name stats; then
+		fail metrics/foreign-layout "cannot pin a stats map of another layout"
+		return
+	fi
+	expect_error metrics/foreign-layout "the stats map was made by another version of stampede" \
+		-n "$NS_R" metrics show
+	expect_error metrics/foreign-layout-stats "the stats map was made by another version of stampede" \
+		-n "$NS_R" stats show
+}
+
 test_show
 test_serve
+test_foreign_layout
 finish

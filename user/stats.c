@@ -202,6 +202,8 @@ static int reset_one(struct attached *a, void *ctx)
 
 	if (ncpus <= 0)
 		return cli_error("cannot count the possible CPUs: %s", strerror(-ncpus));
+	if (stats_maps_check(a))
+		return -1;
 	zeros = calloc(ncpus, stats_percpu_stride(sizeof(struct stampede_stats)));
 	if (!zeros)
 		return cli_error("out of memory");

@@ -30,6 +30,35 @@ const char *stats_tlv_row_name(unsigned int row)
 	return name ? name : "other";
 }
 
+/*
+ * The kernel copies a per-CPU value of the map's own size for every CPU:
+ * a map made by a stampede with other counters (a binary upgraded under
+ * an attached reflector) would overrun our buffers, so it is refused.
+ */
+static int check_value_size(const struct attached *a, int i, size_t want)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (a->map_fd[i] < 0)
+		return 0; /* an optional map the reflector does not have */
+	if (bpf_obj_get_info_by_fd(a->map_fd[i], &info, &len))
+		return cli_error("dev %s: cannot read the %s map: %s", a->ifname, pin_map_names[i],
+				 strerror(errno));
+	if (info.value_size != want)
+		return cli_error("dev %s: the %s map was made by another version of stampede"
+				 " (%u-byte values, not %zu); detach and attach again",
+				 a->ifname, pin_map_names[i], info.value_size, want);
+	return 0;
+}
+
+int stats_maps_check(const struct attached *a)
+{
+	return check_value_size(a, PIN_MAP_stats, sizeof(struct stampede_stats)) ?:
+		       check_value_size(a, PIN_MAP_tlv_stats, sizeof(struct stampede_tlv_stats)) ?:
+		       check_value_size(a, PIN_MAP_access_reports, sizeof(uint64_t));
+}
+
 /* The tlv_stats map summed over the CPUs; absent on an older reflector. */
 static int read_tlvs(const struct attached *a, int ncpus, struct stats_totals *t)
 {
@@ -104,6 +133,8 @@ int stats_read(const struct attached *a, struct stats_totals *t)
 
 	if (ncpus <= 0)
 		return cli_error("cannot count the possible CPUs: %s", strerror(-ncpus));
+	if (stats_maps_check(a))
+		return -1;
 	values = calloc(ncpus, stride);
 	if (!values)
 		return cli_error("out of memory");

@@ -39,6 +39,12 @@ struct stats_totals {
 	struct stats_access_count access[STAMPEDE_ACCESS_REPORT_KEYS];
 };
 
+/*
+ * Whether @a's counter maps have this stampede's layout; reported when
+ * not.  stats_read() checks; a writer (stats reset) must check first.
+ */
+int stats_maps_check(const struct attached *a);
+
 /* Sum @a's stats, tlv_stats and access_reports maps into @t (64 KiB: not on the stack). */
 int stats_read(const struct attached *a, struct stats_totals *t);
 
