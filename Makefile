@@ -18,9 +18,12 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 CFLAGS     ?= -O2 -g
 USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	       -Iinclude -Iuser -I$(BUILD)
-# libbpf, libelf, zlib, json-c and inih are linked in statically so the binary can
-# be copied to hosts (and Kubernetes nodes) that do not have them.
-USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -linih -Wl,-Bdynamic
+# libbpf, libelf, zlib, json-c, inih and libmicrohttpd are linked in
+# statically so the binary can be copied to hosts (and Kubernetes nodes)
+# that do not have them.  GnuTLS, which libmicrohttpd.a refers to, stays
+# dynamic: every distribution ships it, and a static one would pull in its
+# whole tree.
+USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -linih -lmicrohttpd -Wl,-Bdynamic -lgnutls -lpthread
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_HDRS   := $(wildcard bpf/*.h) $(wildcard include/*.h)
@@ -97,17 +100,15 @@ $(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@
 
-# The version as a header rewritten only when it changes: main.o follows
-# a new commit without the rest being rebuilt.
-VERSION_H := $(BUILD)/stampede_version.h
-$(VERSION_H): FORCE
-	@mkdir -p $(BUILD)
-	@echo '#define STAMPEDE_VERSION "$(VERSION)"' >$@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-.PHONY: FORCE
-FORCE:
+# The version as a header rewritten only when it changes: version.o follows
+# a new commit without the rest being rebuilt (user/version.c includes it).
+# Written while the Makefile is read, not by a rule that always runs, so
+# that `make -q` can still tell an up-to-date tree.
+VERSION_H    := $(BUILD)/stampede_version.h
+VERSION_LINE := \#define STAMPEDE_VERSION "$(VERSION)"
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(VERSION_H) 2>/dev/null)" = '$(VERSION_LINE)' ] || echo '$(VERSION_LINE)' >$(VERSION_H); })
 
-$(BUILD)/obj/user/main.o: $(VERSION_H)
+$(BUILD)/obj/user/version.o: $(VERSION_H)
 
 $(LIBSTAMPEDE): $(LIB_OBJS)
 	$(call msg,AR,$@)
@@ -193,7 +194,7 @@ uninstall:
 $(BUILD)/deb/stampede: $(BUILD)/obj/user/main.o $(LIBSTAMPEDE) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) -lbpf -lelf -lz -ljson-c
+	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) -lbpf -lelf -lz -ljson-c -linih -lmicrohttpd -lgnutls -lpthread
 
 deb: $(BUILD)/deb/stampede $(MAN_PAGES)
 	@BUILD=$(BUILD) sh tools/mkdeb.sh

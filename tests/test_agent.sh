@@ -42,6 +42,8 @@ conf() {
 		on-exit = $2
 		[clock]
 		interval-ms = 200
+		[metrics]
+		listen = 127.0.0.1:9862
 	CONF
 }
 
@@ -86,6 +88,10 @@ check agent/running "the agent did not start: $(oneline "$(cat "$T/agent1.log")"
 check agent/attached "no reflector on $IF_R: $(oneline "$(cat "$T/agent1.log")")" attached "$IF_R"
 n=$(replies "$R4" 3)
 check agent/answers "replies through the agent's reflector: $n of 3 valid" [ "$n" = 3 ]
+# Its metrics endpoint, on the namespace's loopback.
+ip netns exec "$NS_R" curl -s --max-time 5 http://127.0.0.1:9862/metrics >"$T/metrics.txt" 2>&1
+check agent/metrics "the agent serves no reflected count for $IF_R: $(oneline "$(head -c 300 "$T/metrics.txt")")" \
+	grep -Eq "^stampede_frames_total\{interface=\"$IF_R\",outcome=\"reflected\"\} [1-9]" "$T/metrics.txt"
 
 # republished: how many times the agent has republished $IF_R's addresses.
 republished() { grep -c "^agent: dev $IF_R: [0-9]* local address" "$T/agent1.log"; }
@@ -142,6 +148,10 @@ check agent/bad-config "a bad configuration: exit $RC, $(oneline "$(cli_err)")" 
 	[ "$RC" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "bad.conf:3: \[reflector\] ports: bad port 'nope'" "$T/err"
 check agent/bad-config-untouched "the running reflector changed after a refused configuration" \
 	[ "$(reflected)" = "$count" ]
+printf '[reflector]\ninterfaces = %s\n[metrics]\nlisten = 127.0.0.1:notaport\n' "$IF_R" >"$T/listen.conf"
+cli -n "$NS_R" agent config "$T/listen.conf"
+check agent/bad-listen "a bad listen address: exit $RC, $(oneline "$(cli_err)")" \
+	grep -q "listen.conf:4: \[metrics\] listen: " "$T/err"
 printf '[reflector]\ninterfaces = %snone\n' "$IF_R" >"$T/missing.conf"
 cli -n "$NS_R" agent config "$T/missing.conf"
 check agent/missing-interface "a missing interface: exit $RC, $(oneline "$(cli_err)")" \

@@ -10,17 +10,20 @@ build_deps="clang:clang llvm:llvm-strip gcc:gcc make:make pkg-config:pkg-config
 libbpf-dev:/usr/include/bpf/libbpf.h libelf-dev:/usr/include/libelf.h
 zlib1g-dev:/usr/include/zlib.h libjson-c-dev:/usr/include/json-c/json.h
 libinih-dev:/usr/include/ini.h
-linux-libc-dev:/usr/include/linux/bpf.h bpftool:bpftool"
+linux-libc-dev:/usr/include/linux/bpf.h bpftool:bpftool
+libmicrohttpd-dev:/usr/include/microhttpd.h libgnutls28-dev:/usr/include/gnutls/gnutls.h"
 run_deps="iproute2:ip ethtool:ethtool"
 # The kernel matrix (tests/test_kernels.sh): qemu boots Debian's kernels with
 # a busybox initramfs; apt fetches the kernels with Debian's archive keys.
 # The packaging suite (tests/test_packaging.sh) renders the man pages,
 # verifies the unit, computes the package's Depends and lints the package.
+# tests/test_metrics.sh checks the exposition with promtool and scrapes it
+# with a real Prometheus server (both from the prometheus package).
 test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86_64
 busybox-static:/bin/busybox cpio:cpio xz-utils:xz
 debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg
 man-db:man systemd:systemd-analyze dpkg-dev:dpkg-shlibdeps lintian:lintian
-binutils:objdump"
+binutils:objdump prometheus:promtool curl:curl"
 
 # --test: the test dependencies too; --check: only name what is missing.
 deps="$build_deps $run_deps"

@@ -10,6 +10,7 @@
  *    removed is republished as soon as the kernel reports it;
  *  - republishes the clock state at once after a step of the system clock
  *    and every interval otherwise (user/clock_cmd.c);
+ *  - serves the reflectors' metrics to Prometheus ([metrics] listen);
  *  - on SIGTERM, SIGINT or SIGHUP leaves the reflectors attached (on-exit
  *    keep, the default: the data path never depends on this process) or
  *    detaches those it attached (on-exit detach).
@@ -34,6 +35,7 @@
 #include "attached.h"
 #include "cli.h"
 #include "clock_publish.h"
+#include "metrics.h"
 #include "objects.h"
 #include "pins.h"
 
@@ -290,6 +292,7 @@ static void agent_detach_all(struct agent *ag)
 static int agent_run(struct agent *ag)
 {
 	struct sigaction sa = {.sa_handler = agent_signal};
+	struct metrics_server *metrics = NULL;
 	struct pollfd pfd[2];
 	bool stepped;
 	int nl, timer, err = 0;
@@ -304,6 +307,15 @@ static int agent_run(struct agent *ag)
 	if (timer < 0) {
 		close(nl);
 		return -1;
+	}
+	if (ag->cfg.metrics_listen) {
+		metrics = metrics_server_start(ag->cfg.metrics_listen);
+		if (!metrics) {
+			close(timer);
+			close(nl);
+			return -1;
+		}
+		printf("agent: metrics on http://%s/metrics\n", ag->cfg.metrics_listen);
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -338,6 +350,7 @@ static int agent_run(struct agent *ag)
 		clock_publish(NULL, "step", !stepped);
 		fflush(stdout);
 	}
+	metrics_server_stop(metrics);
 	close(timer);
 	close(nl);
 	if (ag->cfg.detach_on_exit)

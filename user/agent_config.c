@@ -11,6 +11,7 @@
 #include "agent_config.h"
 #include "attach.h"
 #include "cli.h"
+#include "metrics.h"
 
 struct load_ctx {
 	struct agent_config *cfg;
@@ -139,9 +140,14 @@ static int on_value(void *user, const char *section, const char *key, const char
 	} else if (!strcmp(section, "clock") && !strcmp(key, "interval-ms")) {
 		err = number_value(value, 100, 60000, &cfg->interval_ms);
 	} else if (!strcmp(section, "metrics") && !strcmp(key, "listen")) {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
 		free(cfg->metrics_listen);
-		cfg->metrics_listen = *value ? strdup(value) : NULL;
-		err = 0;
+		cfg->metrics_listen = NULL;
+		err = *value ? metrics_parse_listen(value, &ss, &len) : 0;
+		if (!err && *value)
+			cfg->metrics_listen = strdup(value);
 	} else {
 		err = cli_error("unknown %s", *section ? "key" : "key outside a section");
 	}

@@ -19,17 +19,7 @@
 #include "netns.h"
 #include "objects.h"
 #include "output.h"
-
-#include "stampede_version.h"
-#ifndef STAMPEDE_VERSION
-#define STAMPEDE_VERSION ""
-#endif
-
-/*
- * The version this tree is on the way to: what -V says when git describe
- * (the Makefile's STAMPEDE_VERSION) found no release tag to count from.
- */
-#define STAMPEDE_BASE_VERSION "0.1.0"
+#include "version.h"
 
 static int probe_run(struct cli_args *args)
 {
@@ -45,53 +35,18 @@ static const struct cli_cmd objects[] = {
 	{.name = "session", .cmds = session_cmds},
 	{.name = "clock", .cmds = clock_cmds},
 	{.name = "agent", .run = do_agent, .usage = agent_usage},
+	{.name = "metrics", .cmds = metrics_cmds},
 	{.name = "feature", .cmds = feature_cmds},
 	{.name = "probe", .run = probe_run, .usage = probe_usage},
 	{.name = "help", .run = help_run, .all_netns = true},
 	{NULL},
 };
 
-/* Whether @s is a commit id as git describe --always prints one, maybe -dirty. */
-static bool is_commit_id(const char *s)
-{
-	size_t n = strspn(s, "0123456789abcdef");
-
-	return n >= 4 && (!s[n] || !strcmp(s + n, "-dirty"));
-}
-
-/* Whether @s starts with a release number, "X.Y.Z". */
-static bool is_release(const char *s)
-{
-	unsigned int x, y, z;
-
-	return sscanf(s, "%u.%u.%u", &x, &y, &z) == 3;
-}
-
-/*
- * STAMPEDE_VERSION (git describe) as a version number: "v0.1.0-3-gabc1234"
- * loses its v; a bare commit id (no tag yet) follows the base version as
- * git describe would put it ("0.1.0-gabc1234"); anything else (no git: the
- * Makefile's "0.1") is the base version.
- */
-static void format_version(char *buf, size_t len)
-{
-	const char *v = STAMPEDE_VERSION;
-
-	if (v[0] == 'v' && is_release(v + 1))
-		snprintf(buf, len, "%s", v + 1);
-	else if (is_release(v))
-		snprintf(buf, len, "%s", v);
-	else if (is_commit_id(v))
-		snprintf(buf, len, STAMPEDE_BASE_VERSION "-g%s", v);
-	else
-		snprintf(buf, len, STAMPEDE_BASE_VERSION);
-}
-
 static int print_version(void)
 {
 	char version[128];
 
-	format_version(version, sizeof(version));
+	stampede_version(version, sizeof(version));
 	if (json_output) {
 		struct json_object *obj = json_object_new_object();
 
@@ -177,7 +132,7 @@ static int print_man(void)
 		.version = version,
 	};
 
-	format_version(version, sizeof(version));
+	stampede_version(version, sizeof(version));
 	if (cli_man(stdout, &page) || fflush(stdout))
 		return cli_error("writing the man page failed");
 	return 0;

@@ -17,6 +17,7 @@ extern const struct cli_cmd stats_cmds[];
 extern const struct cli_cmd session_cmds[];
 extern const struct cli_cmd feature_cmds[];
 extern const struct cli_cmd clock_cmds[];
+extern const struct cli_cmd metrics_cmds[];
 
 /* The commands of `reflector` that have files of their own. */
 int reflector_attach(struct cli_args *args);

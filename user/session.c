@@ -121,8 +121,7 @@ static unsigned int sessions_in_use(const struct stampede_session_set *set)
 	return n;
 }
 
-/* Sessions in the table, for the line that heads the list. */
-static int count_sessions(const struct attached *a, __u32 sets, unsigned int *count)
+int session_table_count(const struct attached *a, __u32 sets, unsigned int *count)
 {
 	struct stampede_session_set set;
 	__u32 i;
@@ -169,7 +168,7 @@ static int print_header(const struct attached *a, const struct reflector_info *i
 		       a->ifname);
 		return 0;
 	}
-	if (count_sessions(a, sets, &n))
+	if (session_table_count(a, sets, &n))
 		return -1;
 	printf("dev %s: stateful, %u %s (the table holds %u)\n", a->ifname, n,
 	       cli_plural(n, "session", "sessions"), info->sessions_max);

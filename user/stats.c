@@ -15,162 +15,10 @@
 #include "cli.h"
 #include "objects.h"
 #include "output.h"
-#include "stamp_tlv_names.h"
-
-struct counter_desc {
-	const char *name;
-	enum stampede_counter_class class;
-	const char *desc;
-	size_t offset;
-};
-
-static const struct counter_desc counters[STAMPEDE_CNT_MAX] = {
-#define COUNTER_DESC(name, class, desc)                               \
-	[STAMPEDE_CNT_##name] = {#name, STAMPEDE_CLASS_##class, desc, \
-				 offsetof(struct stampede_stats, name)},
-	STAMPEDE_COUNTERS(COUNTER_DESC)
-#undef COUNTER_DESC
-};
-
-/* A row of stampede_tlv_stats.type: the TLV type's name, "other" for row 0 (any other type). */
-static const char *tlv_row_name(unsigned int row)
-{
-	const char *name = row ? stamp_tlv_name(row) : NULL;
-
-	return name ? name : "other";
-}
-
-struct access_report_count {
-	__u32 key; /* (Access ID << 8) | Return Code */
-	uint64_t count;
-};
-
-struct totals {
-	uint64_t count[STAMPEDE_CNT_MAX];
-	uint64_t by_class[STAMPEDE_CLASS_EVENT + 1];
-	bool have_tlvs; /* the tlv_stats map is pinned (not an older reflector) */
-	struct stampede_tlv_counters tlvs[STAMPEDE_TLV_STATS_TYPES];
-	bool have_access;
-	unsigned int n_access;
-	struct access_report_count access[STAMPEDE_ACCESS_REPORT_KEYS];
-};
-
-/* A per-CPU map value: one struct per possible CPU, each 8-byte aligned. */
-static size_t percpu_stride_of(size_t size)
-{
-	return (size + 7) & ~(size_t)7;
-}
-
-static size_t percpu_stride(void)
-{
-	return percpu_stride_of(sizeof(struct stampede_stats));
-}
-
-/* The tlv_stats map summed over the CPUs; absent on an older reflector. */
-static int read_tlvs(const struct attached *a, int ncpus, struct totals *t)
-{
-	size_t stride = percpu_stride_of(sizeof(struct stampede_tlv_stats));
-	int fd = a->map_fd[PIN_MAP_tlv_stats];
-	__u32 key = 0;
-	char *values;
-	int cpu, i;
-
-	if (fd < 0)
-		return 0;
-	values = calloc(ncpus, stride);
-	if (!values)
-		return cli_error("out of memory");
-	if (bpf_map_lookup_elem(fd, &key, values)) {
-		free(values);
-		return cli_error("dev %s: cannot read the tlv_stats map: %s", a->ifname,
-				 strerror(errno));
-	}
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		struct stampede_tlv_stats one;
-
-		memcpy(&one, values + cpu * stride, sizeof(one));
-		for (i = 0; i < STAMPEDE_TLV_STATS_TYPES; i++) {
-			t->tlvs[i].seen += one.type[i].seen;
-			t->tlvs[i].answered += one.type[i].answered;
-			t->tlvs[i].unrecognized += one.type[i].unrecognized;
-			t->tlvs[i].malformed += one.type[i].malformed;
-		}
-	}
-	free(values);
-	t->have_tlvs = true;
-	return 0;
-}
-
-/* The access_reports map's non-zero keys, summed over the CPUs. */
-static int read_access(const struct attached *a, int ncpus, struct totals *t)
-{
-	int fd = a->map_fd[PIN_MAP_access_reports];
-	uint64_t *values, sum;
-	__u32 key;
-	int cpu;
-
-	if (fd < 0)
-		return 0;
-	values = calloc(ncpus, sizeof(*values));
-	if (!values)
-		return cli_error("out of memory");
-	for (key = 0; key < STAMPEDE_ACCESS_REPORT_KEYS; key++) {
-		if (bpf_map_lookup_elem(fd, &key, values)) {
-			free(values);
-			return cli_error("dev %s: cannot read the access_reports map: %s",
-					 a->ifname, strerror(errno));
-		}
-		for (cpu = 0, sum = 0; cpu < ncpus; cpu++)
-			sum += values[cpu];
-		if (sum)
-			t->access[t->n_access++] = (struct access_report_count){key, sum};
-	}
-	free(values);
-	t->have_access = true;
-	return 0;
-}
-
-static int read_totals(const struct attached *a, struct totals *t)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	size_t stride = percpu_stride();
-	__u32 key = 0;
-	char *values;
-	int cpu, i;
-
-	if (ncpus <= 0)
-		return cli_error("cannot count the possible CPUs: %s", strerror(-ncpus));
-	values = calloc(ncpus, stride);
-	if (!values)
-		return cli_error("out of memory");
-	if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_stats], &key, values)) {
-		free(values);
-		return cli_error("dev %s: cannot read the stats map: %s", a->ifname,
-				 strerror(errno));
-	}
-	memset(t, 0, sizeof(*t));
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		for (i = 0; i < STAMPEDE_CNT_MAX; i++) {
-			uint64_t v;
-
-			memcpy(&v, values + cpu * stride + counters[i].offset, sizeof(v));
-			t->count[i] += v;
-		}
-	}
-	free(values);
-	for (i = 0; i < STAMPEDE_CNT_MAX; i++)
-		t->by_class[counters[i].class] += t->count[i];
-	return read_tlvs(a, ncpus, t) ?: read_access(a, ncpus, t);
-}
-
-static uint64_t received(const struct totals *t)
-{
-	return t->by_class[STAMPEDE_CLASS_OUTCOME] + t->by_class[STAMPEDE_CLASS_PASS] +
-	       t->by_class[STAMPEDE_CLASS_DROP];
-}
+#include "stats_read.h"
 
 /* Every row, "other" (index 0) first; null for a reflector without the map. */
-static struct json_object *tlvs_json(const struct totals *t)
+static struct json_object *tlvs_json(const struct stats_totals *t)
 {
 	struct json_object *arr;
 	int i;
@@ -182,7 +30,7 @@ static struct json_object *tlvs_json(const struct totals *t)
 		struct json_object *row = json_object_new_object();
 
 		json_add_uint(row, "type", i);
-		json_add_string(row, "name", tlv_row_name(i));
+		json_add_string(row, "name", stats_tlv_row_name(i));
 		json_add_uint(row, "seen", t->tlvs[i].seen);
 		json_add_uint(row, "answered", t->tlvs[i].answered);
 		json_add_uint(row, "unrecognized", t->tlvs[i].unrecognized);
@@ -192,7 +40,7 @@ static struct json_object *tlvs_json(const struct totals *t)
 	return arr;
 }
 
-static struct json_object *access_json(const struct totals *t)
+static struct json_object *access_json(const struct stats_totals *t)
 {
 	struct json_object *arr;
 	unsigned int i;
@@ -211,7 +59,7 @@ static struct json_object *access_json(const struct totals *t)
 	return arr;
 }
 
-static struct json_object *totals_json(const char *ifname, const struct totals *t)
+static struct json_object *totals_json(const char *ifname, const struct stats_totals *t)
 {
 	struct json_object *obj = json_object_new_object();
 	struct json_object *reasons = json_object_new_object();
@@ -219,16 +67,16 @@ static struct json_object *totals_json(const char *ifname, const struct totals *
 	int i;
 
 	json_add_string(obj, "ifname", ifname);
-	json_add_uint(obj, "received", received(t));
+	json_add_uint(obj, "received", stats_received(t));
 	json_add_uint(obj, "reflected", t->by_class[STAMPEDE_CLASS_OUTCOME]);
 	json_add_uint(obj, "passed", t->by_class[STAMPEDE_CLASS_PASS]);
 	json_add_uint(obj, "dropped", t->by_class[STAMPEDE_CLASS_DROP]);
 	for (i = 0; i < STAMPEDE_CNT_MAX; i++) {
-		if (counters[i].class == STAMPEDE_CLASS_PASS ||
-		    counters[i].class == STAMPEDE_CLASS_DROP)
-			json_add_uint(reasons, counters[i].name, t->count[i]);
-		else if (counters[i].class == STAMPEDE_CLASS_EVENT)
-			json_add_uint(events, counters[i].name, t->count[i]);
+		if (stats_counters[i].class == STAMPEDE_CLASS_PASS ||
+		    stats_counters[i].class == STAMPEDE_CLASS_DROP)
+			json_add_uint(reasons, stats_counters[i].name, t->count[i]);
+		else if (stats_counters[i].class == STAMPEDE_CLASS_EVENT)
+			json_add_uint(events, stats_counters[i].name, t->count[i]);
 	}
 	json_object_object_add(obj, "reasons", reasons);
 	json_object_object_add(obj, "events", events);
@@ -237,19 +85,19 @@ static struct json_object *totals_json(const char *ifname, const struct totals *
 	return obj;
 }
 
-static void print_class(const struct totals *t, enum stampede_counter_class class,
+static void print_class(const struct stats_totals *t, enum stampede_counter_class class,
 			const char *label)
 {
 	int i;
 
 	for (i = 0; i < STAMPEDE_CNT_MAX; i++)
-		if (counters[i].class == class && t->count[i])
-			printf("  %-8s %-18s %12llu  %s\n", label, counters[i].name,
-			       (unsigned long long)t->count[i], counters[i].desc);
+		if (stats_counters[i].class == class && t->count[i])
+			printf("  %-8s %-18s %12llu  %s\n", label, stats_counters[i].name,
+			       (unsigned long long)t->count[i], stats_counters[i].desc);
 }
 
 /* The TLV types seen, as a table; "other" (index 0) last. */
-static void print_tlvs(const struct totals *t)
+static void print_tlvs(const struct stats_totals *t)
 {
 	bool header = false;
 	int i, type;
@@ -272,7 +120,7 @@ static void print_tlvs(const struct totals *t)
 			printf("  %-5d", type);
 		else
 			printf("  %-5s", "-");
-		printf(" %-30s %12llu %12llu %12llu %12llu\n", tlv_row_name(type),
+		printf(" %-30s %12llu %12llu %12llu %12llu\n", stats_tlv_row_name(type),
 		       (unsigned long long)t->tlvs[type].seen,
 		       (unsigned long long)t->tlvs[type].answered,
 		       (unsigned long long)t->tlvs[type].unrecognized,
@@ -280,7 +128,7 @@ static void print_tlvs(const struct totals *t)
 	}
 }
 
-static void print_access(const struct totals *t)
+static void print_access(const struct stats_totals *t)
 {
 	unsigned int i;
 
@@ -290,10 +138,10 @@ static void print_access(const struct totals *t)
 		       (unsigned long long)t->access[i].count);
 }
 
-static void totals_print(const char *ifname, const struct totals *t)
+static void totals_print(const char *ifname, const struct stats_totals *t)
 {
 	printf("dev %s: received %llu, reflected %llu, passed %llu, dropped %llu\n", ifname,
-	       (unsigned long long)received(t),
+	       (unsigned long long)stats_received(t),
 	       (unsigned long long)t->by_class[STAMPEDE_CLASS_OUTCOME],
 	       (unsigned long long)t->by_class[STAMPEDE_CLASS_PASS],
 	       (unsigned long long)t->by_class[STAMPEDE_CLASS_DROP]);
@@ -306,10 +154,10 @@ static void totals_print(const char *ifname, const struct totals *t)
 
 static int show_one(struct attached *a, void *ctx)
 {
-	static struct totals t; /* large (access reports); one at a time */
+	static struct stats_totals t; /* large (access reports); one at a time */
 	struct json_object *list = ctx;
 
-	if (read_totals(a, &t))
+	if (stats_read(a, &t))
 		return -1;
 	if (json_output)
 		json_object_array_add(list, totals_json(a->ifname, &t));
@@ -321,7 +169,7 @@ static int show_one(struct attached *a, void *ctx)
 /* Zero tlv_stats and access_reports, where the reflector has them. */
 static int reset_tlvs(const struct attached *a, int ncpus)
 {
-	size_t stride = percpu_stride_of(sizeof(struct stampede_tlv_stats));
+	size_t stride = stats_percpu_stride(sizeof(struct stampede_tlv_stats));
 	int fd = a->map_fd[PIN_MAP_access_reports];
 	void *zeros;
 	__u32 key;
@@ -354,7 +202,9 @@ static int reset_one(struct attached *a, void *ctx)
 
 	if (ncpus <= 0)
 		return cli_error("cannot count the possible CPUs: %s", strerror(-ncpus));
-	zeros = calloc(ncpus, percpu_stride());
+	if (stats_maps_check(a))
+		return -1;
+	zeros = calloc(ncpus, stats_percpu_stride(sizeof(struct stampede_stats)));
 	if (!zeros)
 		return cli_error("out of memory");
 	/* A per-CPU update writes every CPU's slot. */

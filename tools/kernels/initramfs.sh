@@ -24,7 +24,7 @@ export PATH=$PATH:/usr/sbin:/sbin
 PROGRAMS="bash dash ip ethtool jq nsenter setpriv timeout mktemp date sleep
 cat tr head tail wc sort uniq cut seq grep sed awk find xargs stat kill
 pgrep pkill sysctl env id ls rm mkdir cp mv ln chmod uname printf
-basename dirname readlink realpath tee true false nproc od bpftool
+basename dirname readlink realpath tee true false nproc od bpftool curl
 mount umount stdbuf"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/stampede-initramfs.XXXXXX")
@@ -56,10 +56,19 @@ copy_file() {
 	cp -L "$1" "$dst"
 }
 
+# copy_libs PATH: every shared library ldd names for the program PATH
+# (none for a script or a static program).
+copy_libs() {
+	local lib
+	for lib in $(ldd "$1" 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/lib/ { print $1 }'); do
+		copy_file "$lib"
+	done
+}
+
 # copy_program NAME: the host's NAME into /usr/bin (ahead of busybox on the
-# guest's PATH), with every shared library ldd names.
+# guest's PATH), with its shared libraries.
 copy_program() {
-	local path lib
+	local path
 	path=$(PATH=$PATH:/usr/sbin:/sbin type -P "$1") || {
 		echo "initramfs: $1 is missing on this host" >&2
 		exit 1
@@ -67,9 +76,7 @@ copy_program() {
 	mkdir -p "$root/usr/bin"
 	rm -f "$root/usr/bin/$1"
 	cp -L "$path" "$root/usr/bin/$1"
-	for lib in $(ldd "$path" 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/lib/ { print $1 }'); do
-		copy_file "$lib"
-	done
+	copy_libs "$path"
 }
 
 for p in $PROGRAMS; do
@@ -100,6 +107,11 @@ mkdir -p "$root$top"
 	cpio -0 -pdm --quiet "$root$top")
 (cd "$build" && find . -type f \( -perm -u+x -o -name '*.bpf.o' -o -name '*.sh' \) ! -path './kernels/*' ! -path './obj/*' -print0 |
 	cpio -0 -pdm --quiet "$root$build")
+# The built programs' own shared libraries: stampede links GnuTLS (which
+# its static libmicrohttpd needs) dynamically, see the Makefile.
+while IFS= read -r -d '' f; do
+	copy_libs "$f"
+done < <(find "$build" -type f -perm -u+x ! -path "$build/kernels/*" ! -path "$build/obj/*" -print0)
 install -m 0755 "$top/tools/kernels/guest-init.sh" "$root/init"
 
 (cd "$root" && find . -print0 | cpio -0 -o -H newc --quiet) >"$out.tmp"

@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# `metrics show` and `metrics serve`: the Prometheus exposition of a
+# reflector that answered real traffic (stamp_send, and stampede probe
+# with TLVs) checked by promtool, sample by sample against `stats show`,
+# `session list` and `reflector show`, and then scraped by a real
+# Prometheus server whose query API must report the reflected count that
+# `stats show` does.  Both servers run inside the reflector's namespace,
+# on its loopback: a fresh namespace has every port free, so the default
+# address (127.0.0.1:9862) is tested as it is.
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+NS_R=stm${RUN_TAG}r
+NS_S=stm${RUN_TAG}s
+IF_R=stm${RUN_TAG}r0
+IF_S=stm${RUN_TAG}s0
+R4=198.18.0.1
+S4=198.18.0.2
+METRICS_PORT=9862
+PROM_PORT=9090
+# Polls of the servers: every 0.2 s, at most 20 s in all.
+POLLS=100
+
+why=$(root_missing)
+[ -z "$why" ] && why=$(build_missing "$STAMPEDE" "$STAMP_SEND")
+for tool in jq curl promtool prometheus; do
+	[ -z "$why" ] && ! command -v "$tool" >/dev/null && why="needs $tool (make test-deps)"
+done
+if [ -n "$why" ]; then
+	skip metrics "$why"
+	finish
+fi
+
+# ---- argument errors (nothing is served) -----------------------------------
+
+test_errors() {
+	expect_error metrics/error/listen-no-port "bad listen address '127.0.0.1'" \
+		-n "$NS_R" metrics serve listen 127.0.0.1
+	expect_error metrics/error/listen-bad-port "bad listen port '65536'" \
+		-n "$NS_R" metrics serve listen 127.0.0.1:65536
+	expect_error metrics/error/listen-name "'localhost' is not an IPv4 address" \
+		-n "$NS_R" metrics serve listen localhost:9862
+	expect_error metrics/error/listen-bad-ipv6 "'::zz' is not an IPv6 address" \
+		-n "$NS_R" metrics serve listen '[::zz]:9862'
+	expect_error metrics/error/listen-not-local "cannot listen on 198.18.255.1:9862" \
+		-n "$NS_R" metrics serve listen 198.18.255.1:9862
+	expect_error metrics/error/serve-extra "unexpected 'now'" \
+		-n "$NS_R" metrics serve listen 127.0.0.1:9862 now
+	expect_error metrics/error/show-extra "takes no arguments" -n "$NS_R" metrics show dev x
+	expect_error metrics/error/json "-j does not apply" -j -n "$NS_R" metrics show
+}
+
+# ---- the exposition, read once ------------------------------------------
+
+# The counters of include/stampede_kern_user.h: "name class" lines.
+counters() {
+	sed -n 's/^[[:space:]]*X(\([a-z_0-9]*\), *\([A-Z]*\),.*/\1 \2/p' \
+		"$TOP/include/stampede_kern_user.h"
+}
+
+# series FILE NAME{LABELS}: the value of that one series, or nothing.
+series() { awk -v s="$2" '$1 == s { print $2 }' "$1"; }
+
+# The exposition's shape beyond what promtool checks: every sample after
+# its family's TYPE line, every value a number, every counter an integer.
+# Prints the first offending line, nothing when all hold.
+shape_problem() {
+	awk '
+		/^# TYPE / { type[$3] = $4; next }
+		/^#/ { next }
+		{
+			name = $1; sub(/\{.*/, "", name)
+			if (!(name in type)) { print "no TYPE before: " $0; exit }
+			if (NF != 2 || $2 !~ /^[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?$/) { print "bad value: " $0; exit }
+			if (type[name] == "counter" && $2 !~ /^[0-9]+$/) { print "counter not an integer: " $0; exit }
+			if ($1 ~ /\{/ && $1 !~ /^[a-z_]+\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\}$/) { print "bad labels: " $0; exit }
+		}' "$1"
+}
+
+# close_to M R: M is a positive number within a millionth of R (JSON
+# output rounds the double reflector show prints).
+# shellcheck disable=SC2016,SC2317 # $m and $r are jq's; called through check
+close_to() {
+	jq -en --argjson m "$1" --argjson r "$2" '$m > 0 and ($m - $r | fabs) <= $r * 1e-6' >/dev/null 2>&1
+}
+
+# The series `stats -j show` implies, "SERIES VALUE" per line: every frame
+# outcome and reason, every event, every TLV type and result.
+expected_from_stats() {
+	local stats=$1 name class outcome v
+	printf 'stampede_frames_total{interface="%s",outcome="reflected"} %s\n' "$IF_R" \
+		"$(jq_val .reflected "$stats")"
+	while read -r name class; do
+		v=$(jq_val ".reasons.$name // .events.$name" "$stats")
+		case $class in
+		PASS | DROP)
+			outcome=passed
+			[ "$class" = DROP ] && outcome=dropped
+			printf 'stampede_frames_total{interface="%s",outcome="%s",reason="%s"} %s\n' \
+				"$IF_R" "$outcome" "$name" "$v"
+			;;
+		EVENT)
+			printf 'stampede_events_total{interface="%s",event="%s"} %s\n' "$IF_R" "$name" "$v"
+			;;
+		esac
+	done < <(counters)
+	jq -r --arg i "$IF_R" '.tlvs[] | . as $t | ("answered", "unrecognized", "malformed") |
+		"stampede_tlvs_total{interface=\"\($i)\",type=\"\($t.name)\",result=\"\(.)\"} \($t[.])"' "$stats"
+}
+
+test_show() {
+	local line missing="" n=0 problem tlv_sum seen have want
+
+	cli -n "$NS_R" -j stats show dev "$IF_R"
+	cp "$T/out" "$T/stats.json"
+	cli -n "$NS_R" metrics show
+	cp "$T/out" "$T/metrics.txt"
+	if [ "$RC" -ne 0 ]; then
+		fail metrics/show "metrics show exited $RC: $(oneline "$(cli_err)")"
+		return
+	fi
+	pass metrics/show
+	check metrics/promtool "promtool check metrics: $(oneline "$(promtool check metrics <"$T/metrics.txt" 2>&1)")" \
+		promtool check metrics <"$T/metrics.txt"
+	problem=$(shape_problem "$T/metrics.txt")
+	check metrics/shape "$problem" [ -z "$problem" ]
+	check metrics/traffic "the reflector answered nothing: the comparisons below prove little ($(oneline "$(cat "$T/stats.json")"))" \
+		[ "$(jq_val .reflected "$T/stats.json")" -ge 8 ]
+
+	# Every counter of stats show, as the same number.
+	while IFS= read -r line; do
+		n=$((n + 1))
+		grep -qxF -- "$line" "$T/metrics.txt" || missing="$missing; $line"
+	done < <(expected_from_stats "$T/stats.json")
+	check metrics/same-as-stats "series not in the exposition as stats show has them:$(oneline "$missing")" \
+		[ -z "$missing" -a "$n" -gt 40 ]
+	# The probe's TLVs were counted, and seen is the sum over result.
+	seen=$(jq_val '.tlvs[] | select(.name == "location") | .seen' "$T/stats.json")
+	tlv_sum=$(awk -v i="$IF_R" 'index($1, "stampede_tlvs_total{interface=\"" i "\",type=\"location\"") == 1 { s += $2 } END { print s + 0 }' "$T/metrics.txt")
+	check metrics/tlv-seen "location TLVs: sum over result $tlv_sum, stats show seen $seen" \
+		[ "$tlv_sum" -gt 0 -a "$tlv_sum" = "$seen" ]
+	# Access ID 1 is 3GPP, Return Code 1 "available" (RFC 8972 4.6).
+	check metrics/access-report "no access report series for 3gpp (1), available (1): $(oneline "$(grep access_reports "$T/metrics.txt")")" \
+		grep -q "^stampede_access_reports_total{interface=\"$IF_R\",access_id=\"1\",return_code=\"1\"} 3$" "$T/metrics.txt"
+
+	# The session table, as session list sees it: stamp_send's session and the probe's.
+	cli -n "$NS_R" -j session list dev "$IF_R"
+	have=$(series "$T/metrics.txt" "stampede_sessions{interface=\"$IF_R\"}")
+	want=$(jq_val '.sessions | length' "$T/out")
+	check metrics/sessions "stampede_sessions $have, session list $want" [ "$want" -ge 2 -a "$have" = "$want" ]
+	have=$(series "$T/metrics.txt" "stampede_sessions_max{interface=\"$IF_R\"}")
+	want=$(jq_val .sessions_max "$T/out")
+	check metrics/sessions-max "stampede_sessions_max $have, session list $want" [ "$want" -gt 0 -a "$have" = "$want" ]
+
+	# The clock, as reflector show sees it.
+	cli -n "$NS_R" -j reflector show dev "$IF_R"
+	check metrics/clock-tai-offset "tai offset $(series "$T/metrics.txt" "stampede_clock_tai_offset_seconds{interface=\"$IF_R\"}"), reflector show $(jq_val .clock.tai_offset_s "$T/out")" \
+		[ "$(series "$T/metrics.txt" "stampede_clock_tai_offset_seconds{interface=\"$IF_R\"}")" = "$(jq_val .clock.tai_offset_s "$T/out")" ]
+	check metrics/clock-synchronized "synchronized $(series "$T/metrics.txt" "stampede_clock_synchronized{interface=\"$IF_R\"}"), reflector show $(jq_val .clock.synchronized "$T/out")" \
+		[ "$(series "$T/metrics.txt" "stampede_clock_synchronized{interface=\"$IF_R\"}")" = "$(jq_val 'if .clock.synchronized then 1 else 0 end' "$T/out")" ]
+	check metrics/clock-error-estimate "error estimate $(series "$T/metrics.txt" "stampede_clock_error_estimate_seconds{interface=\"$IF_R\"}"), reflector show $(jq_val .clock.error_estimate_s "$T/out")" \
+		close_to "$(series "$T/metrics.txt" "stampede_clock_error_estimate_seconds{interface=\"$IF_R\"}")" \
+		"$(jq_val .clock.error_estimate_s "$T/out")"
+
+	cli -j -V
+	check metrics/build-info "build info does not say version $(jq_val .version "$T/out"): $(oneline "$(grep '^stampede_build_info' "$T/metrics.txt")")" \
+		grep -qxF "stampede_build_info{version=\"$(jq_val .version "$T/out")\",libbpf=\"$(jq_val .libbpf_version "$T/out")\"} 1" "$T/metrics.txt"
+	check metrics/reflectors "stampede_reflectors is not 1: $(oneline "$(grep '^stampede_reflectors' "$T/metrics.txt")")" \
+		grep -qx "stampede_reflectors 1" "$T/metrics.txt"
+}
+
+# ---- served over HTTP, scraped by Prometheus ----------------------------
+
+# poll COMMAND...: true as soon as COMMAND succeeds, false after POLLS tries.
+poll() {
+	local i
+	for ((i = 0; i < POLLS; i++)); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# in_ns_curl ARGS...: curl in the reflector's namespace, 2 s at most.
+in_ns_curl() { ip netns exec "$NS_R" curl -s -g -m 2 "$@"; }
+
+# shellcheck disable=SC2317 # called through poll
+http_up() { in_ns_curl -o /dev/null "http://$1/metrics"; }
+
+test_serve() {
+	local pid pid6 status
+
+	"$STAMPEDE" -n "$NS_R" metrics serve >"$T/serve.out" 2>"$T/serve.err" &
+	pid=$!
+	defer "stop_process $pid"
+	if ! poll http_up "127.0.0.1:$METRICS_PORT"; then
+		fail metrics/serve "nothing answered on 127.0.0.1:$METRICS_PORT in 20 s: $(oneline "$(cat "$T/serve.out" "$T/serve.err")")"
+		return
+	fi
+	in_ns_curl -D "$T/headers" -o "$T/served.txt" "http://127.0.0.1:$METRICS_PORT/metrics"
+	check metrics/serve "the served exposition lacks the reflector: $(oneline "$(head -c 300 "$T/served.txt")")" \
+		grep -q "^stampede_frames_total{interface=\"$IF_R\",outcome=\"reflected\"} " "$T/served.txt"
+	check metrics/serve-promtool "promtool check metrics on the served exposition: $(oneline "$(promtool check metrics <"$T/served.txt" 2>&1)")" \
+		promtool check metrics <"$T/served.txt"
+	check metrics/serve-content-type "content type: $(oneline "$(grep -i content-type "$T/headers")")" \
+		grep -qi '^content-type: text/plain; version=0.0.4' "$T/headers"
+	status=$(in_ns_curl -o /dev/null -w '%{http_code}' "http://127.0.0.1:$METRICS_PORT/")
+	check metrics/serve-404 "GET / answered $status, want 404" [ "$status" = 404 ]
+	expect_error metrics/serve-busy "cannot listen on 127.0.0.1:$METRICS_PORT: address already in use" \
+		-n "$NS_R" metrics serve listen "127.0.0.1:$METRICS_PORT"
+
+	"$STAMPEDE" -n "$NS_R" metrics serve listen "[::1]:$((METRICS_PORT + 1))" >/dev/null 2>"$T/serve6.err" &
+	pid6=$!
+	defer "stop_process $pid6"
+	check metrics/serve-ipv6 "nothing answered on [::1]:$((METRICS_PORT + 1)): $(oneline "$(cat "$T/serve6.err")")" \
+		poll http_up "[::1]:$((METRICS_PORT + 1))"
+	kill -TERM "$pid6"
+	check metrics/serve-sigterm "metrics serve did not end with status 0 on SIGTERM" \
+		poll_exit "$pid6"
+
+	test_prometheus
+	stop_process "$pid"
+	check metrics/serve-quiet "metrics serve wrote errors: $(oneline "$(cat "$T/serve.err")")" \
+		[ ! -s "$T/serve.err" ]
+}
+
+# ended PID: PID is no longer running.
+# shellcheck disable=SC2317 # called through poll
+ended() { ! kill -0 "$1" 2>/dev/null; }
+
+# poll_exit PID: PID ends within the polls with status 0.
+# shellcheck disable=SC2317 # called through check
+poll_exit() {
+	poll ended "$1" && wait "$1"
+}
+
+# query EXPR: the value of the one series Prometheus has for EXPR, or nothing
+# (also while it starts and answers "Service Unavailable" in plain text).
+query() {
+	in_ns_curl -G --data-urlencode "query=$1" "http://127.0.0.1:$PROM_PORT/api/v1/query" >"$T/query.json" &&
+		jq -r '.data.result | if length == 1 then .[0].value[1] else empty end' "$T/query.json" 2>/dev/null
+}
+
+# shellcheck disable=SC2317 # called through poll
+scraped_reflected() {
+	[ "$(query "stampede_frames_total{interface=\"$IF_R\",outcome=\"reflected\"}")" = "$1" ]
+}
+
+test_prometheus() {
+	local pid want
+	cat >"$T/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: stampede
+    static_configs:
+      - targets: ['127.0.0.1:$METRICS_PORT']
+EOF
+	ip netns exec "$NS_R" prometheus --config.file="$T/prometheus.yml" \
+		--storage.tsdb.path="$T/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT" \
+		>"$T/prometheus.log" 2>&1 &
+	pid=$!
+	defer "stop_process $pid"
+	cli -n "$NS_R" -j stats show dev "$IF_R"
+	want=$(jq_val .reflected "$T/out")
+	if poll scraped_reflected "$want"; then
+		pass metrics/prometheus
+	else
+		fail metrics/prometheus "Prometheus did not report $want reflected in 20 s: query $(oneline "$(cat "$T/query.json" 2>/dev/null)"), log $(oneline "$(tail -n 3 "$T/prometheus.log")")"
+	fi
+	check metrics/prometheus-up "up{job=\"stampede\"} is not 1: $(oneline "$(cat "$T/query.json")")" \
+		[ "$(query 'up{job="stampede"}')" = 1 ]
+	stop_process "$pid"
+}
+
+if ! testbed_new; then
+	fail metrics/setup "cannot build the testbed"
+	finish
+fi
+cli -n "$NS_R" reflector attach dev "$IF_R" stateful
+if [ "$RC" -ne 0 ]; then
+	fail metrics/setup "attach exited $RC: $(oneline "$(cli_err)")"
+	finish
+fi
+test_errors
+# Traffic: plain test packets, and a probe with a location TLV, an Access
+# Report and a type nobody knows (returned unrecognized).
+ip netns exec "$NS_S" "$STAMP_SEND" -4 -c 5 -i 2 -T 500 "$R4" >"$T/send.json" 2>"$T/send.err"
+"$STAMPEDE" -n "$NS_S" probe "$R4" count 3 interval 10 timeout 500 tlv location \
+	tlv access,3gpp,available tlv 200 >"$T/probe.out" 2>&1
+# A reflector whose counters another stampede laid out (a binary upgraded
+# under it): one error line, not a read past our buffers.  Its stats map is
+# swapped for one with a counter more; done last, as it spoils the reflector.
+test_foreign_layout() {
+	local pin size
+	pin="$(ns_pin_dir "$NS_R")/$IF_R/stats"
+	size=$(bpftool -j map show pinned "$pin" | jq -r .bytes_value)
+	if ! rm "$pin" || ! bpftool map create "$pin" type percpu_array key 4 value $((size + 8)) \
+		entries 1 name stats; then
+		fail metrics/foreign-layout "cannot pin a stats map of another layout"
+		return
+	fi
+	expect_error metrics/foreign-layout "the stats map was made by another version of stampede" \
+		-n "$NS_R" metrics show
+	expect_error metrics/foreign-layout-stats "the stats map was made by another version of stampede" \
+		-n "$NS_R" stats show
+}
+
+test_show
+test_serve
+test_foreign_layout
+finish
