@@ -1125,8 +1125,8 @@ static void t_local_set(struct env *e, struct tc *t, const void *arg)
 	local_set_write(e, 1, 1, false);
 }
 
-/* The standard request from @src to @dst (NULL: the usual address), over IPv@ipv. */
-static void addr_frame(struct pb_frame *f, int ipv, const uint8_t *src, const uint8_t *dst)
+/* The standard request from @src to @dst (4 or 16 octets; NULL: the usual address). */
+static void std_addrs(struct pb_frame *f, int ipv, const uint8_t *src, const uint8_t *dst)
 {
 	struct pb_spec s;
 
@@ -1180,10 +1180,10 @@ static void t_own_sources(struct env *e, struct tc *t, const void *arg)
 	addrs_fill_set(&set, list, 2, n);
 	if (!CHECK(t, !local_set_put(e, &set), "writing local_set failed"))
 		return;
-	addr_frame(&f, ipv, us2, NULL);
+	std_addrs(&f, ipv, us2, NULL);
 	pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
 	if (ipv == 4) {
-		addr_frame(&f, 4, bc, NULL);
+		std_addrs(&f, 4, bc, NULL);
 		pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
 	}
 	/* Only the first address in the set; the rest in the hash, tagged. */
@@ -1193,17 +1193,17 @@ static void t_own_sources(struct env *e, struct tc *t, const void *arg)
 		   "writing local_addrs failed") ||
 	    !CHECK(t, !local_set_put(e, &set), "writing local_set failed"))
 		return;
-	addr_frame(&f, ipv, us2, NULL);
+	std_addrs(&f, ipv, us2, NULL);
 	pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
 	if (ipv == 4) {
-		addr_frame(&f, 4, bc, NULL);
+		std_addrs(&f, 4, bc, NULL);
 		pass_check(e, t, &f, STAMPEDE_CNT_bad_source);
 		/* From a neighbour to the broadcast: in the hash, but not as ours. */
-		addr_frame(&f, 4, NULL, bc);
+		std_addrs(&f, 4, NULL, bc);
 		pass_check(e, t, &f, STAMPEDE_CNT_not_local);
 	}
 	/* A neighbour, looked up in the hash and not found: answered. */
-	addr_frame(&f, ipv, NULL, NULL);
+	std_addrs(&f, ipv, NULL, NULL);
 	reflect_check(e, t, &f, &plain);
 	/* Back to the state env_load made. */
 	bpf_map_delete_elem(hash, &a2);
@@ -2783,19 +2783,6 @@ static void mk_v4_port862(struct pb_frame *f)
 static void mk_v4_sport5000(struct pb_frame *f)
 {
 	std_port(f, 4, 5000, 5001);
-}
-
-/* The standard request with other addresses (src, dst: 4 or 16 octets). */
-static void std_addrs(struct pb_frame *f, int ipv, const uint8_t *src, const uint8_t *dst)
-{
-	struct pb_spec s;
-
-	STD_SPEC(s, ipv);
-	if (src)
-		memcpy(s.src, src, ipv == 4 ? 4 : 16);
-	if (dst)
-		memcpy(s.dst, dst, ipv == 4 ? 4 : 16);
-	build(f, &s);
 }
 
 static void v4_src(struct pb_frame *f, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
