@@ -38,7 +38,8 @@ static __always_inline void stamp_ts_of(struct stamp_timestamp *ts, __u64 tai_ns
 	__u32 nsec;
 
 	if (cfg.flags & STAMPEDE_F_PTP) {
-		sec = ns_split_seconds(tai_ns, &nsec);
+		/* TAI even where the kernel's TAI - UTC is unset (struct stampede_clock). */
+		sec = ns_split_seconds(tai_ns + clk->ptp_adjust_ns, &nsec);
 		ts->sec = bpf_htonl((__u32)sec);
 		ts->frac = bpf_htonl(nsec);
 		return;
@@ -51,7 +52,8 @@ static __always_inline void stamp_ts_of(struct stamp_timestamp *ts, __u64 tai_ns
 /* The reflector's Error Estimate: Z matches the format; Multiplier never 0. */
 static __always_inline __be16 stamp_error_estimate(const struct stampede_clock *clk)
 {
-	__u16 ee = clk->error_estimate & ~STAMP_EE_Z;
+	__u16 ee = (cfg.flags & STAMPEDE_F_PTP ? clk->ptp_error_estimate : clk->error_estimate) &
+		   ~STAMP_EE_Z;
 
 	if (!(ee & STAMP_EE_MULT_MASK))
 		ee |= 1;

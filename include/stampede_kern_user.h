@@ -45,6 +45,24 @@ struct stampede_clock {
 	__u8 sync_src;	      /* enum stamp_sync_src, for the Timestamp Information TLV */
 	__u8 sync_src_fixed;  /* named at attach (sync-source): a refresh keeps it */
 	__u8 pad[4];
+	/*
+	 * PTP timestamps are TAI.  CLOCK_TAI is UTC while the kernel's TAI -
+	 * UTC is unset (most hosts: chrony and ntpd set it only when told),
+	 * so the controller adds TAI - UTC from the system's leap-seconds
+	 * list then; the Error Estimate of PTP replies says how sure that is.
+	 */
+	__s64 ptp_adjust_ns;	  /* added to CLOCK_TAI for PTP timestamps */
+	__u16 ptp_error_estimate; /* S|Scale|Multiplier of PTP replies */
+	__u8 tai_source;	  /* enum stampede_tai_source */
+	__u8 pad2[5];
+};
+
+/* Where the TAI - UTC of PTP timestamps comes from. */
+enum stampede_tai_source {
+	STAMPEDE_TAI_KERNEL,		/* the kernel's (adjtimex), set by a time daemon */
+	STAMPEDE_TAI_LEAP_LIST,		/* the leap-seconds list, current */
+	STAMPEDE_TAI_LEAP_LIST_EXPIRED, /* the list, past its expiry: 1 s more error */
+	STAMPEDE_TAI_UNKNOWN,		/* neither: PTP timestamps are UTC, S=0 */
 };
 
 /* An IPv6 address, or an IPv4 one as ::ffff:a.b.c.d. */

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "clock.h"
 
@@ -46,6 +48,37 @@ static bool ee_is_tightest(uint16_t ee, uint64_t error_ns)
 	return scale == 0 || 255.0L * powl(2.0L, scale - 33) < err;
 }
 
+/* A leap-seconds list in the IERS/NIST format, with its expiry (NTP seconds). */
+static const char leap_list[] = "#\n"
+				"#	File expires on 28 June 2026\n"
+				"#@	3991593600\n"
+				"#\n"
+				"2272060800	10	# 1 Jan 1972\n"
+				"3644697600	36	# 1 Jul 2015\n"
+				"3692217600	37	# 1 Jan 2017\n";
+
+/* clock_leap_offset() on @text at NTP time @now: the offset and expired flag wanted. */
+static void leap_case(const char *name, const char *text, uint64_t now, int want, bool want_exp)
+{
+	char path[] = "/tmp/stampede-leap.XXXXXX";
+	bool expired = !want_exp;
+	int fd = mkstemp(path), got = -2;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+		got = clock_leap_offset(path, now, &expired);
+		unlink(path);
+	}
+	if (got == want && expired == want_exp)
+		printf("PASS %s\n", name);
+	else
+		printf("FAIL %s: offset %d expired %d, expected %d and %d\n", name, got, expired,
+		       want, want_exp);
+	failures += got != want || expired != want_exp;
+}
+
 int main(void)
 {
 	static const uint64_t errors_ns[] = {
@@ -72,6 +105,12 @@ int main(void)
 	ee = clock_encode_error_estimate(false, 16000000);
 	result(!(ee & STAMP_EE_S) && (ee & 0xff) && ee_is_tightest(ee, 16000000), "ee_unsynced",
 	       16000000, ee);
+
+	/* TAI - UTC for PTP from the system's leap-seconds list. */
+	leap_case("leap/current", leap_list, 3900000000ULL, 37, false);
+	leap_case("leap/expired", leap_list, 4000000000ULL, 37, true);
+	leap_case("leap/before-2017", leap_list, 3692217599ULL, 36, false);
+	leap_case("leap/empty", "# nothing\n", 3900000000ULL, -1, false);
 
 	/* The decoder the CLI prints with agrees with the wire definition. */
 	ee = clock_encode_error_estimate(true, 1000000);

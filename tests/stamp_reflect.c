@@ -392,6 +392,27 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * STAMP_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * TAI - UTC from the system's leap-seconds list (its last entry), for a
+ * kernel whose own is unset: PTP timestamps are TAI.  0 without the list.
+ * Read here on its own: this tool shares no code with stampede.
+ */
+static int64_t leap_list_offset(void)
+{
+	char line[256];
+	long long when;
+	int n, offset = 0;
+	FILE *f = fopen("/usr/share/zoneinfo/leap-seconds.list", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && sscanf(line, "%lld %d", &when, &n) == 2 && n > 0)
+			offset = n;
+	fclose(f);
+	return offset;
+}
+
 /* Re-reads the kernel's clock state once in a while: a time daemon may
  * synchronize the clock or set the TAI offset while we run. */
 static void clock_refresh(struct clock_state *c, bool ptp)
@@ -415,7 +436,7 @@ static void clock_refresh(struct clock_state *c, bool ptp)
 	/* esterror means little until something vouches for the clock. */
 	error_us = (uint64_t)(synced ? tx.esterror : tx.maxerror);
 	c->error_estimate = encode_error(synced, error_us * 1000, ptp);
-	c->tai_offset_s = tx.tai > 0 ? tx.tai : 0;
+	c->tai_offset_s = tx.tai > 0 ? tx.tai : leap_list_offset();
 }
 
 /* A CLOCK_REALTIME time as a wire timestamp: NTP (UTC since 1900, binary
@@ -432,13 +453,13 @@ static void put_timestamp(struct stamp_timestamp *t, const struct timespec *utc,
 	}
 }
 
-/* T3: PTP reads CLOCK_TAI itself, NTP reads CLOCK_REALTIME (UTC). */
-static void now_timestamp(struct stamp_timestamp *t, bool ptp)
+/* T3: CLOCK_REALTIME (UTC), with TAI - UTC added for PTP. */
+static void now_timestamp(struct stamp_timestamp *t, bool ptp, int64_t tai_offset_s)
 {
 	struct timespec ts;
 
-	clock_gettime(ptp ? CLOCK_TAI : CLOCK_REALTIME, &ts);
-	put_timestamp(t, &ts, ptp, 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	put_timestamp(t, &ts, ptp, tai_offset_s);
 }
 
 /* ---- requests and replies -------------------------------------------------------- */
@@ -795,7 +816,7 @@ static void serve(int fd, const struct opts *o, const sigset_t *unblocked, struc
 		{
 			struct stamp_timestamp t3;
 
-			now_timestamp(&t3, o->ptp);
+			now_timestamp(&t3, o->ptp, clk.tai_offset_s);
 			for (i = 0; i < n_tx; i++)
 				((struct stamp_reflector *)b.tx_msgs[i].msg_hdr.msg_iov->iov_base)
 					->ts = t3;

@@ -142,14 +142,33 @@ static uint64_t ntp_now(void)
 	return sec << 32 | frac;
 }
 
-/* The kernel's TAI - UTC offset in seconds (0 until a time daemon sets it). */
+/*
+ * TAI - UTC in seconds: the kernel's, else (0 until a time daemon sets it)
+ * the last entry of the system's leap-seconds list, read here on its own
+ * (this tool shares no code with stampede).  0 when neither is known.
+ */
 static int64_t tai_offset(void)
 {
+	static int64_t cached = -1;
 	struct timex tx = {0};
+	char line[256];
+	long long when;
+	int n;
+	FILE *f;
 
-	if (adjtimex(&tx) < 0)
-		return 0;
-	return tx.tai;
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	if (adjtimex(&tx) >= 0 && tx.tai > 0)
+		return cached = tx.tai;
+	f = fopen("/usr/share/zoneinfo/leap-seconds.list", "r");
+	if (!f)
+		return cached;
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && sscanf(line, "%lld %d", &when, &n) == 2 && n > 0)
+			cached = n;
+	fclose(f);
+	return cached;
 }
 
 /* A PTP timestamp (TAI since 1970, nanoseconds) as NTP-format UTC, so

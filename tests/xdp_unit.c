@@ -498,6 +498,9 @@ static int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	}
 	clk.tai_offset_ns = TAI_OFFSET_NS;
 	clk.error_estimate = EE_MAP;
+	/* As the controller publishes it when the kernel's TAI - UTC is set. */
+	clk.ptp_error_estimate = EE_MAP;
+	clk.tai_source = STAMPEDE_TAI_KERNEL;
 	clk.boot_to_tai_ns = measure_boot_to_tai();
 	clk.updated_tai_ns = clock_ns(CLOCK_TAI);
 	ret = ret ?: clock_write(e, &clk);
@@ -779,8 +782,14 @@ static uint16_t udp_sum(const uint8_t *b, int ipv, size_t l3, size_t l4, size_t 
 static bool decode_ts(const struct env *e, const uint8_t *ts, uint64_t ref, uint64_t *lo,
 		      uint64_t *hi)
 {
-	if (e->cfg->flags & STAMPEDE_F_PTP)
-		return ck_ptp_to_tai(ts, ref, lo, hi) == 0;
+	if (e->cfg->flags & STAMPEDE_F_PTP) {
+		/* PTP is TAI: CLOCK_TAI plus what the controller adds when the kernel's offset is unset. */
+		if (ck_ptp_to_tai(ts, ref + (uint64_t)e->clk.ptp_adjust_ns, lo, hi))
+			return false;
+		*lo -= (uint64_t)e->clk.ptp_adjust_ns;
+		*hi -= (uint64_t)e->clk.ptp_adjust_ns;
+		return true;
+	}
 	ck_ntp_to_tai(ts, e->clk.tai_offset_ns, ref, lo, hi);
 	return true;
 }
@@ -1041,6 +1050,7 @@ static void t_ee_map(struct env *e, struct tc *t, const void *arg)
 	int ipv;
 
 	clk.error_estimate = ec->map;
+	clk.ptp_error_estimate = ec->map;
 	if (!CHECK(t, !clock_write(e, &clk), "writing the clock map failed"))
 		return;
 	e->reply_ee = ec->reply;
@@ -1049,6 +1059,31 @@ static void t_ee_map(struct env *e, struct tc *t, const void *arg)
 		build(&f, &s);
 		reflect_check(e, t, &f, &plain);
 	}
+	e->reply_ee = e->cfg->reply_ee;
+	clock_write(e, &saved);
+}
+
+/*
+ * The kernel's TAI - UTC unset (CLOCK_TAI is UTC): PTP timestamps carry
+ * the offset the controller took from the leap-seconds list, and the
+ * Error Estimate published for PTP (here S=0, Scale 10, Multiplier 5).
+ */
+static void t_ptp_tai_from_list(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	struct stampede_clock clk = e->clk, saved = e->clk;
+	struct pb_spec s;
+	struct pb_frame f;
+
+	clk.tai_offset_ns = 0;
+	clk.ptp_adjust_ns = 37 * (int64_t)CK_NSEC;
+	clk.ptp_error_estimate = 0x0a05;
+	clk.tai_source = STAMPEDE_TAI_LEAP_LIST;
+	if (!CHECK(t, !clock_write(e, &clk), "writing the clock map failed"))
+		return;
+	e->reply_ee = 0x0a05 | CK_EE_Z;
+	STD_SPEC(s, 4);
+	build(&f, &s);
+	reflect_check(e, t, &f, &plain);
 	e->reply_ee = e->cfg->reply_ee;
 	clock_write(e, &saved);
 }
@@ -3634,6 +3669,7 @@ static const struct test tests[] = {
 	{"ee_ntp_z_cleared", CFG_NTP, t_ee_map, ARG(struct ee_case, 0xca03, 0x8a03)},
 	{"ts_ntp_t2_t3_in_run_repeated", CFG_NTP, t_ts_repeated, NULL},
 	{"ts_ntp_follows_tai_offset", CFG_NTP, t_clock_offset, &shift_offset},
+	{"ts_ptp_tai_from_leap_list", CFG_PTP, t_ptp_tai_from_list, NULL},
 	{"local_set_v4", CFG_NTP, t_local_set, &four},
 	{"local_set_v6", CFG_NTP, t_local_set, &six},
 

@@ -44,6 +44,58 @@ static int64_t clock_offset(clockid_t from, clockid_t to)
 	return best;
 }
 
+int clock_leap_offset(const char *path, uint64_t ntp_now, bool *expired)
+{
+	unsigned long long when, expires = 0;
+	char line[256];
+	int offset = -1, n;
+	FILE *f = fopen(path, "r");
+
+	*expired = false;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "#@ %llu", &expires) == 1 || line[0] == '#')
+			continue;
+		if (sscanf(line, "%llu %d", &when, &n) == 2 && when <= ntp_now && n > 0)
+			offset = n;
+	}
+	fclose(f);
+	*expired = offset > 0 && expires && ntp_now > expires;
+	return offset;
+}
+
+/*
+ * TAI - UTC for PTP timestamps when the kernel's is unset: from the
+ * system's leap-seconds list (tzdata), with 1 s more error once the list
+ * has expired (a leap second it does not know of may have come); without
+ * it the PTP timestamps stay UTC and say so (S=0, an error beyond the 37 s
+ * they may be off).
+ */
+static void clock_ptp_tai(struct stampede_clock *clk, bool synced, uint64_t error_ns)
+{
+	uint64_t ntp_now = clock_ns(CLOCK_REALTIME) / STAMP_NSEC_PER_SEC + STAMP_NTP_UNIX_OFFSET;
+	bool expired;
+	int offset;
+
+	if (clk->tai_offset_ns) {
+		clk->tai_source = STAMPEDE_TAI_KERNEL;
+		clk->ptp_error_estimate = clk->error_estimate;
+		return;
+	}
+	offset = clock_leap_offset(CLOCK_LEAP_SECONDS_LIST, ntp_now, &expired);
+	if (offset > 0) {
+		clk->ptp_adjust_ns = (int64_t)offset * (int64_t)STAMP_NSEC_PER_SEC;
+		clk->tai_source = expired ? STAMPEDE_TAI_LEAP_LIST_EXPIRED : STAMPEDE_TAI_LEAP_LIST;
+		clk->ptp_error_estimate = clock_encode_error_estimate(
+			synced, error_ns + (expired ? STAMP_NSEC_PER_SEC : 0));
+		return;
+	}
+	clk->tai_source = STAMPEDE_TAI_UNKNOWN;
+	clk->ptp_error_estimate =
+		clock_encode_error_estimate(false, error_ns + CLOCK_TAI_UNKNOWN_ERROR_NS);
+}
+
 int clock_read(struct stampede_clock *clk)
 {
 	struct timex tx = {0};
@@ -66,6 +118,7 @@ int clock_read(struct stampede_clock *clk)
 	clk->error_estimate = clock_encode_error_estimate(synced, error_us * 1000);
 	/* What the kernel tells: an NTP-disciplined clock, or one running free. */
 	clk->sync_src = synced ? STAMP_SYNC_NTP : STAMP_SYNC_FREE_RUNNING;
+	clock_ptp_tai(clk, synced, error_us * 1000);
 	return 0;
 }
 

@@ -89,6 +89,18 @@ static inline double clock_error_estimate_seconds(uint16_t ee)
  */
 int clock_read(struct stampede_clock *clk);
 
+/* The system's list of leap seconds and TAI - UTC (tzdata). */
+#define CLOCK_LEAP_SECONDS_LIST "/usr/share/zoneinfo/leap-seconds.list"
+/* How far off PTP timestamps may be when TAI - UTC is not known: 37 s today, and more to come. */
+#define CLOCK_TAI_UNKNOWN_ERROR_NS (40ULL * STAMP_NSEC_PER_SEC)
+
+/*
+ * TAI - UTC in seconds at NTP time @ntp_now from a leap-seconds list in the
+ * IERS/NIST format (lines "NTP_SECONDS OFFSET", "#@ EXPIRY"); *@expired when
+ * @ntp_now is past the list's expiry.  -1 when the file has no entry.
+ */
+int clock_leap_offset(const char *path, uint64_t ntp_now, bool *expired);
+
 /* Nanoseconds since the epoch as "2026-11-27T01:44:10.414Z" (ms) into @buf. */
 void clock_format_utc(uint64_t unix_ns, char *buf, size_t len);
 

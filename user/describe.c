@@ -267,6 +267,21 @@ static const char *kernel_fallbacks(const struct reflector_info *info)
 	return "none";
 }
 
+/* Where PTP timestamps' TAI - UTC comes from (enum stampede_tai_source). */
+static const char *tai_source_name(__u8 source)
+{
+	switch (source) {
+	case STAMPEDE_TAI_KERNEL:
+		return "kernel";
+	case STAMPEDE_TAI_LEAP_LIST:
+		return "leap-seconds-list";
+	case STAMPEDE_TAI_LEAP_LIST_EXPIRED:
+		return "leap-seconds-list-expired";
+	default:
+		return "unknown";
+	}
+}
+
 struct json_object *reflector_info_json(const struct reflector_info *info)
 {
 	const struct stampede_config *cfg = &info->cfg;
@@ -315,6 +330,10 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 			 sizeof(when));
 	json_add_string(clk, "updated_at", when);
 	json_add_string(clk, "sync_source", sync_source_name(&info->clock));
+	json_add_string(clk, "ptp_tai_source", tai_source_name(info->clock.tai_source));
+	json_add_double(clk, "ptp_tai_utc_s", (double)info->clock.ptp_adjust_ns / 1e9);
+	json_add_double(clk, "ptp_error_estimate_s",
+			clock_error_estimate_seconds(info->clock.ptp_error_estimate));
 	json_object_object_add(obj, "clock", clk);
 	return obj;
 }
@@ -416,4 +435,9 @@ void reflector_info_print(const struct reflector_info *info)
 	       is_synchronized(&info->clock) ? "synchronized" : "not synchronized",
 	       clock_error_estimate_seconds(info->clock.error_estimate),
 	       sync_source_name(&info->clock));
+	if (cfg->flags & STAMPEDE_F_PTP)
+		printf("\tPTP timestamps: TAI-UTC %g s from %s, error estimate %g s\n",
+		       (double)(info->clock.tai_offset_ns + (__u64)info->clock.ptp_adjust_ns) / 1e9,
+		       tai_source_name(info->clock.tai_source),
+		       clock_error_estimate_seconds(info->clock.ptp_error_estimate));
 }

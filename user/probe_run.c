@@ -70,7 +70,11 @@ static int refresh_clock(struct loop *l, int64_t mono)
 	if (clock_read(&l->clk))
 		return -1;
 	l->clk_read_at = mono;
-	l->run->tai_offset_ns = l->clk.tai_offset_ns;
+	/*
+	 * TAI - UTC of PTP timestamps: the kernel's, else the leap-seconds
+	 * list's (clock_read puts that in ptp_adjust_ns): PTP is TAI.
+	 */
+	l->run->tai_offset_ns = l->clk.tai_offset_ns + (uint64_t)l->clk.ptp_adjust_ns;
 	return 0;
 }
 
@@ -83,10 +87,10 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 	const struct probe_opts *o = l->run->opts;
 	struct probe_request req = {
 		.seq = seq,
-		.error_estimate = l->clk.error_estimate,
+		.error_estimate = o->ptp ? l->clk.ptp_error_estimate : l->clk.error_estimate,
 		.ssid = o->ssid,
 		.ptp = o->ptp,
-		.tai_offset_ns = l->clk.tai_offset_ns,
+		.tai_offset_ns = l->run->tai_offset_ns,
 		.size = o->size,
 	};
 	int len;

@@ -96,6 +96,8 @@ nogroup:x:65534:
 EOF
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 echo "hosts: files" >"$root/etc/nsswitch.conf"
+# TAI - UTC for PTP timestamps when the kernel's is unset, as on a host.
+[ -r /usr/share/zoneinfo/leap-seconds.list ] && copy_file /usr/share/zoneinfo/leap-seconds.list
 # libnss for getent/getaddrinfo of "localhost" in glibc programs.
 for lib in /lib/x86_64-linux-gnu/libnss_files.so.2; do
 	[ -e "$lib" ] && copy_file "$lib"
