@@ -137,6 +137,22 @@ static __always_inline bool names_interface_in(const struct stampede_local_set *
 	return tag && (with_addrs || *tag == STAMPEDE_ADDR_BROADCAST);
 }
 
+/*
+ * Is @addr the node's: one of the interface's addresses, or another
+ * interface's in the network namespace (tagged STAMPEDE_ADDR_NODE)?  For
+ * the Destination Node Address TLV only; a request is answered only on
+ * the interface's own.
+ */
+static __always_inline bool is_node_addr(const union stampede_addr *addr, bool ipv6)
+{
+	__u8 *tag;
+
+	if (is_local_addr(addr, ipv6))
+		return true;
+	tag = bpf_map_lookup_elem(&local_addrs, addr);
+	return tag && *tag == STAMPEDE_ADDR_NODE;
+}
+
 static __always_inline bool names_interface(const union stampede_addr *addr, bool ipv6)
 {
 	const struct stampede_local_set *set = local_set_get();

@@ -124,6 +124,7 @@ struct stampede_config {
  */
 #define STAMPEDE_ADDR_LOCAL	1 /* one of the interface's addresses */
 #define STAMPEDE_ADDR_BROADCAST 2 /* the directed broadcast of one of its IPv4 subnets */
+#define STAMPEDE_ADDR_NODE	3 /* another interface's, in the network namespace (RFC 9503 DNA) */
 
 #define STAMPEDE_LOCAL_SET_ADDRS 8
 

@@ -2201,6 +2201,57 @@ static void t_tlv_dest_node_moves_source(struct env *e, struct tc *t, const void
 }
 
 /*
+ * Destination Node Address naming an address of another interface of the
+ * node (RFC 9503 names the node): answered, the reply from it.  A request
+ * sent to that address is not ours to answer (not_local), and a node
+ * address a reply may not come from (loopback) is refused (U).
+ */
+static void t_tlv_dest_node_other_interface(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg, hash = bpf_map__fd(e->skel->maps.local_addrs);
+	uint16_t alen = ipv == 4 ? 4 : 16;
+	struct rexp x = {.extra = {C(tlv_answered) = 1, C(reply_rerouted) = 1}};
+	const __u8 node = STAMPEDE_ADDR_NODE;
+	union stampede_addr key, lo_key;
+	uint8_t other[16], lo[16];
+	struct pb_frame f;
+
+	memset(&key, 0, sizeof(key));
+	memset(&lo_key, 0, sizeof(lo_key));
+	if (ipv == 4) {
+		pb_v4(other, 198, 18, 255, 1);
+		addr_mapped(&key, other);
+		pb_v4(lo, 127, 0, 0, 2);
+		addr_mapped(&lo_key, lo);
+	} else {
+		pb_v6(other, 0xff, 1);
+		memcpy(key.b, other, 16);
+		memset(lo, 0, 16);
+		lo[15] = 1;
+		memcpy(lo_key.b, lo, 16);
+	}
+	if (!CHECK(t,
+		   !bpf_map_update_elem(hash, &key, &node, BPF_ANY) &&
+			   !bpf_map_update_elem(hash, &lo_key, &node, BPF_ANY),
+		   "cannot add the node addresses to local_addrs: %s", strerror(errno)))
+		return;
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, other, alen, 0, other);
+	x.src = other;
+	tb_reflect_x(e, t, ipv, &x, 0);
+
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_DEST_NODE_ADDR, lo, alen, STAMP_TLV_FLAG_U, lo);
+	x = (struct rexp){.extra = {C(tlv_unrecognized) = 1}};
+	tb_reflect_x(e, t, ipv, &x, 0);
+
+	std_addrs(&f, ipv, NULL, other);
+	pass_check(e, t, &f, STAMPEDE_CNT_not_local);
+	bpf_map_delete_elem(hash, &key);
+	bpf_map_delete_elem(hash, &lo_key);
+}
+
+/*
  * Return Address inside the allowed prefix: the reply goes there.  Outside
  * it (or with another family's length): U on the sub-TLV and the TLV, and
  * the reply goes back to the sender.
@@ -3741,6 +3792,8 @@ static const struct test tests[] = {
 	{"tlv_micro_session_v6", CFG_TLV, t_tlv_micro_session, ARG(int, 6)},
 	{"tlv_dest_node_moves_source_v4", CFG_TLV, t_tlv_dest_node_moves_source, ARG(int, 4)},
 	{"tlv_dest_node_moves_source_v6", CFG_TLV, t_tlv_dest_node_moves_source, ARG(int, 6)},
+	{"tlv_dest_node_other_interface_v4", CFG_TLV, t_tlv_dest_node_other_interface, ARG(int, 4)},
+	{"tlv_dest_node_other_interface_v6", CFG_TLV, t_tlv_dest_node_other_interface, ARG(int, 6)},
 	{"tlv_return_address_v4", CFG_TLV, t_tlv_return_address, ARG(int, 4)},
 	{"tlv_return_address_v6", CFG_TLV, t_tlv_return_address, ARG(int, 6)},
 	{"tlv_return_address_not_configured_u", CFG_NTP, t_tlv_return_address_off, NULL},

@@ -114,12 +114,44 @@ static bool add_broadcasts(const struct ifaddrs *ifa, union stampede_addr *list,
 }
 
 /*
+ * The node's other addresses, for the Destination Node Address TLV (RFC
+ * 9503 names the node, not the interface): those of the other interfaces
+ * of the network namespace, after @ifname's own in @list.  Loopback ones
+ * and IPv6 link-local ones (scoped to their link) are left out, and so is
+ * whatever does not fit: the interface's own come first and always fit.
+ */
+static void add_node_addrs(const struct ifaddrs *ifas, const char *ifname,
+			   union stampede_addr *list, unsigned int *n)
+{
+	const struct ifaddrs *ifa;
+	union stampede_addr addr;
+
+	for (ifa = ifas; ifa; ifa = ifa->ifa_next) {
+		if (!ifa->ifa_addr || belongs_to(ifa->ifa_name, ifname) ||
+		    !to_stampede_addr(ifa->ifa_addr, &addr))
+			continue;
+		if (is_v4_mapped(&addr) ? addr.b[12] == 127
+					: (addr.b[0] == 0xfe && (addr.b[1] & 0xc0) == 0x80) ||
+						  (!addr.w[0] && !addr.w[1] && !addr.w[2] &&
+						   addr.w[3] == htonl(1)))
+			continue;
+		if (!list_add(list, n, &addr)) {
+			cli_debug("the node's addresses fill the local_addrs map: %s and later"
+				  " ones are left out",
+				  ifa->ifa_name);
+			return;
+		}
+	}
+}
+
+/*
  * @ifname's distinct addresses into @list, *@n_local of them, then the
  * directed broadcasts of its IPv4 subnets that are not also one of its
- * addresses: *@n in all, at most STAMPEDE_MAX_LOCAL_ADDRS.
+ * addresses (up to *@n_iface), then the node's other addresses: *@n in all,
+ * at most STAMPEDE_MAX_LOCAL_ADDRS.
  */
 static int read_addrs(const char *ifname, union stampede_addr *list, unsigned int *n_local,
-		      unsigned int *n)
+		      unsigned int *n_iface, unsigned int *n)
 {
 	struct ifaddrs *ifas, *ifa;
 	union stampede_addr addr;
@@ -144,6 +176,8 @@ static int read_addrs(const char *ifname, union stampede_addr *list, unsigned in
 		if (!add_broadcasts(ifa, list, n))
 			goto full;
 	}
+	*n_iface = *n;
+	add_node_addrs(ifas, ifname, list, n);
 	freeifaddrs(ifas);
 	return 0;
 full:
@@ -209,9 +243,10 @@ void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *l
 
 int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 {
-	const __u8 local = STAMPEDE_ADDR_LOCAL, bcast = STAMPEDE_ADDR_BROADCAST;
+	const __u8 local = STAMPEDE_ADDR_LOCAL, bcast = STAMPEDE_ADDR_BROADCAST,
+		   node = STAMPEDE_ADDR_NODE;
 	struct stampede_local_set set;
-	unsigned int n_local = 0, n, i;
+	unsigned int n_local = 0, n_iface = 0, n, i;
 	union stampede_addr *list;
 	__u32 zero = 0;
 	int err;
@@ -219,7 +254,7 @@ int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 	list = calloc(STAMPEDE_MAX_LOCAL_ADDRS, sizeof(*list));
 	if (!list)
 		return cli_error("out of memory");
-	err = read_addrs(ifname, list, &n_local, &n);
+	err = read_addrs(ifname, list, &n_local, &n_iface, &n);
 	if (!err)
 		err = drop_stale(map_fd, list, n);
 	/*
@@ -227,10 +262,14 @@ int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 	 * or lacks a new one, the data path answers as before the change.
 	 */
 	for (i = 0; !err && i < n; i++)
-		if (bpf_map_update_elem(map_fd, &list[i], i < n_local ? &local : &bcast, BPF_ANY))
+		if (bpf_map_update_elem(map_fd, &list[i],
+					i < n_local   ? &local
+					: i < n_iface ? &bcast
+						      : &node,
+					BPF_ANY))
 			err = cli_error("cannot update the local_addrs map: %s", strerror(errno));
 	if (!err) {
-		addrs_fill_set(&set, list, n_local, n);
+		addrs_fill_set(&set, list, n_local, n_iface);
 		if (bpf_map_update_elem(set_fd, &zero, &set, BPF_ANY))
 			err = cli_error("cannot update the local_set map: %s", strerror(errno));
 	}

@@ -222,16 +222,16 @@ static void on_link(struct agent *ag, struct nlmsghdr *nh)
 		agent_attach(ag, ifname);
 }
 
-/* An address came or went on @ifindex: republish that reflector's set. */
+/*
+ * An address came or went: republish every reflector's set, not only the
+ * interface's own (each also lists the node's other addresses, for the
+ * Destination Node Address TLV).
+ */
 static void on_addr(struct agent *ag, struct nlmsghdr *nh)
 {
-	struct ifaddrmsg *ifa = NLMSG_DATA(nh);
-	char ifname[IF_NAMESIZE];
-
 	(void)ag;
-	if (!if_indextoname(ifa->ifa_index, ifname) || !attached_live(ifname))
-		return;
-	attached_for_each(ifname, sync_addrs_one, NULL);
+	(void)nh;
+	attached_for_each(NULL, sync_addrs_one, NULL);
 }
 
 static void netlink_read(struct agent *ag, int fd)
