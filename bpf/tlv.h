@@ -27,6 +27,7 @@ enum tlv_outcome {
 	TLV_ANSWERED,	  /* U cleared */
 	TLV_UNRECOGNIZED, /* U set, value as received */
 	TLV_MALFORMED,	  /* M set; the walk stops */
+	TLV_UNVERIFIED,	  /* HMAC not verified: I set, value as received */
 };
 
 /* The figures a TLV may report: the session's, or this CPU's when stateless. */
@@ -174,6 +175,8 @@ static __always_inline __u8 tlv_reply_flags(int out, __u8 type)
 	case TLV_MALFORMED:
 		return tlv_type_known(type) ? STAMP_TLV_FLAG_M
 					    : STAMP_TLV_FLAG_U | STAMP_TLV_FLAG_M;
+	case TLV_UNVERIFIED:
+		return STAMP_TLV_FLAG_I;
 	default:
 		return STAMP_TLV_FLAG_U;
 	}
@@ -186,7 +189,7 @@ static __always_inline void tlv_count(struct tlv_io *io, struct stampede_tlv_cou
 	if (out == TLV_MALFORMED) {
 		tc->malformed++;
 		io->n_malformed++;
-	} else if (out == TLV_UNRECOGNIZED) {
+	} else if (out == TLV_UNRECOGNIZED || out == TLV_UNVERIFIED) {
 		tc->unrecognized++;
 		io->n_unrecognized++;
 	} else {
@@ -216,6 +219,41 @@ static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io
 }
 
 /*
+ * The payload offset of an HMAC TLV's header, 0 when there is none (or the
+ * TLVs cannot be walked to one).  RFC 8972 4.8: an HMAC TLV, in either
+ * mode, protects the TLVs before it, which must not be acted on before it
+ * is verified.  This reflector holds no key in unauthenticated mode, so it
+ * cannot verify one: the walk then acts on none of them.  A global
+ * function: verified once, apart from the walk.
+ */
+__noinline int tlv_find_hmac(struct xdp_md *ctx)
+{
+	struct tlv_scratch *sc = tlv_scratch_get();
+	__u32 off = STAMP_BASE_LEN, left, len;
+	struct stamp_tlv hdr;
+	struct tlv_io *io;
+	int i;
+
+	if (!sc)
+		return 0;
+	io = &sc->io;
+	for (i = 0; i < STAMPEDE_MAX_TLVS; i++) {
+		if (off >= io->payload_len)
+			return 0;
+		left = io->payload_len - off;
+		if (left < STAMP_TLV_HDR_LEN || !tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
+			return 0;
+		if (hdr.type == STAMP_TLV_HMAC)
+			return (int)off;
+		len = ntohs_bounded(hdr.length);
+		if (len > left - STAMP_TLV_HDR_LEN)
+			return 0;
+		off += STAMP_TLV_HDR_LEN + len;
+	}
+	return 0;
+}
+
+/*
  * Walk the TLVs of the payload described by @io, answering each; a frame
  * the helpers could not read or write is marked io->failed.  A global
  * function like the handlers, for the same reason.
@@ -230,8 +268,8 @@ __noinline int tlv_walk(struct xdp_md *ctx)
 	struct stampede_tlv_stats *ts;
 	struct stamp_tlv hdr;
 	__u32 zero = 0, off = STAMP_BASE_LEN, left, len;
+	int i, out, hmac_at;
 	__u64 idx;
-	int i, out;
 
 	if (!sc)
 		return 0;
@@ -241,6 +279,9 @@ __noinline int tlv_walk(struct xdp_md *ctx)
 	ts = bpf_map_lookup_elem(&tlv_stats, &zero);
 	if (!ts)
 		return 0; /* cannot happen: an array's key 0 */
+	hmac_at = tlv_find_hmac(ctx);
+	/* The look may have failed on a frame the walk can still mark. */
+	io->failed = false;
 	for (i = 0; i < STAMPEDE_MAX_TLVS; i++) {
 		if (off >= io->payload_len) {
 			plan->complete = true;
@@ -256,6 +297,11 @@ __noinline int tlv_walk(struct xdp_md *ctx)
 		len = ntohs_bounded(hdr.length);
 		if (len > left - STAMP_TLV_HDR_LEN) {
 			out = TLV_MALFORMED; /* runs past the packet */
+		} else if ((__u32)hmac_at == off) {
+			out = TLV_UNVERIFIED;
+		} else if (off < (__u32)hmac_at && hdr.type != STAMP_TLV_EXTRA_PADDING) {
+			/* Protected by an HMAC we cannot verify: not acted on (padding asks nothing). */
+			out = TLV_UNRECOGNIZED;
 		} else {
 			io->value = off + STAMP_TLV_HDR_LEN;
 			io->len = len;

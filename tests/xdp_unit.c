@@ -1606,7 +1606,7 @@ static void t_tlv_mixed(struct env *e, struct tc *t, __maybe_unused const void *
 	tb_tlv(&tb, 0x40, 1, 3, 0x00);
 	tb_tlv(&tb, 0x00, 200, 0, 0x80);
 	tb_tlv(&tb, 0x80, 1, 0, 0x00);
-	tb_tlv(&tb, 0x20, 8, 12, 0x80); /* HMAC: authenticated mode only */
+	tb_tlv(&tb, 0x20, 8, 12, 0x20); /* HMAC: no key to verify it with: I */
 	tb_tlv(&tb, 0xff, 255, 1, 0x80);
 	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_padding) = 2, C(tlv_unrecognized) = 3});
 }
@@ -2037,7 +2037,7 @@ static void t_tlv_no_reply(struct env *e, struct tc *t, __maybe_unused const voi
 	check_counters(t, r.delta, &c);
 }
 
-/* Not configured here: Micro-session ID and Reflected Test Packet Control get U; HMAC too. */
+/* Not configured here: Micro-session ID and Reflected Test Packet Control get U; HMAC I. */
 static void t_tlv_unconfigured(struct env *e, struct tc *t, __maybe_unused const void *arg)
 {
 	const uint8_t ms[4] = {0, 1, 0, 0}, rc[8] = {0, 200, 0, 1}, hmac[16] = {1};
@@ -2045,8 +2045,36 @@ static void t_tlv_unconfigured(struct env *e, struct tc *t, __maybe_unused const
 	tb_init(&tb);
 	tb_tlv_value(&tb, STAMP_TLV_MICRO_SESSION_ID, ms, 4, STAMP_TLV_FLAG_U, ms);
 	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, rc, 8, STAMP_TLV_FLAG_U, rc);
-	tb_tlv_value(&tb, STAMP_TLV_HMAC, hmac, 16, STAMP_TLV_FLAG_U, hmac);
+	tb_tlv_value(&tb, STAMP_TLV_HMAC, hmac, 16, CK_TLV_I, hmac);
 	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_unrecognized) = 3});
+}
+
+/*
+ * RFC 8972 4.8: TLVs before an HMAC TLV are not acted on until it is
+ * verified, and this reflector has no key to verify it with: the Class of
+ * Service TLV goes back as sent with U and the reply is not re-marked, the
+ * HMAC TLV gets I, padding is still padding, a TLV after it is answered.
+ */
+static void t_tlv_hmac_protects(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	const uint8_t hmac[16] = {0xaa, 1, 2, 3}, ti[4] = {0}, ti_r[4] = {5, 2, 5, 2};
+	uint8_t cos[4] = {0};
+	struct rexp x = {
+		.extra = {C(tlv_unrecognized) = 2, C(tlv_padding) = 1, C(tlv_answered) = 1}};
+	static struct pb_frame f;
+	struct pb_spec s;
+
+	ck_put32(cos, 10u << 26 | 2u << 14);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_CLASS_OF_SERVICE, cos, 4, STAMP_TLV_FLAG_U, cos);
+	tb_tlv(&tb, 0x00, 1, 4, 0x00); /* Extra Padding */
+	tb_tlv_value(&tb, STAMP_TLV_HMAC, hmac, 16, CK_TLV_I, hmac);
+	tb_tlv_value(&tb, STAMP_TLV_TIMESTAMP_INFO, ti, 4, 0, ti_r);
+	x.tlv = tb.exp;
+	spec_std(&s, ipv, tb.pl, tb.n);
+	build(&f, &s);
+	reflect_check(e, t, &f, &x);
 }
 
 /* Every answered type in one packet, at odd and even offsets, then padding. */
@@ -3792,6 +3820,8 @@ static const struct test tests[] = {
 	{"tlv_micro_session_v6", CFG_TLV, t_tlv_micro_session, ARG(int, 6)},
 	{"tlv_dest_node_moves_source_v4", CFG_TLV, t_tlv_dest_node_moves_source, ARG(int, 4)},
 	{"tlv_dest_node_moves_source_v6", CFG_TLV, t_tlv_dest_node_moves_source, ARG(int, 6)},
+	{"tlv_hmac_protects_v4", CFG_NTP, t_tlv_hmac_protects, ARG(int, 4)},
+	{"tlv_hmac_protects_v6", CFG_NTP, t_tlv_hmac_protects, ARG(int, 6)},
 	{"tlv_dest_node_other_interface_v4", CFG_TLV, t_tlv_dest_node_other_interface, ARG(int, 4)},
 	{"tlv_dest_node_other_interface_v6", CFG_TLV, t_tlv_dest_node_other_interface, ARG(int, 6)},
 	{"tlv_return_address_v4", CFG_TLV, t_tlv_return_address, ARG(int, 4)},
