@@ -59,9 +59,6 @@ struct probe_opts {
 /* Parse the words after `probe` (HOST first), the defaults filled in. */
 int probe_parse(struct cli_args *args, struct probe_opts *opts);
 
-/* A DSCP name (CS0-CS7, AF11-AF43, EF, VA, LE) or 0-63; "bad @what ..." otherwise. */
-int probe_parse_dscp(const char *word, const char *what, uint8_t *dscp);
-
 /*
  * Whether replies may come from another address of the reflector than the
  * one the requests go to: a Destination Node Address or Return Path TLV

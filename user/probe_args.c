@@ -9,6 +9,7 @@
 #include <sys/random.h>
 
 #include "cli.h"
+#include "dscp.h"
 #include "probe.h"
 #include "probe_ping_opts.h"
 #include "stamp_wire.h"
@@ -37,39 +38,6 @@ static const char *const keywords[] = {
 	[KW_SOURCE] = "source",	    [KW_SPORT] = "sport", [KW_TIMEOUT] = "timeout",
 	[KW_STATEFUL] = "stateful", [KW_TLV] = "tlv",	  NULL,
 };
-
-/* RFC 4594 / RFC 2474 class selectors, RFC 2597 AF, RFC 3246 EF, RFC 5865 VA, RFC 8622 LE. */
-static const struct {
-	const char *name;
-	uint8_t dscp;
-} dscp_names[] = {
-	{"CS0", 0},   {"CS1", 8},   {"CS2", 16},  {"CS3", 24},	{"CS4", 32},  {"CS5", 40},
-	{"CS6", 48},  {"CS7", 56},  {"AF11", 10}, {"AF12", 12}, {"AF13", 14}, {"AF21", 18},
-	{"AF22", 20}, {"AF23", 22}, {"AF31", 26}, {"AF32", 28}, {"AF33", 30}, {"AF41", 34},
-	{"AF42", 36}, {"AF43", 38}, {"EF", 46},	  {"VA", 44},	{"LE", 1},
-};
-
-/* A code point name, whole and in any case (AF1 would be ambiguous), or 0-63. */
-int probe_parse_dscp(const char *word, const char *what, uint8_t *dscp)
-{
-	uint64_t num;
-	size_t i;
-
-	for (i = 0; i < sizeof(dscp_names) / sizeof(dscp_names[0]); i++) {
-		if (!strcasecmp(word, dscp_names[i].name)) {
-			*dscp = dscp_names[i].dscp;
-			return 0;
-		}
-	}
-	if (word[0] >= '0' && word[0] <= '9') {
-		if (cli_parse_uint(word, what, 0, 63, &num))
-			return -1;
-		*dscp = num;
-		return 0;
-	}
-	return cli_error("bad %s '%s': expected CS0-CS7, AF11-AF43, EF, VA, LE or 0-63", what,
-			 word);
-}
 
 static int parse_number(struct cli_args *args, const char *keyword, uint64_t min, uint64_t max,
 			uint64_t *val)
@@ -143,7 +111,7 @@ static int parse_keyword(struct cli_args *args, struct probe_opts *o, enum keywo
 	case KW_DSCP:
 		if (cli_value(args, "dscp", &word))
 			return -1;
-		return probe_parse_dscp(word, "dscp", &o->dscp);
+		return dscp_parse(word, "dscp", &o->dscp);
 	case KW_ECN:
 		if (parse_number(args, "ecn", 0, 3, &num))
 			return -1;

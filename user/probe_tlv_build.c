@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include "cli.h"
+#include "dscp.h"
 #include "probe.h"
 #include "probe_tlv.h"
 #include "stamp_tlv_names.h"
@@ -203,7 +204,7 @@ static int build_cos(const struct tlv_word *w, struct probe_tlv_set *set)
 	uint8_t v[STAMP_COS_LEN], dscp;
 	uint64_t ecn = 0;
 
-	if (probe_parse_dscp(w->arg[0], "cos dscp", &dscp))
+	if (dscp_parse(w->arg[0], "cos dscp", &dscp))
 		return -1;
 	if (w->n_args > 1 && cli_parse_uint(w->arg[1], "cos ecn", 0, 3, &ecn))
 		return -1;
