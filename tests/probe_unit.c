@@ -161,6 +161,18 @@ static void test_histogram(void)
 	n = probe_histogram((const double[]){1.21, 1.51, 1.33}, 3, bins);
 	result(hist_is(bins, n, 1.2, 0.05, (const size_t[]){1, 0, 1, 0, 0, 0, 1}, 7),
 	       "histogram/width-0.05", "want 7 bins of 0.05 us from 1.2: 1 0 1 0 0 0 1");
+	/* Two decades and more: edges on the 1-2-5 scale, [10, 20) to [10000, 20000). */
+	n = probe_histogram((const double[]){12, 15, 30, 480, 15000}, 5, bins);
+	result(n == 10 && bins[0].from == 10 && bins[0].to == 20 && bins[1].to == 50 &&
+		       bins[2].to == 100 && bins[9].from == 10000 && bins[9].to == 20000 &&
+		       bins[0].count == 2 && bins[1].count == 1 && bins[4].count == 1 &&
+		       bins[9].count == 1,
+	       "histogram/log-125", "want 10 bins 10-20-50-100-...-20000: 2 1 0 0 1 0 0 0 0 1");
+	/* More decades than 1-2-5 bins fit: one bin a decade, from 1 to 10^9. */
+	n = probe_histogram((const double[]){1.5, 5e8}, 2, bins);
+	result(n == 9 && bins[0].from == 1 && bins[0].to == 10 && bins[8].from == 1e8 &&
+		       bins[8].to == 1e9 && bins[0].count == 1 && bins[8].count == 1,
+	       "histogram/log-decades", "want 9 decade bins from 1 to 1e9: 1 0 ... 0 1");
 	/* All equal: one bin of 1 us holding them all. */
 	n = probe_histogram((const double[]){5.5, 5.5, 5.5}, 3, bins);
 	result(hist_is(bins, n, 5, 1, (const size_t[]){3}, 1), "histogram/all-equal",

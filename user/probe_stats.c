@@ -120,6 +120,46 @@ static double round_width(double raw)
 	return 10 * decade;
 }
 
+/*
+ * Bins with edges on the 1-2-5 scale (1, 2, 5, 10, 20, 50, ... us), or on
+ * decades when those would be too many, from the edge at or below @min to
+ * the first above @max; @min > 0.  Returns the number of bins.
+ */
+static size_t log_bins(double min, double max, struct probe_hist_bin *bins)
+{
+	static const double steps[] = {1, 2, 5};
+	double decade = 1, edge, next;
+	size_t n_bins = 0, s = 0, per_decade = 3, i;
+
+	/* The decade at or below min, by multiplication: no libm. */
+	while (decade > min)
+		decade /= 10;
+	while (decade * 10 <= min)
+		decade *= 10;
+	/* Too many decades for three bins each: one bin a decade. */
+	for (edge = decade, i = 0; edge <= max; edge *= 10)
+		i++;
+	if (i * 3 > PROBE_HIST_MAX_BINS)
+		per_decade = 1;
+	/* The first edge: the largest step at or below min. */
+	while (per_decade == 3 && s < 2 && decade * steps[s + 1] <= min)
+		s++;
+	edge = decade * (per_decade == 3 ? steps[s] : 1);
+	while (n_bins < PROBE_HIST_MAX_BINS && edge <= max) {
+		if (per_decade == 1) {
+			next = edge * 10;
+		} else {
+			s = (s + 1) % 3;
+			if (!s)
+				decade *= 10;
+			next = decade * steps[s];
+		}
+		bins[n_bins++] = (struct probe_hist_bin){.from = edge, .to = next};
+		edge = next;
+	}
+	return n_bins;
+}
+
 size_t probe_histogram(const double *values, size_t n, struct probe_hist_bin *bins)
 {
 	double min, max, width, from;
@@ -131,6 +171,20 @@ size_t probe_histogram(const double *values, size_t n, struct probe_hist_bin *bi
 	for (i = 1; i < n; i++) {
 		min = values[i] < min ? values[i] : min;
 		max = values[i] > max ? values[i] : max;
+	}
+	/*
+	 * A spread over two decades or more: equal widths would put nearly
+	 * every value in the first bin and show the outliers alone.
+	 */
+	if (min > 0 && max >= PROBE_HIST_LOG_RATIO * min) {
+		n_bins = log_bins(min, max, bins);
+		for (i = 0; i < n; i++)
+			for (k = n_bins; k-- > 0;)
+				if (values[i] >= bins[k].from || !k) {
+					bins[k].count++;
+					break;
+				}
+		return n_bins;
 	}
 	/* Equal values, or a spread too small for a double to split. */
 	if (!(max - min > 1e-9)) {

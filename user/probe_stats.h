@@ -43,12 +43,17 @@ struct probe_hist_bin {
 	size_t count;
 };
 
+/* The spread (max / min) from which the histogram's bins grow geometrically. */
+#define PROBE_HIST_LOG_RATIO 100
+
 /*
  * A histogram of @values (@n >= 1) in at most PROBE_HIST_MAX_BINS bins of
  * equal width: the smallest 1, 2 or 5 times a power of ten that covers
  * (max - min) / 10, the first bin starting at the multiple of the width at
  * or below min, so the edges are round numbers.  All values equal: one bin
- * of width 1 from floor(min).  Returns the number of bins.
+ * of width 1 from floor(min).  When max is PROBE_HIST_LOG_RATIO times min
+ * or more, the edges grow instead: 1, 2, 5, 10, 20, 50 ... (decades when
+ * that takes more than PROBE_HIST_MAX_BINS bins).  Returns the number of bins.
  */
 size_t probe_histogram(const double *values, size_t n, struct probe_hist_bin *bins);
 
