@@ -65,7 +65,7 @@ endif
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps test-deps test demo clean format install uninstall man deb
+.PHONY: all deps test-deps test demo clean format install uninstall man deb hdrcheck
 .DELETE_ON_ERROR:
 # Keep the BPF object next to its skeleton (bpftool prog load, benchmarks).
 .SECONDARY:
@@ -154,6 +154,20 @@ include bench/bench.mk
 # briefly (their own checks of every reflection, no timing asserted).
 test: test-deps $(BUILD)/stampede $(MAN_PAGES) $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh
+
+# Every header compiles on its own (BPF ones for the BPF target), so that
+# each says what it needs.  The TLV handler files say "Included by tlv.h":
+# they are parts of it, not headers of their own.
+HDRCHECK_BPF := $(shell grep -L "Included by tlv.h" bpf/*.h) $(wildcard include/*.h)
+hdrcheck: | $(DEPS_STAMP)
+	@set -e; for h in $(HDRCHECK_BPF); do \
+		echo | $(CLANG) $(BPF_CFLAGS) -Wno-unused-function -fsyntax-only -include $$h -x c - || \
+			{ echo "hdrcheck: $$h does not compile alone" >&2; exit 1; }; \
+	done; \
+	for h in $(wildcard include/*.h) $(USER_HDRS); do \
+		echo | $(CC) $(USER_CFLAGS) -Wno-unused-function -fsyntax-only -include $$h -x c - || \
+			{ echo "hdrcheck: $$h does not compile alone" >&2; exit 1; }; \
+	done; echo "hdrcheck: every header compiles alone"
 
 format:
 	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c) \

@@ -3,6 +3,7 @@
 #ifndef STAMPEDE_BPF_SESSION_H
 #define STAMPEDE_BPF_SESSION_H
 
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "stamp_wire.h"

@@ -7,6 +7,8 @@
 #define STAMPEDE_BPF_TLV_SUBTLV_H
 
 #include "stamp_wire.h"
+#include "stampede_kern_user.h"
+#include "byteorder.h"
 #include "tlv_io.h"
 
 /* One sub-TLV found by sub_tlv_next. */

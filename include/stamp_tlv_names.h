@@ -7,6 +7,7 @@
 #ifndef STAMP_TLV_NAMES_H
 #define STAMP_TLV_NAMES_H
 
+#include <stddef.h>
 #include "stamp_wire.h"
 
 /* Types with a name run from 1 to this. */

@@ -55,6 +55,10 @@ if make -s BUILD="$BUILD" install DESTDIR="$T/root" PREFIX=/usr >"$T/install.out
 else
 	fail build/install "make install failed: $(oneline "$(cat "$T/install.out")")"
 fi
+# Every header says what it needs: each compiles on its own.
+make -s BUILD="$BUILD" hdrcheck >"$T/hdrcheck.out" 2>&1
+check build/hdrcheck "make hdrcheck: $(oneline "$(tail -5 "$T/hdrcheck.out")")" \
+	grep -q "every header compiles alone" "$T/hdrcheck.out"
 # install-deps.sh --check names what is missing and installs nothing.
 check build/deps-check "install-deps.sh --check failed on this machine, where make test installed everything" \
 	sh tools/install-deps.sh --test --check
