@@ -2,7 +2,7 @@
 /*
  * The one name of each STAMP TLV type (include/stamp_wire.h), as the
  * probe's `tlv` words and decoded replies, `stats show` and their JSON say
- * it.  Userspace only.
+ * it, and of each synchronization source.  Userspace only.
  */
 #ifndef STAMP_TLV_NAMES_H
 #define STAMP_TLV_NAMES_H
@@ -27,6 +27,18 @@ static const char *const stamp_tlv_names[STAMP_TLV_NAMED_MAX + 1] = {
 	[STAMP_TLV_MICRO_SESSION_ID] = "micro-session",
 	[STAMP_TLV_REFLECTED_CONTROL] = "reflected-control",
 };
+
+/*
+ * The Synchronization Sources of the Timestamp Information TLV (RFC 8972
+ * 4.3), named as `reflector attach sync-source` takes them and the probe
+ * decodes them: X(value, name), in ascending value order.
+ */
+#define STAMP_SYNC_SOURCES(X)         \
+	X(STAMP_SYNC_NTP, "ntp")      \
+	X(STAMP_SYNC_PTP, "ptp")      \
+	X(STAMP_SYNC_SSU_BITS, "ssu") \
+	X(STAMP_SYNC_GNSS, "gnss")    \
+	X(STAMP_SYNC_FREE_RUNNING, "free-running")
 
 /* The name of TLV type @type, or NULL for one without. */
 static inline const char *stamp_tlv_name(unsigned int type)

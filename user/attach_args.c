@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include "attach.h"
+#include "stamp_tlv_names.h"
 #include "cli.h"
 #include "stamp_wire.h"
 
@@ -19,15 +20,13 @@ const char *const attach_mode_names[] = {
 	NULL,
 };
 
+/* 0 is "auto"; the rest from the one table of names. */
+#define SYNC_SRC_NAME(value, name) [value] = name,
 const char *const attach_sync_src_names[] = {
 	"auto",
-	[STAMP_SYNC_NTP] = "ntp",
-	[STAMP_SYNC_PTP] = "ptp",
-	[STAMP_SYNC_SSU_BITS] = "ssu",
-	[STAMP_SYNC_GNSS] = "gnss",
-	[STAMP_SYNC_FREE_RUNNING] = "free-running",
-	NULL,
+	STAMP_SYNC_SOURCES(SYNC_SRC_NAME) NULL,
 };
+#undef SYNC_SRC_NAME
 
 enum keyword {
 	KW_DEV,

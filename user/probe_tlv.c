@@ -22,14 +22,11 @@ const char *probe_tlv_name(uint8_t type)
 	return stamp_tlv_name(type);
 }
 
+#define SYNC_SRC_CODE(value, name) {value, name},
 const struct code_name probe_tlv_sync_sources[] = {
-	{STAMP_SYNC_NTP, "ntp"},
-	{STAMP_SYNC_PTP, "ptp"},
-	{STAMP_SYNC_SSU_BITS, "ssu-bits"},
-	{STAMP_SYNC_GNSS, "gnss"},
-	{STAMP_SYNC_FREE_RUNNING, "free-running"},
-	{0, NULL},
+	STAMP_SYNC_SOURCES(SYNC_SRC_CODE){0, NULL},
 };
+#undef SYNC_SRC_CODE
 
 const struct code_name probe_tlv_ts_methods[] = {
 	{STAMP_TSM_HW_ASSIST, "hw-assist"},
