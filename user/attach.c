@@ -754,17 +754,6 @@ static void add_flag_change(char *buf, size_t len, const char *what, __u32 from,
 	add_change(buf, len, what, a ? "on" : "off", b ? "on" : "off");
 }
 
-/* "862, 8620" or "none". */
-static void ports_text(const __be16 *ports, unsigned int n, char *buf, size_t len)
-{
-	size_t used = 0;
-	unsigned int i;
-
-	snprintf(buf, len, "none");
-	for (i = 0; i < n && i < STAMPEDE_MAX_PORTS && used < len; i++)
-		used += snprintf(buf + used, len - used, "%s%u", i ? ", " : "", ntohs(ports[i]));
-}
-
 static void prefixes_text(const struct stampede_config *cfg, char *buf, size_t len)
 {
 	char one[INET6_ADDRSTRLEN + 8];
@@ -800,11 +789,11 @@ static void describe_changes(const struct attach_ctx *ctx, const struct stampede
 	buf[0] = '\0';
 	add_change(buf, len, "", was->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
 		   now->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless");
-	ports_text(was->ports, was->n_ports, a, sizeof(a));
-	ports_text(now->ports, now->n_ports, b, sizeof(b));
+	describe_ports(was->ports, was->n_ports, a, sizeof(a));
+	describe_ports(now->ports, now->n_ports, b, sizeof(b));
 	add_change(buf, len, "ports", a, b);
-	ports_text(was->auth_ports, was->n_auth_ports, a, sizeof(a));
-	ports_text(now->auth_ports, now->n_auth_ports, b, sizeof(b));
+	describe_ports(was->auth_ports, was->n_auth_ports, a, sizeof(a));
+	describe_ports(now->auth_ports, now->n_auth_ports, b, sizeof(b));
 	add_change(buf, len, "auth-ports", a, b);
 	add_change(buf, len, "timestamp", was->flags & STAMPEDE_F_PTP ? "ptp" : "ntp",
 		   now->flags & STAMPEDE_F_PTP ? "ptp" : "ntp");

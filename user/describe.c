@@ -338,8 +338,7 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	return obj;
 }
 
-/* "862, 863" (or "none") into @buf. */
-static void format_ports(const __be16 *ports, unsigned int n, char *buf, size_t len)
+void describe_ports(const __be16 *ports, unsigned int n, char *buf, size_t len)
 {
 	size_t used = 0;
 	unsigned int i;
@@ -355,10 +354,11 @@ void reflector_info_summary(const struct reflector_info *info, char *buf, size_t
 	char ports[64], auth[64] = "";
 	size_t used;
 
-	format_ports(cfg->ports, cfg->n_ports, ports, sizeof(ports));
+	describe_ports(cfg->ports, cfg->n_ports, ports, sizeof(ports));
 	if (cfg->n_auth_ports) {
 		used = snprintf(auth, sizeof(auth), ", auth ports ");
-		format_ports(cfg->auth_ports, cfg->n_auth_ports, auth + used, sizeof(auth) - used);
+		describe_ports(cfg->auth_ports, cfg->n_auth_ports, auth + used,
+			       sizeof(auth) - used);
 	}
 	snprintf(buf, len, "dev %s (%s mode, prog id %u), ports %s%s, %s, %s timestamps",
 		 info->ifname, info->mode, info->prog_id, ports, auth,
@@ -400,8 +400,8 @@ void reflector_info_print(const struct reflector_info *info)
 	const struct stampede_config *cfg = &info->cfg;
 	char ports[64], auth[64], when[CLOCK_UTC_LEN];
 
-	format_ports(cfg->ports, cfg->n_ports, ports, sizeof(ports));
-	format_ports(cfg->auth_ports, cfg->n_auth_ports, auth, sizeof(auth));
+	describe_ports(cfg->ports, cfg->n_ports, ports, sizeof(ports));
+	describe_ports(cfg->auth_ports, cfg->n_auth_ports, auth, sizeof(auth));
 	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
 
 	if (!strcmp(info->state, "attached"))

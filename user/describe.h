@@ -46,4 +46,7 @@ void reflector_info_print(const struct reflector_info *info);
 /* "dev eth0 (native mode, prog id 7), ports 862, stateless, ntp timestamps" */
 void reflector_info_summary(const struct reflector_info *info, char *buf, size_t len);
 
+/* Ports in network order as "862, 863" (or "none") into @buf. */
+void describe_ports(const __be16 *ports, unsigned int n, char *buf, size_t len);
+
 #endif /* STAMPEDE_DESCRIBE_H */
