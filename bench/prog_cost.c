@@ -75,6 +75,7 @@
 #define R1_MIN	       1000
 #define R1_MAX	       1000000
 #define TLV_PAYLOAD    128    /* tlv-padding-v4: base plus one Extra Padding TLV */
+#define TLV_MANY       256    /* tlv-padding-x256-v4: that many empty Extra Padding TLVs */
 #define TWL_LEN	       14     /* TWAMP-Light request: the shortest there is */
 #define RESET_MAX      128    /* bench/frame_reset.bpf.c: FRAME_RESET_MAX */
 #define EE_SYNCED_1MS  0x8a03 /* S=1, about a millisecond: what a synced host says */
@@ -512,6 +513,7 @@ static void tlv_cases_define(struct bench *b, const uint8_t *base)
 static void cases_define(struct bench *b)
 {
 	static uint8_t base[CK_BASE_LEN], tlv[TLV_PAYLOAD], other[CK_BASE_LEN];
+	static uint8_t many[CK_BASE_LEN + 4 * TLV_MANY];
 	static const uint8_t t1[8] = {0xe9, 0x8f, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc};
 	struct series *s, *wrap_refl, *wrap_pass;
 	size_t i;
@@ -555,6 +557,13 @@ static void cases_define(struct bench *b)
 	s->allowed = STAMPEDE_CNT_session_new;
 	s = case_reflect(b, "tlv-padding-v4", M_REPEAT, false, &b->stateless, 4, tlv, sizeof(tlv));
 	s->event = STAMPEDE_CNT_tlv_padding;
+	/* The walk's cost per TLV: every one of a long chain is walked. */
+	memcpy(many, base, CK_BASE_LEN);
+	for (i = 0; i < TLV_MANY; i++)
+		pb_tlv(many + CK_BASE_LEN + 4 * i, 0x80, 1, 0, 0);
+	s = case_reflect(b, "tlv-padding-x256-v4", M_REPEAT, false, &b->stateless, 4, many,
+			 sizeof(many));
+	s->allowed = STAMPEDE_CNT_tlv_padding; /* 256 a packet */
 	tlv_cases_define(b, base);
 
 	/*

@@ -93,6 +93,64 @@ static __always_inline struct tlv_scratch *tlv_scratch_get(void)
 }
 
 #include "tlv_subtlv.h"
+
+/*
+ * Sub-TLVs this reflector does not implement are marked a chunk at a time
+ * by a global function, like the HMAC look-ahead (see tlv_walk): as many
+ * as there may be TLVs, and the verifier follows only the loops' few
+ * instructions.
+ */
+#define SUB_TLV_CHUNK  64
+#define SUB_TLV_CHUNKS (STAMPEDE_MAX_TLVS / SUB_TLV_CHUNK)
+
+/*
+ * Up to a chunk of sub-TLVs this reflector does not implement, from
+ * payload offset @off to @end: each gets U.  Returns where it stopped
+ * (@end once all are marked), or -1 when one runs past @end (it gets M
+ * when its header is there; the caller sets M on the TLV) or a write
+ * failed.
+ */
+__noinline int sub_tlvs_unrecognized_chunk(struct xdp_md *ctx, __u32 off, __u32 end)
+{
+	struct tlv_scratch *sc = tlv_scratch_get();
+	struct sub_tlv sub;
+	struct tlv_io *io;
+	int i;
+
+	if (!sc)
+		return -1;
+	io = &sc->io;
+	for (i = 0; i < SUB_TLV_CHUNK; i++) {
+		switch (sub_tlv_next(ctx, io, &off, end, &sub)) {
+		case SUB_TLV_NONE:
+			return (int)off;
+		case SUB_TLV_MALFORMED:
+			sub_tlv_mark_malformed(ctx, io, &sub);
+			return -1;
+		default:
+			if (!sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_U))
+				return -1;
+		}
+	}
+	return (int)off;
+}
+
+/* All the sub-TLVs from @off to @end get U; false when one runs past @end (M) or a write failed. */
+static __always_inline bool sub_tlvs_unrecognized(struct xdp_md *ctx, __u32 off, __u32 end)
+{
+	int i, next;
+
+	for (i = 0; i < SUB_TLV_CHUNKS; i++) {
+		if (off >= end)
+			return true;
+		next = sub_tlvs_unrecognized_chunk(ctx, off, end);
+		if (next < 0)
+			return false;
+		off = (__u32)next;
+	}
+	return off >= end;
+}
+
 #include "tlv_rfc8972.h"
 #include "tlv_rfc9503.h"
 #include "tlv_rfc9534.h"
@@ -219,46 +277,85 @@ static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io
 }
 
 /*
- * The payload offset of an HMAC TLV's header, 0 when there is none (or the
- * TLVs cannot be walked to one).  RFC 8972 4.8: an HMAC TLV, in either
- * mode, protects the TLVs before it, which must not be acted on before it
- * is verified.  This reflector holds no key in unauthenticated mode, so it
- * cannot verify one: the walk then acts on none of them.  A global
- * function: verified once, apart from the walk.
+ * The walks below go over every TLV a 9000-octet frame can hold
+ * (STAMPEDE_MAX_TLVS): a Flags octet left as the sender set it would say
+ * the reflector understood (U clear) or did not understand a TLV it never
+ * looked at, and RFC 8972 4 wants U set exactly on those it did not
+ * understand.  Each TLV is one call of a global function, verified once:
+ * the verifier follows the loop's few instructions, never the bound's
+ * worth of handler bodies.  The HMAC look-ahead reads headers only, so a
+ * chunk of its steps is one call.  The work per packet grows with its TLV
+ * count, as a checksum's does with its length.
  */
-__noinline int tlv_find_hmac(struct xdp_md *ctx)
+#define TLV_WALK_CHUNK	64
+#define TLV_WALK_CHUNKS (STAMPEDE_MAX_TLVS / TLV_WALK_CHUNK)
+
+enum tlv_step {
+	TLV_STEP_NEXT, /* go on with the TLV at io->walk_off */
+	TLV_STEP_END,  /* the chain ended, or the walk stopped */
+};
+
+/*
+ * The HMAC TLV's header at io->walk_off, or the next TLV: the chain's step
+ * for tlv_find_hmac.  io->hmac_at is set when one is found.
+ */
+static __always_inline enum tlv_step tlv_find_hmac_step(struct xdp_md *ctx, struct tlv_io *io)
+{
+	struct stamp_tlv hdr;
+	__u32 off, left, len;
+
+	off = io->walk_off;
+	if (off >= io->payload_len)
+		return TLV_STEP_END;
+	left = io->payload_len - off;
+	if (left < STAMP_TLV_HDR_LEN || !tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
+		return TLV_STEP_END;
+	if (hdr.type == STAMP_TLV_HMAC) {
+		io->hmac_at = off;
+		return TLV_STEP_END;
+	}
+	len = ntohs_bounded(hdr.length);
+	if (len > left - STAMP_TLV_HDR_LEN)
+		return TLV_STEP_END;
+	io->walk_off = off + STAMP_TLV_HDR_LEN + len;
+	return TLV_STEP_NEXT;
+}
+
+/* A chunk of tlv_find_hmac's steps in one call: the look reads headers only. */
+__noinline int tlv_find_hmac_chunk(struct xdp_md *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
-	__u32 off = STAMP_BASE_LEN, left, len;
-	struct stamp_tlv hdr;
-	struct tlv_io *io;
 	int i;
 
 	if (!sc)
-		return 0;
-	io = &sc->io;
-	for (i = 0; i < STAMPEDE_MAX_TLVS; i++) {
-		if (off >= io->payload_len)
-			return 0;
-		left = io->payload_len - off;
-		if (left < STAMP_TLV_HDR_LEN || !tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
-			return 0;
-		if (hdr.type == STAMP_TLV_HMAC)
-			return (int)off;
-		len = ntohs_bounded(hdr.length);
-		if (len > left - STAMP_TLV_HDR_LEN)
-			return 0;
-		off += STAMP_TLV_HDR_LEN + len;
-	}
-	return 0;
+		return TLV_STEP_END;
+	for (i = 0; i < TLV_WALK_CHUNK; i++)
+		if (tlv_find_hmac_step(ctx, &sc->io) != TLV_STEP_NEXT)
+			return TLV_STEP_END;
+	return TLV_STEP_NEXT;
 }
 
 /*
- * Walk the TLVs of the payload described by @io, answering each; a frame
- * the helpers could not read or write is marked io->failed.  A global
- * function like the handlers, for the same reason.
+ * Sets io->hmac_at to the payload offset of an HMAC TLV's header, 0 when
+ * there is none (or the TLVs cannot be walked to one).  RFC 8972 4.8: an
+ * HMAC TLV, in either mode, protects the TLVs before it, which must not be
+ * acted on before it is verified.  This reflector holds no key in
+ * unauthenticated mode, so it cannot verify one: the walk then acts on
+ * none of them.
  */
-__noinline int tlv_walk(struct xdp_md *ctx)
+static __always_inline void tlv_find_hmac(struct xdp_md *ctx, struct tlv_io *io)
+{
+	int i;
+
+	io->hmac_at = 0;
+	io->walk_off = STAMP_BASE_LEN;
+	for (i = 0; i < TLV_WALK_CHUNKS; i++)
+		if (tlv_find_hmac_chunk(ctx) != TLV_STEP_NEXT)
+			break;
+}
+
+/* Answer the TLV at io->walk_off and move past it: the walk's step. */
+__noinline int tlv_walk_one(struct xdp_md *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct tlv_env *env;
@@ -267,70 +364,99 @@ __noinline int tlv_walk(struct xdp_md *ctx)
 	struct stampede_tlv_counters *tc;
 	struct stampede_tlv_stats *ts;
 	struct stamp_tlv hdr;
-	__u32 zero = 0, off = STAMP_BASE_LEN, left, len;
-	int i, out, hmac_at;
+	__u32 zero = 0, off, left, len, hmac_at;
+	int out;
 	__u64 idx;
 
 	if (!sc)
-		return 0;
+		return TLV_STEP_END;
 	io = &sc->io;
 	env = &sc->env;
 	plan = &sc->plan;
 	ts = bpf_map_lookup_elem(&tlv_stats, &zero);
 	if (!ts)
-		return 0; /* cannot happen: an array's key 0 */
-	hmac_at = tlv_find_hmac(ctx);
+		return TLV_STEP_END; /* cannot happen: an array's key 0 */
+	off = io->walk_off;
+	hmac_at = io->hmac_at;
+	if (off >= io->payload_len) {
+		plan->complete = true;
+		return TLV_STEP_END;
+	}
+	left = io->payload_len - off;
+	if (left < STAMP_TLV_HDR_LEN) {
+		tlv_stray_tail(ctx, io, off, &ts->type[0]);
+		return TLV_STEP_END;
+	}
+	if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
+		return TLV_STEP_END;
+	len = ntohs_bounded(hdr.length);
+	if (len > left - STAMP_TLV_HDR_LEN) {
+		out = TLV_MALFORMED; /* runs past the packet */
+	} else if (hmac_at == off) {
+		out = TLV_UNVERIFIED;
+	} else if (off < hmac_at && hdr.type != STAMP_TLV_EXTRA_PADDING) {
+		/* Protected by an HMAC we cannot verify: not acted on (padding asks nothing). */
+		out = TLV_UNRECOGNIZED;
+	} else {
+		io->value = off + STAMP_TLV_HDR_LEN;
+		io->len = len;
+		out = tlv_answer(ctx, io, env, plan, hdr.type);
+	}
+	if (io->failed)
+		return TLV_STEP_END;
+	if (!tlv_rewrite_octet(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
+		return TLV_STEP_END;
+	/* One register, compared and then used: older verifiers need the bound on it. */
+	idx = hdr.type;
+	barrier_var(idx);
+	if (idx >= STAMPEDE_TLV_STATS_TYPES)
+		idx = 0;
+	tc = &ts->type[idx];
+	tlv_count(io, tc, out, hdr.type);
+	/* Malformed, or the packet is to be dropped (another member link). */
+	if (out == TLV_MALFORMED || plan->discard)
+		return TLV_STEP_END;
+	if (hdr.type == STAMP_TLV_EXTRA_PADDING)
+		plan->n_padding++;
+	plan->last_off = off;
+	plan->last_type = hdr.type;
+	io->walk_off = off + STAMP_TLV_HDR_LEN + len;
+	return TLV_STEP_NEXT;
+}
+
+/*
+ * Walk the TLVs of the payload described by @io, answering each; a frame
+ * the helpers could not read or write is marked io->failed.  A global
+ * function like the handlers: inline, its loop would be verified once per
+ * path of the program that reaches it.
+ */
+__noinline int tlv_walk(struct xdp_md *ctx)
+{
+	struct tlv_scratch *sc = tlv_scratch_get();
+	struct tlv_io *io;
+	int i;
+
+	if (!sc)
+		return 0;
+	io = &sc->io;
+	tlv_find_hmac(ctx, io);
 	/* The look may have failed on a frame the walk can still mark. */
 	io->failed = false;
-	for (i = 0; i < STAMPEDE_MAX_TLVS; i++) {
-		if (off >= io->payload_len) {
-			plan->complete = true;
-			return 0;
-		}
-		left = io->payload_len - off;
-		if (left < STAMP_TLV_HDR_LEN) {
-			tlv_stray_tail(ctx, io, off, &ts->type[0]);
-			return 0;
-		}
-		if (!tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
-			return 0;
-		len = ntohs_bounded(hdr.length);
-		if (len > left - STAMP_TLV_HDR_LEN) {
-			out = TLV_MALFORMED; /* runs past the packet */
-		} else if ((__u32)hmac_at == off) {
-			out = TLV_UNVERIFIED;
-		} else if (off < (__u32)hmac_at && hdr.type != STAMP_TLV_EXTRA_PADDING) {
-			/* Protected by an HMAC we cannot verify: not acted on (padding asks nothing). */
-			out = TLV_UNRECOGNIZED;
-		} else {
-			io->value = off + STAMP_TLV_HDR_LEN;
-			io->len = len;
-			out = tlv_answer(ctx, io, env, plan, hdr.type);
-		}
-		if (io->failed)
-			return 0;
-		if (!tlv_rewrite_octet(ctx, io, off, hdr.flags, tlv_reply_flags(out, hdr.type)))
-			return 0;
-		/* One register, compared and then used: older verifiers need the bound on it. */
-		idx = hdr.type;
-		barrier_var(idx);
-		if (idx >= STAMPEDE_TLV_STATS_TYPES)
-			idx = 0;
-		tc = &ts->type[idx];
-		tlv_count(io, tc, out, hdr.type);
-		/* Malformed, or the packet is to be dropped (another member link). */
-		if (out == TLV_MALFORMED || plan->discard)
-			return 0;
-		if (hdr.type == STAMP_TLV_EXTRA_PADDING)
-			plan->n_padding++;
-		plan->last_off = off;
-		plan->last_type = hdr.type;
-		off += STAMP_TLV_HDR_LEN + len;
+	io->walk_off = STAMP_BASE_LEN;
+	/*
+	 * One call per TLV, one branch: the verifier keeps a state per
+	 * iteration for the way out, and 5.10 allows 8192 of them.
+	 */
+	for (i = 0; i < STAMPEDE_MAX_TLVS; i++)
+		if (tlv_walk_one(ctx) != TLV_STEP_NEXT)
+			break;
+	/* Only a frame longer than 9 KiB holds more TLVs (see above); counted. */
+	if (i == STAMPEDE_MAX_TLVS) {
+		if (io->walk_off < io->payload_len)
+			io->walk_cut = true;
+		else
+			sc->plan.complete = true;
 	}
-	if (off < io->payload_len)
-		io->walk_cut = true;
-	else
-		plan->complete = true;
 	return 0;
 }
 

@@ -36,6 +36,8 @@ struct tlv_io {
 	__s32 len_change; /* the payload grew (shrank) by this much */
 	bool failed;	  /* a helper refused: the frame is not to be sent */
 	bool walk_cut;	  /* more TLVs than the walk bound */
+	__u32 walk_off;	  /* payload offset of the TLV the walk is at */
+	__u32 hmac_at;	  /* payload offset of an HMAC TLV, 0: none */
 	/* TLVs by outcome, for the caller's per-CPU counters */
 	__u16 n_padding, n_answered, n_unrecognized, n_malformed;
 };

@@ -22,7 +22,7 @@ struct tlv_plan {
 	bool resize;	       /* Reflected Test Packet Control asked */
 	bool complete;	       /* the walk reached the end of the payload */
 	__u8 last_type;	       /* type of the last TLV walked */
-	__u8 n_padding;	       /* Extra Padding TLVs walked */
+	__u16 n_padding;       /* Extra Padding TLVs walked */
 	__u16 want_len;	       /* Length of the Reflected Packet */
 	__u16 want_count;      /* Number of the Reflected Packets */
 	__u32 control_off;     /* payload offset of that TLV */

@@ -31,7 +31,7 @@ note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_en
 	if (!tlv_load(ctx, io, value, &req, sizeof(req)))
 		return TLV_MALFORMED;
 	/* Address Group sub-TLVs (multicast) are not implemented. */
-	if (!sub_tlvs_unrecognized(ctx, io, value + STAMP_RTPC_MIN_LEN, value + len))
+	if (!sub_tlvs_unrecognized(ctx, value + STAMP_RTPC_MIN_LEN, value + len))
 		return TLV_MALFORMED;
 	plan->resize = true;
 	plan->want_len = ntohs_bounded(req.length);

@@ -82,7 +82,50 @@ static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_i
 	return TLV_ANSWERED;
 }
 
-/* Ports and addresses as the packet arrived (after any NAT on the way). */
+/*
+ * The Location sub-TLV at payload offset @off, in a Value that ends at
+ * @end, answered (or U).  Returns the offset after it, or -1 when it is
+ * malformed (it gets M, and the TLV too) or a write failed.  A global
+ * function, verified once; location_sub is a frame of its own.
+ */
+__noinline int location_sub_at(struct xdp_md *ctx, __u32 off, __u32 end)
+{
+	struct tlv_scratch *sc = tlv_scratch_get();
+	enum sub_tlv_step step;
+	enum tlv_outcome out;
+	struct sub_tlv sub;
+	struct tlv_io *io;
+
+	if (!sc)
+		return -1;
+	io = &sc->io;
+	step = sub_tlv_next(ctx, io, &off, end, &sub);
+	if (step == SUB_TLV_NONE)
+		return (int)off;
+	if (step == SUB_TLV_MALFORMED) {
+		sub_tlv_mark_malformed(ctx, io, &sub);
+		return -1;
+	}
+	out = location_sub(ctx, io, &sc->env, &sub);
+	if (io->failed)
+		return -1;
+	if (out == TLV_MALFORMED) {
+		sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_M);
+		return -1;
+	}
+	if (out == TLV_UNRECOGNIZED &&
+	    !sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_U))
+		return -1;
+	return (int)off;
+}
+
+/*
+ * Ports and addresses as the packet arrived (after any NAT on the way).
+ * The first LOCATION_SUBS sub-TLVs are answered; any after them (no
+ * sender asks for that many: there are 9 types) get U, not looked at.
+ */
+#define LOCATION_SUBS 64
+
 static __always_inline enum tlv_outcome answer_location_body(struct xdp_md *ctx, struct tlv_io *io,
 							     struct tlv_env *env,
 							     struct tlv_plan *plan, __u32 value,
@@ -90,36 +133,22 @@ static __always_inline enum tlv_outcome answer_location_body(struct xdp_md *ctx,
 {
 	__be16 ports[2] = {env->pkt.dport, env->pkt.sport};
 	__u32 off = value + STAMP_LOC_PORTS_LEN, end = value + len;
-	enum tlv_outcome out;
-	struct sub_tlv sub;
-	int i;
+	int i, next;
 
 	if (len < STAMP_LOC_PORTS_LEN)
 		return TLV_MALFORMED;
 	if (!tlv_rewrite(ctx, io, value, ports, sizeof(ports)))
 		return TLV_MALFORMED;
-	for (i = 0; i < STAMPEDE_MAX_SUB_TLVS; i++) {
-		switch (sub_tlv_next(ctx, io, &off, end, &sub)) {
-		case SUB_TLV_NONE:
+	for (i = 0; i < LOCATION_SUBS; i++) {
+		if (off >= end)
 			return TLV_ANSWERED;
-		case SUB_TLV_MALFORMED:
-			sub_tlv_mark_malformed(ctx, io, &sub);
+		next = location_sub_at(ctx, off, end);
+		if (next < 0)
 			return TLV_MALFORMED;
-		default:
-			break;
-		}
-		out = location_sub(ctx, io, env, &sub);
-		if (io->failed)
-			return TLV_MALFORMED;
-		if (out == TLV_MALFORMED) {
-			sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_M);
-			return TLV_MALFORMED;
-		}
-		if (out == TLV_UNRECOGNIZED &&
-		    !sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_U))
-			return TLV_MALFORMED;
+		off = (__u32)next;
 	}
-	/* More sub-TLVs than the bound: they go back as sent. */
+	if (!sub_tlvs_unrecognized(ctx, off, end))
+		return TLV_MALFORMED;
 	return TLV_ANSWERED;
 }
 
@@ -138,7 +167,7 @@ answer_timestamp_info_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env
 
 	if (len < STAMP_TS_INFO_LEN)
 		return TLV_MALFORMED;
-	if (!sub_tlvs_unrecognized(ctx, io, value + STAMP_TS_INFO_LEN, value + len))
+	if (!sub_tlvs_unrecognized(ctx, value + STAMP_TS_INFO_LEN, value + len))
 		return TLV_MALFORMED;
 	if (!tlv_rewrite(ctx, io, value, info, sizeof(info)))
 		return TLV_MALFORMED;

@@ -217,8 +217,8 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 			req->malformed_index = i;
 		}
 	}
-	if (off < end || !req->n)
-		req->unusable = true; /* more than the bound, or nothing asked */
+	if (!req->n)
+		req->unusable = true; /* nothing asked */
 	if (req->malformed && !req->control_code) {
 		i = req->malformed_index;
 		if (i >= STAMPEDE_MAX_SUB_TLVS)
@@ -227,6 +227,16 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 		return TLV_MALFORMED;
 	}
 
+	/*
+	 * More sub-TLVs than are judged here: the TLV is not acted on (U),
+	 * unless a Control Code came first, and the rest, not looked at, get
+	 * U too (RFC 8972 4: U says which were not understood).
+	 */
+	if (off < end && !req->control_code) {
+		req->unusable = true;
+		if (!sub_tlvs_unrecognized(ctx, off, end))
+			return TLV_MALFORMED;
+	}
 	if (req->control_code) {
 		/* RFC 9503 4.1.1: the other sub-TLVs are ignored, and go back as sent. */
 		plan->no_reply = !(req->code & STAMP_RP_CC_SAME_LINK);

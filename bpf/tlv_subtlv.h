@@ -69,30 +69,4 @@ static __always_inline void sub_tlv_mark_malformed(struct xdp_md *ctx, struct tl
 		tlv_rewrite_octet(ctx, io, sub->off, sub->flags, STAMP_TLV_FLAG_M);
 }
 
-/*
- * Sub-TLVs this reflector does not implement, from payload offset @off to
- * @end: each gets U.  Returns false when one runs past the end (the caller
- * sets M) or a write failed; more than the bound go back as sent.
- */
-static __noinline bool sub_tlvs_unrecognized(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
-					     __u32 end)
-{
-	struct sub_tlv sub;
-	int i;
-
-	for (i = 0; i < STAMPEDE_MAX_SUB_TLVS; i++) {
-		switch (sub_tlv_next(ctx, io, &off, end, &sub)) {
-		case SUB_TLV_NONE:
-			return true;
-		case SUB_TLV_MALFORMED:
-			sub_tlv_mark_malformed(ctx, io, &sub);
-			return false;
-		default:
-			if (!sub_tlv_set_header(ctx, io, &sub, sub.type, STAMP_TLV_FLAG_U))
-				return false;
-		}
-	}
-	return true;
-}
-
 #endif /* STAMPEDE_BPF_TLV_SUBTLV_H */

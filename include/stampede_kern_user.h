@@ -16,8 +16,13 @@
 #define STAMPEDE_SESSION_WAYS	   4
 #define STAMPEDE_DEFAULT_REPLY_TTL 255
 #define STAMPEDE_MAX_LOCAL_ADDRS   1024
-/* TLVs walked per packet; a longer chain is copied on verbatim and counted. */
-#define STAMPEDE_MAX_TLVS 16
+/*
+ * TLVs walked per packet: more than a 9000-octet frame holds (2232 of 4
+ * octets), so every TLV of such a frame is answered; a longer chain (a
+ * larger frame, generic XDP only) is answered that far, the rest copied
+ * on verbatim and counted (tlv_walk_cut).  A multiple of 64.
+ */
+#define STAMPEDE_MAX_TLVS 2304
 /* IPv6 extension headers (hop-by-hop, routing, destination options) skipped. */
 #define STAMPEDE_MAX_IPV6_EXT_HDRS 4
 

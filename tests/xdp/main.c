@@ -28,7 +28,7 @@ static size_t run_config(int argc, char **argv, enum cfg_id c)
 	int loaded = 0; /* 1 loaded, -1 could not load, 0 not tried */
 	char err[256];
 	size_t i, k, ran = 0;
-	struct env e;
+	static struct env e; /* static: the verifier log is large */
 
 	for (k = 0; k < ARRAY_SIZE(rules); k++) {
 		for (i = 0; i < rules[k]->n; i++) {

@@ -462,6 +462,81 @@ static void t_tlv_return_path_cc_bad_other(struct env *e, struct tc *t,
 
 static const int four = 4, six = 6;
 
+/*
+ * More sub-TLVs than the walk once looked at (4): every one is answered,
+ * or marked U (RFC 8972 4), whatever the sender set.  @n Location
+ * sub-TLVs alternating Destination IP and Source IP, answered with the
+ * packet's addresses.
+ */
+static void t_tlv_location_many(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg, i;
+	uint8_t v[4 + 6 * 20] = {0}, r[4 + 6 * 20] = {0};
+
+	ck_put16(r, STAMP_PORT);
+	ck_put16(r + 2, SENDER_PORT);
+	for (i = 0; i < 6; i++) {
+		uint8_t *p = v + 4 + 20 * i, *q = r + 4 + 20 * i;
+
+		put_sub(p, 0x80, i & 1 ? STAMP_LOC_SRC_IP : STAMP_LOC_DST_IP, 16);
+		if (i & 1) {
+			put_sub(q, 0, ipv == 4 ? STAMP_LOC_SRC_IPV4 : STAMP_LOC_SRC_IPV6, 16);
+			addr_peer(ipv, q + 4);
+		} else {
+			put_sub(q, 0, ipv == 4 ? STAMP_LOC_DST_IPV4 : STAMP_LOC_DST_IPV6, 16);
+			addr_us(ipv, q + 4);
+		}
+	}
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_LOCATION, v, sizeof(v), 0, r);
+	tb_reflect(e, t, ipv, &tb, &(struct cnt){C(tlv_answered) = 1});
+}
+
+/* 70 empty sub-TLVs of an unknown type, U clear, in a TLV of type @arg: each gets U. */
+static void t_tlv_sub_unknown_many(struct env *e, struct tc *t, const void *arg)
+{
+	uint8_t type = *(const uint8_t *)arg, v[4 + 70 * 4] = {0}, r[4 + 70 * 4] = {0};
+	size_t fixed = 4; /* the ports, or the Timestamp Information octets */
+	int i;
+
+	if (type == STAMP_TLV_LOCATION) {
+		ck_put16(r, STAMP_PORT);
+		ck_put16(r + 2, SENDER_PORT);
+	} else {
+		r[0] = STAMP_SYNC_FREE_RUNNING;
+		r[1] = STAMP_TSM_SW_LOCAL;
+		r[2] = STAMP_SYNC_FREE_RUNNING;
+		r[3] = STAMP_TSM_SW_LOCAL;
+	}
+	for (i = 0; i < 70; i++) {
+		put_sub(v + fixed + 4 * i, 0x00, 200, 0);
+		put_sub(r + fixed + 4 * i, STAMP_TLV_FLAG_U, 200, 0);
+	}
+	tb_init(&tb);
+	tb_tlv_value(&tb, type, v, sizeof(v), 0, r);
+	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_answered) = 1});
+}
+
+/*
+ * A Return Path TLV of 6 SRv6 Segment List sub-TLVs (not implemented):
+ * not acted on, U on the TLV and on every sub-TLV, the 5th and 6th too.
+ */
+static void t_tlv_return_path_many(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	uint8_t v[6 * 20] = {0}, r[6 * 20] = {0};
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		put_sub(v + 20 * i, 0x00, STAMP_RP_SRV6_SEGMENTS, 16);
+		memset(v + 20 * i + 4, 0x20 + i, 16);
+		memcpy(r + 20 * i, v + 20 * i, 20);
+		r[20 * i] = STAMP_TLV_FLAG_U;
+	}
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, v, sizeof(v), STAMP_TLV_FLAG_U, r);
+	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_unrecognized) = 1});
+}
+
 static const struct test tests[] = {
 	{"tlv_location_v4", CFG_NTP, t_tlv_location, ARG(int, 4)},
 	{"tlv_location_v6", CFG_NTP, t_tlv_location, ARG(int, 6)},
@@ -512,6 +587,13 @@ static const struct test tests[] = {
 	{"tlv_malformed_return_path_control_code_3", CFG_NTP, t_tlv_return_path_bad_sub, NULL},
 	{"tlv_return_path_control_code_ignores_malformed_other", CFG_NTP,
 	 t_tlv_return_path_cc_bad_other, NULL},
+	{"tlv_location_6_subs_answered_v4", CFG_NTP, t_tlv_location_many, ARG(int, 4)},
+	{"tlv_location_6_subs_answered_v6", CFG_NTP, t_tlv_location_many, ARG(int, 6)},
+	{"tlv_location_70_unknown_subs_u", CFG_NTP, t_tlv_sub_unknown_many,
+	 ARG(uint8_t, STAMP_TLV_LOCATION)},
+	{"tlv_timestamp_info_70_subs_u", CFG_NTP, t_tlv_sub_unknown_many,
+	 ARG(uint8_t, STAMP_TLV_TIMESTAMP_INFO)},
+	{"tlv_return_path_6_subs_all_u", CFG_NTP, t_tlv_return_path_many, NULL},
 	{"tlv_follow_up_previous_t3", CFG_STATEFUL, t_tlv_follow_up_session, NULL},
 	{"tlv_follow_up_previous_t3_clock_reads_2", CFG_STATEFUL_T3READ, t_tlv_follow_up_session,
 	 NULL},

@@ -271,30 +271,61 @@ static void t_tlv_stray(struct env *e, struct tc *t, const void *arg)
 	tb_reflect(e, t, 4, &tb, &c);
 }
 
-/* n TLVs, alternately Extra Padding and unknown, junk flags; at most 16 walked. */
+/*
+ * n TLVs, alternately Extra Padding and unknown, with junk flags: every
+ * one is walked (RFC 8972 4: U set on exactly those not understood), the
+ * last one overrunning the payload when cut_last (M, and U when unknown).
+ */
+struct many_case {
+	int n;
+	bool cut_last;
+};
+
 static void t_tlv_many(struct env *e, struct tc *t, const void *arg)
 {
-	const int n = *(const int *)arg;
+	const struct many_case *mc = arg;
 	struct cnt c = {0};
 	int i;
 
 	tb_init(&tb);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < mc->n; i++) {
 		uint8_t type = i & 1 ? 200 : 1, flags = (uint8_t)(0x3f + i * 0x20);
-		uint8_t reply = i >= STAMPEDE_MAX_TLVS ? flags : (i & 1 ? 0x80 : 0x00);
 
-		if (i == n - 1 && n > STAMPEDE_MAX_TLVS) {
-			/* would be malformed if it were walked */
-			tb_tlv_cut(&tb, flags, type, 999, 2, flags);
+		if (i == mc->n - 1 && mc->cut_last) {
+			tb_tlv_cut(&tb, flags, type, 999, 2, type == 1 ? 0x40 : 0xc0);
+			c.d[STAMPEDE_CNT_tlv_malformed]++;
 			continue;
 		}
-		tb_tlv(&tb, flags, type, (uint16_t)(i % 5), reply);
-		if (i < STAMPEDE_MAX_TLVS)
-			c.d[i & 1 ? STAMPEDE_CNT_tlv_unrecognized : STAMPEDE_CNT_tlv_padding]++;
+		tb_tlv(&tb, flags, type, (uint16_t)(i % 5), type == 1 ? 0x00 : 0x80);
+		c.d[type == 1 ? STAMPEDE_CNT_tlv_padding : STAMPEDE_CNT_tlv_unrecognized]++;
 	}
-	if (n > STAMPEDE_MAX_TLVS)
-		c.d[STAMPEDE_CNT_tlv_walk_cut] = 1;
 	tb_reflect(e, t, 6, &tb, &c);
+}
+
+/*
+ * An HMAC TLV deep in the chain still protects every TLV before it (RFC
+ * 8972 4.8): the Class of Service TLV first in line goes back as sent with
+ * U and the reply keeps its TOS, 20 padding TLVs stay padding, the HMAC
+ * TLV gets I, the Timestamp Information TLV after it is answered.
+ */
+static void t_tlv_hmac_deep(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	const uint8_t hmac[16] = {0xaa, 1, 2, 3}, ti[4] = {0};
+	const uint8_t ti_r[4] = {STAMP_SYNC_FREE_RUNNING, STAMP_TSM_SW_LOCAL,
+				 STAMP_SYNC_FREE_RUNNING, STAMP_TSM_SW_LOCAL};
+	uint8_t cos[4] = {0};
+	int i;
+
+	ck_put32(cos, 10u << 26 | 2u << 14);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_CLASS_OF_SERVICE, cos, 4, STAMP_TLV_FLAG_U, cos);
+	for (i = 0; i < 20; i++)
+		tb_tlv(&tb, 0x80, 1, 0, 0x00);
+	tb_tlv_value(&tb, STAMP_TLV_HMAC, hmac, 16, CK_TLV_I, hmac);
+	tb_tlv_value(&tb, STAMP_TLV_TIMESTAMP_INFO, ti, 4, 0, ti_r);
+	tb_reflect(
+		e, t, 4, &tb,
+		&(struct cnt){C(tlv_unrecognized) = 2, C(tlv_padding) = 20, C(tlv_answered) = 1});
 }
 
 /*
@@ -339,8 +370,6 @@ static void t_tlv_udp_bound(struct env *e, struct tc *t, const void *arg)
 	reflect_check(e, t, &f, &x);
 }
 
-static const int sixteen = 16, seventeen = 17, twenty = 20;
-
 static const struct test tests[] = {
 	{"tlv_micro_session_v4", CFG_TLV, t_tlv_micro_session, ARG(int, 4)},
 	{"tlv_micro_session_v6", CFG_TLV, t_tlv_micro_session, ARG(int, 6)},
@@ -380,9 +409,12 @@ static const struct test tests[] = {
 	{"tlv_stray_3", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 3, false, 0x81, 0xc0)},
 	{"tlv_stray_3_after_base", CFG_NTP, t_tlv_stray,
 	 ARG(struct stray_case, 3, true, 0x01, 0x40)},
-	{"tlv_16_all_walked", CFG_NTP, t_tlv_many, &sixteen},
-	{"tlv_17_walk_cut", CFG_NTP, t_tlv_many, &seventeen},
-	{"tlv_20_walk_cut", CFG_NTP, t_tlv_many, &twenty},
+	{"tlv_16_all_walked", CFG_NTP, t_tlv_many, ARG(struct many_case, 16, false)},
+	{"tlv_17_all_walked", CFG_NTP, t_tlv_many, ARG(struct many_case, 17, false)},
+	{"tlv_20_last_overruns_m", CFG_NTP, t_tlv_many, ARG(struct many_case, 20, true)},
+	{"tlv_400_all_walked", CFG_NTP, t_tlv_many, ARG(struct many_case, 400, false)},
+	{"tlv_400_last_overruns_m", CFG_NTP, t_tlv_many, ARG(struct many_case, 400, true)},
+	{"tlv_hmac_after_20_protects", CFG_NTP, t_tlv_hmac_deep, NULL},
 	{"tlv_walk_ends_at_udp_len_trailer", CFG_NTP, t_tlv_udp_bound,
 	 ARG(struct bound_case, false, 0, 12)},
 	{"tlv_walk_ends_at_udp_len_ip_extra", CFG_NTP, t_tlv_udp_bound,

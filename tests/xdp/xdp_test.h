@@ -110,11 +110,11 @@ struct env {
 	const struct cfg_desc *cfg;
 	struct stampede_bpf *skel;
 	int prog_fd, stats_fd, sessions_fd, clock_fd, ncpu;
-	__u32 flags;		   /* cfg->flags as loaded, with this kernel's fallbacks */
-	char verifier_log[4096];   /* the load's verifier statistics */
-	struct stampede_clock clk; /* as written to the clock map */
-	uint16_t reply_ee;	   /* Error Estimate the replies must carry */
-	uint64_t frames;	   /* frames run since the program was loaded */
+	__u32 flags;		    /* cfg->flags as loaded, with this kernel's fallbacks */
+	char verifier_log[1 << 20]; /* the load's verifier statistics: 6.18's run long */
+	struct stampede_clock clk;  /* as written to the clock map */
+	uint16_t reply_ee;	    /* Error Estimate the replies must carry */
+	uint64_t frames;	    /* frames run since the program was loaded */
 };
 
 /* ---- Running frames ----------------------------------------------------- */
