@@ -424,6 +424,48 @@ __noinline int tlv_walk_one(struct xdp_md *ctx)
 	return TLV_STEP_NEXT;
 }
 
+/* A TLV counted answered goes back unrecognized after all. */
+static __always_inline void tlv_recount_unrecognized(struct stampede_tlv_stats *ts, __u8 type)
+{
+	if (type < STAMPEDE_TLV_STATS_TYPES) {
+		ts->type[type].answered--;
+		ts->type[type].unrecognized++;
+	}
+}
+
+/*
+ * draft-ietf-ippm-asymmetrical-pkts-14 section 4.3: a Return Path Control
+ * Code asking for no reply contradicts a Reflected Test Packet Control TLV
+ * asking for one or more.  A reflector that supports both "MUST set the U
+ * flag to 1 in Return Path and Reflected Test Packet Control TLVs in the
+ * reflected STAMP packet": it follows neither, and sends the one reply
+ * the request would have had without them.  The Control Code sub-TLV,
+ * not followed either, gets U too.  Both TLVs were answered (Flags 0).
+ */
+static __always_inline void tlv_no_reply_conflict(struct xdp_md *ctx, struct tlv_scratch *sc)
+{
+	struct tlv_plan *plan = &sc->plan;
+	struct tlv_io *io = &sc->io;
+	struct stampede_tlv_stats *ts;
+	__u32 zero = 0;
+
+	if (!plan->resize || !plan->want_count || !plan->no_reply || !plan->no_reply_off)
+		return;
+	if (!tlv_rewrite_octet(ctx, io, plan->no_reply_off, 0, STAMP_TLV_FLAG_U) ||
+	    !tlv_rewrite_octet(ctx, io, plan->no_reply_code_off, 0, STAMP_TLV_FLAG_U) ||
+	    !tlv_rewrite_octet(ctx, io, plan->control_off, 0, STAMP_TLV_FLAG_U))
+		return; /* io->failed: the frame is dropped as internal */
+	plan->no_reply = false;
+	plan->resize = false;
+	io->n_answered -= 2;
+	io->n_unrecognized += 2;
+	ts = bpf_map_lookup_elem(&tlv_stats, &zero);
+	if (ts) {
+		tlv_recount_unrecognized(ts, STAMP_TLV_RETURN_PATH);
+		tlv_recount_unrecognized(ts, STAMP_TLV_REFLECTED_CONTROL);
+	}
+}
+
 /*
  * Walk the TLVs of the payload described by @io, answering each; a frame
  * the helpers could not read or write is marked io->failed.  A global
@@ -457,6 +499,8 @@ __noinline int tlv_walk(struct xdp_md *ctx)
 		else
 			sc->plan.complete = true;
 	}
+	if (!io->failed)
+		tlv_no_reply_conflict(ctx, sc);
 	return 0;
 }
 

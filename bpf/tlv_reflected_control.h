@@ -18,12 +18,24 @@
 #define REFLECTED_CTL_CHUNK	 64
 #define REFLECTED_CTL_MAX_SHRINK (32 * REFLECTED_CTL_CHUNK)
 
+/* The largest STAMP payload a reply may have within the interface's MTU; 0: none known. */
+static __always_inline __u32 reflected_mtu_payload(const struct stampede_pkt *pkt)
+{
+	__u32 hdrs = pkt->l4_off - pkt->l3_off + sizeof(struct udphdr);
+
+	if (!cfg.mtu || cfg.mtu <= hdrs)
+		return 0;
+	return cfg.mtu - hdrs;
+}
+
 static __always_inline enum tlv_outcome
 note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
 			    struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	struct stamp_reflected_control req;
+	__u32 mtu_max;
 
+	/* Section 3: at least 12 octets; RFC 8972 4: a Length the type does not allow is M. */
 	if (len < STAMP_RTPC_MIN_LEN)
 		return TLV_MALFORMED;
 	if (!(cfg.flags & STAMPEDE_F_REFLECTED_CTL) || plan->resize)
@@ -31,10 +43,21 @@ note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_en
 	if (!tlv_load(ctx, io, value, &req, sizeof(req)))
 		return TLV_MALFORMED;
 	/* Address Group sub-TLVs (multicast) are not implemented. */
-	if (!sub_tlvs_unrecognized(ctx, value + STAMP_RTPC_MIN_LEN, value + len))
+	if (!sub_tlvs_unrecognized(ctx, value + STAMP_RTPC_FIXED_LEN, value + len))
 		return TLV_MALFORMED;
 	plan->resize = true;
 	plan->want_len = ntohs_bounded(req.length);
+	/*
+	 * Section 3: a reply longer than the egress interface's MTU is sent
+	 * once, as long as the MTU, with C set.  IP headers come in 4-octet
+	 * units, so the length is a multiple of 4 unless the MTU is not.
+	 * reply-max and amplify still bound it (reflected_len_allowed).
+	 */
+	mtu_max = reflected_mtu_payload(&env->pkt);
+	if (mtu_max && plan->want_len > mtu_max) {
+		plan->want_len = mtu_max & ~3U;
+		plan->over_mtu = true;
+	}
 	plan->want_count = bpf_ntohs(req.count);
 	plan->control_off = value - STAMP_TLV_HDR_LEN;
 	return TLV_ANSWERED;
@@ -375,7 +398,7 @@ __noinline int reflected_control_apply(struct xdp_md *ctx)
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	cur = io->payload_len;
-	conform = plan->want_count == 1;
+	conform = plan->want_count == 1 && !plan->over_mtu;
 	trailing_pad = plan->complete && plan->last_type == STAMP_TLV_EXTRA_PADDING;
 	target = reflected_target_len(plan, cur, trailing_pad);
 	/*

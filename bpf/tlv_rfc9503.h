@@ -240,6 +240,12 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 	if (req->control_code) {
 		/* RFC 9503 4.1.1: the other sub-TLVs are ignored, and go back as sent. */
 		plan->no_reply = !(req->code & STAMP_RP_CC_SAME_LINK);
+		/* Kept for a Reflected Test Packet Control TLV that contradicts it (tlv.h). */
+		i = req->code_index;
+		if (plan->no_reply && i < STAMPEDE_MAX_SUB_TLVS) {
+			plan->no_reply_off = value - STAMP_TLV_HDR_LEN;
+			plan->no_reply_code_off = req->flags_off[i];
+		}
 	} else if (req->unusable) {
 		out = TLV_UNRECOGNIZED;
 	} else if (req->address_ok && !addr_equal(&req->address, &env->pkt.src)) {

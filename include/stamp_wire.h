@@ -200,6 +200,13 @@ struct stamp_reflected_control {
 	__be32 interval_ns;
 };
 
-#define STAMP_RTPC_MIN_LEN 8
+/* The fixed fields; sub-TLVs follow them. */
+#define STAMP_RTPC_FIXED_LEN 8
+/*
+ * draft-ietf-ippm-asymmetrical-pkts-14 section 3: the Length "MUST NOT be
+ * smaller than 12 octets", the fixed fields and at least one sub-TLV's
+ * header.
+ */
+#define STAMP_RTPC_MIN_LEN 12
 
 #endif /* STAMPEDE_STAMP_WIRE_H */

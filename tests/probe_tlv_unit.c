@@ -121,9 +121,12 @@ static const struct {
 	 "80 0a 00 14 80 02 00 10 20010db8 00000000 00000000 00000002"},
 	{"tlv micro-session,258", "80 0b 00 04 0102 0000"},
 	{"tlv micro-session,1,65535", "80 0b 00 04 0001 ffff"},
-	/* Length, count (default 1), interval in ns (default 0). */
-	{"tlv reflected-control,1000", "80 0c 00 08 03e8 0001 00000000"},
-	{"tlv reflected-control,100,3,1000000", "80 0c 00 08 0064 0003 000f4240"},
+	/*
+	 * Length, count (default 1), interval in ns (default 0), and an empty
+	 * sub-TLV: draft-ietf-ippm-asymmetrical-pkts-14 section 3 wants 12 octets.
+	 */
+	{"tlv reflected-control,1000", "80 0c 00 0c 03e8 0001 00000000 80000000"},
+	{"tlv reflected-control,100,3,1000000", "80 0c 00 0c 0064 0003 000f4240 80000000"},
 	{"tlv raw,240,0102ff", "80 f0 00 03 01 02 ff"},
 	{"tlv raw,240", "80 f0 00 00"},
 	{"tlv 200", "80 c8 00 00"},
@@ -418,12 +421,14 @@ static const struct {
 	 "micro-session: sender_id 1 reflector_id 2"},
 	{"micro-session/long", "00 0b 00 06 0001 0002 0003", NULL,
 	 "micro-session: length_error long: 6 octets, expected 4"},
-	{"reflected-control/c-flag", "10 0c 00 08 03e8 0003 000f4240", NULL,
-	 "reflected-control [C]: packet_length 1000 count 3 interval_ns 1000000"},
+	{"reflected-control/c-flag", "10 0c 00 0c 03e8 0003 000f4240 80000000", NULL,
+	 "reflected-control [C]: packet_length 1000 count 3 interval_ns 1000000 sub_tlv_octets 4"},
 	{"reflected-control/with-sub-tlvs", "00 0c 00 0c 0064 0001 00000000 00000000", NULL,
 	 "reflected-control: packet_length 100 count 1 interval_ns 0 sub_tlv_octets 4"},
 	{"reflected-control/short", "00 0c 00 06 0064 0001 0000", NULL,
-	 "reflected-control: length_error short: 6 octets, expected at least 8"},
+	 "reflected-control: length_error short: 6 octets, expected at least 12"},
+	{"reflected-control/fixed-fields-only", "00 0c 00 08 0064 0001 00000000", NULL,
+	 "reflected-control: length_error short: 8 octets, expected at least 12"},
 	{"padding", "00 01 00 08 0000000000000000", NULL, "padding: length 8"},
 	{"unknown/long",
 	 "00 c8 00 28 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

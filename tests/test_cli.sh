@@ -540,11 +540,11 @@ test_tlv_options() {
 		-n "$NS" reflector show dev "$IF0"
 	cli -n "$NS" -j stats show dev "$IF0"
 	check cli/tlv/stats-json "stats show -j: $(oneline "$(cli_out)")" stats_tlvs_ok "$T/out"
-	# Replaced without the options: the defaults (reply-max the MTU less 48).
+	# Replaced without the options: the defaults (reply-max the MTU less 28).
 	expect_json cli/tlv/defaults '
 		.action == "replaced" and .cos_remark == true and .micro_session_id == null
 		and (.sync_source == "ntp" or .sync_source == "free-running")
-		and .reflected_control == false and .mtu == 1400 and .reply_max == 1352
+		and .reflected_control == false and .mtu == 1400 and .reply_max == 1372
 		and .amplify == 1 and .return_prefixes == []' \
 		-n "$NS" -j reflector attach dev "$IF0"
 	expect_json cli/tlv/sync-source-ptp '.sync_source == "ptp"' \

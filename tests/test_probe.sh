@@ -342,7 +342,7 @@ test_xdp_tlv_options() {
 	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 1 timeout 500 tlv timestamp-info &&
 		holds "$name" ptp "all(.replies[]; $(tlv_of timestamp-info) | .sync_src_in == \"ptp\"
 			and .sync_src_out == \"ptp\")"
-	# A 56-octet request (base and this TLV) asks for a 200-octet reply: within 4 times.
+	# A 60-octet request (base and this TLV of 12 octets) asks for a 200-octet reply: within 4 times.
 	name=probe/xdp-tlv-opt/reflected-grow
 	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \
 		tlv reflected-control,200 &&
@@ -351,7 +351,7 @@ test_xdp_tlv_options() {
 	name=probe/xdp-tlv-opt/reflected-refused
 	expect_probe "$name" "$ALL_ANSWERED" "$R6" count 2 interval 10 timeout 500 \
 		tlv reflected-control,1000 &&
-		holds "$name" c-flag "all(.replies[]; .length == 56
+		holds "$name" c-flag "all(.replies[]; .length == 60
 			and ($(tlv_of reflected-control) | .unrecognized == false and .c_flag == true))"
 	name=probe/xdp-tlv-opt/reflected-count
 	expect_probe "$name" "$ALL_ANSWERED" "$R4" count 2 interval 10 timeout 500 \

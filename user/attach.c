@@ -403,7 +403,7 @@ static int read_mtu(struct attach_ctx *ctx)
 	return 0;
 }
 
-/* The default reply-max: the MTU less the IPv6 and UDP headers. */
+/* The default reply-max: the MTU less the IPv4 and UDP headers. */
 static __u16 default_reply_max(unsigned int mtu)
 {
 	if (mtu < ATTACH_REPLY_MAX_MIN + ATTACH_REPLY_HEADROOM)

@@ -34,7 +34,7 @@ struct attach_req {
 	__u16 micro_session_id; /* host order; 0: not configured */
 	__u8 sync_src;		/* enum stamp_sync_src; 0: auto (from adjtimex) */
 	bool reflected_ctl;	/* honour Reflected Test Packet Control */
-	__u16 reply_max;	/* 0: the interface MTU less 48 */
+	__u16 reply_max;	/* 0: the interface MTU less 28 */
 	__u8 amplify;
 	/* Return Address prefixes, IPv4 as ::ffff:a.b.c.d/(96 + n), host bits clear */
 	struct stampede_prefix return_prefixes[STAMPEDE_MAX_RETURN_PREFIXES];
@@ -44,8 +44,14 @@ struct attach_req {
 /* Largest and smallest reply-max: IPv4's largest UDP payload; a 44-octet reply. */
 #define ATTACH_REPLY_MAX_MAX 65507
 #define ATTACH_REPLY_MAX_MIN 44
-/* IPv6 and UDP headers: the default reply-max is the MTU less these. */
-#define ATTACH_REPLY_HEADROOM 48
+/*
+ * IPv4 and UDP headers: the default reply-max is the MTU less these, the
+ * largest payload an IPv4 reply has within the MTU.  The data path holds
+ * every reply to the MTU itself (an IPv6 one is 20 octets shorter), and a
+ * request for more gets an MTU-sized reply with C (asymmetrical-pkts-14
+ * section 3), which a smaller default would refuse.
+ */
+#define ATTACH_REPLY_HEADROOM 28
 
 /* Names of the sync-source values, indexed by enum stamp_sync_src (0: auto). */
 extern const char *const attach_sync_src_names[];

@@ -313,6 +313,13 @@ static int build_reflected_control(const struct tlv_word *w, struct probe_tlv_se
 	probe_put16(v + 2, (uint16_t)count);
 	set->more_replies |= count != 0;
 	probe_put32(v + 4, (uint32_t)interval);
+	/*
+	 * The draft (-14, section 3) wants at least 12 octets: the fixed
+	 * fields, then sub-TLVs.  None is asked for here, so an empty one of
+	 * no assigned type (0) fills the four, with U set as a sender sets it.
+	 */
+	memset(v + STAMP_RTPC_FIXED_LEN, 0, STAMP_RTPC_MIN_LEN - STAMP_RTPC_FIXED_LEN);
+	v[STAMP_RTPC_FIXED_LEN] = STAMP_TLV_FLAG_U;
 	return add_value(set, STAMP_TLV_REFLECTED_CONTROL, v, sizeof(v));
 }
 

@@ -393,8 +393,7 @@ static void decode_reflected_control(struct probe_tlv_decoded *d, const uint8_t 
 	emit_uint(d, "packet_length", probe_get16(v));
 	emit_uint(d, "count", probe_get16(v + 2));
 	emit_uint(d, "interval_ns", probe_get32(v + 4));
-	if (len > STAMP_RTPC_MIN_LEN)
-		emit_uint(d, "sub_tlv_octets", len - STAMP_RTPC_MIN_LEN);
+	emit_uint(d, "sub_tlv_octets", len - STAMP_RTPC_FIXED_LEN);
 }
 
 static void decode_value(struct probe_tlv_decoded *d, const uint8_t *v, size_t len,

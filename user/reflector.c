@@ -64,7 +64,7 @@ const struct cli_cmd reflector_cmds[] = {
 			"micro-session ID (1-65535), sync-source auto (ntp while the kernel clock "
 			"is\n"
 			"synchronized, else free-running; or ntp, ptp, ssu, gnss, free-running),\n"
-			"reflected-control off, reply-max the MTU less 48 (44-65507), amplify 1\n"
+			"reflected-control off, reply-max the MTU less 28 (44-65507), amplify 1\n"
 			"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return "
 			"Addresses\n"
 			"are honoured only inside one.\n",

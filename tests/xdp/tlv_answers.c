@@ -338,11 +338,11 @@ static void t_tlv_no_reply(struct env *e, struct tc *t, __maybe_unused const voi
 /* Not configured here: Micro-session ID and Reflected Test Packet Control get U; HMAC I. */
 static void t_tlv_unconfigured(struct env *e, struct tc *t, __maybe_unused const void *arg)
 {
-	const uint8_t ms[4] = {0, 1, 0, 0}, rc[8] = {0, 200, 0, 1}, hmac[16] = {1};
+	const uint8_t ms[4] = {0, 1, 0, 0}, rc[12] = {0, 200, 0, 1}, hmac[16] = {1};
 
 	tb_init(&tb);
 	tb_tlv_value(&tb, STAMP_TLV_MICRO_SESSION_ID, ms, 4, STAMP_TLV_FLAG_U, ms);
-	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, rc, 8, STAMP_TLV_FLAG_U, rc);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, rc, 12, STAMP_TLV_FLAG_U, rc);
 	tb_tlv_value(&tb, STAMP_TLV_HMAC, hmac, 16, CK_TLV_I, hmac);
 	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_unrecognized) = 3});
 }

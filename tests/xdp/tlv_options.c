@@ -190,18 +190,32 @@ struct rtpc_case {
 	int out_pad_len;   /* expected Length of the trailing padding TLV, -1: none/gone */
 };
 
+/*
+ * A Reflected Test Packet Control Value of 12 octets, the least the draft
+ * allows (draft-ietf-ippm-asymmetrical-pkts-14 section 3): the fixed
+ * fields, then a sub-TLV of an unassigned type (0) without U, which the
+ * reply carries with U.
+ */
+static void rtpc_value(uint8_t v[12], uint8_t r[12], uint16_t want_len, uint16_t count)
+{
+	memset(v, 0, 12);
+	ck_put16(v, want_len);
+	ck_put16(v + 2, count);
+	ck_put32(v + 4, 1000);
+	memcpy(r, v, 12);
+	r[8] = STAMP_TLV_FLAG_U;
+}
+
 static void t_tlv_reflected_control(struct env *e, struct tc *t, const void *arg)
 {
 	const struct rtpc_case *rc = arg;
-	uint8_t v[8] = {0};
+	uint8_t v[12], r[12];
 	struct rexp x = {.resize = rc->resize, .extra = {C(tlv_answered) = 1}};
 	size_t end, pad_off;
 
-	ck_put16(v, rc->want_len);
-	ck_put16(v + 2, rc->count);
-	ck_put32(v + 4, 1000);
+	rtpc_value(v, r, rc->want_len, rc->count);
 	tb_init(&tb);
-	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 8, rc->conformant_c ? 0x10 : 0, v);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 12, rc->conformant_c ? 0x10 : 0, r);
 	pad_off = tb.n;
 	if (rc->pad_len >= 0) {
 		tb_tlv(&tb, 0x80, 1, (uint16_t)rc->pad_len, 0x00);
@@ -230,23 +244,102 @@ static void t_tlv_reflected_control(struct env *e, struct tc *t, const void *arg
 static void t_tlv_reflected_padding_inside(struct env *e, struct tc *t,
 					   __maybe_unused const void *arg)
 {
-	const uint8_t v[8] = {0, 100, 0, 1};
+	uint8_t v[12], r[12];
 	struct rexp x = {.extra = {C(tlv_answered) = 1, C(tlv_padding) = 1}};
 
+	rtpc_value(v, r, 100, 1);
 	tb_init(&tb);
 	tb_tlv(&tb, 0x80, 1, 400, 0x00);
-	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 8, 0x10, v);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 12, 0x10, r);
 	tb_reflect_x(e, t, 4, &x, 0);
 }
 
 /* Count 0: the draft says send nothing. */
 static void t_tlv_reflected_zero(struct env *e, struct tc *t, __maybe_unused const void *arg)
 {
-	const uint8_t v[8] = {0, 100, 0, 0};
+	uint8_t v[12], r[12];
 
+	rtpc_value(v, r, 100, 0);
 	tb_init(&tb);
-	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 8, 0, v);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 12, 0, r);
 	tb_dropped(e, t, 4, &(struct cnt){C(no_reply) = 1, C(tlv_answered) = 1});
+}
+
+/*
+ * draft-ietf-ippm-asymmetrical-pkts-14 section 3: the Length "MUST NOT be
+ * smaller than 12 octets"; a Length the type does not allow is M (RFC 8972
+ * 4), the Value goes back as sent and nothing is resized.
+ */
+static void t_tlv_reflected_short(struct env *e, struct tc *t, const void *arg)
+{
+	uint16_t len = (uint16_t) * (const int *)arg;
+	uint8_t v[12];
+	struct rexp x = {.extra = {C(tlv_malformed) = 1}};
+
+	memset(v, 0, sizeof(v));
+	ck_put16(v, 200); /* would grow the reply */
+	ck_put16(v + 2, 1);
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, len, STAMP_TLV_FLAG_M, v);
+	tb_reflect_x(e, t, 4, &x, 0);
+}
+
+/*
+ * Section 4.3: a Return Path Control Code asking for no reply and a
+ * Reflected Test Packet Control TLV asking for replies contradict each
+ * other: U on both TLVs (and on the Control Code sub-TLV), one reply, not
+ * resized, no C.  @rtpc_first puts the Reflected Test Packet Control TLV
+ * first.
+ */
+struct conflict_case {
+	int ipv;
+	bool rtpc_first;
+};
+
+static void t_tlv_reflected_no_reply_conflict(struct env *e, struct tc *t, const void *arg)
+{
+	const struct conflict_case *cc = arg;
+	uint8_t v[12], r[12], code[8], code_r[8];
+	struct rexp x = {.extra = {C(tlv_unrecognized) = 2}};
+
+	size_t rp_off, rtpc_off;
+
+	rtpc_value(v, r, 200, 1);
+	put_sub(code, 0x00, STAMP_RP_CONTROL_CODE, 4); /* U clear: the reflector must set it */
+	ck_put32(code + 4, 0);			       /* no reply requested */
+	memcpy(code_r, code, sizeof(code));
+	code_r[0] = STAMP_TLV_FLAG_U;
+	tb_init(&tb);
+	rtpc_off = tb.n;
+	if (cc->rtpc_first)
+		tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 12, STAMP_TLV_FLAG_U, r);
+	rp_off = tb.n;
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, code, 8, STAMP_TLV_FLAG_U, code_r);
+	if (!cc->rtpc_first) {
+		rtpc_off = tb.n;
+		tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 12, STAMP_TLV_FLAG_U, r);
+	}
+	/* Both TLVs sent with U clear too. */
+	tb.pl[rp_off] = 0;
+	tb.pl[rtpc_off] = 0;
+	tb_reflect_x(e, t, cc->ipv, &x, 0);
+}
+
+/* Number of the Reflected Packets 0 agrees with no reply: nothing is sent, both answered. */
+static void t_tlv_reflected_zero_no_reply(struct env *e, struct tc *t,
+					  __maybe_unused const void *arg)
+{
+	uint8_t v[12], r[12], code[8], code_r[8];
+
+	rtpc_value(v, r, 200, 0);
+	put_sub(code, 0x80, STAMP_RP_CONTROL_CODE, 4);
+	ck_put32(code + 4, 0);
+	memcpy(code_r, code, sizeof(code));
+	code_r[0] = 0;
+	tb_init(&tb);
+	tb_tlv_value(&tb, STAMP_TLV_RETURN_PATH, code, 8, 0, code_r);
+	tb_tlv_value(&tb, STAMP_TLV_REFLECTED_CONTROL, v, 12, 0, r);
+	tb_dropped(e, t, 4, &(struct cnt){C(no_reply) = 1, C(tlv_answered) = 2});
 }
 
 /* 1..3 octets after the last TLV: M on the first of them, the rest verbatim. */
@@ -383,27 +476,37 @@ static const struct test tests[] = {
 	{"tlv_cos_refused_v4", CFG_COS_REFUSE, t_tlv_cos_refused, ARG(int, 4)},
 	{"tlv_cos_refused_v6", CFG_COS_REFUSE, t_tlv_cos_refused, ARG(int, 6)},
 	{"tlv_rtpc_grow_appends_padding_v4", CFG_TLV, t_tlv_reflected_control,
-	 ARG(struct rtpc_case, 4, 100, 1, -1, 44, false, 40)},
+	 ARG(struct rtpc_case, 4, 100, 1, -1, 40, false, 36)},
 	{"tlv_rtpc_grow_rounds_up_v6", CFG_TLV, t_tlv_reflected_control,
-	 ARG(struct rtpc_case, 6, 97, 1, -1, 44, false, 40)},
+	 ARG(struct rtpc_case, 6, 97, 1, -1, 40, false, 36)},
 	{"tlv_rtpc_grow_extends_padding_v4", CFG_TLV, t_tlv_reflected_control,
-	 ARG(struct rtpc_case, 4, 200, 1, 9, 131, false, 140)},
+	 ARG(struct rtpc_case, 4, 200, 1, 9, 127, false, 136)},
 	{"tlv_rtpc_shrink_cuts_padding_v4", CFG_TLV, t_tlv_reflected_control,
-	 ARG(struct rtpc_case, 4, 100, 1, 301, -261, false, 40)},
+	 ARG(struct rtpc_case, 4, 100, 1, 301, -265, false, 36)},
 	{"tlv_rtpc_shrink_drops_padding_v6", CFG_TLV, t_tlv_reflected_control,
 	 ARG(struct rtpc_case, 6, 20, 1, 301, -305, false, -1)},
 	{"tlv_rtpc_shrink_long_padding_v4", CFG_TLV, t_tlv_reflected_control,
-	 ARG(struct rtpc_case, 4, 60, 1, 1201, -1201, false, 0)},
+	 ARG(struct rtpc_case, 4, 64, 1, 1201, -1201, false, 0)},
 	{"tlv_rtpc_no_padding_to_cut_c_clear", CFG_TLV, t_tlv_reflected_control,
 	 ARG(struct rtpc_case, 4, 20, 1, -1, 0, false, -1)},
 	{"tlv_rtpc_count2_c_flag", CFG_TLV, t_tlv_reflected_control,
-	 ARG(struct rtpc_case, 4, 100, 2, -1, 44, true, 40)},
+	 ARG(struct rtpc_case, 4, 100, 2, -1, 40, true, 36)},
 	{"tlv_rtpc_amplify_refused_c_flag", CFG_TLV, t_tlv_reflected_control,
 	 ARG(struct rtpc_case, 4, 1000, 1, -1, 0, true, -1)},
 	{"tlv_rtpc_mtu_and_reply_max_refused_c_flag", CFG_TLV, t_tlv_reflected_control,
 	 ARG(struct rtpc_case, 4, 1480, 1, 400, 0, true, 400)},
 	{"tlv_rtpc_count0_no_reply", CFG_TLV, t_tlv_reflected_zero, NULL},
 	{"tlv_rtpc_padding_inside_c_flag", CFG_TLV, t_tlv_reflected_padding_inside, NULL},
+	/* IPv6: 40 + 8 + 1452 = the MTU of 1500, within reply-max 1452 and amplify 4 x 464 */
+	{"tlv_rtpc_above_mtu_mtu_sized_c_v6", CFG_TLV, t_tlv_reflected_control,
+	 ARG(struct rtpc_case, 6, 2000, 1, 400, 988, true, 1388)},
+	{"tlv_rtpc_length_8_malformed", CFG_TLV, t_tlv_reflected_short, ARG(int, 8)},
+	{"tlv_rtpc_length_11_malformed", CFG_TLV, t_tlv_reflected_short, ARG(int, 11)},
+	{"tlv_rtpc_no_reply_conflict_u_both_v4", CFG_TLV, t_tlv_reflected_no_reply_conflict,
+	 ARG(struct conflict_case, 4, false)},
+	{"tlv_rtpc_no_reply_conflict_u_both_v6_rtpc_first", CFG_TLV,
+	 t_tlv_reflected_no_reply_conflict, ARG(struct conflict_case, 6, true)},
+	{"tlv_rtpc_count0_with_no_reply_dropped", CFG_TLV, t_tlv_reflected_zero_no_reply, NULL},
 	{"tlv_stray_1", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 1, false, 0x9f, 0xc0)},
 	{"tlv_stray_2", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 2, false, 0x3f, 0x40)},
 	{"tlv_stray_3", CFG_NTP, t_tlv_stray, ARG(struct stray_case, 3, false, 0x81, 0xc0)},
