@@ -27,6 +27,9 @@ struct reflector_info {
 	unsigned int local_addrs;
 	uint64_t loaded_unix_ns;
 	struct stampede_clock clock;
+	/* the allow-list, from its pinned map (sorted, IPv4 first) */
+	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
+	unsigned int n_allow;
 };
 
 /* How @prog_id is attached to @ifindex: "native", "generic", "offload" or "none". */
