@@ -322,11 +322,12 @@ s_curl() { ip netns exec "$NS_S" curl -s -g -m 2 "$@"; }
 # shellcheck disable=SC2317 # called through poll
 s_http_up() { s_curl -o /dev/null "http://127.0.0.1:$AGENT_PORT/metrics"; }
 
-# s_has_replies: a scrape of the agent into $T/agent.txt counts a reply.
+# s_has_replies: a scrape of the agent into $T/agent.txt counts two replies
+# (the jitter needs two RTTs).
 # shellcheck disable=SC2317 # called through poll
 s_has_replies() {
 	s_curl -o "$T/agent.txt" "http://127.0.0.1:$AGENT_PORT/metrics" &&
-		grep -q '^stampede_probe_received_total{target="refl"} [1-9]' "$T/agent.txt"
+		grep -Eq '^stampede_probe_received_total\{target="refl"\} ([2-9]|[1-9][0-9]+)$' "$T/agent.txt"
 }
 
 # s_query EXPR: as query, from the Prometheus in the sender's namespace.
@@ -384,7 +385,7 @@ test_agent_probe() {
 		fail metrics/agent-probe "the agent served nothing in 20 s: $(oneline "$(cat "$T/agent.log")")"
 		return
 	fi
-	# Scraped once a reply was counted (how many does not matter: the checks compare).
+	# Scraped once two replies were counted (more do not matter: the checks compare).
 	poll s_has_replies
 
 	check metrics/agent-probe/promtool "promtool check metrics: $(oneline "$(promtool check metrics <"$T/agent.txt" 2>&1)")" \
