@@ -318,6 +318,7 @@ test_foreign_layout() {
 AGENT_PORT=9863
 AGENT_PROM_PORT=9091
 
+# shellcheck disable=SC2317 # called through poll (s_http_up, s_query)
 s_curl() { ip netns exec "$NS_S" curl -s -g -m 2 "$@"; }
 # shellcheck disable=SC2317 # called through poll
 s_http_up() { s_curl -o /dev/null "http://127.0.0.1:$AGENT_PORT/metrics"; }
@@ -331,6 +332,7 @@ s_has_replies() {
 }
 
 # s_query EXPR: as query, from the Prometheus in the sender's namespace.
+# shellcheck disable=SC2317 # called through poll (histogram_counts_replies)
 s_query() {
 	s_curl -G --data-urlencode "query=$1" "http://127.0.0.1:$AGENT_PROM_PORT/api/v1/query" >"$T/s_query.json" &&
 		jq -r '.data.result | if length == 1 then .[0].value[1] else empty end' "$T/s_query.json" 2>/dev/null

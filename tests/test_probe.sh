@@ -587,6 +587,7 @@ LINES_ADD_UP='(.[:-1] | all(.type == "period")) and .[-1].type == "summary"
 	and (.[-1] | .sent == .received + .lost + .in_flight)'
 
 # slurped FILTER FILE: jq FILTER holds on the array of FILE's JSON lines.
+# shellcheck disable=SC2317 # called through check
 slurped() { jq -e -s "$1" "$2" >/dev/null 2>&1; }
 
 # monitor_lost FILE: the lost requests the periods in FILE reported so far.
