@@ -11,8 +11,8 @@
 # re-attaches need, at most MAX_PROBES of them), every command under
 # timeout(1), the whole re-attach phase under PHASE_LIMIT seconds.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS_R=sth${RUN_TAG}r
 NS_S=sth${RUN_TAG}s
