@@ -239,6 +239,10 @@ test_capabilities() {
 		pass cli/caps/failed-attach-leaves-nothing
 	fi
 	(with_caps +net_admin,+sys_admin expect_ok cli/caps/attach reflector attach dev "$IF0" mode generic)
+	(with_caps +net_admin,+sys_admin expect_ok cli/caps/set reflector set dev "$IF0" allow 198.18.0.0/15)
+	why=$(with_caps +bpf,+net_admin,+perfmon error_problem "reflector set .*CAP_SYS_ADMIN missing" \
+		reflector set dev "$IF0" allow none)
+	check cli/caps/set-without-sys-admin "$why" test -z "$why"
 	(with_caps +sys_admin expect_text cli/caps/show "$IF0" reflector show)
 	(with_caps +bpf expect_text cli/caps/stats "reflected" stats show dev "$IF0")
 	(with_caps +bpf expect_ok cli/caps/stats-reset stats reset dev "$IF0")
