@@ -9,7 +9,7 @@ set -eu
 build_deps="clang:clang llvm:llvm-strip gcc:gcc make:make pkg-config:pkg-config
 libbpf-dev:/usr/include/bpf/libbpf.h libelf-dev:/usr/include/libelf.h
 zlib1g-dev:/usr/include/zlib.h libjson-c-dev:/usr/include/json-c/json.h
-libinih-dev:/usr/include/ini.h
+libinih-dev:/usr/include/ini.h libxdp-dev:/usr/include/xdp/libxdp.h
 linux-libc-dev:/usr/include/linux/bpf.h bpftool:bpftool
 libmicrohttpd-dev:/usr/include/microhttpd.h libgnutls28-dev:/usr/include/gnutls/gnutls.h"
 run_deps="iproute2:ip ethtool:ethtool"
@@ -19,11 +19,12 @@ run_deps="iproute2:ip ethtool:ethtool"
 # verifies the unit, computes the package's Depends and lints the package.
 # tests/test_metrics.sh checks the exposition with promtool and scrapes it
 # with a real Prometheus server (both from the prometheus package).
+# tests/test_multiprog.sh attaches a program beside stampede with xdp-loader.
 test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86_64
 busybox-static:/bin/busybox cpio:cpio xz-utils:xz
 debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg
 man-db:man systemd:systemd-analyze dpkg-dev:dpkg-shlibdeps lintian:lintian
-binutils:objdump prometheus:promtool curl:curl"
+binutils:objdump prometheus:promtool curl:curl xdp-tools:xdp-loader"
 
 # --test: the test dependencies too; --check: only name what is missing.
 deps="$build_deps $run_deps"
