@@ -78,7 +78,7 @@ all: $(BUILD)/stampede $(MAN_PAGES)
 deps:
 	@sh tools/install-deps.sh
 test-deps:
-	@sh tools/install-deps.sh --test
+	@STAMPEDE_NPM_DIR=$(BUILD)/npm sh tools/install-deps.sh --test
 
 $(DEPS_STAMP): tools/install-deps.sh
 	@sh tools/install-deps.sh $(DEPS_MODE)
