@@ -10,7 +10,8 @@
 #
 # The dispatcher needs the kernel to load freplace (BPF_PROG_TYPE_EXT)
 # programs; a kernel that refuses them (lockdown, a BPF LSM) makes libxdp
-# attach programs alone, and the dispatcher tests SKIP with the reason.
+# attach programs alone: there the suite checks that stampede refuses the
+# lone program in one line and leaves it counting.
 # The kernel matrix (tests/test_kernels.sh) runs this suite on Debian's
 # kernels, where they run.
 set -u
@@ -87,7 +88,17 @@ ip -n "$NS_R" link set dev "$IF_R" xdpdrv off
 # ---- the dispatcher: xdp-loader's program first, then stampede --------------
 xl load -m native -p "$XPIN" "$IF_R" "$COUNT_OBJ" >"$T/xl.out" 2>&1
 if ! prog_in_status xdp_dispatcher; then
-	skip multiprog/dispatcher "libxdp attached xdp_count alone, without its dispatcher (this kernel refuses freplace programs: lockdown or a BPF LSM?): $(oneline "$(cat "$T/xl.out")")"
+	# This kernel refuses freplace programs (lockdown or a BPF LSM), so
+	# libxdp attached xdp_count alone: to stampede it is a program attached
+	# without the dispatcher, refused in one line and left running.
+	note "libxdp attached xdp_count without its dispatcher (freplace refused): $(oneline "$(cat "$T/xl.out")")"
+	check multiprog/no-dispatcher/loaded "xdp-loader status: $(oneline "$(xl_status)")" prog_in_status xdp_count
+	expect_error multiprog/no-dispatcher/refused "without libxdp's dispatcher \(prog id [0-9]+, name xdp_count\)" \
+		-n "$NS_R" reflector attach dev "$IF_R"
+	send_udp 4
+	check multiprog/no-dispatcher/other-counts "counted $(counted 0), want 4" test "$(counted 0)" = 4
+	check multiprog/no-dispatcher/no-pins "pins left: $(ls "$(ns_pin_dir "$NS_R")/$IF_R" 2>&1)" \
+		test ! -e "$(ns_pin_dir "$NS_R")/$IF_R"
 	finish
 fi
 pass multiprog/xdp-loader/loaded
