@@ -20,6 +20,13 @@ const char *const attach_mode_names[] = {
 	NULL,
 };
 
+const char *const attach_multiprog_names[] = {
+	[ATTACH_MULTIPROG_AUTO] = "auto",
+	[ATTACH_MULTIPROG_ON] = "on",
+	[ATTACH_MULTIPROG_OFF] = "off",
+	NULL,
+};
+
 /* 0 is "auto"; the rest from the one table of names. */
 #define SYNC_SRC_NAME(value, name) [value] = name,
 const char *const attach_sync_src_names[] = {
@@ -48,6 +55,7 @@ enum keyword {
 	KW_REPLY_MAX,
 	KW_AMPLIFY,
 	KW_RETURN_PREFIX,
+	KW_MULTIPROG,
 };
 
 static const char *const keywords[] = {
@@ -70,6 +78,7 @@ static const char *const keywords[] = {
 	[KW_REPLY_MAX] = "reply-max",
 	[KW_AMPLIFY] = "amplify",
 	[KW_RETURN_PREFIX] = "return-prefix",
+	[KW_MULTIPROG] = "multiprog",
 	NULL,
 };
 
@@ -301,6 +310,11 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		if (cli_value(args, "return-prefix", &word))
 			return -1;
 		return add_return_prefix(req, word);
+	case KW_MULTIPROG:
+		i = choice(args, "multiprog", attach_multiprog_names);
+		req->multiprog = i;
+		req->multiprog_given = true;
+		return i < 0 ? -1 : 0;
 	}
 	return -1;
 }

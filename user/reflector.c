@@ -49,7 +49,8 @@ const struct cli_cmd reflector_cmds[] = {
 			    "[count-other {on|off}] [cos-remark {on|off}]\n"
 			    "[micro-session ID] [sync-source SOURCE]\n"
 			    "[reflected-control {off|on}] [reply-max OCTETS]\n"
-			    "[amplify N] [return-prefix PREFIX]...",
+			    "[amplify N] [return-prefix PREFIX]...\n"
+			    "[multiprog {auto|on|off}]",
 		.about =
 			"attach loads the STAMP reflector and attaches it to IFNAME, or replaces "
 			"the\n"
@@ -67,7 +68,12 @@ const struct cli_cmd reflector_cmds[] = {
 			"reflected-control off, reply-max the MTU less 48 (44-65507), amplify 1\n"
 			"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return "
 			"Addresses\n"
-			"are honoured only inside one.\n",
+			"are honoured only inside one.\n"
+			"multiprog auto joins libxdp's dispatcher (xdp-loader's) when it holds "
+			"the\n"
+			"hook, at run priority 10, passing what is not its own to the next "
+			"program;\n"
+			"on always attaches through one, off never.\n",
 	},
 	{
 		.name = "refresh",
