@@ -15,8 +15,8 @@
 #   the annotated port, and the readiness probe's command says ready only
 #   while a reflector is attached.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 K8S=$TOP/deploy/kubernetes
 NPM_MODULES=$BUILD/npm/node_modules

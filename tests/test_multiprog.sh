@@ -15,8 +15,8 @@
 # The kernel matrix (tests/test_kernels.sh) runs this suite on Debian's
 # kernels, where they run.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS_R=stm${RUN_TAG}r
 NS_S=stm${RUN_TAG}s
