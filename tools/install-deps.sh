@@ -19,11 +19,13 @@ run_deps="iproute2:ip ethtool:ethtool"
 # verifies the unit, computes the package's Depends and lints the package.
 # tests/test_metrics.sh checks the exposition with promtool and scrapes it
 # with a real Prometheus server (both from the prometheus package).
+# tests/test_auth_vectors.sh regenerates the authenticated mode's known
+# answers with Python's hashlib and hmac.
 test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86_64
 busybox-static:/bin/busybox cpio:cpio xz-utils:xz
 debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg
 man-db:man systemd:systemd-analyze dpkg-dev:dpkg-shlibdeps lintian:lintian
-binutils:objdump prometheus:promtool curl:curl"
+binutils:objdump prometheus:promtool curl:curl python3:python3"
 
 # --test: the test dependencies too; --check: only name what is missing.
 deps="$build_deps $run_deps"
