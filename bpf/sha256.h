@@ -26,6 +26,7 @@ struct sha256_scratch {
 	__u32 w[64];   /* the schedule; w[0..15] first hold the block's octets as in the message */
 	__u32 ipad[8]; /* HMAC (bpf/hmac.h): the key's state after K ^ ipad */
 	__u32 opad[8]; /* and after K ^ opad */
+	__u32 v[8];    /* the rounds' working variables (sha256_rounds) */
 };
 
 struct {
@@ -53,7 +54,7 @@ __noinline int sha256_compress(void)
 	for (i = 0; i < 16; i++)
 		sc->w[i] = bpf_ntohl(sc->w[i]);
 	sha256_schedule(sc->w);
-	sha256_rounds(sc->h, sc->w);
+	sha256_rounds(sc->h, sc->w, sc->v);
 	return 0;
 }
 

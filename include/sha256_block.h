@@ -61,34 +61,42 @@ static __always_inline void sha256_schedule(__u32 *w)
 	}
 }
 
-/* The 64 rounds over the schedule w, added into the state h. */
-static __always_inline void sha256_rounds(__u32 *h, const __u32 *w)
+/*
+ * The 64 rounds over the schedule w, added into the state h.  The working
+ * variables a..h live in v (8 words of the caller's) and are never moved:
+ * at round i, a is v[-i & 7], b v[(1 - i) & 7], ... h v[(7 - i) & 7], so a
+ * round writes two words (the new a over h, d + T1 as the new e).  In
+ * registers they would be spilled to the stack anyway (BPF has ten), and
+ * the XDP program's deepest call chain, which ends here, has no stack to
+ * spare.
+ */
+static __always_inline void sha256_rounds(__u32 *h, const __u32 *w, __u32 *v)
 {
-	__u32 a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-	__u32 i, t1, t2;
+	__u32 i, a, b, c, e, f, g, t1, t2;
 
+	for (i = 0; i < 8; i++)
+		v[i] = h[i];
 	for (i = 0; i < 64; i++) {
-		t1 = hh + (sha256_ror(e, 6) ^ sha256_ror(e, 11) ^ sha256_ror(e, 25)) +
+		/*
+		 * Opaque to the compiler: otherwise it unrolls by eight with
+		 * each word's address precomputed, and spills them.
+		 */
+		asm volatile("" : "+r"(i));
+		a = v[-i & 7];
+		b = v[(1 - i) & 7];
+		c = v[(2 - i) & 7];
+		e = v[(4 - i) & 7];
+		f = v[(5 - i) & 7];
+		g = v[(6 - i) & 7];
+		t1 = v[(7 - i) & 7] + (sha256_ror(e, 6) ^ sha256_ror(e, 11) ^ sha256_ror(e, 25)) +
 		     ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
 		t2 = (sha256_ror(a, 2) ^ sha256_ror(a, 13) ^ sha256_ror(a, 22)) +
 		     ((a & b) ^ (a & c) ^ (b & c));
-		hh = g;
-		g = f;
-		f = e;
-		e = d + t1;
-		d = c;
-		c = b;
-		b = a;
-		a = t1 + t2;
+		v[(3 - i) & 7] += t1;
+		v[(7 - i) & 7] = t1 + t2;
 	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-	h[5] += f;
-	h[6] += g;
-	h[7] += hh;
+	for (i = 0; i < 8; i++)
+		h[i] += v[i];
 }
 
 #endif /* STAMPEDE_SHA256_BLOCK_H */

@@ -15,6 +15,7 @@
 struct sha256_ctx {
 	__u32 h[8];
 	__u32 w[64];
+	__u32 v[8];
 	__u8 buf[SHA256_BLOCK_LEN];
 	__u64 len; /* octets hashed so far */
 };
