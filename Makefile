@@ -158,7 +158,7 @@ $(BUILD)/testing/%: testing/%.c | $(DEPS_STAMP)
 	$(call msg,CC-LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting $< -o $@ -lm
 
-$(BUILD)/tests/%.bpf.o: tests/%.bpf.c | $(DEPS_STAMP)
+$(BUILD)/tests/%.bpf.o: tests/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
 	$(call msg,CLANG-BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

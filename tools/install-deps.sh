@@ -21,13 +21,15 @@ run_deps="iproute2:ip ethtool:ethtool"
 # with a real Prometheus server (both from the prometheus package).
 # tests/test_multiprog.sh attaches a program beside stampede with xdp-loader.
 # tests/test_k8s.sh validates deploy/kubernetes/ with tools/k8s-validate.js
-# (node, and the npm packages below).
+# (node, and the npm packages below).  tests/test_auth_vectors.sh
+# regenerates the authenticated mode's known answers with Python's hashlib
+# and hmac.
 test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86_64
 busybox-static:/bin/busybox cpio:cpio xz-utils:xz
 debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg
 man-db:man systemd:systemd-analyze dpkg-dev:dpkg-shlibdeps lintian:lintian
 binutils:objdump prometheus:promtool curl:curl xdp-tools:xdp-loader
-nodejs:node npm:npm"
+nodejs:node npm:npm python3:python3"
 # npm packages of the test suite, pinned, installed into a cache directory
 # of the build ($STAMPEDE_NPM_DIR, make passes $(BUILD)/npm), never globally.
 npm_deps="kubernetes-models@4.5.1 js-yaml@4.1.0"
