@@ -237,7 +237,7 @@ agent_from_unit() {
 		return
 	fi
 	if ! xdp_pass_obj >/dev/null 2>&1 || ! command -v nsenter >/dev/null; then
-		skip unit-agent "needs $BUILD/tests/xdp_pass.bpf.o (make test) and nsenter"
+		skip unit-agent "needs $BUILD/testing/xdp_pass.bpf.o (make test) and nsenter"
 		return
 	fi
 	if ! testbed_new >"$T/testbed.log" 2>&1; then

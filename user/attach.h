@@ -15,6 +15,15 @@ enum attach_mode { ATTACH_MODE_NATIVE, ATTACH_MODE_GENERIC, ATTACH_MODE_AUTO };
 /* Indexed by enum attach_mode; NULL-terminated for prefix matching. */
 extern const char *const attach_mode_names[];
 
+/*
+ * Through libxdp's dispatcher (multiprog.h): auto joins one that holds the
+ * hook, else attaches alone through a link; on always goes through one
+ * (made when the hook is free, so that other programs can join later);
+ * off never does.
+ */
+enum attach_multiprog { ATTACH_MULTIPROG_AUTO, ATTACH_MULTIPROG_ON, ATTACH_MULTIPROG_OFF };
+extern const char *const attach_multiprog_names[];
+
 struct attach_req {
 	const char *ifname;
 	__u16 ports[STAMPEDE_MAX_PORTS]; /* host byte order */
@@ -22,6 +31,8 @@ struct attach_req {
 	unsigned int n_ports, n_auth_ports;
 	enum attach_mode mode;
 	bool mode_given; /* a replace must then keep the current mode */
+	enum attach_multiprog multiprog;
+	bool multiprog_given; /* a replace must then keep the current way */
 	bool stateful;
 	bool ptp;
 	__u32 sessions;

@@ -21,6 +21,13 @@ const char *const attach_mode_names[] = {
 	NULL,
 };
 
+const char *const attach_multiprog_names[] = {
+	[ATTACH_MULTIPROG_AUTO] = "auto",
+	[ATTACH_MULTIPROG_ON] = "on",
+	[ATTACH_MULTIPROG_OFF] = "off",
+	NULL,
+};
+
 /* 0 is "auto"; the rest from the one table of names. */
 #define SYNC_SRC_NAME(value, name) [value] = name,
 const char *const attach_sync_src_names[] = {
@@ -52,6 +59,7 @@ enum keyword {
 	KW_ALLOW,
 	KW_RATE_LIMIT,
 	KW_RATE_LIMIT_ALL,
+	KW_MULTIPROG,
 };
 
 static const char *const keywords[] = {
@@ -77,6 +85,7 @@ static const char *const keywords[] = {
 	[KW_ALLOW] = "allow",
 	[KW_RATE_LIMIT] = "rate-limit",
 	[KW_RATE_LIMIT_ALL] = "rate-limit-all",
+	[KW_MULTIPROG] = "multiprog",
 	NULL,
 };
 
@@ -353,6 +362,11 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		req->rate_all_given = true;
 		return policy_parse_rate(word, "rate-limit-all", &req->rate_all_pps,
 					 &req->rate_all_burst);
+	case KW_MULTIPROG:
+		i = choice(args, "multiprog", attach_multiprog_names);
+		req->multiprog = i;
+		req->multiprog_given = true;
+		return i < 0 ? -1 : 0;
 	}
 	return -1;
 }

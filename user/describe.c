@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "describe.h"
+#include "multiprog.h"
 #include "output.h"
 #include "prune.h"
 #include "source_policy.h"
@@ -25,16 +26,19 @@
 
 static int read_link(const struct attached *a, struct reflector_info *info)
 {
-	struct bpf_link_info link = {0};
-	__u32 len = sizeof(link);
+	struct attached_hold hold;
 
-	if (bpf_obj_get_info_by_fd(a->link_fd, &link, &len))
-		return cli_error("dev %s: cannot read the pinned link: %s", a->ifname,
-				 strerror(errno));
-	if (link.type != BPF_LINK_TYPE_XDP)
-		return cli_error("dev %s: the pinned link is not an XDP link", a->ifname);
-	info->prog_id = link.prog_id;
-	info->ifindex = link.xdp.ifindex;
+	if (attached_read_hold(a->dir, a->link_fd, a->prog_fd, &hold)) {
+		if (errno == EINVAL)
+			return cli_error("dev %s: the pinned link is not an XDP link", a->ifname);
+		return cli_error("dev %s: cannot read the pinned %s: %s", a->ifname,
+				 a->link_fd >= 0 ? "link" : "program", strerror(errno));
+	}
+	info->prog_id = hold.prog_id;
+	info->ifindex = hold.ifindex;
+	info->mode = hold.mode;
+	info->multiprog = hold.multiprog;
+	info->dispatcher_id = hold.dispatcher_id;
 	return 0;
 }
 
@@ -194,7 +198,6 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 	snprintf(info->ifname, sizeof(info->ifname), "%s", a->ifname);
 	if (read_link(a, info) || read_prog(a->ifname, info))
 		return -1;
-	info->mode = xdp_mode_name(info->ifindex, info->prog_id);
 	info->state = link_state(a, info);
 	if (bpf_obj_get_info_by_fd(a->map_fd[PIN_MAP_sessions], &map, &len))
 		return cli_error("dev %s: cannot read the sessions map: %s", a->ifname,
@@ -326,6 +329,12 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	json_add_string(obj, "prog_name", info->prog_name);
 	json_add_string(obj, "mode", info->mode);
 	json_add_string(obj, "state", info->state);
+	json_add_bool(obj, "multiprog", info->multiprog);
+	json_object_object_add(obj, "dispatcher_id",
+			       info->dispatcher_id ? json_object_new_int64(info->dispatcher_id)
+						   : NULL);
+	json_object_object_add(obj, "run_priority",
+			       info->multiprog ? json_object_new_int(MULTIPROG_RUN_PRIO) : NULL);
 	json_object_object_add(obj, "ports", ports_json(cfg->ports, cfg->n_ports));
 	json_object_object_add(obj, "auth_ports", ports_json(cfg->auth_ports, cfg->n_auth_ports));
 	json_add_bool(obj, "stateful", cfg->flags & STAMPEDE_F_STATEFUL);
@@ -396,8 +405,9 @@ void reflector_info_summary(const struct reflector_info *info, char *buf, size_t
 		describe_ports(cfg->auth_ports, cfg->n_auth_ports, auth + used,
 			       sizeof(auth) - used);
 	}
-	snprintf(buf, len, "dev %s (%s mode, prog id %u), ports %s%s, %s, %s timestamps",
-		 info->ifname, info->mode, info->prog_id, ports, auth,
+	snprintf(buf, len, "dev %s (%s mode%s, prog id %u), ports %s%s, %s, %s timestamps",
+		 info->ifname, info->mode, info->multiprog ? " in libxdp's dispatcher" : "",
+		 info->prog_id, ports, auth,
 		 cfg->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
 		 cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp");
 }
@@ -482,6 +492,12 @@ void reflector_info_print(const struct reflector_info *info)
 	printf("\tsessions table %u entries, %u local address%s, other traffic %s\n",
 	       info->sessions_max, info->local_addrs, info->local_addrs == 1 ? "" : "es",
 	       cfg->flags & STAMPEDE_F_COUNT_OTHER ? "counted" : "not counted");
+	if (info->multiprog && info->dispatcher_id)
+		printf("\tin libxdp's dispatcher (prog id %u), run priority %u, passes on to the"
+		       " next program what is not its own\n",
+		       info->dispatcher_id, MULTIPROG_RUN_PRIO);
+	else if (info->multiprog)
+		printf("\tattached through libxdp, run priority %u\n", MULTIPROG_RUN_PRIO);
 	print_tlv_settings(cfg);
 	print_source_policy(info);
 	printf("\tkernel fallbacks: %s\n", kernel_fallbacks(info));

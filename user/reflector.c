@@ -51,7 +51,7 @@ const struct cli_cmd reflector_cmds[] = {
 			    "[reflected-control {off|on}] [reply-max OCTETS]\n"
 			    "[amplify N] [return-prefix PREFIX]...\n"
 			    "[allow PREFIX]... [rate-limit PPS[,BURST]]\n"
-			    "[rate-limit-all PPS[,BURST]]",
+			    "[rate-limit-all PPS[,BURST]] [multiprog {auto|on|off}]",
 		.about =
 			"attach loads the STAMP reflector and attaches it to IFNAME, or replaces "
 			"the\n"
@@ -70,6 +70,11 @@ const struct cli_cmd reflector_cmds[] = {
 			"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return "
 			"Addresses\n"
 			"are honoured only inside one.\n"
+			"multiprog auto joins libxdp's dispatcher (xdp-loader's) when it holds "
+			"the\n"
+			"hook, at run priority 10, passing what is not its own to the next "
+			"program;\n"
+			"on always attaches through one, off never.\n"
 			"Abuse controls: allow PREFIX (up to 1024, IPv4 and IPv6): only senders\n"
 			"inside one are answered, the rest passed to the stack (not_allowed);\n"
 			"rate-limit PPS[,BURST]: a token bucket per source address (65536 "
