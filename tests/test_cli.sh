@@ -613,6 +613,10 @@ test_defunct_pruned() {
 	defer "rm -rf '$dir2'"
 	expect_ok cli/prune/attach -n "$ns2" reflector attach dev "${IF0}g"
 	check cli/prune/pinned "no pins in $dir2" test -e "$dir2/${IF0}g/link"
+	# A pin this version does not know by name (as a newer one may leave):
+	# pruned with the rest.
+	check cli/prune/foreign-pin "cannot pin a map under another name" \
+		bpftool map pin pinned "$dir2/${IF0}g/stats" "$dir2/${IF0}g/pinned_by_a_newer_version"
 	ip netns del "$ns2"
 	# The kernel dismantles a deleted namespace in the background: attach
 	# (or replace) until the link has let go, for at most 10 s.
