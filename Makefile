@@ -149,10 +149,11 @@ demo: $(BUILD)/stampede $(BUILD)/bench/pass_empty.bpf.o
 	@BUILD=$(BUILD) bash tools/demo.sh
 
 include bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 # The benchmark's programs are built too: tests/test_bench.sh runs them
 # briefly (their own checks of every reflection, no timing asserted).
-test: test-deps $(BUILD)/stampede $(MAN_PAGES) $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS)
+test: test-deps $(BUILD)/stampede $(MAN_PAGES) $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS) $(FUZZ_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # Every header compiles on its own (BPF ones for the BPF target), so that
