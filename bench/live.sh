@@ -10,7 +10,7 @@
 # with an XDP sink there, for three reflectors behind the peer veth:
 #   floor          bench/floor.bpf.o (parse, swap, XDP_TX: the cheapest reflection)
 #   xdp_stateless  stampede reflector attach ... mode native
-#   userspace      tests/stamp_reflect (recvmmsg/sendmmsg)
+#   userspace      testing/stamp_reflect (recvmmsg/sendmmsg)
 # interleaved over LIVE_REPS repetitions, so drift hits all alike; medians
 # with min and max.  Latency: `stampede -j probe` at a low rate through the
 # XDP reflector and through stamp_reflect, in alternating rounds.
@@ -23,8 +23,8 @@
 # (4: the probes of each reflector in that many alternating rounds),
 # LIVE_CASES (all three).
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/../tests/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 OUT=${1:-}
 if [ -z "$OUT" ] || [ $# -ne 1 ]; then
@@ -45,7 +45,7 @@ LIVE=$BUILD/bench/live
 GEN_OBJ=$BUILD/bench/live_gen.bpf.o
 SINK_OBJ=$BUILD/bench/live_sink.bpf.o
 FLOOR_OBJ=$BUILD/bench/floor.bpf.o
-REFLECT=$BUILD/tests/stamp_reflect
+REFLECT=$BUILD/testing/stamp_reflect
 
 NS_R=lv${RUN_TAG}r # the reflector's namespace
 NS_S=lv${RUN_TAG}s # the sender's (generator, sink, probe)

@@ -2,7 +2,8 @@
 /*
  * Per-packet cost of the reflector with BPF_PROG_TEST_RUN, side by side
  * with its baselines: floor (bench/floor.bpf.c, the same parser and only
- * the swaps) and pass-empty (bench/pass_empty.bpf.c).
+ * the swaps) and pass-empty (testing/xdp_pass.bpf.c, the XDP_PASS program
+ * the tests attach too, found in BENCH_DIR/../testing).
  *
  * Every case runs the same frame R times in one syscall (repeat R).  The
  * kernel reuses one buffer across repeats, so the frames are built to be
@@ -912,6 +913,11 @@ static int map_fd(struct bpf_object *obj, const char *name)
 
 static int load_all(struct bench *b)
 {
+	char testing_dir[PATH_MAX];
+
+	if (snprintf(testing_dir, sizeof(testing_dir), "%s/../testing", b->bench_dir) >=
+	    (int)sizeof(testing_dir))
+		return fail("bench directory path too long: %s", b->bench_dir);
 	if (reflector_load(&b->stateless, "reflector (stateless)", 0) ||
 	    reflector_load(&b->stateful, "reflector (stateful)", STAMPEDE_F_STATEFUL) ||
 	    reflector_load(&b->t3read, "reflector (clock-reads 2)", STAMPEDE_F_T3_READ) ||
@@ -921,7 +927,7 @@ static int load_all(struct bench *b)
 			"floor-clock") ||
 	    object_load(&b->floor_stamp_obj, &b->floor_stamp, b->bench_dir, "floor_stamp",
 			"floor-stamp") ||
-	    object_load(&b->pass_obj, &b->pass, b->bench_dir, "pass_empty", "pass-empty") ||
+	    object_load(&b->pass_obj, &b->pass, testing_dir, "xdp_pass", "pass-empty") ||
 	    object_load(&b->reset_obj, &b->reset, b->bench_dir, "frame_reset", "frame_reset"))
 		return -1;
 	b->reset_frame_fd = map_fd(b->reset_obj, "reset_frame");

@@ -12,17 +12,11 @@
 #include <unistd.h>
 
 #include "clock.h"
-
-static int failures;
+#include "harness.h"
 
 static void result(bool ok, const char *name, uint64_t error_ns, uint16_t ee)
 {
-	if (ok)
-		printf("PASS %s\n", name);
-	else
-		printf("FAIL %s: error %llu ns encoded as 0x%04x\n", name,
-		       (unsigned long long)error_ns, ee);
-	failures += !ok;
+	th_result(name, ok, "error %llu ns encoded as 0x%04x", (unsigned long long)error_ns, ee);
 }
 
 static long double ee_seconds(uint16_t ee)
@@ -71,12 +65,8 @@ static void leap_case(const char *name, const char *text, uint64_t now, int want
 		got = clock_leap_offset(path, now, &expired);
 		unlink(path);
 	}
-	if (got == want && expired == want_exp)
-		printf("PASS %s\n", name);
-	else
-		printf("FAIL %s: offset %d expired %d, expected %d and %d\n", name, got, expired,
-		       want, want_exp);
-	failures += got != want || expired != want_exp;
+	th_result(name, got == want && expired == want_exp,
+		  "offset %d expired %d, expected %d and %d", got, expired, want, want_exp);
 }
 
 int main(void)
@@ -122,9 +112,9 @@ int main(void)
 		ee = clock_encode_error_estimate(true, us * 1000);
 		if (!ee_is_tightest(ee, us * 1000)) {
 			result(false, "ee_sweep_1us_to_100ms", us * 1000, ee);
-			return 1;
+			return th_exit();
 		}
 	}
 	result(true, "ee_sweep_1us_to_100ms", 0, 0);
-	return failures ? 1 : 0;
+	return th_exit();
 }

@@ -9,16 +9,11 @@
 #include <string.h>
 
 #include "kernel_features.h"
-
-static int failures;
+#include "harness.h"
 
 static void result(bool ok, const char *name, const char *why)
 {
-	if (ok)
-		printf("PASS %s\n", name);
-	else
-		printf("FAIL %s: %s\n", name, why);
-	failures += !ok;
+	th_result(name, ok, "%s", why);
 }
 
 static struct kernel_features kernel(const char *release, unsigned int major, unsigned int minor,
@@ -50,5 +45,5 @@ int main(void)
 	       "features/verifier-insns", "the processed count was not read");
 	result(verifier_processed_insns("") == -1, "features/verifier-insns-none",
 	       "an empty log gave a count");
-	return failures ? 1 : 0;
+	return th_exit();
 }

@@ -24,16 +24,14 @@
 #include "probe_report.h"
 #include "probe_stats.h"
 #include "probe_tlv.h"
-
-static int failures;
+#include "harness.h"
 
 static void result(bool ok, const char *name, const char *why)
 {
-	if (ok)
-		printf("PASS probe_tlv/%s\n", name);
-	else
-		printf("FAIL probe_tlv/%s: %s\n", name, why);
-	failures += !ok;
+	char full[128];
+
+	snprintf(full, sizeof(full), "probe_tlv/%s", name);
+	th_result(full, ok, "%s", why);
 }
 
 /* Hex with blanks for reading ("80 04 00 04 b8 00 00 00") into octets: the count. */
@@ -615,5 +613,5 @@ int main(void)
 	test_decode_every_length();
 	test_json();
 	test_reply();
-	return failures ? 1 : 0;
+	return th_exit();
 }

@@ -6,7 +6,7 @@
  * 36 and 35 octets parsed, TLV areas walked) and the figures of a reply
  * (which stamps the RTT uses, one-way delays only when synchronized, hops).
  * Expected values are worked out by hand in the comments; packets are laid
- * out with tests/check.h from RFC 8762's offsets, not with the code under
+ * out with testing/check.h from RFC 8762's offsets, not with the code under
  * test.
  */
 #include <math.h>
@@ -21,16 +21,14 @@
 #include "probe_packet.h"
 #include "probe_ping_opts.h"
 #include "probe_stats.h"
-
-static int failures;
+#include "harness.h"
 
 static void result(bool ok, const char *name, const char *why)
 {
-	if (ok)
-		printf("PASS probe/%s\n", name);
-	else
-		printf("FAIL probe/%s: %s\n", name, why);
-	failures += !ok;
+	char full[128];
+
+	snprintf(full, sizeof(full), "probe/%s", name);
+	th_result(full, ok, "%s", why);
 }
 
 static bool near(double a, double b)
@@ -701,5 +699,5 @@ int main(void)
 	test_tlv_walk();
 	test_figures();
 	test_negative_rtt();
-	return failures ? 1 : 0;
+	return th_exit();
 }

@@ -3,8 +3,8 @@
 # Runs every test suite and sums up: `make test` calls it with BUILD set.
 #
 # Suites: each $BUILD/tests/*_unit or $BUILD/tests/test_* program (built
-# from tests/*.c; other programs there, such as stamp_send, are tools the
-# suites use), then each tests/test_*.sh.  A suite prints one line per test
+# from tests/*.c, or tests/DIR/*.c for DIR_unit; the tools the suites use,
+# such as stamp_send, are built from testing/), then each tests/test_*.sh.  A suite prints one line per test
 # on stdout:
 #   PASS name | FAIL name: why | SKIP name: reason | # comment
 # This runner echoes those lines, counts them and prints one closing line
@@ -141,11 +141,15 @@ run_suite() {
 	fi
 }
 
-# Unit-test programs built from tests/*.c.  Only *_unit and test_* names are
-# suites; the others are tools (stamp_send), named so they are not run.
-for c in tests/*.c; do
+# Unit-test programs built from tests/*.c (only *_unit and test_* names are
+# suites), and from tests/DIR/*.c, each directory one program DIR_unit
+# (tests/xdp/ is xdp_unit).  The tools the suites use are in testing/.
+for c in tests/*.c tests/*/main.c; do
 	[ -e "$c" ] || continue
-	name=$(basename "$c" .c)
+	case $c in
+	*/main.c) name=$(basename "$(dirname "$c")")_unit ;;
+	*) name=$(basename "$c" .c) ;;
+	esac
 	case $name in
 	*_unit | test_*) ;;
 	*) continue ;;

@@ -8,8 +8,8 @@
 # reflectors on SIGTERM as configured, and refuses a bad configuration in
 # one line (file, line, key) without touching the running reflector.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS_R=sta${RUN_TAG}r
 NS_S=sta${RUN_TAG}s

@@ -6,12 +6,12 @@
 # frame that comes back, checksums), and the live part must reflect, count
 # and clean up.  The figures themselves belong to `make bench`.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 why=$(root_missing)
 [ -z "$why" ] && why=$(build_missing "$BUILD/bench/prog_cost" "$BUILD/bench/live" \
-	"$BUILD/tests/stamp_reflect" "$STAMPEDE")
+	"$BUILD/testing/stamp_reflect" "$STAMPEDE")
 if [ -n "$why" ]; then
 	skip bench "$why"
 	finish

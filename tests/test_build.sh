@@ -6,8 +6,8 @@
 # -q (is it up to date?) and -W FILE (as if FILE had just changed): nothing
 # is built or touched.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 cd "$TOP" || exit 1
 # The names make test built its targets under: BUILD as the Makefile had
@@ -37,6 +37,19 @@ for pair in probe_unit:user/probe_stats.c probe_unit:user/probe_ping_opts.c \
 	check "build/$name/$(basename "$src")" "$name is not rebuilt when $src changes" \
 		needs_rebuild "$BUILD/tests/$name" "$src"
 done
+# The XDP unit tests are one program from tests/xdp/*.c and testing/.
+for src in tests/xdp/tlv_walk.c tests/xdp/xdp_test.h testing/check.h testing/harness.c; do
+	check "build/xdp_unit/$(basename "$src")" "xdp_unit is not rebuilt when $src changes" \
+		needs_rebuild "$BUILD/tests/xdp_unit" "$src"
+done
+check build/stamp_send/tool_cli.h "stamp_send is not rebuilt when testing/tool_cli.h changes" \
+	needs_rebuild "$BUILD/testing/stamp_send" testing/tool_cli.h
+# No circle: testing/ uses neither tests/ nor bench/, bench/ does not use tests/.
+# (A dependency: an #include, a sourced script, a built program or object.)
+refs=$(grep -lE '#include.*(tests|bench)/|^[.] .*(tests|bench)/|BUILD/(tests|bench)/|-I(tests|bench)' testing/* 2>/dev/null)
+check build/testing-standalone "testing/ refers to tests/ or bench/: $(oneline "$refs")" test -z "$refs"
+refs=$(grep -lE '#include.*tests/|^[.] .*tests/|BUILD/tests/|-Itests' bench/* 2>/dev/null)
+check build/bench-without-tests "bench/ refers to tests/: $(oneline "$refs")" test -z "$refs"
 check build/skeleton/bpf-header "the skeleton (the program the controller embeds) is not rebuilt when bpf/tlv_io.h changes" \
 	needs_rebuild "$BUILD/stampede.skel.h" bpf/tlv_io.h
 check build/probe_unit/header "probe_unit is not rebuilt when user/probe_stats.h changes" \

@@ -9,8 +9,8 @@
 # host's namespace: the argument-error tests name a device that does not
 # exist, so even a parser bug cannot attach anything to the host.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS=stp${RUN_TAG}c
 IF0=stp${RUN_TAG}c0 # the reflector's interface

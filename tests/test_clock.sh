@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # `clock sync` and `clock watch`: the clock facts republished to an
 # attached reflector without re-attaching, checked on the wire by the
-# replies' timestamps (tests/stamp_send checks T2 and T3 against its own
+# replies' timestamps (testing/stamp_send checks T2 and T3 against its own
 # clock, 5 ms of slack).  A clock map made wrong on purpose (TAI - UTC off
 # by 1000 s) makes every reply invalid until the command repairs it.  In a
 # kernel-matrix guest (KERNEL_MATRIX_GUEST set) the system clock is also
@@ -10,8 +10,8 @@
 # follow at once; on kernels without bpf_ktime_get_tai_ns (5.10) they do
 # not without it.  The host's own clock is never stepped.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS_R=stc${RUN_TAG}r
 NS_S=stc${RUN_TAG}s

@@ -4,8 +4,8 @@
 # must succeed, show both probes and the counters, and leave nothing behind
 # (namespace, pin, XDP link), also when interrupted half-way.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 why=$(root_missing)
 if [ -n "$why" ]; then

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # End to end: stampede's XDP reflector on one end of a veth pair, real UDP
-# senders (tests/stamp_send) on the other, each end in its own network
+# senders (testing/stamp_send) on the other, each end in its own network
 # namespace.  Checks the replies on the wire and the counters, then the
 # stateful mode, options, reset and detach.  One PASS/FAIL line per check.
 #
 # Native mode on purpose: generic XDP works on an skb whose checksum the
 # stack may still fix or ignore, and so hides checksum bugs.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS_R=stp${RUN_TAG}r # the reflector's namespace
 NS_S=stp${RUN_TAG}s # the sender's namespace

@@ -6,8 +6,8 @@
 # guest of the kernel matrix (tests/test_kernels.sh), so each Debian kernel
 # is checked for the fallbacks it needs.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 why=$(root_missing)
 [ -z "$why" ] && why=$(build_missing "$STAMPEDE")

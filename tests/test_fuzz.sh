@@ -9,8 +9,8 @@
 # the kernel matrix, where TCG runs about 3000 frames a second),
 # STAMPEDE_FUZZ_SEED (default 8762).
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 FUZZ=$BUILD/fuzz/stampede-fuzz
 if [ -n "${KERNEL_MATRIX_GUEST:-}" ]; then

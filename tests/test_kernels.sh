@@ -12,8 +12,8 @@
 # STAMPEDE_KERNEL_SUITES (guest suites, default "xdp_unit features_unit test_features test_clock test_agent test_e2e
 # test_probe"), STAMPEDE_KERNEL_TIMEOUT (seconds per guest, default 900).
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 KERNELS=${STAMPEDE_KERNELS:-bullseye bookworm trixie}
 SUITES=${STAMPEDE_KERNEL_SUITES:-xdp_unit features_unit test_features test_clock test_agent test_e2e test_probe}
@@ -21,7 +21,7 @@ GUEST_TIMEOUT=${STAMPEDE_KERNEL_TIMEOUT:-900}
 
 why=$(root_missing)
 [ -z "$why" ] && why=$(build_missing "$STAMPEDE" "$BUILD/tests/xdp_unit")
-[ -z "$why" ] && [ ! -s "$BUILD/tests/xdp_pass.bpf.o" ] && why="$BUILD/tests/xdp_pass.bpf.o is not built (run make test)"
+[ -z "$why" ] && [ ! -s "$BUILD/testing/xdp_pass.bpf.o" ] && why="$BUILD/testing/xdp_pass.bpf.o is not built (run make test)"
 [ -z "$why" ] && ! command -v qemu-system-x86_64 >/dev/null && why="needs qemu-system-x86_64 (make test installs qemu-system-x86)"
 [ -z "$why" ] && ! command -v busybox >/dev/null && why="needs busybox (make test installs busybox-static)"
 if [ -n "$why" ]; then

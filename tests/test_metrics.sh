@@ -9,8 +9,8 @@
 # on its loopback: a fresh namespace has every port free, so the default
 # address (127.0.0.1:9862) is tested as it is.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS_R=stm${RUN_TAG}r
 NS_S=stm${RUN_TAG}s

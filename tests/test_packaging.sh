@@ -7,8 +7,8 @@
 # from /usr/sbin, purged, and nothing of it left (also when a check fails:
 # the package is purged at exit).  The agent itself is not started.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 cd "$TOP" || exit 1
 MAN8=$BUILD/man/stampede.8

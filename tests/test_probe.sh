@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # `stampede probe`, the Session-Sender, end to end: against the XDP
-# reflector and against tests/stamp_reflect (STAMP, TWAMP-Light 41-octet
+# reflector and against testing/stamp_reflect (STAMP, TWAMP-Light 41-octet
 # and 36-octet replies, deliberate loss, stateful numbering), each in a
 # reflector namespace joined by a veth pair to the probe's namespace.  Then
 # JSON and text output, bad input, no reply at all, and Ctrl-C.  One
@@ -10,8 +10,8 @@
 # Every probe runs in the sender's namespace (-n, or ip netns exec for the
 # unprivileged case), so nothing is ever sent from the host's namespace.
 set -u
-# shellcheck source=tests/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=testing/lib.sh
+. "$(dirname "$0")/../testing/lib.sh"
 
 NS_R=prb${RUN_TAG}r # the reflectors' namespace
 NS_S=prb${RUN_TAG}s # the probe's namespace
@@ -25,7 +25,7 @@ S6=2001:db8::2
 # reflector's stack drops what is sent there, and says nothing.
 SILENT4=198.18.0.9
 UPORT=8620 # stamp_reflect's port (the XDP reflector answers 862)
-STAMP_REFLECT=$BUILD/tests/stamp_reflect
+STAMP_REFLECT=$BUILD/testing/stamp_reflect
 # Every probe is cut off after this long, whatever goes wrong.
 PROBE_LIMIT=30
 

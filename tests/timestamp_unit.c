@@ -11,12 +11,11 @@
 #include <stdio.h>
 
 #include "ns_fixed32.h"
+#include "harness.h"
 
 #define NSEC 1000000000ULL
 /* PTP's 32-bit seconds end here; the split is exact below it. */
 #define SPLIT_LIMIT_NS (NSEC << 32)
-
-static int failures;
 
 /* Exact ns * 2^32 / 10^9 rounded down, modulo 2^64 like the wire format. */
 static uint64_t exact_fixed32(uint64_t ns)
@@ -49,11 +48,7 @@ static uint64_t xorshift(uint64_t *s)
 
 static void report(bool ok, const char *name, uint64_t ns, const char *why)
 {
-	if (ok)
-		printf("PASS %s\n", name);
-	else
-		printf("FAIL %s: %s at ns %llu\n", name, why, (unsigned long long)ns);
-	failures += !ok;
+	th_result(name, ok, "%s at ns %llu", why, (unsigned long long)ns);
 }
 
 /* Instants around second boundaries, where a split goes wrong if it can. */
@@ -150,5 +145,5 @@ int main(void)
 	report(ok, "split_and_fixed32_second_starts_sweep", bad, "wrong near a second's start");
 	report(carried > 0, "split_carry_case_met", 0, "the sweep never met a short second");
 	printf("# split: %lu of 400000 instants needed the carry\n", carried);
-	return failures ? 1 : 0;
+	return th_exit();
 }

@@ -19,7 +19,7 @@ set -u
 # The sender's veth needs an XDP program of its own: veth delivers a frame
 # the peer sends back with XDP_TX only through its XDP receive path.  The
 # empty XDP_PASS program of the benchmark does, and changes nothing.
-XDP_PASS_OBJ=$BUILD/bench/pass_empty.bpf.o
+XDP_PASS_OBJ=$BUILD/testing/xdp_pass.bpf.o
 COUNT=${DEMO_COUNT:-20}
 INTERVAL=${DEMO_INTERVAL:-50}
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # shellcheck shell=bash
-# Where things are, for the scripts that source this (tests/lib.sh,
+# Where things are, for the scripts that source this (testing/lib.sh,
 # tools/demo.sh, bench/bench.sh): TOP the repository, BUILD the build
 # directory made absolute (the Makefile's BUILD, default build), STAMPEDE
 # the controller.  ip, ethtool and sysctl live in sbin, which a non-login

@@ -8,12 +8,11 @@ FUZZ_BIN    := $(BUILD)/fuzz/stampede-fuzz
 FUZZ_FRAMES ?= 10000000
 FUZZ_SEED   ?= 15
 
-# tests/ or testing/: where check.h and pktbuild.h live.
-$(FUZZ_BIN): $(FUZZ_SRCS) tests/fuzz/fuzz.h $(wildcard tests/*.h testing/*.h) $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+# testing/: check.h and pktbuild.h, the builders and checks written from the RFCs.
+$(FUZZ_BIN): $(FUZZ_SRCS) tests/fuzz/fuzz.h $(wildcard testing/*.h) $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,CC-LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) -Itests/fuzz -Itests $(if $(wildcard testing),-Itesting) \
-		$(FUZZ_SRCS) -o $@ $(LIBSTAMPEDE) $(USER_LIBS)
+	$(Q)$(CC) $(USER_CFLAGS) -Itests/fuzz -Itesting $(FUZZ_SRCS) -o $@ $(LIBSTAMPEDE) $(USER_LIBS)
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)

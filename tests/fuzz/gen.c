@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Frames of every shape the parser meets, built by tests/pktbuild.h from a
+ * Frames of every shape the parser meets, built by testing/pktbuild.h from a
  * random spec (Ethernet, up to three VLAN tags, IPv4 with options or IPv6
  * with extension headers, UDP or another protocol, a STAMP payload of 0 to
  * 43, 44 or 112 octets or a TLV chain), then mutated: bit flips,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The fuzzer's judge, written from the RFCs and the rule table of
- * docs/datapath.md, reading the frames octet by octet with tests/check.h;
+ * docs/datapath.md, reading the frames octet by octet with testing/check.h;
  * it shares no code with bpf/.
  *
  * Before a frame runs, oracle_expect() says what the rules make of it:

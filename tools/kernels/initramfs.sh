@@ -105,7 +105,7 @@ done
 
 # The repository: scripts and the built programs, at their host paths.
 mkdir -p "$root$top"
-(cd "$top" && find tests tools bench -type f \( -name '*.sh' -o -name '*.h' -o -name '*.c' \) -print0 |
+(cd "$top" && find tests testing tools bench -type f \( -name '*.sh' -o -name '*.h' -o -name '*.c' \) -print0 |
 	cpio -0 -pdm --quiet "$root$top")
 (cd "$build" && find . -type f \( -perm -u+x -o -name '*.bpf.o' -o -name '*.sh' \) ! -path './kernels/*' ! -path './obj/*' -print0 |
 	cpio -0 -pdm --quiet "$root$build")

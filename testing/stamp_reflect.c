@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * stamp_reflect: a userspace STAMP Session-Reflector (RFC 8762 4.3,
- * unauthenticated mode) for the tests and the benchmark.  It is a tool, not
- * a test suite: tests/run.sh runs only *_unit and test_* programs.
+ * unauthenticated mode) for the tests and the benchmark: a tool they
+ * share, not a test suite.
  *
  * A reference implementation on an ordinary UDP socket: requests are read
  * in batches with recvmmsg() and answered in batches with sendmmsg(), with

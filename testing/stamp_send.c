@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * stamp_send: a small STAMP Session-Sender (RFC 8762, unauthenticated mode)
- * for the end-to-end tests.  It is a tool, not a test suite: tests/run.sh
- * runs only *_unit and test_* programs.
+ * for the end-to-end tests: a tool, not a test suite.
  *
  * It sends COUNT test packets over an ordinary UDP socket, waits a bounded
  * time for the replies, checks each one and prints one JSON object on

@@ -10,7 +10,7 @@
 # shellcheck source=tools/paths.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/paths.sh"
 # shellcheck disable=SC2034 # used by the suites
-STAMP_SEND=$BUILD/tests/stamp_send
+STAMP_SEND=$BUILD/testing/stamp_send
 STAMPEDE_PIN_ROOT=/sys/fs/bpf/stampede
 
 n_failed=0
@@ -310,11 +310,11 @@ is_reflector_prog() { [ "$1" = stampede_xdp ] || [ "$1" = stampede_locked ]; }
 xdp_prog_name() { ip -n "$1" link show dev "$2" | sed -n 's/.*prog\/xdp[a-z]* id [0-9]* name \([^ ]*\).*/\1/p'; }
 
 # xdp_pass_obj: path of a trivial XDP program that passes every frame
-# (tests/xdp_pass.bpf.c, built by make test).  The tests attach it to the
+# (testing/xdp_pass.bpf.c, built by make test and make bench).  The tests attach it to the
 # *sender's* veth: a frame that the reflector sends back with XDP_TX
 # reaches the peer veth only when an XDP program runs there.
 xdp_pass_obj() {
-	local obj=$BUILD/tests/xdp_pass.bpf.o
+	local obj=$BUILD/testing/xdp_pass.bpf.o
 	if [ ! -s "$obj" ]; then
 		echo "$obj is not built (run make test)" >&2
 		return 1
