@@ -215,7 +215,7 @@ hdrcheck: $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	done; echo "hdrcheck: every header compiles alone"
 
 format:
-	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c tests/xdp/*.[ch] testing/*.[ch]) \
+	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c tests/xdp/*.[ch] tests/fuzz/*.[ch] testing/*.[ch]) \
 		$(BENCH_BPF_SRCS) $(BENCH_C_SRCS)
 
 # The controller (one static binary, its BPF program embedded), its man

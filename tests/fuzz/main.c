@@ -81,6 +81,8 @@ struct env {
 };
 
 static uint64_t violations[FZ_V_MAX];
+/* Every counter's total over the campaign: which rules the frames reached. */
+static uint64_t cnt_total[NCNT];
 
 static uint64_t clock_ns(clockid_t id)
 {
@@ -270,9 +272,11 @@ static void report(const struct opts *o, int kind, const struct where *w, const 
 		return;
 	config_describe(w->cfg, desc, sizeof(desc));
 	printf("VIOLATION %s: %s\n", v_name[kind], why);
-	printf("    replay: --seed %llu --first-batch %llu (round %llu, frame %llu of the batch)\n",
+	printf("    replay: --seed %llu --first-batch %llu --batch %llu --round %llu --frames %llu "
+	       "(round %llu of the batch)\n",
 	       (unsigned long long)w->seed, (unsigned long long)w->batch,
-	       (unsigned long long)w->round, (unsigned long long)w->frame);
+	       (unsigned long long)o->batch, (unsigned long long)o->round,
+	       (unsigned long long)w->frame + 1, (unsigned long long)w->round);
 	printf("    config: %s\n", desc);
 	if (f) {
 		printf("    frame: %s\n", f->what);
@@ -305,6 +309,7 @@ static void check_counters(const struct opts *o, const struct where *w, const ui
 	for (i = 0; i < NCNT; i++) {
 		d[i] = after[i] - before[i];
 		cls[cnt_class[i]] += d[i];
+		cnt_total[i] += d[i];
 	}
 	if (d[STAMPEDE_CNT_reflected] != t->tx)
 		BAD("reflected %llu, %llu answered; ",
@@ -541,6 +546,11 @@ int main(int argc, char **argv)
 	       (unsigned long long)done, secs, secs > 0 ? (double)done / secs : 0.0,
 	       (unsigned long long)configs, (unsigned long long)tx, (unsigned long long)pass,
 	       (unsigned long long)drop);
+	printf("counters:");
+	for (i = 0; i < NCNT; i++)
+		if (cnt_total[i])
+			printf(" %s %llu", cnt_name[i], (unsigned long long)cnt_total[i]);
+	printf("\n");
 	printf("violations %llu (seed %llu)\n", (unsigned long long)total_v,
 	       (unsigned long long)o.seed);
 	for (i = 0; i < FZ_V_MAX; i++)
