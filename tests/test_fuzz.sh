@@ -29,7 +29,8 @@ if [ -n "$why" ]; then
 	finish
 fi
 
-"$FUZZ" --seed "$seed" --frames "$frames" --quiet >"$T/run" 2>"$T/err"
+# Batches of 10^4: ten configurations in 10^5 frames.
+"$FUZZ" --seed "$seed" --frames "$frames" --batch 10000 --quiet >"$T/run" 2>"$T/err"
 rc=$?
 summary=$(grep '^frames ' "$T/run")
 [ -n "$summary" ] && note "fuzz: $summary (seed $seed)"
@@ -38,7 +39,7 @@ if [ "$rc" -eq 0 ] && grep -q '^violations 0 ' "$T/run"; then
 elif [ "$rc" -eq 1 ]; then
 	# The violations, each with its frame in hex, for the log.
 	sed 's/^/# /' "$T/run" | head -60
-	fail fuzz/short_run_no_violation "$(oneline "$(grep -m3 '^VIOLATION' "$T/run")") (replay: $FUZZ --seed $seed --frames $frames)"
+	fail fuzz/short_run_no_violation "$(oneline "$(grep -m3 '^VIOLATION' "$T/run")") (replay: $FUZZ --seed $seed --frames $frames --batch 10000)"
 else
 	fail fuzz/short_run_no_violation "exited $rc: $(oneline "$(tail -3 "$T/err")")"
 fi
