@@ -213,6 +213,9 @@ static int classify(const struct fz_cfg *c, const uint8_t *b, size_t len, struct
 	q->udp_len = ck_get16(b + q->l4 + 4);
 	if (q->udp_len < 8 || q->udp_len > q->ip_payload)
 		return STAMPEDE_CNT_bad_header;
+	/* RFC 8200 8.1: an IPv6 receiver discards a UDP datagram with checksum 0. */
+	if (q->ipv == 6 && !ck_get16(b + q->l4 + 6))
+		return STAMPEDE_CNT_bad_header;
 	q->pl = q->l4 + 8;
 	q->plen = q->udp_len - 8;
 	if (q->ipv == 4 && !ck_ipv4_hdr_ok(b + q->l3))
