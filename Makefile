@@ -18,12 +18,12 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 CFLAGS     ?= -O2 -g
 USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	       -Iinclude -Iuser -I$(BUILD)
-# libbpf, libelf, zlib, json-c, inih and libmicrohttpd are linked in
+# libxdp, libbpf, libelf, zlib, json-c, inih and libmicrohttpd are linked in
 # statically so the binary can be copied to hosts (and Kubernetes nodes)
 # that do not have them.  GnuTLS, which libmicrohttpd.a refers to, stays
 # dynamic: every distribution ships it, and a static one would pull in its
 # whole tree.
-USER_LIBS  := -Wl,-Bstatic -lbpf -lelf -lz -ljson-c -linih -lmicrohttpd -Wl,-Bdynamic -lgnutls -lpthread
+USER_LIBS  := -Wl,-Bstatic -lxdp -lbpf -lelf -lz -ljson-c -linih -lmicrohttpd -Wl,-Bdynamic -lgnutls -lpthread
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_HDRS   := $(wildcard bpf/*.h) $(wildcard include/*.h)
@@ -89,7 +89,7 @@ all: $(BUILD)/stampede $(MAN_PAGES)
 deps:
 	@sh tools/install-deps.sh
 test-deps:
-	@sh tools/install-deps.sh --test
+	@STAMPEDE_NPM_DIR=$(BUILD)/npm sh tools/install-deps.sh --test
 
 $(DEPS_STAMP): tools/install-deps.sh
 	@sh tools/install-deps.sh $(DEPS_MODE)
@@ -158,7 +158,7 @@ $(BUILD)/testing/%: testing/%.c | $(DEPS_STAMP)
 	$(call msg,CC-LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting $< -o $@ -lm
 
-$(BUILD)/tests/%.bpf.o: tests/%.bpf.c | $(DEPS_STAMP)
+$(BUILD)/tests/%.bpf.o: tests/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
 	$(call msg,CLANG-BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -192,10 +192,11 @@ demo: $(BUILD)/stampede $(BUILD)/testing/xdp_pass.bpf.o
 	@BUILD=$(BUILD) bash tools/demo.sh
 
 include bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 # The benchmark's programs are built too: tests/test_bench.sh runs them
 # briefly (their own checks of every reflection, no timing asserted).
-test: test-deps $(BUILD)/stampede $(MAN_PAGES) $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS)
+test: test-deps $(BUILD)/stampede $(MAN_PAGES) $(TEST_BINS) $(TEST_BPF_OBJS) $(BUILD)/stampede.bpf.o $(BENCH_BPF_OBJS) $(BENCH_BINS) $(FUZZ_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # Every header compiles on its own (BPF ones for the BPF target), so that
@@ -214,7 +215,7 @@ hdrcheck: $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	done; echo "hdrcheck: every header compiles alone"
 
 format:
-	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c tests/xdp/*.[ch] testing/*.[ch]) \
+	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c tests/xdp/*.[ch] tests/fuzz/*.[ch] testing/*.[ch]) \
 		$(BENCH_BPF_SRCS) $(BENCH_C_SRCS)
 
 # The controller (one static binary, its BPF program embedded), its man
@@ -246,13 +247,13 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 # The Debian package (tools/mkdeb.sh): build/deb/stampede_VERSION_ARCH.deb.
-# Its binary links libbpf, libelf, zlib and json-c dynamically, from the
+# Its binary links libxdp, libbpf, libelf, zlib and json-c dynamically, from the
 # packages Depends names: on Debian their security updates reach stampede
 # too (and lintian rejects an embedded zlib).
 $(BUILD)/deb/stampede: $(BUILD)/obj/user/main.o $(LIBSTAMPEDE) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) -lbpf -lelf -lz -ljson-c -linih -lmicrohttpd -lgnutls -lpthread
+	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(LIBSTAMPEDE) -lxdp -lbpf -lelf -lz -ljson-c -linih -lmicrohttpd -lgnutls -lpthread
 
 deb: $(BUILD)/deb/stampede $(MAN_PAGES)
 	@BUILD=$(BUILD) sh tools/mkdeb.sh

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "output.h"
 #include "probe_figures.h"
+#include "probe_monitor.h"
 #include "probe_packet.h"
 #include "probe_ping_opts.h"
 #include "probe_stats.h"
@@ -683,6 +684,64 @@ static void test_negative_rtt(void)
 	probe_book_free(&run.book);
 }
 
+/*
+ * The continuous mode's ring: 1000 ms between requests and a 2000 ms
+ * timeout need 2000 / 1000 + 3 = 5 slots, so the ring has its minimum,
+ * 64.  Numbers past 2^32 keep their slots (the wire carries the low 32
+ * bits); a reply for a number that left the ring is unknown, one after
+ * the timeout is late, a second one a duplicate.
+ */
+static void test_monitor(void)
+{
+	const int64_t sec = 1000000000LL, timeout = 2 * sec;
+	struct probe_monitor m;
+	struct probe_slot *s;
+	struct probe_fig f = {.rtt_ns = 50000, .residence_ns = 1000};
+	uint64_t i, base = (1ULL << 32) - 2; /* 2^32 - 2, 2^32 - 1, 2^32, 2^32 + 1 */
+
+	if (probe_monitor_init(&m, 1000, 2000)) {
+		result(false, "monitor/init", "out of memory");
+		return;
+	}
+	check_u("monitor/ring-size", m.size, 64);
+	m.next = m.oldest = base;
+	for (i = 0; i < 4; i++) {
+		s = probe_monitor_claim(&m, (int64_t)i * sec);
+		probe_monitor_sent(&m, s);
+	}
+	/* 2^32 + 1 is 1 on the wire; 2^32 - 1 is 0xffffffff. */
+	check_u("monitor/wrap-first", probe_monitor_reply(&m, 1), PROBE_SEQ_FIRST);
+	check_u("monitor/wrap-slot", probe_monitor_slot(&m, 1)->seq, (1ULL << 32) + 1);
+	check_u("monitor/before-wrap", probe_monitor_reply(&m, 0xffffffffU), PROBE_SEQ_FIRST);
+	check_u("monitor/reordered", m.totals.c.reordered, 1);
+	check_u("monitor/duplicate", probe_monitor_reply(&m, 1), PROBE_SEQ_DUPLICATE);
+	check_u("monitor/never-sent", probe_monitor_reply(&m, 7), PROBE_SEQ_UNKNOWN);
+	check_u("monitor/unknown", m.totals.c.unknown, 1);
+	probe_monitor_add(&m, &f);
+	/* At 3.5 s the first (sent at 0 s) and 2^32 (at 2 s: 1.5 s old) wait; the first is lost. */
+	probe_monitor_expire(&m, 3 * sec + sec / 2, timeout);
+	check_u("monitor/lost", m.totals.c.lost, 1);
+	check_u("monitor/in-flight", probe_monitor_in_flight(&m), 1);
+	check_u("monitor/next-expiry", (uint64_t)probe_monitor_next_expiry(&m, timeout),
+		(uint64_t)(4 * sec));
+	check_u("monitor/late", probe_monitor_reply(&m, 0xfffffffeU), PROBE_SEQ_UNKNOWN);
+	check_u("monitor/late-count", m.totals.c.late, 1);
+	check_u("monitor/received", m.totals.c.received, 2);
+	check_u("monitor/period-sent", m.period.c.sent, 4);
+	probe_monitor_new_period(&m, 0);
+	check_u("monitor/period-reset", m.period.c.sent + m.period.n, 0);
+	check_u("monitor/totals-kept", m.totals.c.sent, 4);
+	check_d("monitor/rtt-running", m.totals.rtt_us.sum, 50);
+	/* 64 requests later the slot of 2^32 - 2 holds another: its number is unknown. */
+	for (i = 0; i < 64; i++)
+		probe_monitor_sent(&m, probe_monitor_claim(&m, 4 * sec + (int64_t)i * sec));
+	check_u("monitor/reused-slot", probe_monitor_slot(&m, 0xfffffffeU) == NULL, 1);
+	/* 2^32 was still waiting when its slot was taken: lost then. */
+	check_u("monitor/lost-on-reuse", m.totals.c.lost, 2);
+	check_u("monitor/in-flight-64", probe_monitor_in_flight(&m), 64);
+	probe_monitor_free(&m);
+}
+
 int main(void)
 {
 	test_percentiles();
@@ -699,5 +758,6 @@ int main(void)
 	test_tlv_walk();
 	test_figures();
 	test_negative_rtt();
+	test_monitor();
 	return th_exit();
 }

@@ -6,7 +6,8 @@
 # reflection going when it is killed (SIGKILL under load: no reply lost)
 # and when it is restarted (counters kept), leaves or removes the
 # reflectors on SIGTERM as configured, and refuses a bad configuration in
-# one line (file, line, key) without touching the running reflector.
+# one line (file, line, key) without touching the running reflector, also
+# for the probe targets ([target NAME]).
 set -u
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/../testing/lib.sh"
@@ -156,6 +157,33 @@ printf '[reflector]\ninterfaces = %snone\n' "$IF_R" >"$T/missing.conf"
 cli -n "$NS_R" agent config "$T/missing.conf"
 check agent/missing-interface "a missing interface: exit $RC, $(oneline "$(cli_err)")" \
 	grep -q "missing.conf:2: \[reflector\] interfaces: no such interface '${IF_R}none'" "$T/err"
+# [target NAME]: each mistake one line with file, line and key, exit 1.
+# bad_target NAME PATTERN LINES...: a file of LINES is refused so.
+bad_target() {
+	local name=$1 pattern=$2
+	shift 2
+	printf '%s\n' "$@" >"$T/$name.conf"
+	cli -n "$NS_R" agent config "$T/$name.conf"
+	if [ "$RC" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q -- "$pattern" "$T/err"; then
+		pass "agent/$name"
+	else
+		fail "agent/$name" "want exit 1 and one line matching '$pattern': exit $RC, $(oneline "$(cli_err)")"
+	fi
+}
+bad_target target-unknown-key "target-unknown-key.conf:3: \[target a\] count: unknown key" \
+	'[target a]' "host = $R4" 'count = 5'
+bad_target target-bad-value "target-bad-value.conf:2: \[target a\] interval: bad interval '0'" \
+	'[target a]' 'interval = 0' "host = $R4"
+bad_target target-twice "target-twice.conf:4: \[target a\] port: 'port' given twice" \
+	'[target a]' "host = $R4" 'port = 862' 'port = 863'
+bad_target target-no-host "target-no-host.conf:3: \[target b\] host: missing" \
+	'# b names no host' '' '[target b]' 'port = 862'
+bad_target target-unresolvable "target-unresolvable.conf:3: \[target c\] host: cannot resolve 'nosuch$RUN_TAG.invalid'" \
+	'[target c]' 'port = 862' "host = nosuch$RUN_TAG.invalid"
+bad_target target-bad-name "target-bad-name.conf:2: \[target a\"b\] host: a target needs a name" \
+	'[target a"b]' "host = $R4"
+check agent/bad-targets-untouched "the running reflector changed after a refused configuration" \
+	[ "$(reflected)" = "$count" ]
 
 # SIGTERM: on-exit keep leaves the reflectors; detach removes them.
 kill -TERM "$AGENT_PID"

@@ -108,7 +108,8 @@ test_syntax_errors() {
 	expect_error cli/attach/unknown-argument "unknown argument 'bogus'" reflector attach dev "$NODEV" bogus
 	local kw
 	for kw in port auth-port mode timestamp sessions ttl loopguard clock-reads count-other \
-		cos-remark micro-session sync-source reflected-control reply-max amplify return-prefix; do
+		cos-remark micro-session sync-source reflected-control reply-max amplify return-prefix \
+		allow rate-limit rate-limit-all; do
 		expect_error "cli/attach/$kw-needs-value" "'$kw' needs a value" reflector attach dev "$NODEV" "$kw"
 	done
 	expect_error cli/attach/dev-needs-value "'dev' needs a value" reflector attach dev
@@ -150,6 +151,19 @@ test_syntax_errors() {
 	expect_error cli/attach/return-prefix-host-bits-v6 "host bits set; did you mean 2001:db8::/32" reflector attach dev "$NODEV" return-prefix 2001:db8::1/32
 	expect_error cli/attach/return-prefix-twice "given twice" reflector attach dev "$NODEV" \
 		return-prefix 10.0.0.0/8 return-prefix 10.0.0.0/8
+	expect_error cli/attach/allow-bad "bad allow 'nowhere': expected a.b.c.d/n or x:x::/n" reflector attach dev "$NODEV" allow nowhere
+	expect_error cli/attach/allow-len "bad allow '10.0.0.0/33': expected a length of 0-32" reflector attach dev "$NODEV" allow 10.0.0.0/33
+	expect_error cli/attach/allow-host-bits "bad allow '198.18.1.1/16': host bits set; did you mean 198.18.0.0/16" reflector attach dev "$NODEV" allow 198.18.1.1/16
+	expect_error cli/attach/allow-twice "allow 10.0.0.0/8 given twice" reflector attach dev "$NODEV" allow 10.0.0.0/8 allow 10.0.0.0/8
+	expect_error cli/attach/allow-none-and-prefix "'allow none' cannot go with allowed prefixes" reflector attach dev "$NODEV" allow 10.0.0.0/8 allow none
+	expect_error cli/attach/rate-limit-0 "bad rate-limit rate '0': expected 1-100000000" reflector attach dev "$NODEV" rate-limit 0
+	expect_error cli/attach/rate-limit-burst "bad rate-limit burst 'x'" reflector attach dev "$NODEV" rate-limit 10,x
+	expect_error cli/attach/rate-limit-all-big "bad rate-limit-all rate '100000001'" reflector attach dev "$NODEV" rate-limit-all 100000001
+	expect_error cli/attach/rate-limit-twice "'rate-limit' given twice" reflector attach dev "$NODEV" rate-limit 10 rate-limit 20
+	expect_error cli/set/needs-dev "needs 'dev IFNAME'" reflector set allow 10.0.0.0/8
+	expect_error cli/set/needs-policy "needs allow, rate-limit or rate-limit-all" reflector set dev "$NODEV"
+	expect_error cli/set/not-a-policy "'ttl' cannot be set on a running reflector" reflector set dev "$NODEV" ttl 3
+	expect_error cli/set/allow-bad "bad allow '1.2.3.4/8': host bits set" reflector set dev "$NODEV" allow 1.2.3.4/8
 	expect_error cli/attach/return-prefix-9 "too many 'return-prefix'" reflector attach dev "$NODEV" \
 		return-prefix 10.1.0.0/16 return-prefix 10.2.0.0/16 return-prefix 10.3.0.0/16 \
 		return-prefix 10.4.0.0/16 return-prefix 10.5.0.0/16 return-prefix 10.6.0.0/16 \
@@ -225,6 +239,10 @@ test_capabilities() {
 		pass cli/caps/failed-attach-leaves-nothing
 	fi
 	(with_caps +net_admin,+sys_admin expect_ok cli/caps/attach reflector attach dev "$IF0" mode generic)
+	(with_caps +net_admin,+sys_admin expect_ok cli/caps/set reflector set dev "$IF0" allow 198.18.0.0/15)
+	why=$(with_caps +bpf,+net_admin,+perfmon error_problem "reflector set .*CAP_SYS_ADMIN missing" \
+		reflector set dev "$IF0" allow none)
+	check cli/caps/set-without-sys-admin "$why" test -z "$why"
 	(with_caps +sys_admin expect_text cli/caps/show "$IF0" reflector show)
 	(with_caps +bpf expect_text cli/caps/stats "reflected" stats show dev "$IF0")
 	(with_caps +bpf expect_ok cli/caps/stats-reset stats reset dev "$IF0")
@@ -487,6 +505,40 @@ test_all_netns() {
 	expect_json cli/all-netns/stats-json "any(.[]; $ours and (.received | type == \"number\"))" \
 		-j -a stats show
 	expect_json cli/all-netns/session-json "any(.[]; $ours and .stateful == false)" -j -a session list
+	test_all_netns_unreadable
+}
+
+# -a with a reflector it cannot read (its stats map laid out by another
+# stampede version, as during an upgrade): that one is reported in its
+# place, the others are still listed, and the exit status says so.
+test_all_netns_unreadable() {
+	local ns3=stp${RUN_TAG}f ours=".ifname == \"$IF0\" and .netns == \"$NS\"" pin size
+	ns_new "$ns3" && veth_new "$ns3" "${IF0}f" "$ns3" "${IF0}e" || {
+		fail cli/all-netns/unreadable/setup "cannot make namespace $ns3"
+		return
+	}
+	defer "rm -rf '$(ns_pin_dir "$ns3")'"
+	expect_ok cli/all-netns/unreadable/attach -n "$ns3" reflector attach dev "${IF0}f" mode generic
+	pin="$(ns_pin_dir "$ns3")/${IF0}f/stats"
+	size=$(bpftool -j map show pinned "$pin" | jq -r .bytes_value)
+	if ! rm "$pin" || ! bpftool map create "$pin" type percpu_array key 4 value $((size + 8)) \
+		entries 1 name stats; then
+		fail cli/all-netns/unreadable/setup "cannot pin a stats map of another layout"
+		return
+	fi
+	cli -j -a stats show
+	check cli/all-netns/unreadable/status "exit status $RC, want 1" test "$RC" -eq 1
+	check cli/all-netns/unreadable/others-listed "ours is not listed: $(oneline "$(cli_out)")" \
+		jq_ok "any(.[]; $ours and (.received | type == \"number\"))" "$T/out"
+	check cli/all-netns/unreadable/listed-as-error "the unreadable one is not listed with its error: $(oneline "$(cli_out)")" \
+		jq_ok "any(.[]; .ifname == \"${IF0}f\" and .netns == \"$ns3\" and (.error | test(\"another version\")))" "$T/out"
+	check cli/all-netns/unreadable/said "no error line naming $ns3: $(oneline "$(cli_err)")" \
+		grep -q "^stampede: error: netns $ns3: .*another version" "$T/err"
+	cli -a stats show
+	check cli/all-netns/unreadable/text "text: $(oneline "$(cli_out)")" \
+		grep -q "^dev ${IF0}f: cannot be read: .*another version" "$T/out"
+	cli -n "$ns3" reflector detach dev "${IF0}f"
+	ip netns del "$ns3"
 }
 
 # -n takes a container's /proc/PID/ns/net: a process of our namespace's.
@@ -553,6 +605,35 @@ test_tlv_options() {
 	ip -n "$NS" link set dev "$IF0" mtu 1500
 }
 
+# allow, rate-limit, rate-limit-all: at attach, shown, changed by set
+# without a detach (what changed printed), kept by refresh, gone with a
+# plain attach; a bad value changes nothing.
+test_source_policy() {
+	expect_ok cli/policy/attach -n "$NS" reflector attach dev "$IF0" mode generic stateful \
+		allow 2001:db8::/32 allow 198.18.0.0/15 rate-limit 100,10
+	expect_json cli/policy/show-json '.allow == ["198.18.0.0/15", "2001:db8::/32"]
+		and .rate_limit == {pps: 100, burst: 10} and .rate_limit_all == null' \
+		-n "$NS" -j reflector show dev "$IF0"
+	expect_text cli/policy/show-text "allow.198.18.0.0/15,.2001:db8::/32 100/s.burst.10" \
+		-n "$NS" reflector show dev "$IF0"
+	expect_text cli/policy/set "^changed: allow 198.18.0.0/15, 2001:db8::/32 -> 192.0.2.0/24, rate-limit-all none -> 1000/s burst 1000$" \
+		-n "$NS" reflector set dev "$IF0" allow 192.0.2.0/24 rate-limit-all 1000
+	expect_json cli/policy/set-kept '.stateful == true and .mode == "generic"
+		and .allow == ["192.0.2.0/24"] and .rate_limit == {pps: 100, burst: 10}
+		and .rate_limit_all == {pps: 1000, burst: 1000}' -n "$NS" -j reflector show dev "$IF0"
+	expect_error cli/policy/set-bad "bad allow '192.0.2.1/24'" -n "$NS" reflector set dev "$IF0" allow 192.0.2.1/24
+	expect_json cli/policy/refresh-keeps '.action == "refreshed" and .allow == ["192.0.2.0/24"]
+		and .rate_limit.pps == 100 and .rate_limit_all.pps == 1000' \
+		-n "$NS" -j reflector refresh dev "$IF0"
+	expect_json cli/policy/set-none '.action == "set" and .allow == [] and .rate_limit == null
+		and (.changed | test("allow 192.0.2.0/24 -> none"))' \
+		-n "$NS" -j reflector set dev "$IF0" allow none rate-limit none
+	expect_json cli/policy/attach-clears '.action == "replaced" and .allow == []
+		and .rate_limit_all == null' -n "$NS" -j reflector attach dev "$IF0" stateful
+	expect_error cli/policy/set-not-attached "no stampede reflector" -n "$NS" reflector set dev "$IF1" allow none
+	expect_ok cli/policy/detach -n "$NS" reflector detach dev "$IF0"
+}
+
 # A namespace deleted with a reflector still attached (a Kubernetes pod
 # going away) leaves pins nobody can reach; the next attach or detach
 # anywhere removes them, since their link no longer holds a device.
@@ -566,6 +647,10 @@ test_defunct_pruned() {
 	defer "rm -rf '$dir2'"
 	expect_ok cli/prune/attach -n "$ns2" reflector attach dev "${IF0}g"
 	check cli/prune/pinned "no pins in $dir2" test -e "$dir2/${IF0}g/link"
+	# A pin this version does not know by name (as a newer one may leave):
+	# pruned with the rest.
+	check cli/prune/foreign-pin "cannot pin a map under another name" \
+		bpftool map pin pinned "$dir2/${IF0}g/stats" "$dir2/${IF0}g/pinned_by_a_newer_version"
 	ip netns del "$ns2"
 	# The kernel dismantles a deleted namespace in the background: attach
 	# (or replace) until the link has let go, for at most 10 s.
@@ -661,6 +746,7 @@ main() {
 	test_capabilities
 	test_veth_peer
 	test_refresh
+	test_source_policy
 	test_rename
 	test_detached_outside
 	test_defunct_pruned

@@ -5,7 +5,9 @@
 # with TLVs) checked by promtool, sample by sample against `stats show`,
 # `session list` and `reflector show`, and then scraped by a real
 # Prometheus server whose query API must report the reflected count that
-# `stats show` does.  Both servers run inside the reflector's namespace,
+# `stats show` does.  Then the agent probing the reflector ([target]): its
+# per-target families checked by promtool, and its own Prometheus must see
+# the RTT histogram count the replies received.  Both servers run inside the reflector's namespace,
 # on its loopback: a fresh namespace has every port free, so the default
 # address (127.0.0.1:9862) is tested as it is.
 set -u
@@ -309,7 +311,128 @@ test_foreign_layout() {
 		-n "$NS_R" stats show
 }
 
+# ---- the agent probing a target ----------------------------------------------
+
+# The agent runs in the sender's namespace, with nothing to attach there,
+# and probes the reflector over the veth; its Prometheus runs there too.
+AGENT_PORT=9863
+AGENT_PROM_PORT=9091
+
+# shellcheck disable=SC2317 # called through poll (s_http_up, s_query)
+s_curl() { ip netns exec "$NS_S" curl -s -g -m 2 "$@"; }
+# shellcheck disable=SC2317 # called through poll
+s_http_up() { s_curl -o /dev/null "http://127.0.0.1:$AGENT_PORT/metrics"; }
+
+# s_has_replies: a scrape of the agent into $T/agent.txt counts two replies
+# (the jitter needs two RTTs).
+# shellcheck disable=SC2317 # called through poll
+s_has_replies() {
+	s_curl -o "$T/agent.txt" "http://127.0.0.1:$AGENT_PORT/metrics" &&
+		grep -Eq '^stampede_probe_received_total\{target="refl"\} ([2-9]|[1-9][0-9]+)$' "$T/agent.txt"
+}
+
+# s_query EXPR: as query, from the Prometheus in the sender's namespace.
+# shellcheck disable=SC2317 # called through poll (histogram_counts_replies)
+s_query() {
+	s_curl -G --data-urlencode "query=$1" "http://127.0.0.1:$AGENT_PROM_PORT/api/v1/query" >"$T/s_query.json" &&
+		jq -r '.data.result | if length == 1 then .[0].value[1] else empty end' "$T/s_query.json" 2>/dev/null
+}
+
+# The histogram's count and the received counter of one scrape agree, and
+# at least 5 replies were counted.  An instant query takes both from the
+# latest scrape; `==` keeps the series only when they are equal.
+# shellcheck disable=SC2317 # called through poll
+histogram_counts_replies() {
+	local v
+	v=$(s_query 'stampede_probe_rtt_seconds_count{target="refl"} == stampede_probe_received_total{target="refl"}')
+	[ -n "$v" ] && [ "$v" -ge 5 ]
+}
+
+# The exposition's histogram: buckets cumulative, +Inf == _count ==
+# received (a scrape is one consistent copy), sent >= received + lost.
+histogram_problem() {
+	awk '
+		/^stampede_probe_rtt_seconds_bucket\{target="refl"/ {
+			if ($2 + 0 < prev) { print "bucket below the one before: " $0; exit }
+			prev = $2 + 0; n++
+			if ($1 ~ /le="\+Inf"/) inf = $2
+		}
+		/^stampede_probe_rtt_seconds_count\{target="refl"\}/ { count = $2 }
+		/^stampede_probe_received_total\{target="refl"\}/ { received = $2 }
+		/^stampede_probe_sent_total\{target="refl"\}/ { sent = $2 }
+		/^stampede_probe_lost_total\{target="refl"\}/ { lost = $2 }
+		END {
+			if (n != 16) { print n " buckets, want 15 and +Inf"; exit }
+			if (inf != count || count != received || received < 1) { print "+Inf " inf ", count " count ", received " received; exit }
+			if (sent < received + lost) { print "sent " sent " < received " received " + lost " lost; exit }
+		}' "$1"
+}
+
+test_agent_probe() {
+	local pid prom why
+	cat >"$T/agent.conf" <<-CONF
+		# no [reflector]: this agent only probes
+		[target refl]
+		host = $R4
+		interval = 50
+		timeout = 500
+		tlv = location
+		[metrics]
+		listen = 127.0.0.1:$AGENT_PORT
+	CONF
+	"$STAMPEDE" -n "$NS_S" agent config "$T/agent.conf" >"$T/agent.log" 2>&1 &
+	pid=$!
+	defer "stop_process $pid"
+	if ! poll s_http_up; then
+		fail metrics/agent-probe "the agent served nothing in 20 s: $(oneline "$(cat "$T/agent.log")")"
+		return
+	fi
+	# Scraped once two replies were counted (more do not matter: the checks compare).
+	poll s_has_replies
+
+	check metrics/agent-probe/promtool "promtool check metrics: $(oneline "$(promtool check metrics <"$T/agent.txt" 2>&1)")" \
+		promtool check metrics <"$T/agent.txt"
+	check metrics/agent-probe/families "want the target's histogram, counters and jitter: $(oneline "$(grep probe "$T/agent.txt")")" \
+		sh -c "grep -q '^# TYPE stampede_probe_rtt_seconds histogram$' '$T/agent.txt' &&
+			grep -q '^stampede_probe_rtt_seconds_bucket{target=\"refl\",le=\"0.001\"} ' '$T/agent.txt' &&
+			grep -q '^stampede_probe_lost_total{target=\"refl\"} 0$' '$T/agent.txt' &&
+			grep -q '^stampede_probe_jitter_seconds{target=\"refl\"} ' '$T/agent.txt'"
+	why=$(histogram_problem "$T/agent.txt")
+	check metrics/agent-probe/histogram "$why" test -z "$why"
+	# One-way delays only when both ends say synchronized: here the
+	# reflector's S bit is this host's clock state, as the probe's is.
+	if grep -q '^stampede_probe_one_way_delay_seconds{' "$T/agent.txt"; then
+		check metrics/agent-probe/one-way-synchronized "one-way delays shown while the reflector says unsynchronized" \
+			grep -q "^stampede_clock_synchronized{interface=\"$IF_R\"} 1$" "$T/served.txt"
+	else
+		pass metrics/agent-probe/one-way-synchronized
+	fi
+	cat >"$T/prometheus-agent.yml" <<-EOF
+		global:
+		  scrape_interval: 1s
+		  scrape_timeout: 1s
+		scrape_configs:
+		  - job_name: agent
+		    static_configs:
+		      - targets: ['127.0.0.1:$AGENT_PORT']
+	EOF
+	ip netns exec "$NS_S" prometheus --config.file="$T/prometheus-agent.yml" \
+		--storage.tsdb.path="$T/tsdb-agent" --web.listen-address="127.0.0.1:$AGENT_PROM_PORT" \
+		>"$T/prometheus-agent.log" 2>&1 &
+	prom=$!
+	defer "stop_process $prom"
+	check metrics/agent-probe/prometheus "Prometheus's histogram count is not the replies received (5 at least) in 20 s: $(oneline "$(cat "$T/s_query.json" 2>/dev/null)"), log $(oneline "$(tail -n 3 "$T/prometheus-agent.log")")" \
+		poll histogram_counts_replies
+	stop_process "$prom"
+	kill -TERM "$pid"
+	check metrics/agent-probe/sigterm "the agent did not end with status 0 on SIGTERM: $(oneline "$(tail -n 3 "$T/agent.log")")" \
+		poll_exit "$pid"
+	check metrics/agent-probe/log "want the target's totals in the agent's log: $(oneline "$(cat "$T/agent.log")")" \
+		grep -q '^agent: target refl: [1-9][0-9]* sent, [1-9][0-9]* received, [0-9][0-9]* lost$' "$T/agent.log"
+}
+
 test_show
 test_serve
+test_agent_probe
 test_foreign_layout
 finish

@@ -5,7 +5,10 @@
 # completion (sourced, asked as bash asks it), the systemd unit (verified),
 # and the Debian package: built, linted, installed into this system, run
 # from /usr/sbin, purged, and nothing of it left (also when a check fails:
-# the package is purged at exit).  The agent itself is not started.
+# the package is purged at exit).  Installed, the agent is started as its
+# unit says (systemctl when systemd runs this system, else the unit's
+# ExecStart run by hand, in a test network namespace either way), answers
+# probes on a test veth, and ends on SIGTERM before the purge.
 set -u
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/../testing/lib.sh"
@@ -189,6 +192,101 @@ version_matches() {
 	dpkg --compare-versions "$debver" gt "0" # a valid version at all
 }
 
+# ---- the installed agent, started from its unit ------------------------------
+
+NS_R=stk${RUN_TAG}r
+NS_S=stk${RUN_TAG}s
+IF_R=stk${RUN_TAG}r0
+IF_S=stk${RUN_TAG}s0
+R4=198.18.0.1
+S4=198.18.0.2
+
+# The agent's pid, when it runs by hand.
+AGENT_PID=""
+
+# agent_running: the agent logged that it runs, or it ended (poll target).
+# shellcheck disable=SC2317 # called through wait_until
+agent_ready() { grep -q '^agent: running' "$T/unit-agent.log"; }
+# shellcheck disable=SC2317 # called through wait_until
+agent_ended() { ! kill -0 "$AGENT_PID" 2>/dev/null; }
+# shellcheck disable=SC2317 # called through wait_until
+unit_ready() { journalctl -u stampede.service --since "@$1" -o cat 2>/dev/null | grep -q '^agent: running'; }
+# shellcheck disable=SC2317 # called through wait_until
+unit_inactive() { ! systemctl is-active -q stampede.service; }
+
+# wait_until COMMAND...: COMMAND holds within 20 s (polled every 0.1 s).
+wait_until() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The Done-when of the agent's issue: installed by dpkg, started as its
+# unit says, it attaches to the configured interface and answers probes.
+# The unit runs in the test's reflector namespace: by hand with nsenter
+# (only the network namespace changes, the pins go to the host's bpffs as
+# under systemd), under systemd with a NetworkNamespacePath= drop-in.
+agent_from_unit() {
+	local exec started rc dropin=/run/systemd/system/stampede.service.d
+	exec=$(sed -n 's/^ExecStart=//p' "$UNIT_PATH")
+	if [ -z "$exec" ] || [ "$(grep -c '^ExecStart=' "$UNIT_PATH")" -ne 1 ]; then
+		fail unit-agent/exec "want one ExecStart= in $UNIT_PATH: $(oneline "$(grep ExecStart "$UNIT_PATH")")"
+		return
+	fi
+	if ! xdp_pass_obj >/dev/null 2>&1 || ! command -v nsenter >/dev/null; then
+		skip unit-agent "needs $BUILD/testing/xdp_pass.bpf.o (make test) and nsenter"
+		return
+	fi
+	if ! testbed_new >"$T/testbed.log" 2>&1; then
+		fail unit-agent/setup "$(oneline "$(cat "$T/testbed.log")")"
+		return
+	fi
+	# The package's conffile: dpkg --purge removes it, changed or not.
+	cat >/etc/stampede/stampede.conf <<-CONF
+		# test_packaging: the reflector side of its testbed
+		[reflector]
+		interfaces = $IF_R
+		on-exit = detach
+	CONF
+	if [ "$(ps -p 1 -o comm=)" = systemd ]; then
+		mkdir -p "$dropin" && defer "rm -rf '$dropin'; systemctl daemon-reload"
+		printf '[Service]\nNetworkNamespacePath=/run/netns/%s\n' "$NS_R" >"$dropin/netns.conf"
+		systemctl daemon-reload
+		started=$(date +%s)
+		defer "systemctl stop stampede.service"
+		check unit-agent/start "systemctl start stampede: $(oneline "$(systemctl status stampede.service 2>&1 | tail -n 5)")" \
+			sh -c 'systemctl start stampede.service'
+		wait_until unit_ready "$started"
+	else
+		note "systemd is not PID 1: running the unit's ExecStart by hand: $exec"
+		# shellcheck disable=SC2086 # ExecStart= is split at blanks, as systemd does here
+		nsenter --net="/run/netns/$NS_R" $exec >"$T/unit-agent.log" 2>&1 </dev/null &
+		AGENT_PID=$!
+		defer "kill -KILL $AGENT_PID"
+		wait_until agent_ready
+	fi
+	check unit-agent/attached "the agent did not attach to $IF_R: $(oneline "$(tail -n 5 "$T/unit-agent.log" 2>/dev/null)")" \
+		has_xdp "$NS_R" "$IF_R"
+	/usr/sbin/stampede -n "$NS_S" -j probe "$R4" count 3 interval 20 timeout 500 >"$T/unit-probe.json" 2>&1
+	check unit-agent/answers "want 3 replies from the agent's reflector: $(oneline "$(jq -c 'del(.replies, .histogram)' "$T/unit-probe.json" 2>&1)")" \
+		jq_ok '.sent == 3 and .received == 3' "$T/unit-probe.json"
+	if [ -n "$AGENT_PID" ]; then
+		kill -TERM "$AGENT_PID"
+		wait_until agent_ended
+		wait "$AGENT_PID"
+		rc=$?
+		check unit-agent/sigterm "the agent did not end with status 0 on SIGTERM (got $rc): $(oneline "$(tail -n 3 "$T/unit-agent.log")")" \
+			sh -c "[ $rc -eq 0 ] && grep -q '^agent: stopped, reflectors detached' '$T/unit-agent.log'"
+	else
+		systemctl stop stampede.service
+		check unit-agent/sigterm "systemctl stop stampede did not end it" wait_until unit_inactive
+	fi
+	check unit-agent/detached "on-exit detach: $IF_R still has a reflector" no_xdp "$NS_R" "$IF_R"
+}
+
 test_deb() {
 	local deb debver upstream lib pkg missing="" f d
 	if ! deb=$(make -s BUILD="$BUILD" deb 2>"$T/deb.err") || ! [ -s "$deb" ]; then
@@ -262,6 +360,7 @@ test_deb() {
 	check deb/installed-man "man -w stampede does not find the installed page" \
 		sh -c 'man -w stampede 2>/dev/null | grep -q "^/usr/share/man/man8/stampede.8.gz$"'
 	unit_verify
+	agent_from_unit
 
 	if ! dpkg --purge stampede >"$T/purge.out" 2>&1; then
 		fail deb/purge "dpkg --purge stampede: $(oneline "$(cat "$T/purge.out")")"

@@ -572,6 +572,84 @@ test_loss() {
 	fi
 }
 
+# ---- the continuous mode (report SECS) ------------------------------------------------
+
+# The JSON lines of a continuous run: every line one object, periods
+# numbered 1..N in order, then exactly one summary, last, whose totals are
+# the sums of the periods' (the period cut short by the stop included),
+# and every request sent answered, lost or still in flight.
+LINES_ADD_UP='(.[:-1] | all(.type == "period")) and .[-1].type == "summary"
+	and ([.[:-1][].period] == [range(1; length)])
+	and .[-1].periods == (length - 1)
+	and ([.[:-1][].sent] | add) == .[-1].sent
+	and ([.[:-1][].received] | add) == .[-1].received
+	and ([.[:-1][].lost] | add) == .[-1].lost
+	and (.[-1] | .sent == .received + .lost + .in_flight)'
+
+# slurped FILTER FILE: jq FILTER holds on the array of FILE's JSON lines.
+# shellcheck disable=SC2317 # called through check
+slurped() { jq -e -s "$1" "$2" >/dev/null 2>&1; }
+
+# monitor_lost FILE: the lost requests the periods in FILE reported so far.
+monitor_lost() {
+	jq -s '[.[] | select(.type == "period") | .lost] | add // 0' "$1" 2>/dev/null || echo 0
+}
+
+test_continuous() {
+	local name=probe/continuous/json out pid i periods rc
+	expect_error probe/continuous/report-0 "bad report '0'" -n "$NS_S" probe "$R4" report 0
+	expect_error probe/continuous/report-huge "bad report" -n "$NS_S" probe "$R4" report 3601
+	expect_error probe/continuous/report-twice "'report' given twice" -n "$NS_S" probe "$R4" report 1 report 2
+	# Requests 12..15 never answered: lost in a period of their own time,
+	# each 300 ms after it was sent; the periods before it lose nothing.
+	reflect_start "$name" --drop-seqs 12,13,14,15 || return
+	out=$T/continuous.jsonl
+	"$STAMPEDE" -n "$NS_S" -j probe "$R4" port "$UPORT" interval 100 timeout 300 report 1 \
+		>"$out" 2>"$T/continuous.err" </dev/null &
+	pid=$!
+	defer "kill -KILL $pid"
+	# Until three periods are out and the four losses reported (30 s at
+	# most), then SIGTERM, as systemd or kill would stop it.
+	for ((i = 0; i < 300; i++)); do
+		periods=$(grep -c '"type":"period"' "$out" 2>/dev/null)
+		[ "${periods:-0}" -ge 3 ] && [ "$(monitor_lost "$out")" -ge 4 ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null && note "$name: still running 5 s after SIGTERM, killed"
+	wait "$pid"
+	rc=$?
+	reflect_stop
+	check "$name/exit" "want exit 0 after SIGTERM, got $rc: $(oneline "$(cat "$T/continuous.err")")" test "$rc" -eq 0
+	# jq reads each line on its own: a line that is not one JSON object fails.
+	check "$name/lines-parse" "not one JSON object per line: $(oneline "$(head -c 600 "$out")")" \
+		sh -c "[ \$(wc -l <'$out') -ge 4 ] && while IFS= read -r l; do printf '%s' \"\$l\" | jq -e 'type == \"object\"' >/dev/null || exit 1; done <'$out'"
+	check "$name/add-up" "periods and summary do not add up: $(oneline "$(jq -c '{type, period, sent, received, lost, in_flight, periods}' "$out" 2>&1)")" \
+		slurped "$LINES_ADD_UP" "$out"
+	check "$name/loss-in-a-period" "want the 4 dropped requests lost in the periods, none in the first: $(oneline "$(jq -c '{type, period, sent, received, lost, late}' "$out" 2>&1)")" \
+		slurped '(.[-1] | .lost == 4 and .interrupted == true and .received >= 26)
+			and (.[0] | .period == 1 and .lost == 0 and .received >= 1)
+			and any(.[:-1][]; .lost > 0) and all(.[]; .late == 0 and .duplicates == 0)' "$out"
+	check "$name/figures" "a period with replies lacks its rtt figures: $(oneline "$(jq -c '{type, rtt_us, jitter_us, histogram}' "$out" 2>&1)")" \
+		slurped 'all(.[:-1][] | select(.received >= 2); .rtt_us.min > 0 and .rtt_us.max >= .rtt_us.min
+			and .jitter_us >= 0 and ([.histogram[].count] | add) == .received)
+			and (.[-1] | .rtt_us.min > 0 and .rtt_us.mean >= .rtt_us.min and .jitter_us >= 0)' "$out"
+	# count ends a continuous run too; the text lines.
+	name=probe/continuous/text
+	reflect_start "$name" || return
+	cli -n "$NS_S" probe "$R4" port "$UPORT" interval 50 count 30 timeout 300 report 1 -q
+	reflect_stop
+	check "$name" "want 'period 1:' lines and the totals, exit 0; got $RC: $(oneline "$(cli_out)$(cli_err)")" \
+		sh -c "[ $RC -eq 0 ] && grep -q '^period 1: [0-9]* sent, [0-9]* received, 0 lost' '$T/out' &&
+			grep -q '^30 sent, 30 received, 0 lost, 0 in flight, 0% loss' '$T/out' &&
+			grep -q '^rtt min/mean/max/stddev = ' '$T/out'"
+}
+
 # ---- nothing comes back -----------------------------------------------------------
 
 test_no_reply() {
@@ -735,6 +813,7 @@ main() {
 	test_ping_options
 	test_no_reply
 	test_interrupt
+	test_continuous
 	test_layouts
 	test_tlvs
 	test_xdp_tlvs

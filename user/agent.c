@@ -11,6 +11,9 @@
  *  - republishes the clock state at once after a step of the system clock
  *    and every interval otherwise (user/clock_cmd.c);
  *  - serves the reflectors' metrics to Prometheus ([metrics] listen);
+ *  - probes the configured targets continuously, each from a thread of
+ *    its own (user/agent_probe.c), and serves their RTT histograms, loss
+ *    and jitter with the reflectors' metrics;
  *  - on SIGTERM, SIGINT or SIGHUP leaves the reflectors attached (on-exit
  *    keep, the default: the data path never depends on this process) or
  *    detaches those it attached (on-exit detach).
@@ -32,6 +35,7 @@
 
 #include "addrs.h"
 #include "agent_config.h"
+#include "agent_probe.h"
 #include "attached.h"
 #include "cli.h"
 #include "clock_publish.h"
@@ -293,6 +297,8 @@ static int agent_run(struct agent *ag)
 {
 	struct sigaction sa = {.sa_handler = agent_signal};
 	struct metrics_server *metrics = NULL;
+	struct agent_probes *probes;
+	struct metrics_extra extra = {.fn = agent_probes_metrics};
 	struct pollfd pfd[2];
 	bool stepped;
 	int nl, timer, err = 0;
@@ -308,9 +314,17 @@ static int agent_run(struct agent *ag)
 		close(nl);
 		return -1;
 	}
+	probes = agent_probes_start(&ag->cfg);
+	if (!probes) {
+		close(timer);
+		close(nl);
+		return -1;
+	}
+	extra.ctx = probes;
 	if (ag->cfg.metrics_listen) {
-		metrics = metrics_server_start(ag->cfg.metrics_listen);
+		metrics = metrics_server_start_extra(ag->cfg.metrics_listen, &extra);
 		if (!metrics) {
+			agent_probes_stop(probes);
 			close(timer);
 			close(nl);
 			return -1;
@@ -351,6 +365,7 @@ static int agent_run(struct agent *ag)
 		fflush(stdout);
 	}
 	metrics_server_stop(metrics);
+	agent_probes_stop(probes);
 	close(timer);
 	close(nl);
 	if (ag->cfg.detach_on_exit)
@@ -400,6 +415,8 @@ void agent_usage(FILE *out)
 		"them current: interfaces that appear or come back, addresses that come and go,\n"
 		"the clock state (at once after a step); until SIGTERM, SIGINT or SIGHUP, when\n"
 		"the reflectors stay attached (on-exit keep) or are detached (on-exit detach).\n"
+		"It probes the targets FILE names ([target NAME]) continuously and serves\n"
+		"their RTT histograms, loss and jitter with the reflectors' metrics.\n"
 		"With -n NETNS, in that network namespace.\n");
 }
 

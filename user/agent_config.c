@@ -12,6 +12,7 @@
 #include "attach.h"
 #include "cli.h"
 #include "metrics.h"
+#include "probe.h"
 
 struct load_ctx {
 	struct agent_config *cfg;
@@ -20,15 +21,19 @@ struct load_ctx {
 	char why[CLI_ERROR_CAPTURE_LEN]; /* and its message */
 };
 
-/* Split @value at blanks into @words (strdup'd) after *@n; false when there are too many. */
-static bool split_words(const char *value, char **words, unsigned int *n, unsigned int max)
+/*
+ * Split @value at @seps into @words (strdup'd) after *@n; false when there
+ * are too many.
+ */
+static bool split_at(const char *value, const char *seps, char **words, unsigned int *n,
+		     unsigned int max)
 {
 	char *copy = strdup(value), *save = NULL, *w;
 	bool ok = true;
 
 	if (!copy)
 		return false;
-	for (w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+	for (w = strtok_r(copy, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
 		if (*n >= max) {
 			ok = false;
 			break;
@@ -37,6 +42,12 @@ static bool split_words(const char *value, char **words, unsigned int *n, unsign
 	}
 	free(copy);
 	return ok;
+}
+
+/* Lists of names or ports: blanks or commas between them. */
+static bool split_words(const char *value, char **words, unsigned int *n, unsigned int max)
+{
+	return split_at(value, " \t,", words, n, max);
 }
 
 /*
@@ -100,7 +111,8 @@ static int reflector_key(struct agent_config *cfg, const char *key, const char *
 		words[n++] = strdup(key);
 		words[n++] = strdup(value);
 	} else if (!strcmp(key, "options")) {
-		if (!split_words(value, words, &n, AGENT_MAX_ATTACH_WORDS))
+		/* Blanks only: a value may hold a comma (rate-limit 100,10). */
+		if (!split_at(value, " \t", words, &n, AGENT_MAX_ATTACH_WORDS))
 			return cli_error("more than %d words", AGENT_MAX_ATTACH_WORDS);
 	} else {
 		return cli_error("unknown key (interfaces, ports, stateful, timestamp, ttl,"
@@ -111,6 +123,118 @@ static int reflector_key(struct agent_config *cfg, const char *key, const char *
 		for (i = 0; i < n; i++)
 			free(words[i]);
 	return err;
+}
+
+/*
+ * The `probe` keywords a target takes: `count` and `report` are the
+ * agent's to decide (it probes until it stops), the ping options have
+ * their keywords here.
+ */
+static const char *const target_keys[] = {
+	"port",	     "interval", "size",  "ssid",    "ttl", "dscp",	"ecn",
+	"timestamp", "source",	 "sport", "timeout", "tlv", "stateful", NULL,
+};
+
+static struct agent_target_cfg *target_of(struct agent_config *cfg, const char *name)
+{
+	struct agent_target_cfg *t;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_targets; i++)
+		if (!strcmp(cfg->targets[i].name, name))
+			return &cfg->targets[i];
+	if (cfg->n_targets == AGENT_MAX_TARGETS) {
+		cli_error("more than %d targets", AGENT_MAX_TARGETS);
+		return NULL;
+	}
+	t = &cfg->targets[cfg->n_targets++];
+	t->name = strdup(name);
+	t->n_words = 1;
+	return t;
+}
+
+/*
+ * Check @words as `probe` would (its own parser: the file and the command
+ * line take the same grammar), with a stand-in HOST when none is known yet.
+ */
+static int check_probe_words(char *const *words, unsigned int n)
+{
+	char *argv[AGENT_MAX_TARGET_WORDS + 1];
+	struct cli_args args = {.argc = (int)n, .argv = argv, .cmd = "probe"};
+	struct probe_opts opts;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		argv[i] = words[i] ? words[i] : "host";
+	return probe_parse(&args, &opts);
+}
+
+static int check_alone(char *const *words, unsigned int n)
+{
+	char *argv[3] = {NULL, words[0], n > 1 ? words[1] : NULL};
+
+	return check_probe_words(argv, n + 1);
+}
+
+/* `key = value` of [target NAME]. */
+static int target_key(struct agent_config *cfg, const char *name, const char *key,
+		      const char *value)
+{
+	struct agent_target_cfg *t;
+	char *words[3] = {NULL};
+	unsigned int i, n = 0;
+
+	/* The name is a label value, printed as it is: nothing to escape in it. */
+	if (!*name || strlen(name) > AGENT_MAX_TARGET_NAME || strpbrk(name, "\"\\"))
+		return cli_error("a target needs a name of 1-%d characters without quotes or"
+				 " backslashes: [target NAME]",
+				 AGENT_MAX_TARGET_NAME);
+	t = target_of(cfg, name);
+	if (!t)
+		return -1;
+	if (!strcmp(key, "host")) {
+		if (t->words[0])
+			return cli_error("'host' given twice");
+		if (!*value || strchr(value, ' '))
+			return cli_error("bad host '%s'", value);
+		t->words[0] = strdup(value);
+		return 0;
+	}
+	for (i = 0; target_keys[i] && strcmp(key, target_keys[i]); i++)
+		;
+	if (!target_keys[i])
+		return cli_error("unknown key (host, port, interval, size, ssid, ttl, dscp, ecn,"
+				 " timestamp, source, sport, timeout, tlv or stateful)");
+	if (!strcmp(key, "stateful")) {
+		if (!strcmp(value, "no"))
+			return 0;
+		if (strcmp(value, "yes"))
+			return cli_error("bad value '%s': expected yes or no", value);
+		words[n++] = strdup(key);
+	} else {
+		words[n++] = strdup(key);
+		words[n++] = strdup(value);
+	}
+	if (t->n_words + n > AGENT_MAX_TARGET_WORDS) {
+		for (i = 0; i < n; i++)
+			free(words[i]);
+		return cli_error("more than %d words", AGENT_MAX_TARGET_WORDS);
+	}
+	/*
+	 * This key alone first, so the error is its own; then after the
+	 * others ("given twice", a size that cannot hold the TLVs).
+	 */
+	for (i = 0; i < n; i++)
+		t->words[t->n_words + i] = words[i];
+	if (check_alone(words, n) || check_probe_words(t->words, t->n_words + n)) {
+		for (i = 0; i < n; i++) {
+			free(words[i]);
+			t->words[t->n_words + i] = NULL;
+		}
+		return -1;
+	}
+	t->n_words += n;
+	return 0;
 }
 
 static int number_value(const char *value, uint64_t min, uint64_t max, unsigned int *out)
@@ -137,6 +261,8 @@ static int on_value(void *user, const char *section, const char *key, const char
 	cli_error_capture = ctx->why;
 	if (!strcmp(section, "reflector")) {
 		err = reflector_key(cfg, key, value);
+	} else if (!strncmp(section, AGENT_TARGET_SECTION, strlen(AGENT_TARGET_SECTION))) {
+		err = target_key(cfg, section + strlen(AGENT_TARGET_SECTION), key, value);
 	} else if (!strcmp(section, "clock") && !strcmp(key, "interval-ms")) {
 		err = number_value(value, 100, 60000, &cfg->interval_ms);
 	} else if (!strcmp(section, "metrics") && !strcmp(key, "listen")) {
@@ -159,6 +285,22 @@ static int on_value(void *user, const char *section, const char *key, const char
 	return !err;
 }
 
+/* What only the whole file tells: a target without its host. */
+static int check_targets(const struct agent_config *cfg)
+{
+	char section[128];
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_targets; i++) {
+		if (cfg->targets[i].words[0])
+			continue;
+		snprintf(section, sizeof(section), AGENT_TARGET_SECTION "%s", cfg->targets[i].name);
+		return cli_error("%s:%d: [%s] host: missing: a target needs the host to probe",
+				 cfg->path, agent_config_section_line(cfg, section), section);
+	}
+	return 0;
+}
+
 int agent_config_load(const char *path, struct agent_config *cfg)
 {
 	struct load_ctx ctx = {.cfg = cfg};
@@ -177,7 +319,7 @@ int agent_config_load(const char *path, struct agent_config *cfg)
 		return cli_error("%s:%d: %s: %s", path, line, ctx.where, ctx.why);
 	if (line)
 		return cli_error("%s:%d: not a [section], key = value, or comment", path, line);
-	return 0;
+	return check_targets(cfg);
 }
 
 void agent_config_free(struct agent_config *cfg)
@@ -189,6 +331,13 @@ void agent_config_free(struct agent_config *cfg)
 	for (i = 0; i < cfg->n_attach_words; i++)
 		free(cfg->attach_words[i]);
 	free(cfg->metrics_listen);
+	for (i = 0; i < cfg->n_targets; i++) {
+		unsigned int w;
+
+		free(cfg->targets[i].name);
+		for (w = 0; w < cfg->targets[i].n_words; w++)
+			free(cfg->targets[i].words[w]);
+	}
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -209,6 +358,24 @@ int agent_config_line(const struct agent_config *cfg, const char *section, const
 			snprintf(current, sizeof(current), "%s", name);
 		else if (!strcmp(current, section) && !strncmp(p, key, klen) &&
 			 strchr(" \t=:", p[klen]))
+			found = n;
+	}
+	fclose(f);
+	return found;
+}
+
+int agent_config_section_line(const struct agent_config *cfg, const char *section)
+{
+	char line[1024], name[128];
+	int n = 0, found = 0;
+	FILE *f = fopen(cfg->path, "r");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		n++;
+		if (sscanf(line + strspn(line, " \t"), "[%127[^]]]", name) == 1 &&
+		    !strcmp(name, section))
 			found = n;
 	}
 	fclose(f);

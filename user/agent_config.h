@@ -16,6 +16,13 @@
  *   interval-ms = 1000                     clock state republished this often
  *   [metrics]
  *   listen = 127.0.0.1:9862                Prometheus endpoint; empty: none
+ *   [target NAME]                          probed continuously (user/agent_probe.c)
+ *   host = 198.18.0.1                      required; a name or an address
+ *   interval = 1000                        any `probe` keyword below, in its
+ *   port = 862                             units (ms): port interval size ssid
+ *   tlv = location                         ttl dscp ecn timestamp source sport
+ *                                          timeout tlv (repeatable), stateful
+ *                                          yes | no
  *
  * Every value is checked as it is read; a bad one is one error line naming
  * the file, the line and the key.
@@ -29,6 +36,18 @@
 #define AGENT_MAX_INTERFACES	  32
 #define AGENT_MAX_ATTACH_WORDS	  64
 #define AGENT_DEFAULT_INTERVAL_MS 1000
+#define AGENT_MAX_TARGETS	  64
+#define AGENT_MAX_TARGET_WORDS	  64
+#define AGENT_MAX_TARGET_NAME	  63
+/* "target NAME": the section names a target's label value. */
+#define AGENT_TARGET_SECTION "target "
+
+/* A [target NAME] section: what `probe` is given, HOST first. */
+struct agent_target_cfg {
+	char *name;
+	char *words[AGENT_MAX_TARGET_WORDS]; /* words[0]: the host, NULL until given */
+	unsigned int n_words;		     /* 1 + the keyword words */
+};
 
 struct agent_config {
 	const char *path;
@@ -41,6 +60,8 @@ struct agent_config {
 	bool detach_on_exit;
 	unsigned int interval_ms;
 	char *metrics_listen; /* NULL: no metrics endpoint */
+	struct agent_target_cfg targets[AGENT_MAX_TARGETS];
+	unsigned int n_targets;
 };
 
 /* Read and check @path into @cfg; -1 after one error line. */
@@ -54,5 +75,8 @@ void agent_config_free(struct agent_config *cfg);
  * libinih tells a handler no line numbers.
  */
 int agent_config_line(const struct agent_config *cfg, const char *section, const char *key);
+
+/* The line of the [@section] header in the file read; 0 if not found. */
+int agent_config_section_line(const struct agent_config *cfg, const char *section);
 
 #endif /* STAMPEDE_AGENT_CONFIG_H */

@@ -28,11 +28,13 @@
 #include "clock.h"
 #include "describe.h"
 #include "kernel_features.h"
+#include "multiprog.h"
 #include "objects.h"
 #include "output.h"
 #include "pins.h"
 #include "prune.h"
 #include "session.h"
+#include "source_policy.h"
 #include "stampede.skel.h"
 #include "veth_peer.h"
 
@@ -47,6 +49,7 @@ enum undo_kind {
 	UNDO_RMDIR,  /* remove the directory at path */
 	UNDO_REPIN,  /* put the object fd back at path, over what is there */
 	UNDO_PROG,   /* give link fd its program fd2 back */
+	UNDO_LEAVE,  /* take program fd out of the dispatcher of ifindex fd2 */
 };
 
 struct undo_step {
@@ -68,6 +71,8 @@ struct attach_ctx {
 	char dir[PATH_MAX];
 	bool replace;
 	bool refresh;			/* `reflector refresh`: the running settings again */
+	bool set;			/* `reflector set`: refresh, with the policy named */
+	struct attach_req set_req;	/* set: what it names */
 	bool reattach;			/* replace: the link was detached from outside */
 	__u32 old_prog_id;		/* replace: the running reflector's program */
 	int old_prog_fd;		/* ... held to give it back if the run fails */
@@ -76,8 +81,21 @@ struct attach_ctx {
 	__u32 old_sets;			/* replace: its session table's sets */
 	bool was_stateful;		/* replace: the running reflector's mode */
 	bool fresh_sessions;		/* a sessions map of another size replaces the pinned one */
-	int link_fd;			/* the pinned link (replace) */
-	int new_link_fd;		/* the link this run creates (attach, reattach) */
+	bool fresh_rate_src;		/* so does a rate_src map of another size */
+	/* replace: the running allow-list, read from its map */
+	struct stampede_prefix old_allow[STAMPEDE_MAX_ALLOW_PREFIXES];
+	unsigned int n_old_allow;
+	int link_fd;	 /* the pinned link (replace) */
+	int new_link_fd; /* the link this run creates (attach, reattach) */
+	/* libxdp's dispatcher (multiprog.h) */
+	bool multiprog;			/* this run attaches through it */
+	bool dispatcher_there;		/* ... joining one that holds the hook */
+	bool generic;			/* ... that one's mode */
+	bool was_multiprog;		/* replace: the running reflector is in one */
+	bool leave_old;			/* ... to be taken out once the new one runs */
+	int prog_fd;			/* ... its pinned program */
+	int new_prog_fd;		/* the program this run put in a dispatcher */
+	struct stampede_bpf *component; /* its object, loaded by libxdp */
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
 	struct undo undo;
@@ -118,6 +136,11 @@ static void undo_step(const struct undo_step *s)
 	case UNDO_PROG:
 		if (bpf_link_update(s->fd, s->fd2, NULL))
 			cli_warn("could not restore the earlier program: %s", strerror(errno));
+		break;
+	case UNDO_LEAVE:
+		if (multiprog_detach(s->fd, s->fd2))
+			cli_warn("could not take the new program out of the XDP dispatcher: %s",
+				 strerror(errno));
 		break;
 	}
 }
@@ -200,28 +223,59 @@ static int record_ifindex(struct attach_ctx *ctx)
 
 /* --- the device before we touch it ----------------------------------------- */
 
-/* "dev X already has an XDP program attached (id N, name NAME)" if it has. */
-static int check_no_xdp(const struct attach_ctx *ctx)
+/*
+ * What holds the hook decides how stampede attaches (ctx->multiprog): alone
+ * through a link on a free hook (unless 'multiprog on'), as a component of
+ * libxdp's dispatcher where one holds it (unless 'multiprog off'); beside
+ * a program attached without the dispatcher it cannot run at all.
+ */
+static int check_hook(struct attach_ctx *ctx)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct bpf_prog_info info = {0};
-	__u32 len = sizeof(info), id;
-	int fd;
+	const char *dev = ctx->req.ifname;
+	struct xdp_hook hook;
 
-	if (bpf_xdp_query(ctx->ifindex, 0, &q))
-		return cli_error("cannot query XDP on dev %s: %s", ctx->req.ifname,
-				 strerror(errno));
-	id = q.prog_id ?: q.drv_prog_id ?: q.skb_prog_id ?: q.hw_prog_id;
-	if (!id)
+	if (multiprog_hook(dev, ctx->ifindex, &hook))
+		return -1;
+	switch (hook.kind) {
+	case HOOK_FREE:
+		ctx->multiprog = ctx->was_multiprog || ctx->req.multiprog == ATTACH_MULTIPROG_ON;
 		return 0;
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd >= 0) {
-		bpf_obj_get_info_by_fd(fd, &info, &len);
-		close(fd);
+	case HOOK_DISPATCHER:
+		if (ctx->req.multiprog == ATTACH_MULTIPROG_OFF)
+			return cli_error(
+				"dev %s's XDP hook holds libxdp's dispatcher (prog id %u, %d"
+				" program%s) and 'multiprog off' keeps stampede out of it",
+				dev, hook.prog_id, hook.programs, hook.programs == 1 ? "" : "s");
+		if (ctx->req.mode != ATTACH_MODE_AUTO &&
+		    (ctx->req.mode == ATTACH_MODE_GENERIC) != hook.generic)
+			return cli_error(
+				"dev %s's XDP dispatcher runs in %s mode: stampede joins it"
+				" in that mode ('mode %s' or 'mode auto')",
+				dev, hook.generic ? "generic" : "native",
+				hook.generic ? "generic" : "native");
+		ctx->multiprog = ctx->dispatcher_there = true;
+		ctx->generic = hook.generic;
+		return 0;
+	case HOOK_OTHER:
+		break;
 	}
-	return cli_error("dev %s already has an XDP program attached (id %u, name %s); detach it"
-			 " first",
-			 ctx->req.ifname, id, info.name[0] ? info.name : "?");
+	return cli_error("dev %s already has an XDP program attached without libxdp's dispatcher"
+			 " (prog id %u, name %s): stampede runs beside programs attached through"
+			 " libxdp (xdp-loader) only; detach it first (a tc fallback is not"
+			 " available yet)",
+			 dev, hook.prog_id, hook.prog_name);
+}
+
+/* A link refused with EBUSY: say what holds the hook. */
+static int hook_taken(struct attach_ctx *ctx, int err)
+{
+	struct xdp_hook hook;
+
+	if (!multiprog_hook(ctx->req.ifname, ctx->ifindex, &hook) && hook.kind == HOOK_DISPATCHER)
+		return cli_error("dev %s's XDP hook holds libxdp's dispatcher (prog id %u); attach"
+				 " again to join it",
+				 ctx->req.ifname, hook.prog_id);
+	return check_hook(ctx) ?: cli_error("dev %s is busy: %s", ctx->req.ifname, strerror(err));
 }
 
 /* Sets of the session table for @sessions: enough, and a power of two. */
@@ -247,7 +301,8 @@ static int check_map_fits(const struct attach_ctx *ctx, int fd, const struct bpf
 	if (info.type != bpf_map__type(map) || info.key_size != bpf_map__key_size(map) ||
 	    info.value_size != bpf_map__value_size(map) ||
 	    info.map_flags != bpf_map__map_flags(map) ||
-	    (strcmp(name, "sessions") && info.max_entries != bpf_map__max_entries(map)))
+	    (strcmp(name, "sessions") && strcmp(name, "rate_src") &&
+	     info.max_entries != bpf_map__max_entries(map)))
 		return cli_error("dev %s: pinned map '%s' does not fit this version of stampede;"
 				 " detach first",
 				 ctx->req.ifname, name);
@@ -309,19 +364,22 @@ static struct bpf_map *skel_map(struct stampede_bpf *skel, enum pin_map which)
 		return skel->maps.tlv_stats;
 	case PIN_MAP_access_reports:
 		return skel->maps.access_reports;
+	case PIN_MAP_allow_src:
+		return skel->maps.allow_src;
+	case PIN_MAP_rate_src:
+		return skel->maps.rate_src;
+	case PIN_MAP_rate_all:
+		return skel->maps.rate_all;
 	default:
 		return NULL;
 	}
 }
 
-/* A reflector is attached: check the request against it and open its maps. */
-static int prepare_replace(struct attach_ctx *ctx)
+/* The running reflector holds the hook with a link: is it this interface's? */
+static int read_old_link(struct attach_ctx *ctx, const char **mode)
 {
 	struct bpf_link_info link = {0};
 	__u32 len = sizeof(link);
-	const char *mode;
-	char path[PATH_MAX];
-	int i;
 
 	if (bpf_obj_get_info_by_fd(ctx->link_fd, &link, &len))
 		return cli_error("dev %s: cannot read the pinned link: %s", ctx->req.ifname,
@@ -339,14 +397,61 @@ static int prepare_replace(struct attach_ctx *ctx)
 				 " 'stampede reflector detach dev %s' first",
 				 ctx->req.ifname, ctx->req.ifname, ctx->req.ifname);
 	ctx->old_prog_id = link.prog_id;
-	ctx->old_prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
+	*mode = xdp_mode_name(ctx->ifindex, link.prog_id);
+	return 0;
+}
+
+/*
+ * The running reflector is in libxdp's dispatcher: the new program joins
+ * it there in the same mode, and the old one leaves once the new one runs.
+ * Taken out from outside (xdp-loader unload), it joins whatever holds the
+ * hook now.
+ */
+static int read_old_component(struct attach_ctx *ctx, const char **mode)
+{
+	struct attached_hold hold;
+
+	if (pins_recorded_ifindex(ctx->dir) != ctx->ifindex)
+		return cli_error("dev %s: pins left from an earlier interface named %s; run"
+				 " 'stampede reflector detach dev %s' first",
+				 ctx->req.ifname, ctx->req.ifname, ctx->req.ifname);
+	if (attached_read_hold(ctx->dir, -1, ctx->prog_fd, &hold))
+		return cli_error("dev %s: cannot read the pinned program: %s", ctx->req.ifname,
+				 strerror(errno));
+	ctx->old_prog_id = hold.prog_id;
+	*mode = hold.mode;
+	ctx->reattach = !hold.ifindex;
+	if (ctx->reattach)
+		return check_hook(ctx);
+	ctx->multiprog = ctx->dispatcher_there = ctx->leave_old = true;
+	ctx->generic = !strcmp(hold.mode, "generic");
+	return 0;
+}
+
+/* A reflector is attached: check the request against it and open its maps. */
+static int prepare_replace(struct attach_ctx *ctx)
+{
+	const char *mode = "none";
+	char path[PATH_MAX];
+	int i;
+
+	if (ctx->was_multiprog && ctx->req.multiprog == ATTACH_MULTIPROG_OFF)
+		return cli_error("dev %s's reflector runs in libxdp's XDP dispatcher; detach first"
+				 " to attach it alone ('multiprog off')",
+				 ctx->req.ifname);
+	if (!ctx->was_multiprog && ctx->req.multiprog == ATTACH_MULTIPROG_ON)
+		return cli_error("dev %s's reflector is attached alone; detach first to attach it"
+				 " through libxdp's XDP dispatcher ('multiprog on')",
+				 ctx->req.ifname);
+	if (ctx->was_multiprog ? read_old_component(ctx, &mode) : read_old_link(ctx, &mode))
+		return -1;
+	ctx->old_prog_fd = bpf_prog_get_fd_by_id(ctx->old_prog_id);
 	if (ctx->old_prog_fd < 0)
 		return cli_error("dev %s: cannot open prog id %u: %s", ctx->req.ifname,
-				 link.prog_id, strerror(errno));
+				 ctx->old_prog_id, strerror(errno));
 	if (reflector_running_config(ctx->req.ifname, ctx->old_prog_id, &ctx->old_cfg))
 		return -1;
 	ctx->was_stateful = ctx->old_cfg.flags & STAMPEDE_F_STATEFUL;
-	mode = xdp_mode_name(ctx->ifindex, link.prog_id);
 	ctx->old_mode = mode;
 	if (ctx->req.mode_given && ctx->req.mode != ATTACH_MODE_AUTO && strcmp(mode, "none") &&
 	    strcmp(mode, attach_mode_names[ctx->req.mode]))
@@ -364,6 +469,10 @@ static int prepare_replace(struct attach_ctx *ctx)
 					 " first",
 					 ctx->req.ifname, pin_map_names[i], strerror(errno));
 	}
+	if (ctx->old_map_fd[PIN_MAP_allow_src] >= 0 &&
+	    policy_allow_read(ctx->old_map_fd[PIN_MAP_allow_src], ctx->old_allow, &ctx->n_old_allow,
+			      ctx->req.ifname))
+		return -1;
 	return read_old_sets(ctx);
 }
 
@@ -464,6 +573,32 @@ static void fill_config(const struct attach_req *req, unsigned int mtu, struct s
 	cfg->n_return_prefixes = req->n_return_prefixes;
 	for (i = 0; i < req->n_return_prefixes; i++)
 		cfg->return_prefixes[i] = req->return_prefixes[i];
+	if (req->n_allow)
+		cfg->flags |= STAMPEDE_F_ALLOW;
+	if (req->rate_pps)
+		cfg->flags |= STAMPEDE_F_RATE_SRC;
+	if (req->rate_all_pps)
+		cfg->flags |= STAMPEDE_F_RATE_ALL;
+	policy_rate_config(&cfg->rate_src, req->rate_pps, req->rate_burst);
+	policy_rate_config(&cfg->rate_all, req->rate_all_pps, req->rate_all_burst);
+}
+
+/* The per-source buckets: none to keep without rate-limit (one entry). */
+static __u32 wanted_rate_sources(const struct attach_ctx *ctx)
+{
+	return ctx->req.rate_pps ? STAMPEDE_RATE_SOURCES : 1;
+}
+
+/* Whether the pinned rate_src map has another size than wanted. */
+static bool rate_src_resized(const struct attach_ctx *ctx)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+	int fd = ctx->old_map_fd[PIN_MAP_rate_src];
+
+	if (!ctx->replace || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return false;
+	return info.max_entries != wanted_rate_sources(ctx);
 }
 
 /*
@@ -507,12 +642,23 @@ static int load(struct attach_ctx *ctx)
 		return cli_error("cannot size the sessions table: %s", strerror(errno));
 	/* Another size: a new, empty table takes the pinned one's place. */
 	ctx->fresh_sessions = ctx->replace && wanted_session_sets(ctx) != ctx->old_sets;
+	if (bpf_map__set_max_entries(ctx->skel->maps.rate_src, wanted_rate_sources(ctx)))
+		return cli_error("cannot size the rate_src map: %s", strerror(errno));
+	ctx->fresh_rate_src = rate_src_resized(ctx);
 	for (i = 0; ctx->replace && i < PIN_MAP_COUNT; i++) {
 		struct bpf_map *map = skel_map(ctx->skel, i);
 
 		if (ctx->old_map_fd[i] < 0)
 			continue; /* an optional map the old reflector lacks */
 		if (i == PIN_MAP_sessions && ctx->fresh_sessions)
+			continue;
+		if (i == PIN_MAP_rate_src && ctx->fresh_rate_src)
+			continue;
+		/*
+		 * The allow-list is never changed in place: the new program
+		 * comes with a new list, swapped in at one instant with it.
+		 */
+		if (i == PIN_MAP_allow_src)
 			continue;
 		if (check_map_fits(ctx, ctx->old_map_fd[i], map, pin_map_names[i]))
 			return -1;
@@ -548,6 +694,9 @@ static int fill_maps(struct attach_ctx *ctx)
 		cli_warn("dev %s has no IP address; nothing will be reflected until one is added"
 			 " and 'attach' is run again",
 			 ctx->req.ifname);
+	if (policy_allow_write(bpf_map__fd(ctx->skel->maps.allow_src), ctx->req.allow,
+			       ctx->req.n_allow, ctx->req.ifname))
+		return -1;
 	if (clock_read(&clk))
 		return -1;
 	/* auto keeps what clock_read() made of the kernel's state. */
@@ -572,8 +721,7 @@ static bool native_refused(int err)
 static int link_create_error(struct attach_ctx *ctx, const char *mode, int err)
 {
 	if (err == EBUSY || err == EEXIST)
-		return check_no_xdp(ctx)
-			       ?: cli_error("dev %s is busy: %s", ctx->req.ifname, strerror(err));
+		return hook_taken(ctx, err);
 	if (err == EPERM || err == EACCES)
 		return cli_error("permission denied: attaching XDP needs CAP_NET_ADMIN");
 	if (!strcmp(mode, "native") && native_refused(err))
@@ -633,6 +781,98 @@ static bool auto_picks_generic(const struct attach_ctx *ctx, const struct veth_p
 	return true;
 }
 
+/*
+ * The object libxdp loads as the dispatcher's component (an freplace
+ * program, so not the XDP program loaded above, which verified the
+ * configuration and made the maps): the same program with every map of
+ * the loaded one, .rodata (the configuration, frozen) included.
+ */
+static int open_component(struct attach_ctx *ctx)
+{
+	struct bpf_map *map, *loaded;
+
+	stampede_bpf__destroy(ctx->component);
+	ctx->component = stampede_bpf__open();
+	if (!ctx->component)
+		return cli_error("opening the BPF object failed: %s", strerror(errno));
+	bpf_program__set_autoload(ctx->component->progs.stampede_xdp,
+				  bpf_program__autoload(ctx->skel->progs.stampede_xdp));
+	bpf_program__set_autoload(ctx->component->progs.stampede_locked,
+				  bpf_program__autoload(ctx->skel->progs.stampede_locked));
+	bpf_object__for_each_map(map, ctx->component->obj)
+	{
+		loaded = bpf_object__find_map_by_name(ctx->skel->obj, bpf_map__name(map));
+		if (!loaded || bpf_map__reuse_fd(map, bpf_map__fd(loaded)))
+			return cli_error("cannot share the map '%s' with libxdp's program: %s",
+					 bpf_map__name(map),
+					 loaded ? strerror(errno) : "not found");
+	}
+	return 0;
+}
+
+static int join_error(struct attach_ctx *ctx, bool generic, int err)
+{
+	if (err == EPERM || err == EACCES)
+		return cli_error("permission denied: attaching XDP needs CAP_NET_ADMIN");
+	if (err == EOPNOTSUPP)
+		return cli_error("dev %s: libxdp cannot run stampede in an XDP dispatcher here (%s;"
+				 " the kernel needs freplace programs, Linux 5.10 or later)%s",
+				 ctx->req.ifname, strerror(err),
+				 debug_output ? "" : "; rerun with -d for libxdp's messages");
+	/*
+	 * The verifier refuses stampede as an freplace program on Linux 5.10
+	 * (no XDP context in an extension's global functions) and wherever it
+	 * checks changes_pkt_data (6.12.x stable, 6.13 on: stampede resizes
+	 * frames, the slots of libxdp 1.3's dispatcher do not).  6.1 takes it
+	 * (tests/test_multiprog.sh, on the kernel matrix).
+	 */
+	if (err == EINVAL)
+		return cli_error("dev %s: the kernel refused stampede's program as a component of"
+				 " libxdp's dispatcher (%s): Linux 5.10 and kernels that check"
+				 " changes_pkt_data (6.12.x, 6.13 and later) refuse it, 6.1 takes"
+				 " it; attach it alone on a free hook%s",
+				 ctx->req.ifname, strerror(err),
+				 debug_output ? "" : " (-d shows the verifier's reason)");
+	return cli_error("joining dev %s's XDP dispatcher in %s mode failed: %s%s", ctx->req.ifname,
+			 generic ? "generic" : "native", strerror(err),
+			 debug_output ? "" : "; rerun with -d for libxdp's messages");
+}
+
+/*
+ * Into libxdp's dispatcher: the one that holds the hook, in its mode, or a
+ * new one, native where the driver allows it (as create_link below).
+ */
+static int join_dispatcher(struct attach_ctx *ctx, const struct veth_peer *peer)
+{
+	const char *name = bpf_program__name(reflector_program(ctx->skel));
+	bool generic = ctx->generic;
+	int err;
+
+	if (!ctx->dispatcher_there)
+		generic = ctx->req.mode == ATTACH_MODE_GENERIC || auto_picks_generic(ctx, peer);
+	if (open_component(ctx))
+		return -1;
+	ctx->new_prog_fd = multiprog_attach(ctx->component->obj, name, ctx->ifindex, generic);
+	if (ctx->new_prog_fd < 0 && !generic && !ctx->dispatcher_there &&
+	    ctx->req.mode == ATTACH_MODE_AUTO && native_refused(errno)) {
+		cli_debug("dev %s refused native XDP (%s); trying generic", ctx->req.ifname,
+			  strerror(errno));
+		generic = true;
+		if (open_component(ctx))
+			return -1;
+		ctx->new_prog_fd = multiprog_attach(ctx->component->obj, name, ctx->ifindex, true);
+	}
+	if (ctx->new_prog_fd < 0) {
+		err = errno;
+		return err == EBUSY || err == EEXIST ? hook_taken(ctx, err)
+						     : join_error(ctx, generic, err);
+	}
+	undo_add(&ctx->undo, UNDO_LEAVE, NULL, ctx->new_prog_fd, ctx->ifindex);
+	if (!generic)
+		warn_native_veth(ctx, peer);
+	return 0;
+}
+
 static int create_link(struct attach_ctx *ctx)
 {
 	int prog_fd = bpf_program__fd(reflector_program(ctx->skel));
@@ -641,6 +881,8 @@ static int create_link(struct attach_ctx *ctx)
 	int err;
 
 	veth_peer_query(ctx->ifindex, &peer);
+	if (ctx->multiprog)
+		return join_dispatcher(ctx, &peer);
 	if (ctx->req.mode != ATTACH_MODE_GENERIC && !auto_picks_generic(ctx, &peer)) {
 		opts.flags = XDP_FLAGS_DRV_MODE;
 		ctx->new_link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
@@ -673,7 +915,9 @@ static int attach_new(struct attach_ctx *ctx)
 			return -1;
 	if (create_link(ctx))
 		return -1;
-	/* Pinned last: a link pin means a complete reflector. */
+	/* Pinned last: a link (or program) pin means a complete reflector. */
+	if (ctx->multiprog)
+		return pin(ctx, ctx->new_prog_fd, MULTIPROG_PIN_PROG);
 	return pin(ctx, ctx->new_link_fd, STAMPEDE_PIN_LINK);
 }
 
@@ -717,10 +961,28 @@ static int replace_prog(struct attach_ctx *ctx)
 	if (!ctx->fresh_sessions && ctx->req.stateful != ctx->was_stateful &&
 	    session_table_clear(ctx->req.ifname, sessions_fd))
 		return -1;
-	if (ctx->reattach ? relink(ctx) : update_link(ctx))
+	/*
+	 * In a dispatcher the new program joins beside the old one (either
+	 * answers meanwhile: the first in the chain), which leaves once the
+	 * run has committed.
+	 */
+	if (ctx->multiprog) {
+		if (create_link(ctx) ||
+		    pin_over(ctx, ctx->new_prog_fd, MULTIPROG_PIN_PROG, ctx->prog_fd))
+			return -1;
+	} else if (ctx->reattach ? relink(ctx) : update_link(ctx)) {
 		return -1;
+	}
 	if (ctx->fresh_sessions && pin_over(ctx, sessions_fd, pin_map_names[PIN_MAP_sessions],
 					    ctx->old_map_fd[PIN_MAP_sessions]))
+		return -1;
+	if (ctx->old_map_fd[PIN_MAP_allow_src] >= 0 &&
+	    pin_over(ctx, bpf_map__fd(ctx->skel->maps.allow_src), pin_map_names[PIN_MAP_allow_src],
+		     ctx->old_map_fd[PIN_MAP_allow_src]))
+		return -1;
+	if (ctx->fresh_rate_src &&
+	    pin_over(ctx, bpf_map__fd(ctx->skel->maps.rate_src), pin_map_names[PIN_MAP_rate_src],
+		     ctx->old_map_fd[PIN_MAP_rate_src]))
 		return -1;
 	return 0;
 }
@@ -818,6 +1080,15 @@ static void describe_changes(const struct attach_ctx *ctx, const struct stampede
 	add_change(buf, len, "return-prefixes", a, b);
 	add_number_change(buf, len, "sessions", ctx->old_sets * STAMPEDE_SESSION_WAYS,
 			  now_sets * STAMPEDE_SESSION_WAYS);
+	policy_allow_text(ctx->old_allow, ctx->n_old_allow, a, sizeof(a));
+	policy_allow_text(ctx->req.allow, ctx->req.n_allow, b, sizeof(b));
+	add_change(buf, len, "allow", a, b);
+	policy_rate_text(was->rate_src.pps, was->rate_src.burst, a, sizeof(a));
+	policy_rate_text(now->rate_src.pps, now->rate_src.burst, b, sizeof(b));
+	add_change(buf, len, "rate-limit", a, b);
+	policy_rate_text(was->rate_all.pps, was->rate_all.burst, a, sizeof(a));
+	policy_rate_text(now->rate_all.pps, now->rate_all.burst, b, sizeof(b));
+	add_change(buf, len, "rate-limit-all", a, b);
 }
 
 /* The result, read back from the pins before the run commits to it. */
@@ -835,6 +1106,8 @@ static int describe_result(const struct attach_ctx *ctx, struct reflector_info *
 
 static const char *action_name(const struct attach_ctx *ctx)
 {
+	if (ctx->set)
+		return "set";
 	if (ctx->refresh)
 		return "refreshed";
 	if (ctx->reattach)
@@ -844,7 +1117,7 @@ static const char *action_name(const struct attach_ctx *ctx)
 
 static void report(const struct attach_ctx *ctx, const struct reflector_info *info)
 {
-	char line[256], changes[1024] = "";
+	char line[256], changes[2048] = "";
 
 	if (ctx->replace)
 		describe_changes(ctx, &info->cfg, info->cfg.session_set_mask + 1, changes,
@@ -859,31 +1132,30 @@ static void report(const struct attach_ctx *ctx, const struct reflector_info *in
 		return;
 	}
 	reflector_info_summary(info, line, sizeof(line));
-	if (ctx->refresh)
+	if (ctx->set)
+		printf("set the source policy of %s\n", line);
+	else if (ctx->refresh)
 		printf("refreshed the addresses and clock state of %s; settings kept\n", line);
 	else if (ctx->reattach)
 		printf("attached again (it was detached from outside; counters kept) to %s\n",
 		       line);
 	else
 		printf("%s %s\n", ctx->replace ? "replaced the program on" : "attached to", line);
-	if (ctx->replace && !ctx->refresh)
+	if (ctx->replace && (!ctx->refresh || ctx->set))
 		printf("changed: %s\n", changes[0] ? changes : "nothing");
 }
 
+/* The running reflector's link, or its program in a dispatcher. */
 static int open_existing_link(struct attach_ctx *ctx)
 {
-	char path[PATH_MAX];
-
-	if (pins_path(path, sizeof(path), ctx->dir, STAMPEDE_PIN_LINK))
-		return -1;
-	ctx->link_fd = bpf_obj_get(path);
-	if (ctx->link_fd >= 0) {
+	if (!attached_open_hold(ctx->dir, &ctx->link_fd, &ctx->prog_fd)) {
 		ctx->replace = true;
+		ctx->was_multiprog = ctx->prog_fd >= 0;
 		return 0;
 	}
 	if (errno == ENOENT)
 		return 0;
-	return cli_error("cannot open %s: %s", path, strerror(errno));
+	return cli_error("cannot open the link pinned in %s: %s", ctx->dir, strerror(errno));
 }
 
 /*
@@ -919,6 +1191,12 @@ static void request_running_settings(struct attach_ctx *ctx)
 	req->n_return_prefixes = cfg->n_return_prefixes;
 	for (i = 0; i < cfg->n_return_prefixes && i < STAMPEDE_MAX_RETURN_PREFIXES; i++)
 		req->return_prefixes[i] = cfg->return_prefixes[i];
+	req->n_allow = ctx->n_old_allow;
+	memcpy(req->allow, ctx->old_allow, ctx->n_old_allow * sizeof(req->allow[0]));
+	req->rate_pps = cfg->flags & STAMPEDE_F_RATE_SRC ? cfg->rate_src.pps : 0;
+	req->rate_burst = cfg->flags & STAMPEDE_F_RATE_SRC ? cfg->rate_src.burst : 0;
+	req->rate_all_pps = cfg->flags & STAMPEDE_F_RATE_ALL ? cfg->rate_all.pps : 0;
+	req->rate_all_burst = cfg->flags & STAMPEDE_F_RATE_ALL ? cfg->rate_all.burst : 0;
 	/* A sync-source named at attach stays; auto is worked out again. */
 	req->sync_src = 0;
 	if (ctx->old_map_fd[PIN_MAP_clock] >= 0 &&
@@ -926,12 +1204,33 @@ static void request_running_settings(struct attach_ctx *ctx)
 		req->sync_src = clk.sync_src;
 }
 
+/* set: the running settings, with what `reflector set` named in their place. */
+static void request_policy_named(struct attach_ctx *ctx)
+{
+	const struct attach_req *set = &ctx->set_req;
+	struct attach_req *req = &ctx->req;
+
+	if (set->allow_given) {
+		req->n_allow = set->n_allow;
+		memcpy(req->allow, set->allow, set->n_allow * sizeof(req->allow[0]));
+	}
+	if (set->rate_given) {
+		req->rate_pps = set->rate_pps;
+		req->rate_burst = set->rate_burst;
+	}
+	if (set->rate_all_given) {
+		req->rate_all_pps = set->rate_all_pps;
+		req->rate_all_burst = set->rate_all_burst;
+	}
+}
+
 static int attach(struct attach_ctx *ctx)
 {
 	struct reflector_info info;
 
-	if (cli_need_caps(ctx->refresh ? "reflector refresh (it reads the running program by id)"
-				       : "reflector attach (it reads the running program by id)",
+	if (cli_need_caps(ctx->set	 ? "reflector set (it reads the running program by id)"
+			  : ctx->refresh ? "reflector refresh (it reads the running program by id)"
+					 : "reflector attach (it reads the running program by id)",
 			  CLI_NEED_NET_ADMIN | CLI_NEED_SYS_ADMIN))
 		return -1;
 	if (pins_check_bpffs(true) < 0 || pins_lock())
@@ -949,10 +1248,12 @@ static int attach(struct attach_ctx *ctx)
 		return -1;
 	if (ctx->refresh && !ctx->replace)
 		return attached_missing(ctx->req.ifname);
-	if (ctx->replace ? prepare_replace(ctx) : check_no_xdp(ctx))
+	if (ctx->replace ? prepare_replace(ctx) : check_hook(ctx))
 		return -1;
 	if (ctx->refresh)
 		request_running_settings(ctx);
+	if (ctx->set)
+		request_policy_named(ctx);
 	if (load(ctx) || fill_maps(ctx))
 		return -1;
 	if (ctx->replace ? replace_prog(ctx) : attach_new(ctx))
@@ -961,6 +1262,11 @@ static int attach(struct attach_ctx *ctx)
 		return -1;
 	/* Committed: from here on nothing is undone. */
 	ctx->undo.n = 0;
+	if (ctx->leave_old && multiprog_detach(ctx->old_prog_fd, ctx->ifindex))
+		cli_warn("dev %s: the replaced program (prog id %u) is still in the XDP dispatcher:"
+			 " %s; 'xdp-loader unload %s --id %u' takes it out",
+			 ctx->req.ifname, ctx->old_prog_id, strerror(errno), ctx->req.ifname,
+			 ctx->old_prog_id);
 	report(ctx, &info);
 	return 0;
 }
@@ -972,19 +1278,29 @@ static int parse_refresh(struct cli_args *args, struct attach_req *req)
 	return cli_parse_dev(args, true, &req->ifname);
 }
 
-/* Run an attach or a refresh: @parse fills the request from the words. */
-static int run(struct cli_args *args, bool refresh)
+enum run_kind { RUN_ATTACH, RUN_REFRESH, RUN_SET };
+
+/* Run an attach, a refresh or a set. */
+static int run(struct cli_args *args, enum run_kind kind)
 {
-	static struct attach_ctx ctx; /* large (undo paths) */
+	static struct attach_ctx ctx; /* large (undo paths, allow-lists) */
 	int i, err;
 
 	/* Fresh for every call: the agent attaches many times in one process. */
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.refresh = refresh;
-	ctx.link_fd = ctx.new_link_fd = ctx.old_prog_fd = -1;
+	ctx.refresh = kind != RUN_ATTACH;
+	ctx.set = kind == RUN_SET;
+	ctx.link_fd = ctx.new_link_fd = ctx.old_prog_fd = ctx.prog_fd = ctx.new_prog_fd = -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		ctx.old_map_fd[i] = -1;
-	err = refresh ? parse_refresh(args, &ctx.req) : attach_parse(args, &ctx.req);
+	if (kind == RUN_SET) {
+		err = attach_parse_set(args, &ctx.set_req);
+		attach_req_defaults(&ctx.req);
+		ctx.req.ifname = ctx.set_req.ifname;
+	} else {
+		err = kind == RUN_REFRESH ? parse_refresh(args, &ctx.req)
+					  : attach_parse(args, &ctx.req);
+	}
 	if (!err)
 		err = attach(&ctx);
 	if (err)
@@ -996,6 +1312,11 @@ static int run(struct cli_args *args, bool refresh)
 		close(ctx.link_fd);
 	if (ctx.old_prog_fd >= 0)
 		close(ctx.old_prog_fd);
+	if (ctx.prog_fd >= 0)
+		close(ctx.prog_fd);
+	if (ctx.new_prog_fd >= 0)
+		close(ctx.new_prog_fd);
+	stampede_bpf__destroy(ctx.component);
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (ctx.old_map_fd[i] >= 0)
 			close(ctx.old_map_fd[i]);
@@ -1005,10 +1326,15 @@ static int run(struct cli_args *args, bool refresh)
 
 int reflector_attach(struct cli_args *args)
 {
-	return run(args, false);
+	return run(args, RUN_ATTACH);
 }
 
 int reflector_refresh(struct cli_args *args)
 {
-	return run(args, true);
+	return run(args, RUN_REFRESH);
+}
+
+int reflector_set(struct cli_args *args)
+{
+	return run(args, RUN_SET);
 }

@@ -15,6 +15,15 @@ enum attach_mode { ATTACH_MODE_NATIVE, ATTACH_MODE_GENERIC, ATTACH_MODE_AUTO };
 /* Indexed by enum attach_mode; NULL-terminated for prefix matching. */
 extern const char *const attach_mode_names[];
 
+/*
+ * Through libxdp's dispatcher (multiprog.h): auto joins one that holds the
+ * hook, else attaches alone through a link; on always goes through one
+ * (made when the hook is free, so that other programs can join later);
+ * off never does.
+ */
+enum attach_multiprog { ATTACH_MULTIPROG_AUTO, ATTACH_MULTIPROG_ON, ATTACH_MULTIPROG_OFF };
+extern const char *const attach_multiprog_names[];
+
 struct attach_req {
 	const char *ifname;
 	__u16 ports[STAMPEDE_MAX_PORTS]; /* host byte order */
@@ -22,6 +31,8 @@ struct attach_req {
 	unsigned int n_ports, n_auth_ports;
 	enum attach_mode mode;
 	bool mode_given; /* a replace must then keep the current mode */
+	enum attach_multiprog multiprog;
+	bool multiprog_given; /* a replace must then keep the current way */
 	bool stateful;
 	bool ptp;
 	__u32 sessions;
@@ -39,6 +50,13 @@ struct attach_req {
 	/* Return Address prefixes, IPv4 as ::ffff:a.b.c.d/(96 + n), host bits clear */
 	struct stampede_prefix return_prefixes[STAMPEDE_MAX_RETURN_PREFIXES];
 	unsigned int n_return_prefixes;
+	/* allow: sources answered (none: every source); same form */
+	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
+	unsigned int n_allow;
+	bool allow_given;		    /* allow named (reflector set: replace the list) */
+	__u32 rate_pps, rate_burst;	    /* rate-limit; 0: off */
+	__u32 rate_all_pps, rate_all_burst; /* rate-limit-all; 0: off */
+	bool rate_given, rate_all_given;    /* named (reflector set) */
 };
 
 /* Largest and smallest reply-max: IPv4's largest UDP payload; a 44-octet reply. */
@@ -57,11 +75,17 @@ struct attach_req {
 extern const char *const attach_sync_src_names[];
 
 /*
- * Parse a return-prefix ("198.18.0.0/15", "2001:db8::/32"; no length: one
- * address) into @p; host bits set are refused.  Reports and returns -1 on
- * failure.
+ * Parse a prefix of @keyword ("198.18.0.0/15", "2001:db8::/32"; no length:
+ * one address) into @p; host bits set are refused.  Reports and returns -1
+ * on failure.
  */
-int attach_parse_prefix(const char *word, struct stampede_prefix *p);
+int attach_parse_prefix(const char *word, const char *keyword, struct stampede_prefix *p);
+
+/*
+ * `reflector set`: parse "dev IFNAME" and the source policy keywords
+ * (allow, rate-limit, rate-limit-all) into @req, marking those named.
+ */
+int attach_parse_set(struct cli_args *args, struct attach_req *req);
 
 /* "198.18.0.0/15" or "2001:db8::/32" into @buf (INET6_ADDRSTRLEN + 4). */
 void attach_format_prefix(const struct stampede_prefix *p, char *buf, size_t len);

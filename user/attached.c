@@ -10,6 +10,8 @@
 
 #include "attached.h"
 #include "cli.h"
+#include "describe.h"
+#include "multiprog.h"
 #include "netns.h"
 #include "output.h"
 
@@ -65,6 +67,55 @@ static int open_pin(const struct attached *a, const char *name, bool optional, i
 	return cli_error("cannot open %s: %s", path, strerror(errno));
 }
 
+int attached_open_hold(const char *dir, int *link_fd, int *prog_fd)
+{
+	char path[PATH_MAX];
+
+	*link_fd = *prog_fd = -1;
+	if (pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
+		return -1;
+	*link_fd = bpf_obj_get(path);
+	if (*link_fd >= 0 || errno != ENOENT)
+		return *link_fd >= 0 ? 0 : -1;
+	if (pins_path(path, sizeof(path), dir, MULTIPROG_PIN_PROG))
+		return -1;
+	*prog_fd = bpf_obj_get(path);
+	return *prog_fd >= 0 ? 0 : -1;
+}
+
+int attached_read_hold(const char *dir, int link_fd, int prog_fd, struct attached_hold *hold)
+{
+	struct bpf_link_info link = {0};
+	struct bpf_prog_info prog = {0};
+	__u32 len;
+
+	memset(hold, 0, sizeof(*hold));
+	hold->mode = "none";
+	if (link_fd >= 0) {
+		len = sizeof(link);
+		if (bpf_obj_get_info_by_fd(link_fd, &link, &len))
+			return -1;
+		if (link.type != BPF_LINK_TYPE_XDP) {
+			errno = EINVAL;
+			return -1;
+		}
+		hold->prog_id = link.prog_id;
+		hold->ifindex = link.xdp.ifindex;
+		hold->mode = xdp_mode_name(hold->ifindex, hold->prog_id);
+		return 0;
+	}
+	len = sizeof(prog);
+	if (bpf_obj_get_info_by_fd(prog_fd, &prog, &len))
+		return -1;
+	hold->multiprog = true;
+	hold->prog_id = prog.id;
+	/* A program has no interface of its own: the recorded one, if it runs there. */
+	hold->mode = multiprog_find(pins_recorded_ifindex(dir), prog.id, &hold->dispatcher_id);
+	if (strcmp(hold->mode, "none"))
+		hold->ifindex = pins_recorded_ifindex(dir);
+	return 0;
+}
+
 void attached_close(struct attached *a)
 {
 	int i;
@@ -72,6 +123,9 @@ void attached_close(struct attached *a)
 	if (a->link_fd >= 0)
 		close(a->link_fd);
 	a->link_fd = -1;
+	if (a->prog_fd >= 0)
+		close(a->prog_fd);
+	a->prog_fd = -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++) {
 		if (a->map_fd[i] >= 0)
 			close(a->map_fd[i]);
@@ -83,7 +137,7 @@ int attached_open(const char *ifname, struct attached *a)
 {
 	int i, ret;
 
-	a->link_fd = -1;
+	a->link_fd = a->prog_fd = -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		a->map_fd[i] = -1;
 	ret = pins_check_bpffs(false);
@@ -95,8 +149,16 @@ int attached_open(const char *ifname, struct attached *a)
 	if (pins_dev_dir(ifname, a->dir, sizeof(a->dir)))
 		return -1;
 	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
-	if (open_pin(a, STAMPEDE_PIN_LINK, false, &a->link_fd))
+	if (attached_open_hold(a->dir, &a->link_fd, &a->prog_fd)) {
+		if (errno == EPERM || errno == EACCES)
+			cli_error(
+				"permission denied: reading stampede's pins needs root (CAP_BPF)");
+		else if (errno == ENOENT)
+			attached_missing(a->ifname);
+		else
+			cli_error("cannot open the link pinned in %s: %s", a->dir, strerror(errno));
 		goto fail;
+	}
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (open_pin(a, pin_map_names[i], pin_map_optional(i), &a->map_fd[i]))
 			goto fail;
@@ -106,34 +168,68 @@ fail:
 	return -1;
 }
 
-/* Whether @ifname's pin directory holds a link: the mark of a finished attach. */
+/*
+ * Whether @ifname's pin directory holds a link (or a multiprog reflector's
+ * program): the mark of a finished attach.
+ */
 static bool has_link(const char *ifname)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX], prog[PATH_MAX];
 
 	return !pins_dev_dir(ifname, dir, sizeof(dir)) &&
-	       !pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK) && !access(path, F_OK);
+	       !pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK) &&
+	       !pins_path(prog, sizeof(prog), dir, MULTIPROG_PIN_PROG) &&
+	       (!access(path, F_OK) || !access(prog, F_OK));
 }
 
 bool attached_live(const char *ifname)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	struct bpf_link_info info = {0};
-	__u32 len = sizeof(info);
 	unsigned int ifindex = if_nametoindex(ifname);
+	struct attached_hold hold;
+	char dir[PATH_MAX];
+	int link_fd, prog_fd;
 	bool live = false;
-	int fd;
 
 	if (!ifindex || pins_dev_dir(ifname, dir, sizeof(dir)) ||
-	    pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
+	    attached_open_hold(dir, &link_fd, &prog_fd))
 		return false;
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return false;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-		live = info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex;
-	close(fd);
+	if (!attached_read_hold(dir, link_fd, prog_fd, &hold))
+		live = hold.ifindex == ifindex;
+	close(link_fd >= 0 ? link_fd : prog_fd);
 	return live;
+}
+
+/* -a's visit of the namespaces, while it runs: see attached_for_each_netns(). */
+struct netns_visit;
+static struct netns_visit *visiting;
+static void visit_failed(struct netns_visit *v, const char *ifname, const char *why);
+
+/*
+ * One reflector of a listing.  Under -a, a reflector that cannot be read
+ * (another stampede version's layout, say) is reported on its own and the
+ * listing goes on: 0, or -1 when not under -a.
+ */
+static int for_one(const char *name, attached_fn fn, void *ctx)
+{
+	char why[CLI_ERROR_CAPTURE_LEN] = "";
+	char *outer = cli_error_capture;
+	struct attached a;
+	int ret;
+
+	if (visiting)
+		cli_error_capture = why;
+	ret = attached_open(name, &a);
+	if (!ret)
+		ret = fn(&a, ctx);
+	attached_close(&a);
+	if (visiting) {
+		cli_error_capture = outer;
+		if (ret) {
+			visit_failed(visiting, name, why[0] ? why : "cannot be read");
+			ret = 0;
+		}
+	}
+	return ret;
 }
 
 int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
@@ -161,10 +257,7 @@ int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
 			cli_debug("skipping %s: no pinned link", names[i]);
 			continue;
 		}
-		ret = attached_open(names[i], &a);
-		if (!ret)
-			ret = fn(&a, ctx);
-		attached_close(&a);
+		ret = for_one(names[i], fn, ctx);
 	}
 	pins_free_list(names, n);
 	return ret;
@@ -178,7 +271,38 @@ struct netns_visit {
 	const char *label; /* what -n takes for it; NULL: the one we run in */
 	bool headed;	   /* its text heading is out */
 	bool spoke;	   /* some namespace's heading is out */
+	bool failed;	   /* some reflector could not be read */
 };
+
+static void visit_heading(struct netns_visit *v)
+{
+	if (json_output || v->headed)
+		return;
+	printf("%snetns %s:\n", v->spoke ? "\n" : "",
+	       v->label			? v->label
+	       : ns_is_host("net") == 1 ? "(host)"
+					: "(this one)");
+	v->headed = v->spoke = true;
+}
+
+/* A reflector -a could not read: said on stderr and in its place in the listing. */
+static void visit_failed(struct netns_visit *v, const char *ifname, const char *why)
+{
+	struct json_object *obj;
+
+	v->failed = true;
+	fprintf(stderr, "stampede: error: netns %s: %s\n", v->label ? v->label : "(this one)", why);
+	if (!json_output) {
+		visit_heading(v);
+		printf("dev %s: cannot be read: %s\n", ifname, why);
+		return;
+	}
+	obj = json_object_new_object();
+	json_add_string(obj, "ifname", ifname);
+	json_object_object_add(obj, "netns", v->label ? json_object_new_string(v->label) : NULL);
+	json_add_string(obj, "error", why);
+	json_object_array_add(v->list, obj);
+}
 
 static int visit_one(struct attached *a, void *arg)
 {
@@ -186,13 +310,7 @@ static int visit_one(struct attached *a, void *arg)
 	size_t before = v->list ? json_object_array_length(v->list) : 0, i;
 	int ret;
 
-	if (!json_output && !v->headed) {
-		printf("%snetns %s:\n", v->spoke ? "\n" : "",
-		       v->label			? v->label
-		       : ns_is_host("net") == 1 ? "(host)"
-						: "(this one)");
-		v->headed = v->spoke = true;
-	}
+	visit_heading(v);
 	ret = v->fn(a, v->ctx);
 	for (i = before; v->list && i < json_object_array_length(v->list); i++)
 		json_object_object_add(json_object_array_get_idx(v->list, i), "netns",
@@ -230,24 +348,28 @@ int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list)
 	int self_fd, ret;
 	DIR *d;
 
+	visiting = &v;
 	/* Ours first, with whatever layout it has. */
 	ret = attached_for_each(NULL, visit_one, &v);
 	if (ret || pins_check_bpffs(false))
-		return ret;
+		goto out;
 	d = opendir(STAMPEDE_PIN_ROOT);
 	if (!d)
-		return 0;
+		goto out;
 	self_fd = netns_open_self();
 	if (self_fd < 0) {
 		closedir(d);
-		return -1;
+		ret = -1;
+		goto out;
 	}
 	while (!ret && (e = readdir(d)))
 		if (!strncmp(e->d_name, PIN_NETNS_PREFIX, strlen(PIN_NETNS_PREFIX)))
 			ret = visit_netns(e->d_name, &v, self_fd);
 	close(self_fd);
 	closedir(d);
-	return ret;
+out:
+	visiting = NULL;
+	return ret ?: v.failed;
 }
 
 int attached_run_each(struct cli_args *args, attached_fn fn, const char *what, uint64_t caps)
@@ -264,11 +386,12 @@ int attached_run_each(struct cli_args *args, attached_fn fn, const char *what, u
 		list = json_object_new_array();
 	ret = all_netns ? attached_for_each_netns(fn, list, list)
 			: attached_for_each(ifname, fn, list);
-	if (ret) {
+	if (ret < 0) {
 		json_object_put(list);
 		return -1;
 	}
+	/* (-a: what could be read is listed, also when some could not.) */
 	if (json_output)
 		output_json_list(list, ifname);
-	return 0;
+	return ret ? -1 : 0;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
+#include <linux/types.h>
 
 #include "pins.h"
 
@@ -27,14 +28,38 @@ static inline bool pin_map_optional(int i)
 
 /*
  * One attached reflector: its pin directory and the pinned objects, opened;
- * an optional map that is not pinned has map_fd -1.
+ * an optional map that is not pinned has map_fd -1.  Its hold on the XDP
+ * hook is its link, or, for one in libxdp's dispatcher (multiprog.h), its
+ * program: exactly one of link_fd and prog_fd is open.
  */
 struct attached {
 	char ifname[IF_NAMESIZE];
 	char dir[PATH_MAX];
 	int link_fd;
+	int prog_fd;
 	int map_fd[PIN_MAP_COUNT];
 };
+
+/*
+ * Open the link or the program pinned in @dir into @link_fd / @prog_fd (the
+ * other -1).  -1 with errno (ENOENT: neither is pinned) on failure.
+ */
+int attached_open_hold(const char *dir, int *link_fd, int *prog_fd);
+
+/*
+ * What a reflector holds the hook with, read: its program's id and the
+ * ifindex it runs on, 0 when it runs nowhere (the interface is gone, or the
+ * link or the dispatcher lost it); for a multiprog one also its mode and
+ * the dispatcher's id.  -1 with errno when the pin cannot be read.
+ */
+struct attached_hold {
+	__u32 prog_id;
+	__u32 ifindex;
+	const char *mode; /* "native", "generic", "offload" or "none" */
+	bool multiprog;
+	__u32 dispatcher_id;
+};
+int attached_read_hold(const char *dir, int link_fd, int prog_fd, struct attached_hold *hold);
 
 /*
  * Report that @ifname has no reflector: "no such interface" (naming the
@@ -71,7 +96,10 @@ struct json_object;
  * ours first, each entered in turn (found by its /run/netns name, else a
  * process in it).  Text output gets a "netns NAME:" line before each
  * namespace's reflectors; each JSON object @fn adds to @list gets "netns",
- * what -n takes for it (null for ours).
+ * what -n takes for it (null for ours).  A reflector that cannot be read
+ * (another stampede version's maps, say) is reported, on stderr and in its
+ * place ("dev", "netns", "error" in JSON), and the visit goes on: 1 then,
+ * 0 when every one was read, -1 when the visit itself failed.
  */
 int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list);
 

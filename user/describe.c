@@ -16,24 +16,29 @@
 #include "cli.h"
 #include "clock.h"
 #include "describe.h"
+#include "multiprog.h"
 #include "output.h"
 #include "prune.h"
+#include "source_policy.h"
 
 #define RODATA_SUFFIX ".rodata"
 #define CFG_VAR_NAME  "cfg"
 
 static int read_link(const struct attached *a, struct reflector_info *info)
 {
-	struct bpf_link_info link = {0};
-	__u32 len = sizeof(link);
+	struct attached_hold hold;
 
-	if (bpf_obj_get_info_by_fd(a->link_fd, &link, &len))
-		return cli_error("dev %s: cannot read the pinned link: %s", a->ifname,
-				 strerror(errno));
-	if (link.type != BPF_LINK_TYPE_XDP)
-		return cli_error("dev %s: the pinned link is not an XDP link", a->ifname);
-	info->prog_id = link.prog_id;
-	info->ifindex = link.xdp.ifindex;
+	if (attached_read_hold(a->dir, a->link_fd, a->prog_fd, &hold)) {
+		if (errno == EINVAL)
+			return cli_error("dev %s: the pinned link is not an XDP link", a->ifname);
+		return cli_error("dev %s: cannot read the pinned %s: %s", a->ifname,
+				 a->link_fd >= 0 ? "link" : "program", strerror(errno));
+	}
+	info->prog_id = hold.prog_id;
+	info->ifindex = hold.ifindex;
+	info->mode = hold.mode;
+	info->multiprog = hold.multiprog;
+	info->dispatcher_id = hold.dispatcher_id;
 	return 0;
 }
 
@@ -193,7 +198,6 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 	snprintf(info->ifname, sizeof(info->ifname), "%s", a->ifname);
 	if (read_link(a, info) || read_prog(a->ifname, info))
 		return -1;
-	info->mode = xdp_mode_name(info->ifindex, info->prog_id);
 	info->state = link_state(a, info);
 	if (bpf_obj_get_info_by_fd(a->map_fd[PIN_MAP_sessions], &map, &len))
 		return cli_error("dev %s: cannot read the sessions map: %s", a->ifname,
@@ -203,6 +207,10 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 	if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_clock], &key, &info->clock))
 		return cli_error("dev %s: cannot read the clock map: %s", a->ifname,
 				 strerror(errno));
+	/* The list is in force only while the program looks it up. */
+	if ((info->cfg.flags & STAMPEDE_F_ALLOW) && a->map_fd[PIN_MAP_allow_src] >= 0 &&
+	    policy_allow_read(a->map_fd[PIN_MAP_allow_src], info->allow, &info->n_allow, a->ifname))
+		return -1;
 	return 0;
 }
 
@@ -227,6 +235,32 @@ static const char *sync_source_name(const struct stampede_clock *clk)
 	if (clk->sync_src >= STAMP_SYNC_NTP && clk->sync_src <= STAMP_SYNC_FREE_RUNNING)
 		return attach_sync_src_names[clk->sync_src];
 	return "unset"; /* written by an older stampede */
+}
+
+static struct json_object *allow_json(const struct reflector_info *info)
+{
+	struct json_object *arr = json_object_new_array();
+	char text[INET6_ADDRSTRLEN + 8];
+	unsigned int i;
+
+	for (i = 0; i < info->n_allow; i++) {
+		attach_format_prefix(&info->allow[i], text, sizeof(text));
+		json_object_array_add(arr, json_object_new_string(text));
+	}
+	return arr;
+}
+
+/* {"pps": N, "burst": N}, or null when off. */
+static struct json_object *rate_json(const struct stampede_rate *r, bool on)
+{
+	struct json_object *obj;
+
+	if (!on)
+		return NULL;
+	obj = json_object_new_object();
+	json_add_uint(obj, "pps", r->pps);
+	json_add_uint(obj, "burst", r->burst);
+	return obj;
 }
 
 static struct json_object *prefixes_json(const struct stampede_config *cfg)
@@ -295,6 +329,12 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	json_add_string(obj, "prog_name", info->prog_name);
 	json_add_string(obj, "mode", info->mode);
 	json_add_string(obj, "state", info->state);
+	json_add_bool(obj, "multiprog", info->multiprog);
+	json_object_object_add(obj, "dispatcher_id",
+			       info->dispatcher_id ? json_object_new_int64(info->dispatcher_id)
+						   : NULL);
+	json_object_object_add(obj, "run_priority",
+			       info->multiprog ? json_object_new_int(MULTIPROG_RUN_PRIO) : NULL);
 	json_object_object_add(obj, "ports", ports_json(cfg->ports, cfg->n_ports));
 	json_object_object_add(obj, "auth_ports", ports_json(cfg->auth_ports, cfg->n_auth_ports));
 	json_add_bool(obj, "stateful", cfg->flags & STAMPEDE_F_STATEFUL);
@@ -317,6 +357,11 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	json_add_uint(obj, "reply_max", cfg->reply_max);
 	json_add_uint(obj, "amplify", cfg->amplify);
 	json_object_object_add(obj, "return_prefixes", prefixes_json(cfg));
+	json_object_object_add(obj, "allow", allow_json(info));
+	json_object_object_add(obj, "rate_limit",
+			       rate_json(&cfg->rate_src, cfg->flags & STAMPEDE_F_RATE_SRC));
+	json_object_object_add(obj, "rate_limit_all",
+			       rate_json(&cfg->rate_all, cfg->flags & STAMPEDE_F_RATE_ALL));
 	json_add_uint(obj, "sessions_max", info->sessions_max);
 	json_add_uint(obj, "local_addrs", info->local_addrs);
 	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
@@ -360,8 +405,9 @@ void reflector_info_summary(const struct reflector_info *info, char *buf, size_t
 		describe_ports(cfg->auth_ports, cfg->n_auth_ports, auth + used,
 			       sizeof(auth) - used);
 	}
-	snprintf(buf, len, "dev %s (%s mode, prog id %u), ports %s%s, %s, %s timestamps",
-		 info->ifname, info->mode, info->prog_id, ports, auth,
+	snprintf(buf, len, "dev %s (%s mode%s, prog id %u), ports %s%s, %s, %s timestamps",
+		 info->ifname, info->mode, info->multiprog ? " in libxdp's dispatcher" : "",
+		 info->prog_id, ports, auth,
 		 cfg->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
 		 cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp");
 }
@@ -395,6 +441,27 @@ static void print_tlv_settings(const struct stampede_config *cfg)
 	       cfg->flags & STAMPEDE_F_REFLECTED_CTL ? "on" : "off", cfg->reply_max, cfg->amplify);
 }
 
+/* The allow-list in full (it may be long: one line), and the rate limits. */
+static void print_source_policy(const struct reflector_info *info)
+{
+	const struct stampede_config *cfg = &info->cfg;
+	char text[INET6_ADDRSTRLEN + 8], rate[64], rate_all[64];
+	unsigned int i;
+
+	printf("\tallow ");
+	if (!info->n_allow)
+		printf("any source");
+	for (i = 0; i < info->n_allow; i++) {
+		attach_format_prefix(&info->allow[i], text, sizeof(text));
+		printf("%s%s", i ? ", " : "", text);
+	}
+	policy_rate_text(cfg->flags & STAMPEDE_F_RATE_SRC ? cfg->rate_src.pps : 0,
+			 cfg->rate_src.burst, rate, sizeof(rate));
+	policy_rate_text(cfg->flags & STAMPEDE_F_RATE_ALL ? cfg->rate_all.pps : 0,
+			 cfg->rate_all.burst, rate_all, sizeof(rate_all));
+	printf("\n\trate limit per source %s, for the interface %s\n", rate, rate_all);
+}
+
 void reflector_info_print(const struct reflector_info *info)
 {
 	const struct stampede_config *cfg = &info->cfg;
@@ -425,7 +492,14 @@ void reflector_info_print(const struct reflector_info *info)
 	printf("\tsessions table %u entries, %u local address%s, other traffic %s\n",
 	       info->sessions_max, info->local_addrs, info->local_addrs == 1 ? "" : "es",
 	       cfg->flags & STAMPEDE_F_COUNT_OTHER ? "counted" : "not counted");
+	if (info->multiprog && info->dispatcher_id)
+		printf("\tin libxdp's dispatcher (prog id %u), run priority %u, passes on to the"
+		       " next program what is not its own\n",
+		       info->dispatcher_id, MULTIPROG_RUN_PRIO);
+	else if (info->multiprog)
+		printf("\tattached through libxdp, run priority %u\n", MULTIPROG_RUN_PRIO);
 	print_tlv_settings(cfg);
+	print_source_policy(info);
 	printf("\tkernel fallbacks: %s\n", kernel_fallbacks(info));
 	printf("\tclock %s, %s, TAI-UTC %llu s%s, %s, error estimate %g s, sync source %s\n",
 	       cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai",

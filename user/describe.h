@@ -21,12 +21,17 @@ struct reflector_info {
 	const char *state; /* "attached", "detached_from_outside", "interface_gone" */
 	__u32 prog_id;
 	char prog_name[BPF_OBJ_NAME_LEN];
-	const char *mode; /* "native", "generic", "offload", or "none" */
+	const char *mode;    /* "native", "generic", "offload", or "none" */
+	bool multiprog;	     /* a component of libxdp's dispatcher (multiprog.h) */
+	__u32 dispatcher_id; /* ... that dispatcher's prog id, 0 when in none */
 	struct stampede_config cfg;
 	__u32 sessions_max; /* sessions the table holds: sets times ways */
 	unsigned int local_addrs;
 	uint64_t loaded_unix_ns;
 	struct stampede_clock clock;
+	/* the allow-list, from its pinned map (sorted, IPv4 first) */
+	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
+	unsigned int n_allow;
 };
 
 /* How @prog_id is attached to @ifindex: "native", "generic", "offload" or "none". */

@@ -12,6 +12,7 @@
 
 #include "attached.h"
 #include "cli.h"
+#include "multiprog.h"
 #include "objects.h"
 #include "output.h"
 #include "pins.h"
@@ -19,8 +20,9 @@
 
 static int detach(const char *ifname)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	int link_fd, ret;
+	char dir[PATH_MAX];
+	struct attached_hold hold = {0};
+	int link_fd = -1, prog_fd = -1, ret;
 	bool live, outside;
 
 	ret = pins_check_bpffs(false);
@@ -28,28 +30,32 @@ static int detach(const char *ifname)
 		pins_follow_renames();
 	else if (ret == 0)
 		return -1;
-	if (ret < 0 || pins_dev_dir(ifname, dir, sizeof(dir)) ||
-	    pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
+	if (ret < 0 || pins_dev_dir(ifname, dir, sizeof(dir)))
 		return -1;
-	link_fd = ret == 1 ? -1 : bpf_obj_get(path);
-	if (link_fd < 0) {
+	if (ret == 1 || attached_open_hold(dir, &link_fd, &prog_fd)) {
 		if (ret == 1 || errno == ENOENT)
 			return attached_missing(ifname);
-		return cli_error("cannot open %s: %s", path, strerror(errno));
+		return cli_error("cannot open the link pinned in %s: %s", dir, strerror(errno));
 	}
-	live = link_is_live(link_fd);
+	live = !attached_read_hold(dir, link_fd, prog_fd, &hold) && hold.ifindex;
 	outside = !live && ifindex_exists(pins_recorded_ifindex(dir));
 	/*
 	 * Unpinning alone would detach only once the last holder of the link
 	 * lets go; bpf_link_detach() detaches now.  A link whose interface
-	 * is gone has nothing left to detach.
+	 * is gone has nothing left to detach.  A multiprog reflector leaves
+	 * the dispatcher, which keeps running the other programs (or goes,
+	 * libxdp's way, when stampede was its last).
 	 */
-	if (live && bpf_link_detach(link_fd) && errno != ENOLINK) {
+	if (live && link_fd >= 0 && bpf_link_detach(link_fd) && errno != ENOLINK)
 		ret = cli_error("cannot detach from dev %s: %s", ifname, strerror(errno));
-		close(link_fd);
+	else if (live && prog_fd >= 0 && multiprog_detach(prog_fd, hold.ifindex))
+		ret = cli_error("cannot take stampede out of dev %s's XDP dispatcher: %s", ifname,
+				strerror(errno));
+	else
+		ret = 0;
+	close(link_fd >= 0 ? link_fd : prog_fd);
+	if (ret)
 		return ret;
-	}
-	close(link_fd);
 	if (prune_unpin_reflector(dir))
 		return -1;
 	if (access(dir, F_OK) == 0)

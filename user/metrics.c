@@ -282,6 +282,11 @@ void metrics_print(FILE *out, const struct metrics_reflector *r, size_t n, const
 
 int metrics_render(FILE *out)
 {
+	return metrics_render_extra(out, NULL);
+}
+
+int metrics_render_extra(FILE *out, const struct metrics_extra *extra)
+{
 	struct reflectors all = {0};
 	char version[128];
 	int ret;
@@ -290,6 +295,8 @@ int metrics_render(FILE *out)
 	if (!ret) {
 		stampede_version(version, sizeof(version));
 		metrics_print(out, all.r, all.n, version, libbpf_version_string());
+		if (extra && extra->fn)
+			extra->fn(out, extra->ctx);
 		if (fflush(out))
 			ret = cli_error("cannot write the metrics: %s", strerror(errno));
 	}
@@ -297,7 +304,7 @@ int metrics_render(FILE *out)
 	return ret;
 }
 
-char *metrics_render_buf(size_t *len)
+char *metrics_render_buf(size_t *len, const struct metrics_extra *extra)
 {
 	char *buf = NULL;
 	FILE *out;
@@ -308,7 +315,7 @@ char *metrics_render_buf(size_t *len)
 		cli_error("out of memory");
 		return NULL;
 	}
-	if (metrics_render(out)) {
+	if (metrics_render_extra(out, extra)) {
 		fclose(out);
 		free(buf);
 		return NULL;

@@ -47,8 +47,21 @@ void metrics_print(FILE *out, const struct metrics_reflector *r, size_t n, const
  */
 int metrics_render(FILE *out);
 
-/* metrics_render() into a malloc()ed buffer of *@len bytes; NULL on failure. */
-char *metrics_render_buf(size_t *len);
+/*
+ * Families a long-running process adds after the reflectors' (the agent's
+ * probe targets, user/metrics_probe.h), written by @fn(@out, @ctx) from
+ * the server's thread at every scrape.
+ */
+struct metrics_extra {
+	void (*fn)(FILE *out, void *ctx);
+	void *ctx;
+};
+
+/* metrics_render() and then @extra's families (NULL: none). */
+int metrics_render_extra(FILE *out, const struct metrics_extra *extra);
+
+/* metrics_render_extra() into a malloc()ed buffer of *@len bytes; NULL on failure. */
+char *metrics_render_buf(size_t *len, const struct metrics_extra *extra);
 
 /*
  * "IPV4:PORT" or "[IPV6]:PORT" as a socket address; reports
@@ -66,6 +79,10 @@ struct metrics_server;
  * the time of the call, for both the socket and the reflectors read.
  */
 struct metrics_server *metrics_server_start(const char *listen);
+
+/* metrics_server_start(), every scrape with @extra's families too (copied). */
+struct metrics_server *metrics_server_start_extra(const char *listen,
+						  const struct metrics_extra *extra);
 
 /* Stop serving and free @s (NULL is fine); a request in progress finishes first. */
 void metrics_server_stop(struct metrics_server *s);

@@ -19,6 +19,7 @@
 
 struct metrics_server {
 	struct MHD_Daemon *daemon;
+	struct metrics_extra extra;
 };
 
 int metrics_parse_listen(const char *addr, struct sockaddr_storage *ss, socklen_t *len)
@@ -121,14 +122,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	size_t len;
 	char *body;
 
-	(void)cls, (void)version, (void)upload_data, (void)upload_data_size, (void)req_cls;
+	const struct metrics_server *s = cls;
+
+	(void)version, (void)upload_data, (void)upload_data_size, (void)req_cls;
 	if (strcmp(url, METRICS_PATH))
 		return reply_text(conn, MHD_HTTP_NOT_FOUND,
 				  "not found: the metrics are at " METRICS_PATH "\n");
 	/* MHD leaves out the body of a HEAD reply itself. */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET " METRICS_PATH "\n");
-	body = metrics_render_buf(&len);
+	body = metrics_render_buf(&len, &s->extra);
 	/* The reason went to stderr (cli_error), the server's log. */
 	if (!body)
 		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -138,6 +141,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 
 struct metrics_server *metrics_server_start(const char *addr)
 {
+	return metrics_server_start_extra(addr, NULL);
+}
+
+struct metrics_server *metrics_server_start_extra(const char *addr,
+						  const struct metrics_extra *extra)
+{
 	struct metrics_server *s;
 	int fd;
 
@@ -146,6 +155,8 @@ struct metrics_server *metrics_server_start(const char *addr)
 		cli_error("out of memory");
 		return NULL;
 	}
+	if (extra)
+		s->extra = *extra;
 	fd = listen_socket(addr ? addr : METRICS_DEFAULT_LISTEN);
 	if (fd < 0) {
 		free(s);
@@ -157,7 +168,7 @@ struct metrics_server *metrics_server_start(const char *addr)
 	 */
 	s->daemon =
 		MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
-				 0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+				 0, NULL, NULL, handle, s, MHD_OPTION_LISTEN_SOCKET, fd,
 				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
 	if (!s->daemon) {
 		cli_error("cannot start the HTTP server on %s",

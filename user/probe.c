@@ -2,11 +2,13 @@
 /* The `probe` object: a STAMP Session-Sender measuring the path to a reflector. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "objects.h"
 #include "output.h"
 #include "probe.h"
 #include "probe_figures.h"
+#include "probe_monitor.h"
 #include "probe_report.h"
 
 void probe_usage(FILE *out)
@@ -15,7 +17,7 @@ void probe_usage(FILE *out)
 		"Usage: stampede probe HOST [port N] [count N] [interval MS] [size N] [ssid N]\n"
 		"                      [ttl N] [dscp NAME|N] [ecn N] [timestamp {ntp|ptp}]\n"
 		"                      [source ADDR] [sport N] [timeout MS] [stateful]\n"
-		"                      [tlv TYPE[,ARGS]]...\n"
+		"                      [report SECS] [tlv TYPE[,ARGS]]...\n"
 		"       stampede probe [-c N] [-i SECONDS] [-s SIZE] [-t TTL] [-q] [-D] [-O] "
 		"[-4|-6] HOST ...\n"
 		"       stampede probe help\n"
@@ -34,12 +36,18 @@ void probe_usage(FILE *out)
 		"  micro-session,SENDER_ID[,REFLECTOR_ID]\n"
 		"  reflected-control,LENGTH[,COUNT[,INTERVAL_NS]]  raw,TYPE[,HEX]  TYPE[,HEX]\n"
 		"Without size, a request is just long enough for its TLVs.\n"
+		"report SECS (1-%d): the continuous mode, a monitor: a summary of the last\n"
+		"SECS seconds every SECS seconds (with -j one JSON object per line, \"type\":\n"
+		"\"period\"), until SIGINT, SIGTERM or SIGHUP (or count requests) end it with\n"
+		"the totals (\"type\": \"summary\").  A request unanswered timeout ms after it\n"
+		"was sent is lost then; a reply after that is late.  Memory stays bounded: no\n"
+		"reply is kept past its period.\n"
 		"ping's options are taken too, before or after HOST: -c N (count), -i SECONDS\n"
 		"(interval), -s SIZE (size), -t TTL (ttl), -q (summary only), -D (arrival time\n"
 		"before each reply), -O (report a request unanswered when the next goes), -4, -6.\n"
 		"Exit status 0 when a reply came, 1 when none did or on error.\n",
 		PROBE_MAX_COUNT, PROBE_MIN_INTERVAL_MS, PROBE_MAX_INTERVAL_MS, PROBE_MAX_SIZE,
-		PROBE_MAX_TIMEOUT_MS);
+		PROBE_MAX_TIMEOUT_MS, PROBE_MAX_REPORT_S);
 }
 
 static void run_free(struct probe_run *run)
@@ -51,7 +59,42 @@ static void run_free(struct probe_run *run)
 	free(run->recs);
 	free(run->sent);
 	probe_book_free(&run->book);
+	if (run->mon)
+		probe_monitor_free(run->mon);
 	probe_socket_close(&run->sock);
+}
+
+static int64_t probe_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The continuous mode: periods as they end, the totals at the end; no reply kept. */
+static int monitor(struct probe_run *run, struct probe_monitor *mon)
+{
+	const struct probe_opts *o = run->opts;
+	int ret = -1;
+
+	if (probe_monitor_init(mon, o->interval_ms, o->timeout_ms))
+		goto out;
+	run->mon = mon;
+	mon->totals.start_ns = probe_realtime_ns();
+	probe_monitor_new_period(mon, mon->totals.start_ns);
+	if (!json_output)
+		probe_report_start(run);
+	if (probe_run_loop(run))
+		goto out;
+	/* The period cut short, so the periods add up to the totals. */
+	if (o->report_s)
+		probe_report_period(run);
+	probe_report_monitor_summary(run);
+	ret = mon->totals.c.received || o->tlvs.no_reply ? 0 : -1;
+out:
+	run_free(run);
+	return ret;
 }
 
 static int probe(struct cli_args *args)
@@ -59,7 +102,8 @@ static int probe(struct cli_args *args)
 	struct probe_socket_cfg cfg;
 	struct probe_results res;
 	struct probe_opts opts;
-	struct probe_run run = {.opts = &opts};
+	struct probe_monitor mon;
+	struct probe_run run = {.opts = &opts, .stop_fd = -1};
 	int ret = -1;
 
 	if (probe_parse(args, &opts))
@@ -77,6 +121,8 @@ static int probe(struct cli_args *args)
 	};
 	if (probe_socket_open(&run.sock, &cfg))
 		return -1;
+	if (opts.continuous)
+		return monitor(&run, &mon);
 	run.sent = calloc(opts.count, sizeof(*run.sent));
 	if (!run.sent || probe_book_init(&run.book, opts.count)) {
 		cli_error("out of memory for %u requests", opts.count);

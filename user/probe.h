@@ -33,6 +33,12 @@
 #define PROBE_MIN_INTERVAL_MS 1
 #define PROBE_MAX_INTERVAL_MS 60000
 #define PROBE_MAX_TIMEOUT_MS  60000
+/*
+ * `report SECS`: the longest period.  A period keeps its replies' figures
+ * (32 octets each) until it is reported: an hour at the shortest interval
+ * is about 115 MB, the most the continuous mode ever holds.
+ */
+#define PROBE_MAX_REPORT_S 3600
 
 struct probe_opts {
 	const char *host;
@@ -54,6 +60,12 @@ struct probe_opts {
 	bool quiet;		 /* -q: no line per reply, the summary only */
 	bool print_time;	 /* -D: each reply line starts with its arrival time */
 	bool report_outstanding; /* -O: say when a request is unanswered as the next goes */
+	/*
+	 * `report SECS`: the continuous mode (probe_monitor.h), a summary
+	 * every SECS; count 0 there: until stopped.  0: the counted mode.
+	 */
+	uint32_t report_s;
+	bool continuous; /* the monitor's bookkeeping, also with report_s 0 (the agent) */
 };
 
 /* Parse the words after `probe` (HOST first), the defaults filled in. */
@@ -92,13 +104,22 @@ struct probe_rec {
 	char from[INET6_ADDRSTRLEN]; /* the reply's source address */
 };
 
+struct probe_monitor;
+
 /* Everything a run gathers. */
 struct probe_run {
 	const struct probe_opts *opts;
 	struct probe_socket sock;
 	uint64_t tai_offset_ns;	 /* TAI - UTC, for PTP timestamps */
-	struct probe_sent *sent; /* opts->count entries */
-	struct probe_book book;	 /* which were sent and answered */
+	struct probe_sent *sent; /* opts->count entries; NULL in the continuous mode */
+	/* The continuous mode's ring and statistics (opts->continuous), else NULL. */
+	struct probe_monitor *mon;
+	/*
+	 * Readable when the run is to end (the agent's eventfd); -1: the
+	 * stop signals end it, caught by probe_run_loop().
+	 */
+	int stop_fd;
+	struct probe_book book; /* which were sent and answered */
 	struct probe_rec *recs;
 	size_t n_recs, cap_recs;
 	uint64_t ignored_short; /* replies under PROBE_REPLY_MIN_LEN octets */
@@ -111,5 +132,8 @@ struct probe_run {
 
 /* Send, receive and match until done, the timeout passed, or SIGINT, SIGTERM, SIGHUP. */
 int probe_run_loop(struct probe_run *run);
+
+/* What request @seq carried when sent: its slot in either mode; NULL when not known. */
+struct probe_sent *probe_run_sent(const struct probe_run *run, uint32_t seq);
 
 #endif /* STAMPEDE_PROBE_H */

@@ -29,14 +29,18 @@ enum keyword {
 	KW_TIMEOUT,
 	KW_STATEFUL,
 	KW_TLV,
+	KW_REPORT,
 };
 
 static const char *const keywords[] = {
-	[KW_PORT] = "port",	    [KW_COUNT] = "count", [KW_INTERVAL] = "interval",
-	[KW_SIZE] = "size",	    [KW_SSID] = "ssid",	  [KW_TTL] = "ttl",
-	[KW_DSCP] = "dscp",	    [KW_ECN] = "ecn",	  [KW_TIMESTAMP] = "timestamp",
-	[KW_SOURCE] = "source",	    [KW_SPORT] = "sport", [KW_TIMEOUT] = "timeout",
-	[KW_STATEFUL] = "stateful", [KW_TLV] = "tlv",	  NULL,
+	[KW_PORT] = "port",	      [KW_COUNT] = "count",
+	[KW_INTERVAL] = "interval",   [KW_SIZE] = "size",
+	[KW_SSID] = "ssid",	      [KW_TTL] = "ttl",
+	[KW_DSCP] = "dscp",	      [KW_ECN] = "ecn",
+	[KW_TIMESTAMP] = "timestamp", [KW_SOURCE] = "source",
+	[KW_SPORT] = "sport",	      [KW_TIMEOUT] = "timeout",
+	[KW_STATEFUL] = "stateful",   [KW_TLV] = "tlv",
+	[KW_REPORT] = "report",	      NULL,
 };
 
 static int parse_number(struct cli_args *args, const char *keyword, uint64_t min, uint64_t max,
@@ -132,6 +136,12 @@ static int parse_keyword(struct cli_args *args, struct probe_opts *o, enum keywo
 		if (cli_value(args, "tlv", &word))
 			return -1;
 		return probe_tlv_parse(word, &o->tlvs);
+	case KW_REPORT:
+		if (parse_number(args, "report", 1, PROBE_MAX_REPORT_S, &num))
+			return -1;
+		o->report_s = num;
+		o->continuous = true;
+		return 0;
 	}
 	return -1;
 }
@@ -259,6 +269,9 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 		return cli_error("'probe' needs HOST; see 'stampede probe help'");
 	if (!(seen & (1U << KW_SSID)))
 		o->ssid = random_ssid();
+	/* `report` without `count`: until stopped. */
+	if (o->continuous && !(seen & (1U << KW_COUNT)))
+		o->count = 0;
 	if (!o->tlvs.n)
 		return 0;
 	if (probe_tlv_set_check(&o->tlvs))

@@ -22,8 +22,13 @@ void probe_reply_figures(const struct probe_run *run, const struct probe_rec *re
 			 struct probe_fig *f)
 {
 	const struct probe_reply *r = &rec->reply;
-	const struct probe_sent *s = &run->sent[r->sender_seq];
+	static const struct probe_sent none;
+	const struct probe_sent *s = probe_run_sent(run, r->sender_seq);
 	int64_t t1, t4;
+
+	/* Every reply taken matched a request sent: this is only a guard. */
+	if (!s)
+		s = &none;
 
 	*f = (struct probe_fig){.hops = -1};
 	f->t1_ns = utc_stamp(s->t1_sw_ns, s->t1_user_ns, &f->tx);

@@ -24,7 +24,7 @@ static double abs_us(double us)
 }
 
 /* A duration in microseconds as "12.345 us" or, from a millisecond, "1.234 ms". */
-static void format_us(double us, char *buf, size_t len)
+void probe_format_us(double us, char *buf, size_t len)
 {
 	if (abs_us(us) < US_PER_MS)
 		snprintf(buf, len, "%.3f us", us);
@@ -44,7 +44,10 @@ void probe_report_start(const struct probe_run *run)
 	const struct probe_opts *o = run->opts;
 	char requests[64];
 
-	if (o->count == 1)
+	if (!o->count)
+		snprintf(requests, sizeof(requests), "requests every %u ms until stopped",
+			 o->interval_ms);
+	else if (o->count == 1)
 		snprintf(requests, sizeof(requests), "1 request");
 	else
 		snprintf(requests, sizeof(requests), "%u requests every %u ms", o->count,
@@ -53,6 +56,8 @@ void probe_report_start(const struct probe_run *run)
 	       " ecn %u, %s timestamps\n",
 	       o->host, run->sock.address, o->port, run->sock.source, run->sock.sport, o->size,
 	       o->ssid, requests, o->ttl, o->dscp, o->ecn, o->ptp ? "ptp" : "ntp");
+	if (o->report_s)
+		printf("a report every %u s\n", o->report_s);
 	fflush(stdout);
 }
 
@@ -114,7 +119,7 @@ static void format_rtt(const struct probe_fig *f, char *buf, size_t len)
 {
 	char figure[32];
 
-	format_us((double)f->rtt_ns / 1e3, figure, sizeof(figure));
+	probe_format_us((double)f->rtt_ns / 1e3, figure, sizeof(figure));
 	if (f->negative_rtt)
 		snprintf(buf, len, "NEGATIVE(%s, a timestamp is wrong)", figure);
 	else
@@ -135,7 +140,7 @@ void probe_report_reply(const struct probe_run *run, const struct probe_rec *rec
 	if (rec->has_reply_ttl)
 		snprintf(reply_ttl, sizeof(reply_ttl), "%u", rec->reply_ttl);
 	format_rtt(&f, rtt, sizeof(rtt));
-	format_us((double)f.residence_ns / 1e3, residence, sizeof(residence));
+	probe_format_us((double)f.residence_ns / 1e3, residence, sizeof(residence));
 	if (run->opts->print_time)
 		print_arrival_time(&f);
 	/*
@@ -170,7 +175,7 @@ static void print_lost(const struct probe_run *run)
 	printf("%s\n", probe_book_lost(&run->book) > shown ? " ..." : "");
 }
 
-static void print_summary_line(const char *what, const struct probe_summary *s)
+void probe_print_summary_line(const char *what, const struct probe_summary *s)
 {
 	const char *unit;
 	double div = line_unit(abs_us(s->min) > abs_us(s->max) ? s->min : s->max, &unit);
@@ -189,7 +194,7 @@ static void print_residence(const struct probe_summary *s)
 	       s->mean / div, s->median / div, s->max / div, unit);
 }
 
-static void print_histogram(const struct probe_results *res)
+void probe_print_histogram(const struct probe_results *res)
 {
 	size_t i, most = 1, bar, b;
 
@@ -269,18 +274,18 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 		       (unsigned long long)res->negative_rtt,
 		       plural(res->negative_rtt, "reply", "replies"));
 	if (res->rtt_us.n)
-		print_summary_line("rtt", &res->rtt_us);
+		probe_print_summary_line("rtt", &res->rtt_us);
 	else
 		printf("rtt = unknown (no reply with an RTT of 0 or more)\n");
 	if (res->have_jitter) {
-		format_us(res->jitter_us, jitter, sizeof(jitter));
+		probe_format_us(res->jitter_us, jitter, sizeof(jitter));
 		printf("jitter = %s\n", jitter);
 	} else
 		printf("jitter = unknown (fewer than two RTTs)\n");
 	print_residence(&res->residence_us);
 	if (res->synchronized) {
-		print_summary_line("forward (T2-T1)", &res->forward_us);
-		print_summary_line("backward (T4-T3)", &res->backward_us);
+		probe_print_summary_line("forward (T2-T1)", &res->forward_us);
+		probe_print_summary_line("backward (T4-T3)", &res->backward_us);
 	} else {
 		printf("forward (T2-T1): not synchronized\n");
 		printf("backward (T4-T3): not synchronized\n");
@@ -288,13 +293,13 @@ static void text_summary(const struct probe_run *run, const struct probe_results
 	printf("timestamps: tx %s, rx %s\n", probe_ts_source_names[res->tx],
 	       probe_ts_source_names[res->rx]);
 	if (res->n_hist)
-		print_histogram(res);
+		probe_print_histogram(res);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
 
 /* Microseconds to the nanosecond, without binary noise in the text. */
-static struct json_object *json_us(double us)
+struct json_object *probe_json_us(double us)
 {
 	char text[40];
 
@@ -302,7 +307,7 @@ static struct json_object *json_us(double us)
 	return json_object_new_double_s(us, text);
 }
 
-static struct json_object *json_percent(double pct)
+struct json_object *probe_json_percent(double pct)
 {
 	char text[40];
 
@@ -312,7 +317,7 @@ static struct json_object *json_percent(double pct)
 
 static struct json_object *json_ns_as_us(int64_t ns)
 {
-	return json_us((double)ns / 1e3);
+	return probe_json_us((double)ns / 1e3);
 }
 
 /*
@@ -320,7 +325,7 @@ static struct json_object *json_ns_as_us(int64_t ns)
  * number (about 1.8e18) jq and JavaScript read them as doubles, which
  * round them to 256 ns.
  */
-static struct json_object *json_exact_time(int64_t ns)
+struct json_object *probe_json_exact_time(int64_t ns)
 {
 	uint64_t mag = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
 	char text[32];
@@ -331,24 +336,24 @@ static struct json_object *json_exact_time(int64_t ns)
 	return json_object_new_string(text);
 }
 
-static struct json_object *json_summary(const struct probe_summary *s, bool full, bool known)
+struct json_object *probe_json_summary(const struct probe_summary *s, bool full, bool known)
 {
 	struct json_object *obj = json_object_new_object();
 
-	json_object_object_add(obj, "min", known ? json_us(s->min) : NULL);
-	json_object_object_add(obj, "mean", known ? json_us(s->mean) : NULL);
-	json_object_object_add(obj, "median", known ? json_us(s->median) : NULL);
+	json_object_object_add(obj, "min", known ? probe_json_us(s->min) : NULL);
+	json_object_object_add(obj, "mean", known ? probe_json_us(s->mean) : NULL);
+	json_object_object_add(obj, "median", known ? probe_json_us(s->median) : NULL);
 	if (full) {
-		json_object_object_add(obj, "p90", known ? json_us(s->p90) : NULL);
-		json_object_object_add(obj, "p99", known ? json_us(s->p99) : NULL);
+		json_object_object_add(obj, "p90", known ? probe_json_us(s->p90) : NULL);
+		json_object_object_add(obj, "p99", known ? probe_json_us(s->p99) : NULL);
 	}
-	json_object_object_add(obj, "max", known ? json_us(s->max) : NULL);
+	json_object_object_add(obj, "max", known ? probe_json_us(s->max) : NULL);
 	if (full)
-		json_object_object_add(obj, "stddev", known ? json_us(s->stddev) : NULL);
+		json_object_object_add(obj, "stddev", known ? probe_json_us(s->stddev) : NULL);
 	return obj;
 }
 
-static struct json_object *json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx)
+struct json_object *probe_json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx)
 {
 	struct json_object *obj = json_object_new_object();
 
@@ -451,10 +456,10 @@ static struct json_object *json_reply(const struct probe_run *run, const struct 
 	json_object_object_add(obj, "t2_ns", json_object_new_int64(r->t2_ns));
 	json_object_object_add(obj, "t3_ns", json_object_new_int64(r->t3_ns));
 	json_object_object_add(obj, "t4_ns", json_object_new_int64(f.t4_ns));
-	json_object_object_add(obj, "t1", json_exact_time(f.t1_ns));
-	json_object_object_add(obj, "t2", json_exact_time(r->t2_ns));
-	json_object_object_add(obj, "t3", json_exact_time(r->t3_ns));
-	json_object_object_add(obj, "t4", json_exact_time(f.t4_ns));
+	json_object_object_add(obj, "t1", probe_json_exact_time(f.t1_ns));
+	json_object_object_add(obj, "t2", probe_json_exact_time(r->t2_ns));
+	json_object_object_add(obj, "t3", probe_json_exact_time(r->t3_ns));
+	json_object_object_add(obj, "t4", probe_json_exact_time(f.t4_ns));
 	json_object_object_add(obj, "forward_us",
 			       f.synchronized ? json_ns_as_us(f.forward_ns) : NULL);
 	json_object_object_add(obj, "backward_us",
@@ -468,7 +473,7 @@ static struct json_object *json_reply(const struct probe_run *run, const struct 
 			       rec->has_tos ? json_object_new_int(rec->tos >> 2) : NULL);
 	json_object_object_add(obj, "reply_ecn",
 			       rec->has_tos ? json_object_new_int(rec->tos & 3) : NULL);
-	json_object_object_add(obj, "timestamps", json_timestamps(f.tx, f.rx));
+	json_object_object_add(obj, "timestamps", probe_json_timestamps(f.tx, f.rx));
 	json_object_object_add(obj, "tlvs", json_tlvs(run, rec));
 	json_add_bool(obj, "tlvs_malformed", rec->tlvs && rec->tlvs->malformed);
 	return obj;
@@ -485,7 +490,7 @@ static struct json_object *json_lost_seqs(const struct probe_run *run)
 	return arr;
 }
 
-static struct json_object *json_histogram(const struct probe_results *res)
+struct json_object *probe_json_histogram(const struct probe_results *res)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
@@ -493,8 +498,8 @@ static struct json_object *json_histogram(const struct probe_results *res)
 	for (i = 0; i < res->n_hist; i++) {
 		struct json_object *bin = json_object_new_object();
 
-		json_object_object_add(bin, "from_us", json_us(res->hist[i].from));
-		json_object_object_add(bin, "to_us", json_us(res->hist[i].to));
+		json_object_object_add(bin, "from_us", probe_json_us(res->hist[i].from));
+		json_object_object_add(bin, "to_us", probe_json_us(res->hist[i].to));
 		json_add_uint(bin, "count", res->hist[i].count);
 		json_object_array_add(arr, bin);
 	}
@@ -578,7 +583,8 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_object_object_add(obj, "lost",
 			       res->no_reply_requested ? NULL : json_object_new_uint64(res->lost));
 	json_object_object_add(obj, "loss_percent",
-			       res->no_reply_requested ? NULL : json_percent(res->loss_percent));
+			       res->no_reply_requested ? NULL
+						       : probe_json_percent(res->loss_percent));
 	json_add_uint(obj, "duplicates", res->duplicates);
 	json_add_uint(obj, "reordered", res->reordered);
 	json_object_object_add(obj, "lost_seqs",
@@ -589,20 +595,22 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
 	json_add_uint(obj, "negative_rtt", res->negative_rtt);
-	json_object_object_add(obj, "rtt_us", json_summary(&res->rtt_us, true, res->rtt_us.n));
-	json_object_object_add(obj, "jitter_us", res->have_jitter ? json_us(res->jitter_us) : NULL);
+	json_object_object_add(obj, "rtt_us",
+			       probe_json_summary(&res->rtt_us, true, res->rtt_us.n));
+	json_object_object_add(obj, "jitter_us",
+			       res->have_jitter ? probe_json_us(res->jitter_us) : NULL);
 	json_object_object_add(obj, "residence_us",
-			       res->received ? json_summary(&res->residence_us, false, true)
+			       res->received ? probe_json_summary(&res->residence_us, false, true)
 					     : NULL);
 	json_object_object_add(obj, "forward_us",
-			       res->synchronized ? json_summary(&res->forward_us, true, true)
+			       res->synchronized ? probe_json_summary(&res->forward_us, true, true)
 						 : NULL);
 	json_object_object_add(obj, "backward_us",
-			       res->synchronized ? json_summary(&res->backward_us, true, true)
+			       res->synchronized ? probe_json_summary(&res->backward_us, true, true)
 						 : NULL);
 	json_add_bool(obj, "synchronized", res->synchronized);
-	json_object_object_add(obj, "timestamps", json_timestamps(res->tx, res->rx));
-	json_object_object_add(obj, "histogram", json_histogram(res));
+	json_object_object_add(obj, "timestamps", probe_json_timestamps(res->tx, res->rx));
+	json_object_object_add(obj, "histogram", probe_json_histogram(res));
 	replies = json_object_new_array();
 	for (i = 0; i < run->n_recs; i++)
 		json_object_array_add(replies, json_reply(run, &run->recs[i]));

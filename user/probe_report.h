@@ -23,4 +23,19 @@ void probe_report_summary(const struct probe_run *run, const struct probe_result
 /* A decoded reply TLV as a JSON object: header, flags, then its fields. */
 struct json_object *probe_tlv_json(const struct probe_tlv_decoded *d);
 
+/* The continuous mode (probe_monitor_report.c): a period's summary, and the totals at the end. */
+void probe_report_period(const struct probe_run *run);
+void probe_report_monitor_summary(const struct probe_run *run);
+
+/* Pieces the continuous mode's report shares with the counted one's. */
+void probe_format_us(double us, char *buf, size_t len);
+void probe_print_summary_line(const char *what, const struct probe_summary *s);
+void probe_print_histogram(const struct probe_results *res);
+struct json_object *probe_json_us(double us);
+struct json_object *probe_json_percent(double pct);
+struct json_object *probe_json_exact_time(int64_t ns);
+struct json_object *probe_json_summary(const struct probe_summary *s, bool full, bool known);
+struct json_object *probe_json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx);
+struct json_object *probe_json_histogram(const struct probe_results *res);
+
 #endif /* STAMPEDE_PROBE_REPORT_H */

@@ -15,9 +15,11 @@
 #include "clock.h"
 #include "output.h"
 #include "probe.h"
+#include "probe_monitor.h"
 #include "probe_report.h"
 
 #define NSEC_PER_MSEC 1000000LL
+#define NSEC_PER_SEC  1000000000LL
 /* The clock's Error Estimate and TAI offset are read again this often. */
 #define CLOCK_REFRESH_NS (1000 * NSEC_PER_MSEC)
 /* Messages taken from a queue per wake-up, so sends stay on schedule. */
@@ -58,7 +60,8 @@ struct loop {
 	uint8_t tlv_values[PROBE_TLV_VALUES_MAX]; /* per request: S_TxC changes */
 	uint32_t *seq_by_id; /* the kernel's TX stamp IDs when it counts them itself */
 	uint32_t n_ids;
-	uint32_t next_seq;
+	uint64_t next_seq; /* past 2^32 in the continuous mode: the wire has the low bits */
+	bool stopped;	   /* run->stop_fd became readable */
 	uint64_t dup_recs; /* duplicates recorded; more are only counted */
 	bool send_error_reported;
 };
@@ -76,6 +79,12 @@ static int refresh_clock(struct loop *l, int64_t mono)
 	 */
 	l->run->tai_offset_ns = l->clk.tai_offset_ns + (uint64_t)l->clk.ptp_adjust_ns;
 	return 0;
+}
+
+/* Requests the kernel took so far. */
+static uint64_t requests_sent(const struct probe_run *run)
+{
+	return run->mon ? run->mon->totals.c.sent : run->book.sent;
 }
 
 /*
@@ -96,7 +105,7 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 	int len;
 
 	/* S_TxC (Direct Measurement): the requests sent so far, this one included. */
-	req.n_tlvs = probe_tlv_render(&o->tlvs, (uint32_t)(l->run->book.sent + 1), l->tlvs,
+	req.n_tlvs = probe_tlv_render(&o->tlvs, (uint32_t)(requests_sent(l->run) + 1), l->tlvs,
 				      l->tlv_values);
 	req.tlvs = l->tlvs;
 	req.t1_ns = now_ns(CLOCK_REALTIME);
@@ -110,27 +119,54 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 	return probe_socket_send(&l->run->sock, l->tx_buf, len, seq, id);
 }
 
+struct probe_sent *probe_run_sent(const struct probe_run *run, uint32_t seq)
+{
+	struct probe_slot *slot;
+
+	if (!run->mon)
+		return seq < run->opts->count ? &run->sent[seq] : NULL;
+	slot = probe_monitor_slot(run->mon, seq);
+	return slot ? &slot->sent : NULL;
+}
+
+/* Whether request @seq was sent and is still waiting for its reply. */
+static bool unanswered(const struct probe_run *run, uint32_t seq)
+{
+	struct probe_slot *slot;
+
+	if (!run->mon)
+		return probe_book_was_sent(&run->book, seq) &&
+		       !probe_book_answered(&run->book, seq);
+	slot = probe_monitor_slot(run->mon, seq);
+	return slot && slot->state == PROBE_SLOT_SENT;
+}
+
 /* -O, as ping's: the previous request still unanswered as the next one goes. */
-static void report_outstanding(const struct probe_run *run, uint32_t seq)
+static void report_outstanding(const struct probe_run *run, uint64_t seq)
 {
 	const struct probe_opts *o = run->opts;
 
 	if (!o->report_outstanding || o->quiet || json_output || !seq)
 		return;
-	if (probe_book_was_sent(&run->book, seq - 1) && !probe_book_answered(&run->book, seq - 1))
-		probe_report_outstanding(run, seq - 1);
+	if (unanswered(run, (uint32_t)(seq - 1)))
+		probe_report_outstanding(run, (uint32_t)(seq - 1));
 }
 
 static int send_one(struct loop *l)
 {
 	struct probe_run *run = l->run;
-	uint32_t seq = l->next_seq++, id;
+	struct probe_slot *slot = NULL;
+	uint32_t seq = (uint32_t)l->next_seq, id;
+	int64_t mono = now_ns(CLOCK_MONOTONIC);
 	struct probe_sent s;
 	int err;
 
-	report_outstanding(run, seq);
-	if (refresh_clock(l, now_ns(CLOCK_MONOTONIC)))
+	report_outstanding(run, l->next_seq++);
+	if (refresh_clock(l, mono))
 		return -1;
+	/* Claimed before sending: a reply can only match a request in its slot. */
+	if (run->mon)
+		slot = probe_monitor_claim(run->mon, mono);
 	err = send_request(l, seq, &s, &id);
 	if (err < 0 && probe_icmp_errno(-err)) {
 		/* An ICMP error for an earlier request: it fails the next send once. */
@@ -138,7 +174,7 @@ static int send_one(struct loop *l)
 		err = send_request(l, seq, &s, &id);
 	}
 	/* Too big from the start is a bad size; a path MTU that shrinks later is counted. */
-	if (err == -EMSGSIZE && !run->book.sent)
+	if (err == -EMSGSIZE && !requests_sent(run))
 		return cli_error("size %u does not fit the path MTU to %s: the probe does not"
 				 " fragment",
 				 run->opts->size, run->sock.address);
@@ -150,10 +186,17 @@ static int send_one(struct loop *l)
 		l->send_error_reported = true;
 		return 0;
 	}
-	run->sent[seq] = s;
-	probe_book_sent(&run->book, seq);
-	if (!run->sock.id_cmsg && id < run->opts->count)
-		l->seq_by_id[id] = seq;
+	if (slot) {
+		slot->sent = s;
+		probe_monitor_sent(run->mon, slot);
+		if (!run->sock.id_cmsg)
+			run->mon->seq_by_id[id & (run->mon->size - 1)] = seq;
+	} else {
+		run->sent[seq] = s;
+		probe_book_sent(&run->book, seq);
+		if (!run->sock.id_cmsg && id < run->opts->count)
+			l->seq_by_id[id] = seq;
+	}
 	l->n_ids += !run->sock.id_cmsg;
 	return 0;
 }
@@ -189,12 +232,15 @@ static void drain_tx_stamps(struct loop *l)
 			continue;
 		if (run->sock.id_cmsg)
 			seq = ts.id;
-		else if (ts.id < l->n_ids && ts.id < run->opts->count)
+		else if (run->mon && ts.id < l->n_ids && l->n_ids - ts.id <= run->mon->size)
+			seq = run->mon->seq_by_id[ts.id & (run->mon->size - 1)];
+		else if (!run->mon && ts.id < l->n_ids && ts.id < run->opts->count)
 			seq = l->seq_by_id[ts.id];
 		else
 			continue;
-		if (probe_book_was_sent(&run->book, seq))
-			keep_first_tx_stamp(&run->sent[seq], &ts);
+		if (run->mon ? probe_run_sent(run, seq) != NULL
+			     : probe_book_was_sent(&run->book, seq))
+			keep_first_tx_stamp(probe_run_sent(run, seq), &ts);
 	}
 }
 
@@ -213,6 +259,29 @@ static int add_record(struct probe_run *run, const struct probe_rec *rec)
 	}
 	run->recs[run->n_recs++] = *rec;
 	return 0;
+}
+
+/*
+ * The continuous mode keeps no reply: its figures go into the period and
+ * the totals (a duplicate only into the counts), its line out if asked.
+ */
+static int take_monitored(struct loop *l, struct probe_rec *rec, enum probe_seq_kind kind)
+{
+	struct probe_run *run = l->run;
+	struct probe_fig f;
+	int err = 0;
+
+	rec->duplicate = kind == PROBE_SEQ_DUPLICATE;
+	rec->tlvs = probe_reply_tlvs(l->rx_buf, &rec->reply);
+	drain_tx_stamps(l);
+	if (!rec->duplicate) {
+		probe_reply_figures(run, rec, &f);
+		err = probe_monitor_add(run->mon, &f);
+	}
+	if (!err && !json_output && !run->opts->quiet)
+		probe_report_reply(run, rec);
+	free(rec->tlvs);
+	return err;
 }
 
 /* One datagram: a reply of ours, or counted as ignored. */
@@ -245,9 +314,14 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		run->ignored_ssid++;
 		return 0;
 	}
-	kind = probe_book_reply(&run->book, rec.reply.sender_seq);
+	if (run->mon)
+		kind = probe_monitor_reply(run->mon, rec.reply.sender_seq);
+	else
+		kind = probe_book_reply(&run->book, rec.reply.sender_seq);
 	if (kind == PROBE_SEQ_UNKNOWN)
 		return 0;
+	if (run->mon)
+		return take_monitored(l, &rec, kind);
 	if (kind == PROBE_SEQ_DUPLICATE && l->dup_recs++ >= run->opts->count)
 		return 0; /* a flood of copies is counted, not kept */
 	rec.duplicate = kind == PROBE_SEQ_DUPLICATE;
@@ -297,64 +371,114 @@ static void handle_errors(struct loop *l)
 		l->run->refused++;
 }
 
+/* The requests to send: count 0 is the continuous mode's "until stopped". */
+static uint64_t request_limit(const struct probe_opts *o)
+{
+	return o->count ? o->count : UINT64_MAX;
+}
+
 static bool all_answered(const struct loop *l)
 {
 	const struct probe_run *run = l->run;
 
-	return l->next_seq == run->opts->count && run->book.answered == run->book.sent;
+	if (l->next_seq != request_limit(run->opts))
+		return false;
+	if (run->mon)
+		return !probe_monitor_in_flight(run->mon);
+	return run->book.answered == run->book.sent;
 }
 
 static int wait_events(struct loop *l, int64_t until, const sigset_t *mask)
 {
-	struct pollfd pfd = {.fd = l->run->sock.fd, .events = POLLIN};
+	struct pollfd pfd[2] = {
+		{.fd = l->run->sock.fd, .events = POLLIN},
+		{.fd = l->run->stop_fd, .events = POLLIN},
+	};
 	int64_t left = until - now_ns(CLOCK_MONOTONIC);
 	struct timespec ts;
 
 	if (left < 0)
 		left = 0;
-	ts.tv_sec = left / 1000000000LL;
-	ts.tv_nsec = left % 1000000000LL;
-	if (ppoll(&pfd, 1, &ts, mask) < 0) {
+	ts.tv_sec = left / NSEC_PER_SEC;
+	ts.tv_nsec = left % NSEC_PER_SEC;
+	if (ppoll(pfd, l->run->stop_fd >= 0 ? 2 : 1, &ts, mask) < 0) {
 		if (errno == EINTR)
 			return 0;
 		return cli_error("cannot wait for replies: %s", strerror(errno));
 	}
-	if (pfd.revents & POLLERR)
+	if (l->run->stop_fd >= 0 && (pfd[1].revents & POLLIN))
+		l->stopped = true;
+	if (pfd[0].revents & POLLERR)
 		handle_errors(l);
-	if (pfd.revents & POLLIN)
+	if (pfd[0].revents & POLLIN)
 		return drain_replies(l);
 	return 0;
+}
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The continuous mode's clock work: requests past their timeout are lost,
+ * and a period that has ended is reported (after the losses it saw).
+ * Returns when it is due next.
+ */
+static int64_t monitor_tick(struct loop *l, int64_t now, int64_t *next_report)
+{
+	struct probe_run *run = l->run;
+	int64_t timeout = run->opts->timeout_ms * NSEC_PER_MSEC;
+	int64_t period = run->opts->report_s * NSEC_PER_SEC;
+
+	probe_monitor_expire(run->mon, now, timeout);
+	if (period && now >= *next_report) {
+		probe_report_period(run);
+		probe_monitor_new_period(run->mon, now_ns(CLOCK_REALTIME));
+		/* On the grid; a stall skips periods rather than report empty ones in a row. */
+		*next_report += period;
+		if (*next_report <= now)
+			*next_report = now + period;
+	}
+	return earliest(*next_report, probe_monitor_next_expiry(run->mon, timeout));
 }
 
 static int loop_run(struct loop *l, const sigset_t *wait_mask)
 {
 	const struct probe_opts *o = l->run->opts;
 	int64_t interval = o->interval_ms * NSEC_PER_MSEC, next_send, deadline = 0, now;
+	int64_t next_report = INT64_MAX, tick = INT64_MAX;
+	uint64_t limit = request_limit(o);
 
 	next_send = now_ns(CLOCK_MONOTONIC);
 	if (next_send < l->run->sock.stamps_ready_ns)
 		next_send = l->run->sock.stamps_ready_ns;
-	while (!interrupted) {
+	if (l->run->mon && o->report_s)
+		next_report = now_ns(CLOCK_MONOTONIC) + o->report_s * NSEC_PER_SEC;
+	while (!interrupted && !l->stopped) {
 		now = now_ns(CLOCK_MONOTONIC);
-		if (l->next_seq < o->count && now >= next_send) {
+		if (l->run->mon)
+			tick = monitor_tick(l, now, &next_report);
+		if (l->next_seq < limit && now >= next_send) {
 			if (send_one(l))
 				return -1;
 			/* On the grid; after a stall, start again rather than burst. */
 			next_send += interval;
 			if (next_send < now)
 				next_send = now + interval;
-			if (l->next_seq == o->count)
+			if (l->next_seq == limit)
 				deadline = now + o->timeout_ms * NSEC_PER_MSEC;
 			continue;
 		}
-		if (l->next_seq == o->count && (now >= deadline || all_answered(l)))
+		if (l->next_seq == limit && (now >= deadline || all_answered(l)))
 			break;
-		if (wait_events(l, l->next_seq < o->count ? next_send : deadline, wait_mask))
+		if (wait_events(l, earliest(l->next_seq < limit ? next_send : deadline, tick),
+				wait_mask))
 			return -1;
 	}
 	/* Stamps of the last requests may still be queued. */
 	drain_tx_stamps(l);
-	l->run->interrupted = interrupted;
+	l->run->interrupted = interrupted || l->stopped;
 	return 0;
 }
 
@@ -387,9 +511,16 @@ int probe_run_loop(struct probe_run *run)
 
 	l.tx_buf = calloc(1, PROBE_MAX_SIZE);
 	l.rx_buf = malloc(RX_BUF_LEN);
-	l.seq_by_id = calloc(run->opts->count, sizeof(*l.seq_by_id));
-	if (!l.tx_buf || !l.rx_buf || !l.seq_by_id) {
+	/* The continuous mode keeps its IDs in its ring. */
+	if (!run->mon)
+		l.seq_by_id = calloc(run->opts->count, sizeof(*l.seq_by_id));
+	if (!l.tx_buf || !l.rx_buf || (!run->mon && !l.seq_by_id)) {
 		cli_error("out of memory for %u requests", run->opts->count);
+		goto out;
+	}
+	/* With a stop_fd (the agent's threads) the signals are the process's, not the run's. */
+	if (run->stop_fd >= 0) {
+		ret = loop_run(&l, NULL);
 		goto out;
 	}
 	interrupted = 0;

@@ -11,6 +11,7 @@
 
 #include "attached.h"
 #include "cli.h"
+#include "multiprog.h"
 #include "netns.h"
 #include "pins.h"
 #include "prune.h"
@@ -49,15 +50,42 @@ static int unpin(const char *dir, const char *name)
 	return 0;
 }
 
+/*
+ * The pins this stampede does not know by name: a reflector's directory is
+ * stampede's alone, and a newer (or older) version may pin more there.
+ * Left behind, they would keep the directory, and the next attach would
+ * take it for a live reflector's.
+ */
+static int unpin_others(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int err = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : cli_error("cannot read %s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_type == DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (unpin(dir, de->d_name))
+			err = -1;
+	}
+	closedir(d);
+	return err;
+}
+
 int prune_unpin_reflector(const char *dir)
 {
 	int i;
 
-	if (unpin(dir, STAMPEDE_PIN_LINK) || unpin(dir, PIN_IFINDEX))
+	if (unpin(dir, STAMPEDE_PIN_LINK) || unpin(dir, MULTIPROG_PIN_PROG) ||
+	    unpin(dir, PIN_IFINDEX))
 		return -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (unpin(dir, pin_map_names[i]))
 			return -1;
+	if (unpin_others(dir))
+		return -1;
 	pins_remove_empty_dirs(dir);
 	return 0;
 }
@@ -77,17 +105,20 @@ bool ifindex_exists(int ifindex)
  */
 static void prune_dir_in(const char *dir, bool here)
 {
-	char path[PATH_MAX];
+	struct attached_hold hold;
+	int link_fd, prog_fd;
 	bool live;
-	int fd;
 
-	if (pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK))
+	/* No link (or program): an attach in progress, or not ours. */
+	if (attached_open_hold(dir, &link_fd, &prog_fd))
 		return;
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return; /* no link: an attach in progress, or not ours */
-	live = link_is_live(fd);
-	close(fd);
+	/*
+	 * A multiprog reflector's program is looked for in the dispatcher of
+	 * the recorded ifindex, here: of another namespace's it is not found,
+	 * and that namespace's existence decides below.
+	 */
+	live = !attached_read_hold(dir, link_fd, prog_fd, &hold) && hold.ifindex;
+	close(link_fd >= 0 ? link_fd : prog_fd);
 	if (live)
 		return;
 	if (pins_recorded_ifindex(dir) &&

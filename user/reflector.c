@@ -49,7 +49,9 @@ const struct cli_cmd reflector_cmds[] = {
 			    "[count-other {on|off}] [cos-remark {on|off}]\n"
 			    "[micro-session ID] [sync-source SOURCE]\n"
 			    "[reflected-control {off|on}] [reply-max OCTETS]\n"
-			    "[amplify N] [return-prefix PREFIX]...",
+			    "[amplify N] [return-prefix PREFIX]...\n"
+			    "[allow PREFIX]... [rate-limit PPS[,BURST]]\n"
+			    "[rate-limit-all PPS[,BURST]] [multiprog {auto|on|off}]",
 		.about =
 			"attach loads the STAMP reflector and attaches it to IFNAME, or replaces "
 			"the\n"
@@ -67,7 +69,30 @@ const struct cli_cmd reflector_cmds[] = {
 			"reflected-control off, reply-max the MTU less 28 (44-65507), amplify 1\n"
 			"(1-16), no return-prefix (up to 8, a.b.c.d/n or x:x::/n): Return "
 			"Addresses\n"
-			"are honoured only inside one.\n",
+			"are honoured only inside one.\n"
+			"multiprog auto joins libxdp's dispatcher (xdp-loader's) when it holds "
+			"the\n"
+			"hook, at run priority 10, passing what is not its own to the next "
+			"program;\n"
+			"on always attaches through one, off never.\n"
+			"Abuse controls: allow PREFIX (up to 1024, IPv4 and IPv6): only senders\n"
+			"inside one are answered, the rest passed to the stack (not_allowed);\n"
+			"rate-limit PPS[,BURST]: a token bucket per source address (65536 "
+			"sources,\n"
+			"the least recently seen giving way), rate-limit-all: one for the\n"
+			"interface; packets over either are dropped (rate_limited,\n"
+			"rate_limited_all).  BURST defaults to PPS.  None of them by default.\n",
+	},
+	{
+		.name = "set",
+		.run = reflector_set,
+		.synopsis = "dev IFNAME [allow {PREFIX|none}]...\n"
+			    "[rate-limit {PPS[,BURST]|none}] [rate-limit-all {PPS[,BURST]|none}]",
+		.about = "set changes the source policy of the reflector on IFNAME without\n"
+			 "detaching: the allow-list named replaces the running one (allow none:\n"
+			 "every source answered), a rate limit named replaces the running one;\n"
+			 "every other setting is kept, as refresh keeps it.  Counters, sessions\n"
+			 "and the per-source buckets are kept.  It prints what changed.\n",
 	},
 	{
 		.name = "refresh",

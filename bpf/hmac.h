@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * HMAC-SHA-256 (RFC 2104) over frame octets, in XDP.  The key never comes
+ * here: the controller compresses K ^ ipad and K ^ opad once (user/sha256.c)
+ * and stores the two states, so a MAC over N octets costs
+ * ceil((N + 9) / 64) + 1 compressions (3 for the 96 octets of an
+ * authenticated STAMP base).
+ */
+#ifndef STAMPEDE_BPF_HMAC_H
+#define STAMPEDE_BPF_HMAC_H
+
+#include "sha256.h"
+
+/*
+ * The MAC of frame octets [@off, @off + @len) under the key whose states
+ * the caller put in the scratch entry's ipad and opad; it is left in h
+ * (host-order words: a truncated MAC is its first words).  0, or -1 as
+ * sha256_frame.
+ */
+__noinline int hmac_sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	struct sha256_scratch *sc = sha256_scratch_get();
+	__u32 i;
+
+	if (!sc)
+		return -1;
+	__builtin_memcpy(sc->h, sc->ipad, sizeof(sc->h));
+	if (sha256_frame(ctx, off, len, SHA256_BLOCK_LEN))
+		return -1;
+	/* The outer hash: the 32-octet inner digest, padded, after the opad block. */
+	for (i = 0; i < 8; i++)
+		sc->w[i] = bpf_htonl(sc->h[i]);
+	sc->w[8] = bpf_htonl(0x80000000);
+	for (i = 9; i < 15; i++)
+		sc->w[i] = 0;
+	sc->w[15] = bpf_htonl((SHA256_BLOCK_LEN + SHA256_DIGEST_LEN) * 8);
+	__builtin_memcpy(sc->h, sc->opad, sizeof(sc->h));
+	return sha256_compress();
+}
+
+#endif /* STAMPEDE_BPF_HMAC_H */
