@@ -26,7 +26,7 @@ USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 USER_LIBS  := -Wl,-Bstatic -lxdp -lbpf -lelf -lz -ljson-c -linih -lmicrohttpd -Wl,-Bdynamic -lgnutls -lpthread
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
-BPF_HDRS   := $(wildcard bpf/*.h) $(wildcard include/*.h)
+BPF_HDRS   := $(wildcard bpf/*.h bpf/tlv/*.h) $(wildcard include/*.h)
 USER_SRCS  := $(wildcard user/*.c)
 USER_HDRS  := $(wildcard user/*.h) $(wildcard include/*.h)
 # Everything but main.c goes into one library that the controller, the
@@ -200,9 +200,9 @@ test: test-deps $(BUILD)/stampede $(MAN_PAGES) $(TEST_BINS) $(TEST_BPF_OBJS) $(B
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # Every header compiles on its own (BPF ones for the BPF target), so that
-# each says what it needs.  The TLV handler files say "Included by tlv.h":
+# each says what it needs.  The TLV handler files say "Included by tlv/walk.h":
 # they are parts of it, not headers of their own.
-HDRCHECK_BPF := $(shell grep -L "Included by tlv.h" bpf/*.h) $(wildcard include/*.h)
+HDRCHECK_BPF := $(shell grep -L "Included by tlv/walk.h" bpf/*.h bpf/tlv/*.h) $(wildcard include/*.h)
 hdrcheck: $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@set -e; for h in $(HDRCHECK_BPF); do \
 		echo | $(CLANG) $(BPF_CFLAGS) -Wno-unused-function -fsyntax-only -include $$h -x c - || \

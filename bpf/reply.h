@@ -23,7 +23,7 @@
 #include "timestamp.h"
 #include "session.h"
 #include "swap.h"
-#include "tlv_plan.h"
+#include "tlv/plan.h"
 
 extern const volatile struct stampede_config cfg;
 

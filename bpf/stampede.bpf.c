@@ -26,7 +26,7 @@ const volatile struct stampede_config cfg = {
 #include "session.h"
 #include "local_addrs.h"
 #include "source_policy.h"
-#include "tlv.h"
+#include "tlv/walk.h"
 #include "swap.h"
 #include "reply.h"
 

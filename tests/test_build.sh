@@ -50,8 +50,8 @@ refs=$(grep -lE '#include.*(tests|bench)/|^[.] .*(tests|bench)/|BUILD/(tests|ben
 check build/testing-standalone "testing/ refers to tests/ or bench/: $(oneline "$refs")" test -z "$refs"
 refs=$(grep -lE '#include.*tests/|^[.] .*tests/|BUILD/tests/|-Itests' bench/* 2>/dev/null)
 check build/bench-without-tests "bench/ refers to tests/: $(oneline "$refs")" test -z "$refs"
-check build/skeleton/bpf-header "the skeleton (the program the controller embeds) is not rebuilt when bpf/tlv_io.h changes" \
-	needs_rebuild "$BUILD/stampede.skel.h" bpf/tlv_io.h
+check build/skeleton/bpf-header "the skeleton (the program the controller embeds) is not rebuilt when bpf/tlv/io.h changes" \
+	needs_rebuild "$BUILD/stampede.skel.h" bpf/tlv/io.h
 check build/probe_unit/header "probe_unit is not rebuilt when user/probe_stats.h changes" \
 	needs_rebuild "$BUILD/tests/probe_unit" user/probe_stats.h
 

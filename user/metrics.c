@@ -10,7 +10,7 @@
  * no "seen" TLV result: received is sum by (interface) of
  * stampede_frames_total (every frame ends in exactly one outcome), and a
  * TLV seen is exactly one of answered, unrecognized or malformed
- * (bpf/tlv.h tlv_count); a sample for either would make sum() count
+ * (bpf/tlv/walk.h tlv_count); a sample for either would make sum() count
  * twice.
  */
 #include <errno.h>

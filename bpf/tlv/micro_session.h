@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* RFC 9534: the Micro-session ID TLV (type 11), for members of a LAG.  Included by tlv.h. */
-#ifndef STAMPEDE_BPF_TLV_RFC9534_H
-#define STAMPEDE_BPF_TLV_RFC9534_H
+/* RFC 9534: the Micro-session ID TLV (type 11), for members of a LAG.  Included by tlv/walk.h. */
+#ifndef STAMPEDE_BPF_TLV_MICRO_SESSION_H
+#define STAMPEDE_BPF_TLV_MICRO_SESSION_H
 
 /*
  * The sender's ID is echoed and ours filled in.  A Reflector Micro-session
@@ -31,4 +31,4 @@ answer_micro_session_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env 
 	return TLV_ANSWERED;
 }
 
-#endif /* STAMPEDE_BPF_TLV_RFC9534_H */
+#endif /* STAMPEDE_BPF_TLV_MICRO_SESSION_H */

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The RFC 8972 TLV walk over the octets after the 44-octet base.  Each TLV
- * is answered by its type's handler (tlv_rfc8972.h, tlv_rfc9503.h,
- * tlv_reflected_control.h); its Flags octet then says what happened:
+ * is answered by its type's handler (one file per type in bpf/tlv/); its Flags octet then says what happened:
  * U cleared when answered, U set (value untouched) when not, M set when
  * it cannot be parsed, which also ends the walk (RFC 8972 4).  What the
  * TLVs ask of the reply's headers is collected in a plan that the
  * reflector applies once the walk is done.
  */
-#ifndef STAMPEDE_BPF_TLV_H
-#define STAMPEDE_BPF_TLV_H
+#ifndef STAMPEDE_BPF_TLV_WALK_H
+#define STAMPEDE_BPF_TLV_WALK_H
 
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -19,8 +18,11 @@
 #include "stampede_kern_user.h"
 #include "maps.h"
 #include "parsing.h"
-#include "tlv_io.h"
-#include "tlv_plan.h"
+#include "tlv/io.h"
+#include "tlv/plan.h"
+
+/* The load-time configuration (stampede.bpf.c): handlers honour its options. */
+extern const volatile struct stampede_config cfg;
 
 /* What a handler made of its TLV. */
 enum tlv_outcome {
@@ -92,7 +94,7 @@ static __always_inline struct tlv_scratch *tlv_scratch_get(void)
 	return bpf_map_lookup_elem(&tlv_scratch, &zero);
 }
 
-#include "tlv_subtlv.h"
+#include "tlv/sub_tlv.h"
 
 /*
  * Sub-TLVs this reflector does not implement are marked a chunk at a time
@@ -151,10 +153,17 @@ static __always_inline bool sub_tlvs_unrecognized(struct xdp_md *ctx, __u32 off,
 	return off >= end;
 }
 
-#include "tlv_rfc8972.h"
-#include "tlv_rfc9503.h"
-#include "tlv_rfc9534.h"
-#include "tlv_reflected_control.h"
+#include "tlv/location.h"
+#include "tlv/timestamp_info.h"
+#include "tlv/class_of_service.h"
+#include "tlv/direct_measurement.h"
+#include "tlv/access_report.h"
+#include "tlv/follow_up.h"
+#include "tlv/addr_value.h"
+#include "tlv/dest_node_addr.h"
+#include "tlv/return_path.h"
+#include "tlv/micro_session.h"
+#include "tlv/reflected_control.h"
 
 /*
  * Each handler is a global BPF function: the verifier checks it once, not
@@ -504,4 +513,4 @@ __noinline int tlv_walk(struct xdp_md *ctx)
 	return 0;
 }
 
-#endif /* STAMPEDE_BPF_TLV_H */
+#endif /* STAMPEDE_BPF_TLV_WALK_H */

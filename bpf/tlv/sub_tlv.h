@@ -3,13 +3,13 @@
  * Sub-TLVs (RFC 8972 4.2, RFC 9503 4.1): the TLV header again, inside a
  * TLV's Value.  U and M work as for TLVs; I is sent as zero.
  */
-#ifndef STAMPEDE_BPF_TLV_SUBTLV_H
-#define STAMPEDE_BPF_TLV_SUBTLV_H
+#ifndef STAMPEDE_BPF_TLV_SUB_TLV_H
+#define STAMPEDE_BPF_TLV_SUB_TLV_H
 
 #include "stamp_wire.h"
 #include "stampede_kern_user.h"
 #include "byteorder.h"
-#include "tlv_io.h"
+#include "tlv/io.h"
 
 /* One sub-TLV found by sub_tlv_next. */
 struct sub_tlv {
@@ -69,4 +69,4 @@ static __always_inline void sub_tlv_mark_malformed(struct xdp_md *ctx, struct tl
 		tlv_rewrite_octet(ctx, io, sub->off, sub->flags, STAMP_TLV_FLAG_M);
 }
 
-#endif /* STAMPEDE_BPF_TLV_SUBTLV_H */
+#endif /* STAMPEDE_BPF_TLV_SUB_TLV_H */

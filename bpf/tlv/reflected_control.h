@@ -9,7 +9,7 @@
  * One reply is sent per request; a request for more, or for a length the
  * limits refuse, is answered once with the C flag.  Off unless the attach
  * configuration enables it (the draft wants it under administrative
- * control).  Included by tlv.h.
+ * control).  Included by tlv/walk.h.
  */
 #ifndef STAMPEDE_BPF_TLV_REFLECTED_CONTROL_H
 #define STAMPEDE_BPF_TLV_REFLECTED_CONTROL_H

@@ -1,75 +1,14 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * RFC 9503: Destination Node Address (type 9) and Return Path (type 10).
- * Both may send the reply from or to an address other than the packet's,
- * so each is checked against what the reflector owns or was told to
- * allow: a reflector that sends replies wherever it is told is an
- * amplifier.  Included by tlv.h.
+ * Return Path (type 10, RFC 9503 4): the reply may be sent to another
+ * address, or not at all, so a Return Address is checked against what
+ * the reflector was told to allow: a reflector that sends replies
+ * wherever it is told is an amplifier.  Included by tlv/walk.h.
  */
-#ifndef STAMPEDE_BPF_TLV_RFC9503_H
-#define STAMPEDE_BPF_TLV_RFC9503_H
+#ifndef STAMPEDE_BPF_TLV_RETURN_PATH_H
+#define STAMPEDE_BPF_TLV_RETURN_PATH_H
 
 #include "local_addrs.h"
-
-/* Read an IPv4 (4 octets) or IPv6 (16) address Value into @addr. */
-static __always_inline bool tlv_load_addr(struct xdp_md *ctx, struct tlv_io *io, __u32 value,
-					  __u32 len, union stampede_addr *addr)
-{
-	__be32 v4;
-
-	if (len == STAMP_DNA_V6_LEN)
-		return tlv_load(ctx, io, value, addr, sizeof(*addr));
-	if (!tlv_load(ctx, io, value, &v4, sizeof(v4)))
-		return false;
-	addr_from_ipv4(addr, v4);
-	return true;
-}
-
-static __always_inline bool addr_len_fits(const struct stampede_pkt *pkt, __u32 len)
-{
-	return len == (pkt->ipv6 ? STAMP_DNA_V6_LEN : STAMP_DNA_V4_LEN);
-}
-
-/* ---- Destination Node Address (type 9, RFC 9503 3) --------------------- */
-
-/*
- * The node the sender meant, which may differ from the packet's
- * destination (a tunnel or an SR policy ended here).  One of this
- * interface's addresses: the reply is sent from it.  Anything else,
- * another family included: U, and the reply goes from the packet's
- * destination as usual.
- */
-static __always_inline enum tlv_outcome
-answer_dest_node_addr_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
-			   struct tlv_plan *plan, __u32 value, __u32 len)
-{
-	const struct stampede_pkt *pkt = &env->pkt;
-	union stampede_addr addr;
-
-	if (len != STAMP_DNA_V4_LEN && len != STAMP_DNA_V6_LEN)
-		return TLV_MALFORMED;
-	if (!addr_len_fits(pkt, len))
-		return TLV_UNRECOGNIZED;
-	if (!tlv_load_addr(ctx, io, value, len, &addr))
-		return TLV_MALFORMED;
-	if (pkt->ipv6 && addr_is_v4_mapped(&addr))
-		return TLV_UNRECOGNIZED;
-	/*
-	 * The node's (RFC 9503 3), and one a reply may come from: not the
-	 * sender's own (one of ours too when the loop guard is off), or the
-	 * reply would go from that address to itself.
-	 */
-	if (!is_node_addr(&addr, pkt->ipv6) || addr_never_a_peer(pkt->ipv6, &addr) ||
-	    addr_equal(&addr, &pkt->src))
-		return TLV_UNRECOGNIZED;
-	if (!addr_equal(&addr, &pkt->dst)) {
-		plan->set_src = true;
-		plan->src = addr;
-	}
-	return TLV_ANSWERED;
-}
-
-/* ---- Return Path (type 10, RFC 9503 4) --------------------------------- */
 
 /* Is @addr inside @p?  Both are in the IPv6 form (IPv4 as ::ffff:a.b.c.d). */
 static __always_inline bool prefix_contains(const volatile struct stampede_prefix *p,
@@ -245,7 +184,7 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 	if (req->control_code) {
 		/* RFC 9503 4.1.1: the other sub-TLVs are ignored, and go back as sent. */
 		plan->no_reply = !(req->code & STAMP_RP_CC_SAME_LINK);
-		/* Kept for a Reflected Test Packet Control TLV that contradicts it (tlv.h). */
+		/* Kept for a Reflected Test Packet Control TLV that contradicts it (tlv/walk.h). */
 		i = req->code_index;
 		if (plan->no_reply && i < STAMPEDE_MAX_SUB_TLVS) {
 			plan->no_reply_off = value - STAMP_TLV_HDR_LEN;
@@ -269,4 +208,4 @@ answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *e
 	return out;
 }
 
-#endif /* STAMPEDE_BPF_TLV_RFC9503_H */
+#endif /* STAMPEDE_BPF_TLV_RETURN_PATH_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * What the TLVs of a request ask of its reply's headers: the walk
- * (tlv.h) fills it in, the reply (reply.h) applies it.
+ * (tlv/walk.h) fills it in, the reply (reply.h) applies it.
  */
 #ifndef STAMPEDE_BPF_TLV_PLAN_H
 #define STAMPEDE_BPF_TLV_PLAN_H
