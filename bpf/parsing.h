@@ -90,27 +90,6 @@ static __always_inline bool addr_is_v4_mapped(const union stampede_addr *a)
 	return a->w[0] == 0 && a->w[1] == 0 && a->w[2] == bpf_htonl(0x0000ffff);
 }
 
-/*
- * Addresses no reply may be sent to: unspecified, loopback, multicast and
- * broadcast, and IPv4-mapped IPv6 (no business on the wire).  @a is in the
- * IPv6 form; IPv4 as ::ffff:a.b.c.d.
- */
-static __always_inline bool addr_never_a_peer(bool ipv6, const union stampede_addr *a)
-{
-	__u8 first;
-
-	if (!ipv6) {
-		first = a->b[12];
-		/* 0/8 unspecified, 127/8 loopback, 224/4 multicast, 240/4 and broadcast */
-		return first == 0 || first == 127 || first >= 224;
-	}
-	if (a->b[0] == 0xff || addr_is_v4_mapped(a))
-		return true;
-	/* :: and ::1 */
-	return a->w[0] == 0 && a->w[1] == 0 && a->w[2] == 0 &&
-	       (a->w[3] == 0 || a->w[3] == bpf_htonl(1));
-}
-
 static __always_inline bool is_vlan_tpid(__be16 proto)
 {
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);

@@ -25,6 +25,7 @@ const volatile struct stampede_config cfg = {
 #include "timestamp.h"
 #include "session.h"
 #include "local_addrs.h"
+#include "addr_policy.h"
 #include "source_policy.h"
 #include "tlv/walk.h"
 #include "swap.h"
@@ -52,32 +53,6 @@ static __always_inline bool is_stamp_port(__be16 port)
 {
 	return port_listed(cfg.ports, cfg.n_ports, port) ||
 	       port_listed(cfg.auth_ports, cfg.n_auth_ports, port);
-}
-
-/*
- * Sources a reply must never go to: it would be a broadcast (the limited
- * one, or a directed broadcast of one of our subnets), go back to this
- * host (one of the interface's addresses: a forged packet, or one looped
- * back; with the loop guard, which is on unless configured off), or leave
- * the host looking like it came from elsewhere.
- */
-static __always_inline bool bad_source(const struct stampede_pkt *pkt, const __u8 *src_mac,
-				       const struct stampede_local_set *set)
-{
-	if (src_mac[0] & 1) /* multicast or broadcast MAC */
-		return true;
-	/*
-	 * IPv4 addresses are ::ffff:a.b.c.d here: only their last words can
-	 * differ.  names_interface_in would catch it too, but this compare
-	 * costs less than the hash lookup it may take, and holds while the
-	 * controller rewrites the set.
-	 */
-	if (pkt->ipv6 ? addr_equal(&pkt->src, &pkt->dst) : pkt->src.w[3] == pkt->dst.w[3])
-		return true;
-	if (addr_never_a_peer(pkt->ipv6, &pkt->src))
-		return true;
-	return names_interface_in(set, &pkt->src, pkt->ipv6,
-				  !(cfg.flags & STAMPEDE_F_NO_LOOP_GUARD));
 }
 
 /*

@@ -7,7 +7,7 @@
 #ifndef STAMPEDE_BPF_TLV_DEST_NODE_ADDR_H
 #define STAMPEDE_BPF_TLV_DEST_NODE_ADDR_H
 
-#include "local_addrs.h"
+#include "addr_policy.h"
 
 /*
  * The node the sender meant, which may differ from the packet's

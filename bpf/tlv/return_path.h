@@ -8,7 +8,7 @@
 #ifndef STAMPEDE_BPF_TLV_RETURN_PATH_H
 #define STAMPEDE_BPF_TLV_RETURN_PATH_H
 
-#include "local_addrs.h"
+#include "addr_policy.h"
 
 /* Is @addr inside @p?  Both are in the IPv6 form (IPv4 as ::ffff:a.b.c.d). */
 static __always_inline bool prefix_contains(const volatile struct stampede_prefix *p,
@@ -26,20 +26,6 @@ static __always_inline bool prefix_contains(const volatile struct stampede_prefi
 			return false;
 	}
 	return true;
-}
-
-/*
- * Addresses no reply may go to, whatever the prefixes say: those no
- * sender may have (bad_source's), and link-local ones, which name no one
- * beyond the sender's link.
- */
-static __always_inline bool return_addr_special(bool ipv6, const union stampede_addr *a)
-{
-	if (addr_never_a_peer(ipv6, a))
-		return true;
-	if (!ipv6)
-		return a->b[12] == 169 && a->b[13] == 254;  /* 169.254/16 */
-	return a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80; /* fe80::/10 */
 }
 
 /*
