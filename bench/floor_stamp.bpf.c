@@ -41,8 +41,11 @@ int floor_stamp_reflect(struct xdp_md *ctx)
 	t2 = bpf_ktime_get_tai_ns();
 	if (check_udp_length(&pkt) != STAMPEDE_CONTINUE || pkt.payload_len != STAMP_BASE_LEN)
 		return XDP_PASS;
-	if (reflect(ctx, &pkt, &floor_stamp_clock, t2, NULL, NULL, NULL, 0, 0, STAMP_BASE_LEN,
-		    true) != STAMPEDE_CNT_reflected)
+	if (reflect(ctx, &(struct reflect_req){.pkt = &pkt,
+					       .clk = &floor_stamp_clock,
+					       .t2 = t2,
+					       .sent_len = STAMP_BASE_LEN,
+					       .fetch_atomics = true}) != STAMPEDE_CNT_reflected)
 		return XDP_DROP;
 	return XDP_TX;
 }

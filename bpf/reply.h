@@ -179,24 +179,46 @@ static __always_inline void reply_ipv6(struct ipv6hdr *ip6h, __s32 len_change,
 }
 
 /*
+ * What a reply is made from.  @plan is what the TLVs asked (NULL: the
+ * packet had none), @tlv_acc the checksum change of their answers and
+ * resizing, @len_change how the STAMP payload length changed with them.
+ * @sent_len is the request's UDP payload length.  @sess is the stateful
+ * session (NULL: stateless); @fetch_atomics, the program's constant, says
+ * how its sequence number is taken (session_take_seq).
+ */
+struct reflect_req {
+	struct stampede_pkt *pkt;
+	const struct stampede_clock *clk;
+	struct stampede_stats *st;
+	const struct session_ref *sess;
+	const struct tlv_plan *plan;
+	__u64 t2;
+	__u64 tlv_acc;
+	__s32 len_change;
+	__u32 sent_len;
+	bool fetch_atomics;
+};
+
+/*
  * Rewrite the frame into the reply.  The parser's offsets are re-checked
  * against the (possibly resized) frame; a frame that fails here has
- * already been changed, so it is dropped and counted as internal.
- * @plan is what the TLVs asked (NULL: the packet had none), @tlv_acc the
- * checksum change of their answers and resizing, @len_change how the
- * STAMP payload length changed with them.  @sent_len is the request's UDP
- * payload length: a caller that passes constants for the common case (a
- * 44-octet request without TLVs) gets a copy of this function with every
- * branch for TWAMP-Light, TLVs and resizing folded away.  @sess is the
- * stateful session (NULL: stateless); @fetch_atomics, the program's
- * constant, says how its sequence number is taken (session_take_seq).
+ * already been changed, so it is dropped and counted as internal.  A
+ * caller that fills @r with constants for the common case (a 44-octet
+ * request without TLVs: plan NULL, sent_len 44) gets a copy of this
+ * function with every branch for TWAMP-Light, TLVs and resizing folded
+ * away: it is inline, and @r does not outlive the call.
  */
-static __always_inline __u32 reflect(struct xdp_md *ctx, struct stampede_pkt *pkt,
-				     const struct stampede_clock *clk, __u64 t2,
-				     struct stampede_stats *st, const struct session_ref *sess,
-				     const struct tlv_plan *plan, __u64 tlv_acc, __s32 len_change,
-				     __u32 sent_len, bool fetch_atomics)
+static __always_inline __u32 reflect(struct xdp_md *ctx, const struct reflect_req *r)
 {
+	struct stampede_pkt *pkt = r->pkt;
+	const struct stampede_clock *clk = r->clk;
+	struct stampede_stats *st = r->st;
+	const struct session_ref *sess = r->sess;
+	const struct tlv_plan *plan = r->plan;
+	__u64 t2 = r->t2, tlv_acc = r->tlv_acc;
+	__s32 len_change = r->len_change;
+	__u32 sent_len = r->sent_len;
+	bool fetch_atomics = r->fetch_atomics;
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u32 reflector_seq = 0;

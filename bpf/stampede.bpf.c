@@ -377,8 +377,13 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	if (pkt.payload_len == STAMP_BASE_LEN) {
 		if (sess)
 			session_note_packet(sess->s, sender_seq, t2);
-		return reflect(ctx, &pkt, clk, t2, *stp, sess, NULL, 0, 0, STAMP_BASE_LEN,
-			       fetch_atomics);
+		return reflect(ctx, &(struct reflect_req){.pkt = &pkt,
+							  .clk = clk,
+							  .st = *stp,
+							  .sess = sess,
+							  .t2 = t2,
+							  .sent_len = STAMP_BASE_LEN,
+							  .fetch_atomics = fetch_atomics});
 	}
 	if (pkt.payload_len > STAMP_BASE_LEN) {
 		ret = answer_tlvs(ctx, &pkt, clk, sess ? sess->s : NULL, *stp, &plan, &tlv_acc,
@@ -393,8 +398,16 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	ret = grow_short_packet(ctx, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
-	return reflect(ctx, &pkt, clk, t2, *stp, sess, plan, tlv_acc, len_change, pkt.payload_len,
-		       fetch_atomics);
+	return reflect(ctx, &(struct reflect_req){.pkt = &pkt,
+						  .clk = clk,
+						  .st = *stp,
+						  .sess = sess,
+						  .plan = plan,
+						  .t2 = t2,
+						  .tlv_acc = tlv_acc,
+						  .len_change = len_change,
+						  .sent_len = pkt.payload_len,
+						  .fetch_atomics = fetch_atomics});
 }
 
 static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
