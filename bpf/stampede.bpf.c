@@ -28,6 +28,7 @@ const volatile struct stampede_config cfg = {
 #include "tlv.h"
 #include "swap.h"
 #include "reply.h"
+#include "auth.h"
 
 /*
  * Unrolled: the lists are read-only data, so the verifier knows n and

@@ -56,6 +56,7 @@ enum keyword {
 	KW_AMPLIFY,
 	KW_RETURN_PREFIX,
 	KW_MULTIPROG,
+	KW_AUTH_KEY,
 };
 
 static const char *const keywords[] = {
@@ -79,6 +80,7 @@ static const char *const keywords[] = {
 	[KW_AMPLIFY] = "amplify",
 	[KW_RETURN_PREFIX] = "return-prefix",
 	[KW_MULTIPROG] = "multiprog",
+	[KW_AUTH_KEY] = "auth-key",
 	NULL,
 };
 
@@ -315,6 +317,14 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		req->multiprog = i;
 		req->multiprog_given = true;
 		return i < 0 ? -1 : 0;
+	case KW_AUTH_KEY:
+		if (cli_value(args, "auth-key", &word))
+			return -1;
+		if (!strcmp(word, "none"))
+			req->auth_key_none = true;
+		else
+			req->auth_key_file = word;
+		return 0;
 	}
 	return -1;
 }

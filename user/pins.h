@@ -5,7 +5,7 @@
  * counters and sessions and keep them across a replace.
  *
  *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,local_set,clock,
- *                                tlv_stats,access_reports}
+ *                                tlv_stats,access_reports,auth_keys}
  *   /sys/fs/bpf/stampede/netns-INODE/IFNAME/...  (other network namespaces)
  *
  * "netns-" plus a namespace inode is longer than any interface name
@@ -29,7 +29,8 @@
  * and nothing in them outlives a packet.
  */
 #define PIN_MAPS(X) \
-	X(stats) X(sessions) X(local_addrs) X(local_set) X(clock) X(tlv_stats) X(access_reports)
+	X(stats) X(sessions) X(local_addrs) X(local_set) X(clock) X(tlv_stats) X(access_reports) \
+		X(auth_keys)
 
 /*
  * The maps a reflector attached by an older stampede may lack; readers say

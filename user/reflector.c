@@ -50,7 +50,7 @@ const struct cli_cmd reflector_cmds[] = {
 			    "[micro-session ID] [sync-source SOURCE]\n"
 			    "[reflected-control {off|on}] [reply-max OCTETS]\n"
 			    "[amplify N] [return-prefix PREFIX]...\n"
-			    "[multiprog {auto|on|off}]",
+			    "[multiprog {auto|on|off}] [auth-key {FILE|none}]",
 		.about =
 			"attach loads the STAMP reflector and attaches it to IFNAME, or replaces "
 			"the\n"
@@ -73,7 +73,11 @@ const struct cli_cmd reflector_cmds[] = {
 			"the\n"
 			"hook, at run priority 10, passing what is not its own to the next "
 			"program;\n"
-			"on always attaches through one, off never.\n",
+			"on always attaches through one, off never.\n"
+			"auth-key FILE: the keys of the auth-ports (mode 0600, owned by root;\n"
+			"lines [port PORT [ssid SSID]] hex:HEX|text:WORD); without it a replace "
+			"keeps\n"
+			"the keys, 'none' removes them.\n",
 	},
 	{
 		.name = "refresh",
