@@ -69,6 +69,8 @@ jq -n --slurpfile cost "$COST" --slurpfile live "$LIVE" \
 			target("stateless-v6 / floor"; ratio("stateless-v6"); "<="; 3.0),
 			target("stateful-v4 / floor"; ratio("stateful-v4"); "<="; 4.0),
 			target("passthrough-v4 / pass-empty"; ratio("passthrough-v4"); "<="; 1.3),
+			target("stateless-v4-rate-limit / stateless-v4"; ratio("stateless-v4-rate-limit"); "<="; 1.25),
+			target("stateless-v6-rate-limit / stateless-v6"; ratio("stateless-v6-rate-limit"); "<="; 1.25),
 			target("live: xdp stateless / floor"; $live[0].live.ratios.xdp_stateless_to_floor; ">="; 0.7),
 			target("live: xdp stateless / userspace"; $live[0].live.ratios.xdp_stateless_to_userspace; ">="; 10),
 			target("latency: median rtt xdp / userspace"; $live[0].latency.ratio_median; "<="; 0.5)

@@ -57,6 +57,8 @@
 #include "stampede_kern_user.h"
 #include "stampede.skel.h"
 #include "kernel_features.h"
+#include "attach.h"
+#include "source_policy.h"
 #include "check.h"
 #include "pktbuild.h"
 #include "cost_stats.h"
@@ -215,8 +217,30 @@ static int fill_clock(int fd)
 	return bpf_map_update_elem(fd, &key, &clk, BPF_ANY);
 }
 
+/*
+ * The rate limits of the rate-limit cases: the largest rate and burst
+ * attach takes, so that no repeat is over them (every repeat is checked
+ * as reflected) while each pays for the bucket all the same.
+ */
+#define BENCH_RATE_PPS	 STAMPEDE_RATE_MAX_PPS
+#define BENCH_RATE_BURST STAMPEDE_RATE_MAX_BURST
+
+/* The allow-list of the allow case: both ends' /24 and /64, and others before them. */
+static int fill_allow(int fd)
+{
+	static const char *const prefixes[] = {"192.0.2.0/24", "203.0.113.0/24", "198.18.0.0/24",
+					       "2001:db8:1::/48", "2001:db8::/64"};
+	struct stampede_prefix p[5];
+	unsigned int i;
+
+	for (i = 0; i < 5; i++)
+		if (attach_parse_prefix(prefixes[i], "allow", &p[i]))
+			return -1;
+	return policy_allow_write(fd, p, 5, "bench");
+}
+
 /* Port 862, TTL 255, loop guard off (see the top of the file), plus @flags. */
-static int reflector_load(struct reflector *r, const char *label, __u8 flags)
+static int reflector_load(struct reflector *r, const char *label, __u32 flags)
 {
 	struct stampede_config *cfg;
 	int err;
@@ -230,6 +254,10 @@ static int reflector_load(struct reflector *r, const char *label, __u8 flags)
 	cfg->n_ports = 1;
 	cfg->reply_ttl = STAMPEDE_DEFAULT_REPLY_TTL;
 	cfg->flags = flags | STAMPEDE_F_NO_LOOP_GUARD;
+	if (flags & STAMPEDE_F_RATE_SRC)
+		policy_rate_config(&cfg->rate_src, BENCH_RATE_PPS, BENCH_RATE_BURST);
+	if (flags & STAMPEDE_F_RATE_ALL)
+		policy_rate_config(&cfg->rate_all, BENCH_RATE_PPS, BENCH_RATE_BURST);
 	reflector_prepare(r->skel, kernel_features(), cfg);
 	/* The session table as attach sizes it by default: the mask fits the map. */
 	cfg->session_set_mask = bpf_map__max_entries(r->skel->maps.sessions) - 1;
@@ -241,7 +269,8 @@ static int reflector_load(struct reflector *r, const char *label, __u8 flags)
 	r->stats_fd = bpf_map__fd(r->skel->maps.stats);
 	if (fill_local_addrs(bpf_map__fd(r->skel->maps.local_addrs),
 			     bpf_map__fd(r->skel->maps.local_set)) ||
-	    fill_clock(bpf_map__fd(r->skel->maps.clock)))
+	    fill_clock(bpf_map__fd(r->skel->maps.clock)) ||
+	    ((flags & STAMPEDE_F_ALLOW) && fill_allow(bpf_map__fd(r->skel->maps.allow_src))))
 		return fail("%s: filling the maps failed: %s", label, strerror(errno));
 	return prog_describe(&r->prog, label, bpf_program__fd(reflector_program(r->skel)));
 }
@@ -363,7 +392,7 @@ struct bench {
 	const char *json_path;
 	bool table;
 	int ncpu;
-	struct reflector stateless, stateful, t3read, counted;
+	struct reflector stateless, stateful, t3read, counted, rated, rated_all, allowed;
 	struct bpf_object *floor_obj, *floor_clock_obj, *floor_stamp_obj, *pass_obj, *reset_obj;
 	struct prog floor, floor_clock, floor_stamp, pass, reset;
 	int reset_frame_fd, next_prog_fd;
@@ -553,6 +582,19 @@ static void cases_define(struct bench *b)
 	s = case_reflect(b, "stateful-v4", M_REPEAT, false, &b->stateful, 4, base, sizeof(base));
 	/* Its two sessions (one per direction) are made by the warm-up run. */
 	s->allowed = STAMPEDE_CNT_session_new;
+	/* The abuse controls, against the same reflector without them. */
+	s = case_reflect(b, "stateless-v4-rate-limit", M_REPEAT, false, &b->rated, 4, base,
+			 sizeof(base));
+	s->ratio_to = "stateless-v4";
+	s = case_reflect(b, "stateless-v6-rate-limit", M_REPEAT, false, &b->rated, 6, base,
+			 sizeof(base));
+	s->ratio_to = "stateless-v6";
+	s = case_reflect(b, "stateless-v4-rate-limit-all", M_REPEAT, false, &b->rated_all, 4, base,
+			 sizeof(base));
+	s->ratio_to = "stateless-v4";
+	s = case_reflect(b, "stateless-v4-allow", M_REPEAT, false, &b->allowed, 4, base,
+			 sizeof(base));
+	s->ratio_to = "stateless-v4";
 	s = case_reflect(b, "tlv-padding-v4", M_REPEAT, false, &b->stateless, 4, tlv, sizeof(tlv));
 	s->event = STAMPEDE_CNT_tlv_padding;
 	tlv_cases_define(b, base);
@@ -922,6 +964,10 @@ static int load_all(struct bench *b)
 	    reflector_load(&b->stateful, "reflector (stateful)", STAMPEDE_F_STATEFUL) ||
 	    reflector_load(&b->t3read, "reflector (clock-reads 2)", STAMPEDE_F_T3_READ) ||
 	    reflector_load(&b->counted, "reflector (count-other on)", STAMPEDE_F_COUNT_OTHER) ||
+	    reflector_load(&b->rated, "reflector (rate-limit)", STAMPEDE_F_RATE_SRC) ||
+	    reflector_load(&b->rated_all, "reflector (rate-limit and rate-limit-all)",
+			   STAMPEDE_F_RATE_SRC | STAMPEDE_F_RATE_ALL) ||
+	    reflector_load(&b->allowed, "reflector (allow, 5 prefixes)", STAMPEDE_F_ALLOW) ||
 	    object_load(&b->floor_obj, &b->floor, b->bench_dir, "floor", "floor") ||
 	    object_load(&b->floor_clock_obj, &b->floor_clock, b->bench_dir, "floor_clock",
 			"floor-clock") ||
@@ -943,6 +989,9 @@ static void unload_all(struct bench *b)
 	stampede_bpf__destroy(b->stateful.skel);
 	stampede_bpf__destroy(b->t3read.skel);
 	stampede_bpf__destroy(b->counted.skel);
+	stampede_bpf__destroy(b->rated.skel);
+	stampede_bpf__destroy(b->rated_all.skel);
+	stampede_bpf__destroy(b->allowed.skel);
 	bpf_object__close(b->floor_obj);
 	bpf_object__close(b->floor_clock_obj);
 	bpf_object__close(b->floor_stamp_obj);

@@ -67,4 +67,37 @@ struct {
 	__type(value, __u64);
 } access_reports SEC(".maps");
 
+/*
+ * Source allow-list (allow PREFIX): filled by the controller before the
+ * program that reads it runs, and never changed in place; a new list comes
+ * with a new map, swapped in with its program.  Tries allocate per entry.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, STAMPEDE_MAX_ALLOW_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stampede_allow_key);
+	__type(value, __u8);
+} allow_src SEC(".maps");
+
+/*
+ * Per-source token buckets (rate-limit).  When full, a new source takes
+ * the least recently used one's entry; that source, back, starts with a
+ * full bucket.  The controller sizes it: one entry while rate-limit is off.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, STAMPEDE_RATE_SOURCES);
+	__type(key, union stampede_addr);
+	__type(value, struct stampede_rate_bucket);
+} rate_src SEC(".maps");
+
+/* The interface's token bucket (rate-limit-all), shared by every CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stampede_rate_bucket);
+} rate_all SEC(".maps");
+
 #endif /* STAMPEDE_BPF_MAPS_H */

@@ -25,6 +25,7 @@ const volatile struct stampede_config cfg = {
 #include "timestamp.h"
 #include "session.h"
 #include "local_addrs.h"
+#include "source_policy.h"
 #include "tlv.h"
 #include "swap.h"
 #include "reply.h"
@@ -129,6 +130,9 @@ static __always_inline __u32 classify(void *data, void *data_end, struct stamped
 		return STAMPEDE_CNT_runt;
 	if (!sender_multiplier(data, data_end, pkt))
 		return STAMPEDE_CNT_bad_error_estimate;
+	/* Last: the counters of bad input are the same with or without a list. */
+	if ((cfg.flags & STAMPEDE_F_ALLOW) && !source_allowed(pkt))
+		return STAMPEDE_CNT_not_allowed;
 	return STAMPEDE_CONTINUE;
 }
 
@@ -381,6 +385,12 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	 * across the helper call.
 	 */
 	t2 = clock_tai_ns(clk);
+	/* The buckets run on T2's clock: a second clock read would cost as much again. */
+	if (cfg.flags & (STAMPEDE_F_RATE_SRC | STAMPEDE_F_RATE_ALL)) {
+		ret = rate_check(&pkt, t2);
+		if (ret != STAMPEDE_CONTINUE)
+			return ret;
+	}
 
 	if (cfg.flags & STAMPEDE_F_STATEFUL) {
 		if (!session_of(data, data_end, &pkt, t2, *stp, &ref))
@@ -433,7 +443,8 @@ static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
 	if (counter == STAMPEDE_CNT_reflected)
 		return XDP_TX;
 	if (counter == STAMPEDE_CNT_internal || counter == STAMPEDE_CNT_no_reply ||
-	    counter == STAMPEDE_CNT_micro_session || counter == STAMPEDE_CNT_bad_error_estimate)
+	    counter == STAMPEDE_CNT_micro_session || counter == STAMPEDE_CNT_bad_error_estimate ||
+	    counter == STAMPEDE_CNT_rate_limited || counter == STAMPEDE_CNT_rate_limited_all)
 		return XDP_DROP;
 	return XDP_PASS;
 }

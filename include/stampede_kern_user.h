@@ -22,16 +22,19 @@
 #define STAMPEDE_MAX_IPV6_EXT_HDRS 4
 
 /* stampede_config.flags */
-#define STAMPEDE_F_STATEFUL	 (1U << 0) /* per-session reflector sequence numbers */
-#define STAMPEDE_F_PTP		 (1U << 1) /* PTPv2 truncated timestamps (Z=1), else NTP */
-#define STAMPEDE_F_NO_LOOP_GUARD (1U << 2) /* answer packets from our own ports */
-#define STAMPEDE_F_CLOCK_BOOT	 (1U << 3) /* no bpf_ktime_get_tai_ns: boot clock + offset */
-#define STAMPEDE_F_T3_READ	 (1U << 4) /* read the clock again for T3, else T3 = T2 */
-#define STAMPEDE_F_COUNT_OTHER	 (1U << 5) /* count frames not for a STAMP port too */
-#define STAMPEDE_F_COS_REFUSE	 (1U << 6) /* CoS TLV: local policy forbids re-marking */
-#define STAMPEDE_F_MICRO_SESSION (1U << 7) /* micro_session_id is configured */
-#define STAMPEDE_F_REFLECTED_CTL (1U << 8) /* honour Reflected Test Packet Control */
-#define STAMPEDE_F_RETURN_ADDR	 (1U << 9) /* honour Return Address inside return_prefixes */
+#define STAMPEDE_F_STATEFUL	 (1U << 0)  /* per-session reflector sequence numbers */
+#define STAMPEDE_F_PTP		 (1U << 1)  /* PTPv2 truncated timestamps (Z=1), else NTP */
+#define STAMPEDE_F_NO_LOOP_GUARD (1U << 2)  /* answer packets from our own ports */
+#define STAMPEDE_F_CLOCK_BOOT	 (1U << 3)  /* no bpf_ktime_get_tai_ns: boot clock + offset */
+#define STAMPEDE_F_T3_READ	 (1U << 4)  /* read the clock again for T3, else T3 = T2 */
+#define STAMPEDE_F_COUNT_OTHER	 (1U << 5)  /* count frames not for a STAMP port too */
+#define STAMPEDE_F_COS_REFUSE	 (1U << 6)  /* CoS TLV: local policy forbids re-marking */
+#define STAMPEDE_F_MICRO_SESSION (1U << 7)  /* micro_session_id is configured */
+#define STAMPEDE_F_REFLECTED_CTL (1U << 8)  /* honour Reflected Test Packet Control */
+#define STAMPEDE_F_RETURN_ADDR	 (1U << 9)  /* honour Return Address inside return_prefixes */
+#define STAMPEDE_F_ALLOW	 (1U << 10) /* answer only sources inside the allow_src trie */
+#define STAMPEDE_F_RATE_SRC	 (1U << 11) /* a token bucket per source address (rate_src) */
+#define STAMPEDE_F_RATE_ALL	 (1U << 12) /* one token bucket for the interface (rate_all) */
 
 /*
  * Clock facts the controller reads from the kernel (adjtimex) and publishes
@@ -88,6 +91,53 @@ struct stampede_prefix {
 };
 
 /*
+ * Source allow-list ("allow PREFIX"): the allow_src LPM trie.  The family
+ * leads the key, so that an IPv6 prefix never covers IPv4 senders, which
+ * the data path holds as ::ffff:a.b.c.d: prefixlen is 32 + 96 + n for an
+ * IPv4 /n, 32 + n for an IPv6 /n; a lookup uses STAMPEDE_ALLOW_KEY_BITS.
+ */
+#define STAMPEDE_MAX_ALLOW_PREFIXES 1024
+#define STAMPEDE_ALLOW_FAMILY_V4    4
+#define STAMPEDE_ALLOW_FAMILY_V6    6
+#define STAMPEDE_ALLOW_KEY_BITS	    (32 + 128)
+
+struct stampede_allow_key {
+	__u32 prefixlen;
+	__u32 family; /* STAMPEDE_ALLOW_FAMILY_V4 or _V6 */
+	union stampede_addr addr;
+};
+
+/*
+ * A token bucket, as the Generic Cell Rate Algorithm: the state is the
+ * theoretical arrival time (TAT) of the next packet, on the clock of T2.
+ * A packet conforms while TAT <= now + tau, and then moves TAT on by one
+ * interval (from now, if TAT lies in the past: the bucket refilled).  The
+ * controller works out the figures from PPS and BURST, so that the data
+ * path neither divides nor multiplies: interval_ns = 1e9 / PPS (whole ns),
+ * tau_ns = (BURST - 1) * interval_ns, and reset_ns, a TAT further ahead
+ * than any sequence of packets can push it, which means that the clock
+ * went back (a step of CLOCK_TAI, a new boot-to-TAI offset): the bucket
+ * starts afresh.
+ */
+#define STAMPEDE_RATE_SOURCES	  65536 /* per-source buckets the LRU map holds */
+#define STAMPEDE_RATE_MAX_PPS	  100000000
+#define STAMPEDE_RATE_MAX_BURST	  10000000
+#define STAMPEDE_RATE_RESET_SLACK 256 /* intervals beyond tau: CPUs racing can get no further */
+
+struct stampede_rate {
+	__u64 interval_ns;
+	__u64 tau_ns;
+	__u64 reset_ns;
+	__u32 pps; /* as configured: for `reflector show` and refresh */
+	__u32 burst;
+};
+
+/* rate_src and rate_all map value. */
+struct stampede_rate_bucket {
+	__u64 tat_ns;
+};
+
+/*
  * Load-time configuration, kept in the program's read-only data (const
  * volatile) so the verifier prunes what a configuration does not use.
  * Changing it means loading a new program (attach again: atomic replace).
@@ -115,6 +165,9 @@ struct stampede_config {
 	__u32 session_set_mask;
 	__u32 pad2;
 	__u64 session_seed;
+	/* rate-limit (STAMPEDE_F_RATE_SRC) and rate-limit-all (STAMPEDE_F_RATE_ALL) */
+	struct stampede_rate rate_src;
+	struct stampede_rate rate_all;
 };
 
 /*
@@ -220,10 +273,13 @@ struct stampede_session_set {
 	X(runt, PASS, "UDP payload shorter than 14 octets")                               \
 	X(no_tailroom, PASS, "TWAMP-Light reply: no room to grow the frame")              \
 	X(no_session, PASS, "stateful session table refused a new session")               \
+	X(not_allowed, PASS, "source outside the allow-list")                             \
 	X(internal, DROP, "frame changed but could not be finished")                      \
 	X(no_reply, DROP, "sender asked for no reply (Return Path, or count 0)")          \
 	X(micro_session, DROP, "Micro-session ID names another member link")              \
 	X(bad_error_estimate, DROP, "sender's Error Estimate Multiplier 0: corrupt")      \
+	X(rate_limited, DROP, "over the source's rate limit (rate-limit)")                \
+	X(rate_limited_all, DROP, "over the interface's rate limit (rate-limit-all)")     \
 	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")              \
 	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                              \
 	X(tlv_answered, EVENT, "other TLVs answered (U flag cleared)")                    \

@@ -23,12 +23,16 @@ fi
 rc=$?
 check bench.cost.exit "prog_cost exited $rc: $(oneline "$(cat "$T/cost.err")")" [ "$rc" -eq 0 ]
 for c in floor pass-empty floor-clock stateless-v4 stateless-v6 stateful-v4 twamp-light-v4 \
-	tlv-padding-v4 passthrough-v4 passthrough-v4-counted; do
+	tlv-padding-v4 passthrough-v4 passthrough-v4-counted stateless-v4-rate-limit \
+	stateless-v6-rate-limit stateless-v4-rate-limit-all stateless-v4-allow; do
 	check "bench.cost.$c" "no positive ns_per_pkt for $c in $(oneline "$(cat "$T/cost.json")")" \
 		jq_ok ".[] | select(.name == \"$c\") | .ns_per_pkt > 0" "$T/cost.json"
 done
 check bench.cost.ratios "reflection cases lack a ratio to floor" \
-	jq_ok '[.[] | select(.name | test("^state|^tlv|^twamp-light-v4$")) | .ratio_to == "floor" and .ratio > 0] | all and length >= 5' \
+	jq_ok '[.[] | select(.name | test("^state|^tlv|^twamp-light-v4$")) | select(.name | test("-rate-limit|-allow") | not) | .ratio_to == "floor" and .ratio > 0] | all and length >= 5' \
+	"$T/cost.json"
+check bench.cost.policy_ratios "the rate-limit and allow cases are not compared with stateless" \
+	jq_ok '[.[] | select(.name | test("-rate-limit|-allow")) | (.ratio_to | test("^stateless-v[46]$")) and .ratio > 0] | all and length == 4' \
 	"$T/cost.json"
 check bench.cost.passthrough_ratio "passthrough-v4 is not compared with pass-empty" \
 	jq_ok '.[] | select(.name == "passthrough-v4") | .ratio_to == "pass-empty" and .ratio > 0' \

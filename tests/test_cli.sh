@@ -109,7 +109,7 @@ test_syntax_errors() {
 	local kw
 	for kw in port auth-port mode timestamp sessions ttl loopguard clock-reads count-other \
 		cos-remark micro-session sync-source reflected-control reply-max amplify return-prefix \
-		auth-key; do
+		allow rate-limit rate-limit-all auth-key; do
 		expect_error "cli/attach/$kw-needs-value" "'$kw' needs a value" reflector attach dev "$NODEV" "$kw"
 	done
 	expect_error cli/attach/dev-needs-value "'dev' needs a value" reflector attach dev
@@ -153,6 +153,19 @@ test_syntax_errors() {
 	expect_error cli/attach/return-prefix-host-bits-v6 "host bits set; did you mean 2001:db8::/32" reflector attach dev "$NODEV" return-prefix 2001:db8::1/32
 	expect_error cli/attach/return-prefix-twice "given twice" reflector attach dev "$NODEV" \
 		return-prefix 10.0.0.0/8 return-prefix 10.0.0.0/8
+	expect_error cli/attach/allow-bad "bad allow 'nowhere': expected a.b.c.d/n or x:x::/n" reflector attach dev "$NODEV" allow nowhere
+	expect_error cli/attach/allow-len "bad allow '10.0.0.0/33': expected a length of 0-32" reflector attach dev "$NODEV" allow 10.0.0.0/33
+	expect_error cli/attach/allow-host-bits "bad allow '198.18.1.1/16': host bits set; did you mean 198.18.0.0/16" reflector attach dev "$NODEV" allow 198.18.1.1/16
+	expect_error cli/attach/allow-twice "allow 10.0.0.0/8 given twice" reflector attach dev "$NODEV" allow 10.0.0.0/8 allow 10.0.0.0/8
+	expect_error cli/attach/allow-none-and-prefix "'allow none' cannot go with allowed prefixes" reflector attach dev "$NODEV" allow 10.0.0.0/8 allow none
+	expect_error cli/attach/rate-limit-0 "bad rate-limit rate '0': expected 1-100000000" reflector attach dev "$NODEV" rate-limit 0
+	expect_error cli/attach/rate-limit-burst "bad rate-limit burst 'x'" reflector attach dev "$NODEV" rate-limit 10,x
+	expect_error cli/attach/rate-limit-all-big "bad rate-limit-all rate '100000001'" reflector attach dev "$NODEV" rate-limit-all 100000001
+	expect_error cli/attach/rate-limit-twice "'rate-limit' given twice" reflector attach dev "$NODEV" rate-limit 10 rate-limit 20
+	expect_error cli/set/needs-dev "needs 'dev IFNAME'" reflector set allow 10.0.0.0/8
+	expect_error cli/set/needs-policy "needs allow, rate-limit or rate-limit-all" reflector set dev "$NODEV"
+	expect_error cli/set/not-a-policy "'ttl' cannot be set on a running reflector" reflector set dev "$NODEV" ttl 3
+	expect_error cli/set/allow-bad "bad allow '1.2.3.4/8': host bits set" reflector set dev "$NODEV" allow 1.2.3.4/8
 	expect_error cli/attach/return-prefix-9 "too many 'return-prefix'" reflector attach dev "$NODEV" \
 		return-prefix 10.1.0.0/16 return-prefix 10.2.0.0/16 return-prefix 10.3.0.0/16 \
 		return-prefix 10.4.0.0/16 return-prefix 10.5.0.0/16 return-prefix 10.6.0.0/16 \
@@ -228,6 +241,10 @@ test_capabilities() {
 		pass cli/caps/failed-attach-leaves-nothing
 	fi
 	(with_caps +net_admin,+sys_admin expect_ok cli/caps/attach reflector attach dev "$IF0" mode generic)
+	(with_caps +net_admin,+sys_admin expect_ok cli/caps/set reflector set dev "$IF0" allow 198.18.0.0/15)
+	why=$(with_caps +bpf,+net_admin,+perfmon error_problem "reflector set .*CAP_SYS_ADMIN missing" \
+		reflector set dev "$IF0" allow none)
+	check cli/caps/set-without-sys-admin "$why" test -z "$why"
 	(with_caps +sys_admin expect_text cli/caps/show "$IF0" reflector show)
 	(with_caps +bpf expect_text cli/caps/stats "reflected" stats show dev "$IF0")
 	(with_caps +bpf expect_ok cli/caps/stats-reset stats reset dev "$IF0")
@@ -645,6 +662,35 @@ test_tlv_options() {
 	ip -n "$NS" link set dev "$IF0" mtu 1500
 }
 
+# allow, rate-limit, rate-limit-all: at attach, shown, changed by set
+# without a detach (what changed printed), kept by refresh, gone with a
+# plain attach; a bad value changes nothing.
+test_source_policy() {
+	expect_ok cli/policy/attach -n "$NS" reflector attach dev "$IF0" mode generic stateful \
+		allow 2001:db8::/32 allow 198.18.0.0/15 rate-limit 100,10
+	expect_json cli/policy/show-json '.allow == ["198.18.0.0/15", "2001:db8::/32"]
+		and .rate_limit == {pps: 100, burst: 10} and .rate_limit_all == null' \
+		-n "$NS" -j reflector show dev "$IF0"
+	expect_text cli/policy/show-text "allow.198.18.0.0/15,.2001:db8::/32 100/s.burst.10" \
+		-n "$NS" reflector show dev "$IF0"
+	expect_text cli/policy/set "^changed: allow 198.18.0.0/15, 2001:db8::/32 -> 192.0.2.0/24, rate-limit-all none -> 1000/s burst 1000$" \
+		-n "$NS" reflector set dev "$IF0" allow 192.0.2.0/24 rate-limit-all 1000
+	expect_json cli/policy/set-kept '.stateful == true and .mode == "generic"
+		and .allow == ["192.0.2.0/24"] and .rate_limit == {pps: 100, burst: 10}
+		and .rate_limit_all == {pps: 1000, burst: 1000}' -n "$NS" -j reflector show dev "$IF0"
+	expect_error cli/policy/set-bad "bad allow '192.0.2.1/24'" -n "$NS" reflector set dev "$IF0" allow 192.0.2.1/24
+	expect_json cli/policy/refresh-keeps '.action == "refreshed" and .allow == ["192.0.2.0/24"]
+		and .rate_limit.pps == 100 and .rate_limit_all.pps == 1000' \
+		-n "$NS" -j reflector refresh dev "$IF0"
+	expect_json cli/policy/set-none '.action == "set" and .allow == [] and .rate_limit == null
+		and (.changed | test("allow 192.0.2.0/24 -> none"))' \
+		-n "$NS" -j reflector set dev "$IF0" allow none rate-limit none
+	expect_json cli/policy/attach-clears '.action == "replaced" and .allow == []
+		and .rate_limit_all == null' -n "$NS" -j reflector attach dev "$IF0" stateful
+	expect_error cli/policy/set-not-attached "no stampede reflector" -n "$NS" reflector set dev "$IF1" allow none
+	expect_ok cli/policy/detach -n "$NS" reflector detach dev "$IF0"
+}
+
 # A namespace deleted with a reflector still attached (a Kubernetes pod
 # going away) leaves pins nobody can reach; the next attach or detach
 # anywhere removes them, since their link no longer holds a device.
@@ -754,6 +800,7 @@ main() {
 	test_capabilities
 	test_veth_peer
 	test_refresh
+	test_source_policy
 	test_rename
 	test_detached_outside
 	test_defunct_pruned

@@ -21,15 +21,19 @@ struct load_ctx {
 	char why[CLI_ERROR_CAPTURE_LEN]; /* and its message */
 };
 
-/* Split @value at blanks into @words (strdup'd) after *@n; false when there are too many. */
-static bool split_words(const char *value, char **words, unsigned int *n, unsigned int max)
+/*
+ * Split @value at @seps into @words (strdup'd) after *@n; false when there
+ * are too many.
+ */
+static bool split_at(const char *value, const char *seps, char **words, unsigned int *n,
+		     unsigned int max)
 {
 	char *copy = strdup(value), *save = NULL, *w;
 	bool ok = true;
 
 	if (!copy)
 		return false;
-	for (w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+	for (w = strtok_r(copy, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
 		if (*n >= max) {
 			ok = false;
 			break;
@@ -38,6 +42,12 @@ static bool split_words(const char *value, char **words, unsigned int *n, unsign
 	}
 	free(copy);
 	return ok;
+}
+
+/* Lists of names or ports: blanks or commas between them. */
+static bool split_words(const char *value, char **words, unsigned int *n, unsigned int max)
+{
+	return split_at(value, " \t,", words, n, max);
 }
 
 /*
@@ -101,7 +111,8 @@ static int reflector_key(struct agent_config *cfg, const char *key, const char *
 		words[n++] = strdup(key);
 		words[n++] = strdup(value);
 	} else if (!strcmp(key, "options")) {
-		if (!split_words(value, words, &n, AGENT_MAX_ATTACH_WORDS))
+		/* Blanks only: a value may hold a comma (rate-limit 100,10). */
+		if (!split_at(value, " \t", words, &n, AGENT_MAX_ATTACH_WORDS))
 			return cli_error("more than %d words", AGENT_MAX_ATTACH_WORDS);
 	} else {
 		return cli_error("unknown key (interfaces, ports, stateful, timestamp, ttl,"

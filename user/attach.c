@@ -35,6 +35,7 @@
 #include "pins.h"
 #include "prune.h"
 #include "session.h"
+#include "source_policy.h"
 #include "stampede.skel.h"
 #include "veth_peer.h"
 
@@ -71,6 +72,8 @@ struct attach_ctx {
 	char dir[PATH_MAX];
 	bool replace;
 	bool refresh;			/* `reflector refresh`: the running settings again */
+	bool set;			/* `reflector set`: refresh, with the policy named */
+	struct attach_req set_req;	/* set: what it names */
 	bool reattach;			/* replace: the link was detached from outside */
 	__u32 old_prog_id;		/* replace: the running reflector's program */
 	int old_prog_fd;		/* ... held to give it back if the run fails */
@@ -79,8 +82,12 @@ struct attach_ctx {
 	__u32 old_sets;			/* replace: its session table's sets */
 	bool was_stateful;		/* replace: the running reflector's mode */
 	bool fresh_sessions;		/* a sessions map of another size replaces the pinned one */
-	int link_fd;			/* the pinned link (replace) */
-	int new_link_fd;		/* the link this run creates (attach, reattach) */
+	bool fresh_rate_src;		/* so does a rate_src map of another size */
+	/* replace: the running allow-list, read from its map */
+	struct stampede_prefix old_allow[STAMPEDE_MAX_ALLOW_PREFIXES];
+	unsigned int n_old_allow;
+	int link_fd;	 /* the pinned link (replace) */
+	int new_link_fd; /* the link this run creates (attach, reattach) */
 	/* libxdp's dispatcher (multiprog.h) */
 	bool multiprog;			/* this run attaches through it */
 	bool dispatcher_there;		/* ... joining one that holds the hook */
@@ -296,7 +303,8 @@ static int check_map_fits(const struct attach_ctx *ctx, int fd, const struct bpf
 	if (info.type != bpf_map__type(map) || info.key_size != bpf_map__key_size(map) ||
 	    info.value_size != bpf_map__value_size(map) ||
 	    info.map_flags != bpf_map__map_flags(map) ||
-	    (strcmp(name, "sessions") && info.max_entries != bpf_map__max_entries(map)))
+	    (strcmp(name, "sessions") && strcmp(name, "rate_src") &&
+	     info.max_entries != bpf_map__max_entries(map)))
 		return cli_error("dev %s: pinned map '%s' does not fit this version of stampede;"
 				 " detach first",
 				 ctx->req.ifname, name);
@@ -360,6 +368,12 @@ static struct bpf_map *skel_map(struct stampede_bpf *skel, enum pin_map which)
 		return skel->maps.access_reports;
 	case PIN_MAP_auth_keys:
 		return skel->maps.auth_keys;
+	case PIN_MAP_allow_src:
+		return skel->maps.allow_src;
+	case PIN_MAP_rate_src:
+		return skel->maps.rate_src;
+	case PIN_MAP_rate_all:
+		return skel->maps.rate_all;
 	default:
 		return NULL;
 	}
@@ -459,6 +473,10 @@ static int prepare_replace(struct attach_ctx *ctx)
 					 " first",
 					 ctx->req.ifname, pin_map_names[i], strerror(errno));
 	}
+	if (ctx->old_map_fd[PIN_MAP_allow_src] >= 0 &&
+	    policy_allow_read(ctx->old_map_fd[PIN_MAP_allow_src], ctx->old_allow, &ctx->n_old_allow,
+			      ctx->req.ifname))
+		return -1;
 	return read_old_sets(ctx);
 }
 
@@ -559,6 +577,32 @@ static void fill_config(const struct attach_req *req, unsigned int mtu, struct s
 	cfg->n_return_prefixes = req->n_return_prefixes;
 	for (i = 0; i < req->n_return_prefixes; i++)
 		cfg->return_prefixes[i] = req->return_prefixes[i];
+	if (req->n_allow)
+		cfg->flags |= STAMPEDE_F_ALLOW;
+	if (req->rate_pps)
+		cfg->flags |= STAMPEDE_F_RATE_SRC;
+	if (req->rate_all_pps)
+		cfg->flags |= STAMPEDE_F_RATE_ALL;
+	policy_rate_config(&cfg->rate_src, req->rate_pps, req->rate_burst);
+	policy_rate_config(&cfg->rate_all, req->rate_all_pps, req->rate_all_burst);
+}
+
+/* The per-source buckets: none to keep without rate-limit (one entry). */
+static __u32 wanted_rate_sources(const struct attach_ctx *ctx)
+{
+	return ctx->req.rate_pps ? STAMPEDE_RATE_SOURCES : 1;
+}
+
+/* Whether the pinned rate_src map has another size than wanted. */
+static bool rate_src_resized(const struct attach_ctx *ctx)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+	int fd = ctx->old_map_fd[PIN_MAP_rate_src];
+
+	if (!ctx->replace || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return false;
+	return info.max_entries != wanted_rate_sources(ctx);
 }
 
 /*
@@ -602,12 +646,23 @@ static int load(struct attach_ctx *ctx)
 		return cli_error("cannot size the sessions table: %s", strerror(errno));
 	/* Another size: a new, empty table takes the pinned one's place. */
 	ctx->fresh_sessions = ctx->replace && wanted_session_sets(ctx) != ctx->old_sets;
+	if (bpf_map__set_max_entries(ctx->skel->maps.rate_src, wanted_rate_sources(ctx)))
+		return cli_error("cannot size the rate_src map: %s", strerror(errno));
+	ctx->fresh_rate_src = rate_src_resized(ctx);
 	for (i = 0; ctx->replace && i < PIN_MAP_COUNT; i++) {
 		struct bpf_map *map = skel_map(ctx->skel, i);
 
 		if (ctx->old_map_fd[i] < 0)
 			continue; /* an optional map the old reflector lacks */
 		if (i == PIN_MAP_sessions && ctx->fresh_sessions)
+			continue;
+		if (i == PIN_MAP_rate_src && ctx->fresh_rate_src)
+			continue;
+		/*
+		 * The allow-list is never changed in place: the new program
+		 * comes with a new list, swapped in at one instant with it.
+		 */
+		if (i == PIN_MAP_allow_src)
 			continue;
 		if (check_map_fits(ctx, ctx->old_map_fd[i], map, pin_map_names[i]))
 			return -1;
@@ -661,6 +716,9 @@ static int fill_maps(struct attach_ctx *ctx)
 		cli_warn("dev %s has no IP address; nothing will be reflected until one is added"
 			 " and 'attach' is run again",
 			 ctx->req.ifname);
+	if (policy_allow_write(bpf_map__fd(ctx->skel->maps.allow_src), ctx->req.allow,
+			       ctx->req.n_allow, ctx->req.ifname))
+		return -1;
 	if (clock_read(&clk))
 		return -1;
 	/* auto keeps what clock_read() made of the kernel's state. */
@@ -940,6 +998,14 @@ static int replace_prog(struct attach_ctx *ctx)
 	if (ctx->fresh_sessions && pin_over(ctx, sessions_fd, pin_map_names[PIN_MAP_sessions],
 					    ctx->old_map_fd[PIN_MAP_sessions]))
 		return -1;
+	if (ctx->old_map_fd[PIN_MAP_allow_src] >= 0 &&
+	    pin_over(ctx, bpf_map__fd(ctx->skel->maps.allow_src), pin_map_names[PIN_MAP_allow_src],
+		     ctx->old_map_fd[PIN_MAP_allow_src]))
+		return -1;
+	if (ctx->fresh_rate_src &&
+	    pin_over(ctx, bpf_map__fd(ctx->skel->maps.rate_src), pin_map_names[PIN_MAP_rate_src],
+		     ctx->old_map_fd[PIN_MAP_rate_src]))
+		return -1;
 	return 0;
 }
 
@@ -1036,6 +1102,15 @@ static void describe_changes(const struct attach_ctx *ctx, const struct stampede
 	add_change(buf, len, "return-prefixes", a, b);
 	add_number_change(buf, len, "sessions", ctx->old_sets * STAMPEDE_SESSION_WAYS,
 			  now_sets * STAMPEDE_SESSION_WAYS);
+	policy_allow_text(ctx->old_allow, ctx->n_old_allow, a, sizeof(a));
+	policy_allow_text(ctx->req.allow, ctx->req.n_allow, b, sizeof(b));
+	add_change(buf, len, "allow", a, b);
+	policy_rate_text(was->rate_src.pps, was->rate_src.burst, a, sizeof(a));
+	policy_rate_text(now->rate_src.pps, now->rate_src.burst, b, sizeof(b));
+	add_change(buf, len, "rate-limit", a, b);
+	policy_rate_text(was->rate_all.pps, was->rate_all.burst, a, sizeof(a));
+	policy_rate_text(now->rate_all.pps, now->rate_all.burst, b, sizeof(b));
+	add_change(buf, len, "rate-limit-all", a, b);
 }
 
 /* The result, read back from the pins before the run commits to it. */
@@ -1053,6 +1128,8 @@ static int describe_result(const struct attach_ctx *ctx, struct reflector_info *
 
 static const char *action_name(const struct attach_ctx *ctx)
 {
+	if (ctx->set)
+		return "set";
 	if (ctx->refresh)
 		return "refreshed";
 	if (ctx->reattach)
@@ -1062,7 +1139,7 @@ static const char *action_name(const struct attach_ctx *ctx)
 
 static void report(const struct attach_ctx *ctx, const struct reflector_info *info)
 {
-	char line[256], changes[1024] = "";
+	char line[256], changes[2048] = "";
 
 	if (ctx->replace)
 		describe_changes(ctx, &info->cfg, info->cfg.session_set_mask + 1, changes,
@@ -1077,14 +1154,16 @@ static void report(const struct attach_ctx *ctx, const struct reflector_info *in
 		return;
 	}
 	reflector_info_summary(info, line, sizeof(line));
-	if (ctx->refresh)
+	if (ctx->set)
+		printf("set the source policy of %s\n", line);
+	else if (ctx->refresh)
 		printf("refreshed the addresses and clock state of %s; settings kept\n", line);
 	else if (ctx->reattach)
 		printf("attached again (it was detached from outside; counters kept) to %s\n",
 		       line);
 	else
 		printf("%s %s\n", ctx->replace ? "replaced the program on" : "attached to", line);
-	if (ctx->replace && !ctx->refresh)
+	if (ctx->replace && (!ctx->refresh || ctx->set))
 		printf("changed: %s\n", changes[0] ? changes : "nothing");
 }
 
@@ -1134,6 +1213,12 @@ static void request_running_settings(struct attach_ctx *ctx)
 	req->n_return_prefixes = cfg->n_return_prefixes;
 	for (i = 0; i < cfg->n_return_prefixes && i < STAMPEDE_MAX_RETURN_PREFIXES; i++)
 		req->return_prefixes[i] = cfg->return_prefixes[i];
+	req->n_allow = ctx->n_old_allow;
+	memcpy(req->allow, ctx->old_allow, ctx->n_old_allow * sizeof(req->allow[0]));
+	req->rate_pps = cfg->flags & STAMPEDE_F_RATE_SRC ? cfg->rate_src.pps : 0;
+	req->rate_burst = cfg->flags & STAMPEDE_F_RATE_SRC ? cfg->rate_src.burst : 0;
+	req->rate_all_pps = cfg->flags & STAMPEDE_F_RATE_ALL ? cfg->rate_all.pps : 0;
+	req->rate_all_burst = cfg->flags & STAMPEDE_F_RATE_ALL ? cfg->rate_all.burst : 0;
 	/* A sync-source named at attach stays; auto is worked out again. */
 	req->sync_src = 0;
 	if (ctx->old_map_fd[PIN_MAP_clock] >= 0 &&
@@ -1141,12 +1226,33 @@ static void request_running_settings(struct attach_ctx *ctx)
 		req->sync_src = clk.sync_src;
 }
 
+/* set: the running settings, with what `reflector set` named in their place. */
+static void request_policy_named(struct attach_ctx *ctx)
+{
+	const struct attach_req *set = &ctx->set_req;
+	struct attach_req *req = &ctx->req;
+
+	if (set->allow_given) {
+		req->n_allow = set->n_allow;
+		memcpy(req->allow, set->allow, set->n_allow * sizeof(req->allow[0]));
+	}
+	if (set->rate_given) {
+		req->rate_pps = set->rate_pps;
+		req->rate_burst = set->rate_burst;
+	}
+	if (set->rate_all_given) {
+		req->rate_all_pps = set->rate_all_pps;
+		req->rate_all_burst = set->rate_all_burst;
+	}
+}
+
 static int attach(struct attach_ctx *ctx)
 {
 	struct reflector_info info;
 
-	if (cli_need_caps(ctx->refresh ? "reflector refresh (it reads the running program by id)"
-				       : "reflector attach (it reads the running program by id)",
+	if (cli_need_caps(ctx->set	 ? "reflector set (it reads the running program by id)"
+			  : ctx->refresh ? "reflector refresh (it reads the running program by id)"
+					 : "reflector attach (it reads the running program by id)",
 			  CLI_NEED_NET_ADMIN | CLI_NEED_SYS_ADMIN))
 		return -1;
 	if (pins_check_bpffs(true) < 0 || pins_lock())
@@ -1171,6 +1277,8 @@ static int attach(struct attach_ctx *ctx)
 	if (ctx->req.auth_key_file && auth_keys_read(ctx->req.auth_key_file, ctx->req.auth_ports,
 						     ctx->req.n_auth_ports, &ctx->keys))
 		return -1;
+	if (ctx->set)
+		request_policy_named(ctx);
 	if (load(ctx) || fill_maps(ctx))
 		return -1;
 	if (ctx->replace ? replace_prog(ctx) : attach_new(ctx))
@@ -1195,19 +1303,29 @@ static int parse_refresh(struct cli_args *args, struct attach_req *req)
 	return cli_parse_dev(args, true, &req->ifname);
 }
 
-/* Run an attach or a refresh: @parse fills the request from the words. */
-static int run(struct cli_args *args, bool refresh)
+enum run_kind { RUN_ATTACH, RUN_REFRESH, RUN_SET };
+
+/* Run an attach, a refresh or a set. */
+static int run(struct cli_args *args, enum run_kind kind)
 {
-	static struct attach_ctx ctx; /* large (undo paths) */
+	static struct attach_ctx ctx; /* large (undo paths, allow-lists) */
 	int i, err;
 
 	/* Fresh for every call: the agent attaches many times in one process. */
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.refresh = refresh;
+	ctx.refresh = kind != RUN_ATTACH;
+	ctx.set = kind == RUN_SET;
 	ctx.link_fd = ctx.new_link_fd = ctx.old_prog_fd = ctx.prog_fd = ctx.new_prog_fd = -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		ctx.old_map_fd[i] = -1;
-	err = refresh ? parse_refresh(args, &ctx.req) : attach_parse(args, &ctx.req);
+	if (kind == RUN_SET) {
+		err = attach_parse_set(args, &ctx.set_req);
+		attach_req_defaults(&ctx.req);
+		ctx.req.ifname = ctx.set_req.ifname;
+	} else {
+		err = kind == RUN_REFRESH ? parse_refresh(args, &ctx.req)
+					  : attach_parse(args, &ctx.req);
+	}
 	if (!err)
 		err = attach(&ctx);
 	if (err)
@@ -1234,10 +1352,15 @@ static int run(struct cli_args *args, bool refresh)
 
 int reflector_attach(struct cli_args *args)
 {
-	return run(args, false);
+	return run(args, RUN_ATTACH);
 }
 
 int reflector_refresh(struct cli_args *args)
 {
-	return run(args, true);
+	return run(args, RUN_REFRESH);
+}
+
+int reflector_set(struct cli_args *args)
+{
+	return run(args, RUN_SET);
 }

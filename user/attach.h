@@ -52,6 +52,13 @@ struct attach_req {
 	unsigned int n_return_prefixes;
 	const char *auth_key_file; /* auth-key FILE; NULL: a replace keeps the keys */
 	bool auth_key_none;	   /* auth-key none: remove every key */
+	/* allow: sources answered (none: every source); same form */
+	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
+	unsigned int n_allow;
+	bool allow_given;		    /* allow named (reflector set: replace the list) */
+	__u32 rate_pps, rate_burst;	    /* rate-limit; 0: off */
+	__u32 rate_all_pps, rate_all_burst; /* rate-limit-all; 0: off */
+	bool rate_given, rate_all_given;    /* named (reflector set) */
 };
 
 /* Largest and smallest reply-max: IPv4's largest UDP payload; a 44-octet reply. */
@@ -64,11 +71,17 @@ struct attach_req {
 extern const char *const attach_sync_src_names[];
 
 /*
- * Parse a return-prefix ("198.18.0.0/15", "2001:db8::/32"; no length: one
- * address) into @p; host bits set are refused.  Reports and returns -1 on
- * failure.
+ * Parse a prefix of @keyword ("198.18.0.0/15", "2001:db8::/32"; no length:
+ * one address) into @p; host bits set are refused.  Reports and returns -1
+ * on failure.
  */
-int attach_parse_prefix(const char *word, struct stampede_prefix *p);
+int attach_parse_prefix(const char *word, const char *keyword, struct stampede_prefix *p);
+
+/*
+ * `reflector set`: parse "dev IFNAME" and the source policy keywords
+ * (allow, rate-limit, rate-limit-all) into @req, marking those named.
+ */
+int attach_parse_set(struct cli_args *args, struct attach_req *req);
 
 /* "198.18.0.0/15" or "2001:db8::/32" into @buf (INET6_ADDRSTRLEN + 4). */
 void attach_format_prefix(const struct stampede_prefix *p, char *buf, size_t len);

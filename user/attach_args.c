@@ -12,6 +12,7 @@
 #include "stamp_tlv_names.h"
 #include "cli.h"
 #include "stamp_wire.h"
+#include "source_policy.h"
 
 const char *const attach_mode_names[] = {
 	[ATTACH_MODE_NATIVE] = "native",
@@ -55,6 +56,9 @@ enum keyword {
 	KW_REPLY_MAX,
 	KW_AMPLIFY,
 	KW_RETURN_PREFIX,
+	KW_ALLOW,
+	KW_RATE_LIMIT,
+	KW_RATE_LIMIT_ALL,
 	KW_MULTIPROG,
 	KW_AUTH_KEY,
 };
@@ -79,6 +83,9 @@ static const char *const keywords[] = {
 	[KW_REPLY_MAX] = "reply-max",
 	[KW_AMPLIFY] = "amplify",
 	[KW_RETURN_PREFIX] = "return-prefix",
+	[KW_ALLOW] = "allow",
+	[KW_RATE_LIMIT] = "rate-limit",
+	[KW_RATE_LIMIT_ALL] = "rate-limit-all",
 	[KW_MULTIPROG] = "multiprog",
 	[KW_AUTH_KEY] = "auth-key",
 	NULL,
@@ -115,12 +122,12 @@ static int add_port(struct attach_req *req, bool auth, const char *word)
 	return 0;
 }
 
-static int bad_prefix(const char *word, const char *why)
+static int bad_prefix(const char *word, const char *kw, const char *why)
 {
-	return cli_error("bad return-prefix '%s': %s", word, why);
+	return cli_error("bad %s '%s': %s", kw, word, why);
 }
 
-int attach_parse_prefix(const char *word, struct stampede_prefix *p)
+int attach_parse_prefix(const char *word, const char *kw, struct stampede_prefix *p)
 {
 	char addr[INET6_ADDRSTRLEN + 1], *end;
 	const char *slash = strchr(word, '/');
@@ -132,7 +139,7 @@ int attach_parse_prefix(const char *word, struct stampede_prefix *p)
 
 	memset(p, 0, sizeof(*p));
 	if (!alen || alen >= sizeof(addr))
-		return bad_prefix(word, "expected a.b.c.d/n or x:x::/n");
+		return bad_prefix(word, kw, "expected a.b.c.d/n or x:x::/n");
 	memcpy(addr, word, alen);
 	addr[alen] = '\0';
 	is_v4 = inet_pton(AF_INET, addr, &v4) == 1;
@@ -140,7 +147,7 @@ int attach_parse_prefix(const char *word, struct stampede_prefix *p)
 		p->addr.h[5] = 0xffff;
 		p->addr.w[3] = v4.s_addr;
 	} else if (inet_pton(AF_INET6, addr, p->addr.b) != 1) {
-		return bad_prefix(word, "expected a.b.c.d/n or x:x::/n");
+		return bad_prefix(word, kw, "expected a.b.c.d/n or x:x::/n");
 	}
 	max = is_v4 ? 32 : 128;
 	len = max;
@@ -148,8 +155,7 @@ int attach_parse_prefix(const char *word, struct stampede_prefix *p)
 		errno = 0;
 		len = strtoul(slash + 1, &end, 10);
 		if (slash[1] < '0' || slash[1] > '9' || *end || errno || len > max)
-			return cli_error("bad return-prefix '%s': expected a length of 0-%lu after"
-					 " '/'",
+			return cli_error("bad %s '%s': expected a length of 0-%lu after '/'", kw,
 					 word, max);
 	}
 	p->len = is_v4 ? 96 + len : len;
@@ -160,8 +166,8 @@ int attach_parse_prefix(const char *word, struct stampede_prefix *p)
 			for (; bit < 128; bit++)
 				p->addr.b[bit / 8] &= ~(0x80 >> (bit % 8));
 			attach_format_prefix(p, fixed, sizeof(fixed));
-			return cli_error("bad return-prefix '%s': host bits set; did you mean %s?",
-					 word, fixed);
+			return cli_error("bad %s '%s': host bits set; did you mean %s?", kw, word,
+					 fixed);
 		}
 	}
 	return 0;
@@ -186,7 +192,7 @@ static int add_return_prefix(struct attach_req *req, const char *word)
 	struct stampede_prefix p;
 	unsigned int i;
 
-	if (attach_parse_prefix(word, &p))
+	if (attach_parse_prefix(word, "return-prefix", &p))
 		return -1;
 	for (i = 0; i < req->n_return_prefixes; i++)
 		if (req->return_prefixes[i].len == p.len &&
@@ -196,6 +202,37 @@ static int add_return_prefix(struct attach_req *req, const char *word)
 		return cli_error("too many 'return-prefix' values: at most %d",
 				 STAMPEDE_MAX_RETURN_PREFIXES);
 	req->return_prefixes[req->n_return_prefixes++] = p;
+	return 0;
+}
+
+/*
+ * allow PREFIX: one more source prefix; "allow none" alone says the list is
+ * empty (for `reflector set`).
+ */
+static int add_allow(struct attach_req *req, const char *word)
+{
+	struct stampede_prefix p;
+	unsigned int i;
+
+	if (!strcmp(word, "none")) {
+		if (req->n_allow)
+			return cli_error("'allow none' cannot go with allowed prefixes");
+		req->allow_given = true;
+		return 0;
+	}
+	if (req->allow_given && !req->n_allow)
+		return cli_error("'allow none' cannot go with allowed prefixes");
+	req->allow_given = true;
+	if (attach_parse_prefix(word, "allow", &p))
+		return -1;
+	for (i = 0; i < req->n_allow; i++)
+		if (req->allow[i].len == p.len &&
+		    !memcmp(&req->allow[i].addr, &p.addr, sizeof(p.addr)))
+			return cli_error("allow %s given twice", word);
+	if (req->n_allow == STAMPEDE_MAX_ALLOW_PREFIXES)
+		return cli_error("too many 'allow' values: at most %d",
+				 STAMPEDE_MAX_ALLOW_PREFIXES);
+	req->allow[req->n_allow++] = p;
 	return 0;
 }
 
@@ -312,6 +349,21 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		if (cli_value(args, "return-prefix", &word))
 			return -1;
 		return add_return_prefix(req, word);
+	case KW_ALLOW:
+		if (cli_value(args, "allow", &word))
+			return -1;
+		return add_allow(req, word);
+	case KW_RATE_LIMIT:
+		if (cli_value(args, "rate-limit", &word))
+			return -1;
+		req->rate_given = true;
+		return policy_parse_rate(word, "rate-limit", &req->rate_pps, &req->rate_burst);
+	case KW_RATE_LIMIT_ALL:
+		if (cli_value(args, "rate-limit-all", &word))
+			return -1;
+		req->rate_all_given = true;
+		return policy_parse_rate(word, "rate-limit-all", &req->rate_all_pps,
+					 &req->rate_all_burst);
 	case KW_MULTIPROG:
 		i = choice(args, "multiprog", attach_multiprog_names);
 		req->multiprog = i;
@@ -354,11 +406,11 @@ int attach_parse(struct cli_args *args, struct attach_req *req)
 		if (kw < 0)
 			return -1;
 		/*
-		 * port, auth-port and return-prefix repeat; a second value of
+		 * port, auth-port, return-prefix and allow repeat; a second value of
 		 * anything else is a slip.
 		 */
 		if (kw != KW_PORT && kw != KW_AUTH_PORT && kw != KW_RETURN_PREFIX &&
-		    (seen & (1U << kw)))
+		    kw != KW_ALLOW && (seen & (1U << kw)))
 			return cli_error("'%s' given twice", keywords[kw]);
 		if ((kw == KW_STATEFUL && (seen & (1U << KW_STATELESS))) ||
 		    (kw == KW_STATELESS && (seen & (1U << KW_STATEFUL))))
@@ -379,5 +431,36 @@ int attach_parse(struct cli_args *args, struct attach_req *req)
 					 STAMP_DEFAULT_PORT);
 		req->ports[req->n_ports++] = STAMP_DEFAULT_PORT;
 	}
+	return 0;
+}
+
+int attach_parse_set(struct cli_args *args, struct attach_req *req)
+{
+	unsigned int seen = 0;
+	const char *word;
+	int kw;
+
+	attach_req_defaults(req);
+	while ((word = cli_next(args))) {
+		kw = cli_match(word, keywords, "argument", args->cmd);
+		if (kw < 0)
+			return -1;
+		if (kw != KW_DEV && kw != KW_ALLOW && kw != KW_RATE_LIMIT &&
+		    kw != KW_RATE_LIMIT_ALL)
+			return cli_error(
+				"'%s' cannot be set on a running reflector; 'reflector set'"
+				" takes allow, rate-limit and rate-limit-all ('reflector"
+				" attach' sets the rest)",
+				keywords[kw]);
+		if (kw != KW_ALLOW && (seen & (1U << kw)))
+			return cli_error("'%s' given twice", keywords[kw]);
+		seen |= 1U << kw;
+		if (parse_keyword(args, req, kw))
+			return -1;
+	}
+	if (!req->ifname)
+		return cli_error("'%s' needs 'dev IFNAME'", args->cmd);
+	if (!req->allow_given && !req->rate_given && !req->rate_all_given)
+		return cli_error("'%s' needs allow, rate-limit or rate-limit-all", args->cmd);
 	return 0;
 }

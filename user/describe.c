@@ -20,6 +20,7 @@
 #include "multiprog.h"
 #include "output.h"
 #include "prune.h"
+#include "source_policy.h"
 
 #define RODATA_SUFFIX ".rodata"
 #define CFG_VAR_NAME  "cfg"
@@ -213,6 +214,10 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 			return -1;
 		info->auth_keys_known = true;
 	}
+	/* The list is in force only while the program looks it up. */
+	if ((info->cfg.flags & STAMPEDE_F_ALLOW) && a->map_fd[PIN_MAP_allow_src] >= 0 &&
+	    policy_allow_read(a->map_fd[PIN_MAP_allow_src], info->allow, &info->n_allow, a->ifname))
+		return -1;
 	return 0;
 }
 
@@ -237,6 +242,32 @@ static const char *sync_source_name(const struct stampede_clock *clk)
 	if (clk->sync_src >= STAMP_SYNC_NTP && clk->sync_src <= STAMP_SYNC_FREE_RUNNING)
 		return attach_sync_src_names[clk->sync_src];
 	return "unset"; /* written by an older stampede */
+}
+
+static struct json_object *allow_json(const struct reflector_info *info)
+{
+	struct json_object *arr = json_object_new_array();
+	char text[INET6_ADDRSTRLEN + 8];
+	unsigned int i;
+
+	for (i = 0; i < info->n_allow; i++) {
+		attach_format_prefix(&info->allow[i], text, sizeof(text));
+		json_object_array_add(arr, json_object_new_string(text));
+	}
+	return arr;
+}
+
+/* {"pps": N, "burst": N}, or null when off. */
+static struct json_object *rate_json(const struct stampede_rate *r, bool on)
+{
+	struct json_object *obj;
+
+	if (!on)
+		return NULL;
+	obj = json_object_new_object();
+	json_add_uint(obj, "pps", r->pps);
+	json_add_uint(obj, "burst", r->burst);
+	return obj;
 }
 
 static struct json_object *prefixes_json(const struct stampede_config *cfg)
@@ -344,6 +375,11 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	} else {
 		json_object_object_add(obj, "auth_keys", NULL);
 	}
+	json_object_object_add(obj, "allow", allow_json(info));
+	json_object_object_add(obj, "rate_limit",
+			       rate_json(&cfg->rate_src, cfg->flags & STAMPEDE_F_RATE_SRC));
+	json_object_object_add(obj, "rate_limit_all",
+			       rate_json(&cfg->rate_all, cfg->flags & STAMPEDE_F_RATE_ALL));
 	json_add_uint(obj, "sessions_max", info->sessions_max);
 	json_add_uint(obj, "local_addrs", info->local_addrs);
 	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
@@ -423,6 +459,27 @@ static void print_tlv_settings(const struct stampede_config *cfg)
 	       cfg->flags & STAMPEDE_F_REFLECTED_CTL ? "on" : "off", cfg->reply_max, cfg->amplify);
 }
 
+/* The allow-list in full (it may be long: one line), and the rate limits. */
+static void print_source_policy(const struct reflector_info *info)
+{
+	const struct stampede_config *cfg = &info->cfg;
+	char text[INET6_ADDRSTRLEN + 8], rate[64], rate_all[64];
+	unsigned int i;
+
+	printf("\tallow ");
+	if (!info->n_allow)
+		printf("any source");
+	for (i = 0; i < info->n_allow; i++) {
+		attach_format_prefix(&info->allow[i], text, sizeof(text));
+		printf("%s%s", i ? ", " : "", text);
+	}
+	policy_rate_text(cfg->flags & STAMPEDE_F_RATE_SRC ? cfg->rate_src.pps : 0,
+			 cfg->rate_src.burst, rate, sizeof(rate));
+	policy_rate_text(cfg->flags & STAMPEDE_F_RATE_ALL ? cfg->rate_all.pps : 0,
+			 cfg->rate_all.burst, rate_all, sizeof(rate_all));
+	printf("\n\trate limit per source %s, for the interface %s\n", rate, rate_all);
+}
+
 void reflector_info_print(const struct reflector_info *info)
 {
 	const struct stampede_config *cfg = &info->cfg;
@@ -465,6 +522,7 @@ void reflector_info_print(const struct reflector_info *info)
 	else if (info->multiprog)
 		printf("\tattached through libxdp, run priority %u\n", MULTIPROG_RUN_PRIO);
 	print_tlv_settings(cfg);
+	print_source_policy(info);
 	printf("\tkernel fallbacks: %s\n", kernel_fallbacks(info));
 	printf("\tclock %s, %s, TAI-UTC %llu s%s, %s, error estimate %g s, sync source %s\n",
 	       cfg->flags & STAMPEDE_F_CLOCK_BOOT ? "boot+offset" : "tai",

@@ -33,6 +33,9 @@ struct reflector_info {
 	bool auth_keys_known; /* the map is pinned (not by an older stampede) */
 	unsigned int n_auth_keys;
 	char auth_fingerprint[9];
+	/* the allow-list, from its pinned map (sorted, IPv4 first) */
+	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
+	unsigned int n_allow;
 };
 
 /* How @prog_id is attached to @ifindex: "native", "generic", "offload" or "none". */

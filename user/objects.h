@@ -23,6 +23,7 @@ extern const struct cli_cmd metrics_cmds[];
 int reflector_attach(struct cli_args *args);
 int reflector_detach(struct cli_args *args);
 int reflector_refresh(struct cli_args *args);
+int reflector_set(struct cli_args *args);
 
 /* `agent`, an object without commands: [config FILE] follows it. */
 int do_agent(struct cli_args *args);

@@ -5,7 +5,7 @@
  * counters and sessions and keep them across a replace.
  *
  *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,local_set,clock,
- *                                tlv_stats,access_reports,auth_keys}
+ *                                tlv_stats,access_reports,allow_src,rate_src,rate_all,auth_keys}
  *   /sys/fs/bpf/stampede/netns-INODE/IFNAME/...  (other network namespaces)
  *
  * "netns-" plus a namespace inode is longer than any interface name
@@ -28,9 +28,12 @@
  * data path's scratch maps (tlv_scratch) are not pinned: nothing reads them
  * and nothing in them outlives a packet.
  */
-#define PIN_MAPS(X) \
-	X(stats) X(sessions) X(local_addrs) X(local_set) X(clock) X(tlv_stats) X(access_reports) \
-		X(auth_keys)
+#define PIN_MAPS(X)    \
+	X(stats)       \
+	X(sessions)    \
+	X(local_addrs) \
+	X(local_set)   \
+	X(clock) X(tlv_stats) X(access_reports) X(allow_src) X(rate_src) X(rate_all) X(auth_keys)
 
 /*
  * The maps a reflector attached by an older stampede may lack; readers say

@@ -50,7 +50,9 @@ const struct cli_cmd reflector_cmds[] = {
 			    "[micro-session ID] [sync-source SOURCE]\n"
 			    "[reflected-control {off|on}] [reply-max OCTETS]\n"
 			    "[amplify N] [return-prefix PREFIX]...\n"
-			    "[multiprog {auto|on|off}] [auth-key {FILE|none}]",
+			    "[allow PREFIX]... [rate-limit PPS[,BURST]]\n"
+			    "[rate-limit-all PPS[,BURST]] [multiprog {auto|on|off}]\n"
+			    "[auth-key {FILE|none}]",
 		.about =
 			"attach loads the STAMP reflector and attaches it to IFNAME, or replaces "
 			"the\n"
@@ -77,7 +79,25 @@ const struct cli_cmd reflector_cmds[] = {
 			"auth-key FILE: the keys of the auth-ports (mode 0600, owned by root;\n"
 			"lines [port PORT [ssid SSID]] hex:HEX|text:WORD); without it a replace "
 			"keeps\n"
-			"the keys, 'none' removes them.\n",
+			"the keys, 'none' removes them.\n"
+			"Abuse controls: allow PREFIX (up to 1024, IPv4 and IPv6): only senders\n"
+			"inside one are answered, the rest passed to the stack (not_allowed);\n"
+			"rate-limit PPS[,BURST]: a token bucket per source address (65536 "
+			"sources,\n"
+			"the least recently seen giving way), rate-limit-all: one for the\n"
+			"interface; packets over either are dropped (rate_limited,\n"
+			"rate_limited_all).  BURST defaults to PPS.  None of them by default.\n",
+	},
+	{
+		.name = "set",
+		.run = reflector_set,
+		.synopsis = "dev IFNAME [allow {PREFIX|none}]...\n"
+			    "[rate-limit {PPS[,BURST]|none}] [rate-limit-all {PPS[,BURST]|none}]",
+		.about = "set changes the source policy of the reflector on IFNAME without\n"
+			 "detaching: the allow-list named replaces the running one (allow none:\n"
+			 "every source answered), a rate limit named replaces the running one;\n"
+			 "every other setting is kept, as refresh keeps it.  Counters, sessions\n"
+			 "and the per-source buckets are kept.  It prints what changed.\n",
 	},
 	{
 		.name = "refresh",

@@ -85,6 +85,25 @@ const struct cfg_desc cfgs[CFG_N] = {
 				 0,
 				 255,
 				 EE_MAP},
+	[CFG_ALLOW] = {"allow-list", STAMPEDE_F_ALLOW | CO, {STAMP_PORT}, 1, {0}, 0, 255, EE_MAP},
+	[CFG_RATE] = {"rate-limit per source, burst 3",
+		      STAMPEDE_F_RATE_SRC | CO,
+		      {STAMP_PORT},
+		      1,
+		      {0},
+		      0,
+		      255,
+		      EE_MAP,
+		      .policy = true},
+	[CFG_RATE_ALL] = {"rate-limit per source, burst 3, and for the interface, burst 4",
+			  STAMPEDE_F_RATE_SRC | STAMPEDE_F_RATE_ALL | CO,
+			  {STAMP_PORT},
+			  1,
+			  {0},
+			  0,
+			  255,
+			  EE_MAP,
+			  .policy = true},
 };
 
 uint64_t clock_ns(clockid_t id)
@@ -184,6 +203,17 @@ void tlv_config(struct stampede_config *c)
 	c->n_return_prefixes = 3;
 }
 
+/* The rate figures of CFG_RATE and CFG_RATE_ALL, as the controller would derive them. */
+void policy_config(struct stampede_config *c)
+{
+	c->rate_src.interval_ns = RATE_INTERVAL_NS;
+	c->rate_src.tau_ns = (RATE_BURST - 1) * RATE_INTERVAL_NS;
+	c->rate_src.reset_ns = c->rate_src.tau_ns + RATE_RESET_SLACK * RATE_INTERVAL_NS;
+	c->rate_all.interval_ns = RATE_INTERVAL_NS;
+	c->rate_all.tau_ns = (RATE_ALL_BURST - 1) * RATE_INTERVAL_NS;
+	c->rate_all.reset_ns = c->rate_all.tau_ns + RATE_RESET_SLACK * RATE_INTERVAL_NS;
+}
+
 int clock_write(struct env *e, const struct stampede_clock *clk)
 {
 	__u32 key = 0;
@@ -268,6 +298,8 @@ int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 	e->skel->rodata->cfg.flags = c->flags;
 	if (c->tlv_options)
 		tlv_config(&e->skel->rodata->cfg);
+	if (c->policy)
+		policy_config((struct stampede_config *)&e->skel->rodata->cfg);
 	/* What the controller does: the set mask matches the map, a secret is set. */
 	if (c->one_set && bpf_map__set_max_entries(e->skel->maps.sessions, 1)) {
 		snprintf(err, errlen, "cannot size the sessions map: %s", strerror(errno));

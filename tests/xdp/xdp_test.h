@@ -78,6 +78,9 @@ enum cfg_id {
 	CFG_COS_REFUSE,
 	CFG_ONE_SET,
 	CFG_STATEFUL_T3READ,
+	CFG_ALLOW,
+	CFG_RATE,
+	CFG_RATE_ALL,
 	CFG_N,
 };
 
@@ -92,7 +95,17 @@ struct cfg_desc {
 	uint16_t reply_ee; /* Error Estimate expected in replies with EE_MAP in the map */
 	bool tlv_options;  /* the TLV attach options of tlv_config, a second address each */
 	bool one_set;	   /* a session table of one set: every session shares it */
+	bool policy;	   /* the rate figures of policy_config */
 };
+
+/*
+ * Rate limits whose buckets refill so slowly (one token in 10^4 s) that no
+ * test run sees a refill: tests refill them by moving the bucket's state.
+ */
+#define RATE_INTERVAL_NS 10000000000000ULL
+#define RATE_BURST	 3
+#define RATE_ALL_BURST	 4
+#define RATE_RESET_SLACK 256
 
 /* Configured TLV answers (CFG_TLV): what `stampede attach` would set. */
 #define TLV_MICRO_SESSION 0x0102
@@ -218,6 +231,7 @@ void addr_us2(int ipv, uint8_t *a);
 void addr_peer2(int ipv, uint8_t *a);
 void addr_us_bcast(uint8_t *a);
 void tlv_config(struct stampede_config *c);
+void policy_config(struct stampede_config *c);
 int clock_write(struct env *e, const struct stampede_clock *clk);
 int local_set_write(struct env *e, int at_v4, int at_v6, bool more);
 void env_unload(struct env *e);
@@ -308,5 +322,6 @@ extern const struct xdp_rule xdp_rule_pass_drop;
 extern const struct xdp_rule xdp_rule_other_traffic;
 extern const struct xdp_rule xdp_rule_ports;
 extern const struct xdp_rule xdp_rule_stateful;
+extern const struct xdp_rule xdp_rule_source_policy;
 
 #endif /* STAMPEDE_TESTS_XDP_TEST_H */
