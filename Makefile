@@ -144,7 +144,7 @@ $(BUILD)/obj/tests/xdp/%.o: tests/xdp/%.c $(BUILD)/stampede.skel.h
 $(BUILD)/tests/xdp_unit: $(XDP_UNIT_OBJS) $(HARNESS_OBJ) $(LIBSTAMPEDE) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LIBS) -lm
+	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LIBS) -lm -lcrypto
 
 $(BUILD)/tests/%: tests/%.c $(HARNESS_OBJ) $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests

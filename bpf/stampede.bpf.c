@@ -372,6 +372,8 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
 	ret = classify(data, data_end, &pkt);
+	if (ret == STAMPEDE_CNT_authenticated)
+		return auth_answer(ctx, &pkt, *stp, &ref, fetch_atomics);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
 
@@ -444,7 +446,8 @@ static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
 		return XDP_TX;
 	if (counter == STAMPEDE_CNT_internal || counter == STAMPEDE_CNT_no_reply ||
 	    counter == STAMPEDE_CNT_micro_session || counter == STAMPEDE_CNT_bad_error_estimate ||
-	    counter == STAMPEDE_CNT_rate_limited || counter == STAMPEDE_CNT_rate_limited_all)
+	    counter == STAMPEDE_CNT_rate_limited || counter == STAMPEDE_CNT_rate_limited_all ||
+	    counter == STAMPEDE_CNT_auth_failed)
 		return XDP_DROP;
 	return XDP_PASS;
 }
