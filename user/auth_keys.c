@@ -138,8 +138,11 @@ static int parse_line(char *text, const char *path, unsigned int line, struct ke
 	return 0;
 }
 
-/* Mode 0600 or stricter, a regular file, owned by root: nobody else may read or swap it. */
-static int check_file(int fd, const char *path)
+/*
+ * Mode 0600 or stricter, a regular file, owned by root (or, for the probe,
+ * by whoever runs it): nobody else may read or swap it.
+ */
+static int check_file(int fd, const char *path, bool probe)
 {
 	struct stat st;
 
@@ -147,9 +150,9 @@ static int check_file(int fd, const char *path)
 		return cli_error("auth-key %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return cli_error("auth-key %s: not a regular file", path);
-	if (st.st_uid != 0)
-		return cli_error("auth-key %s: owned by uid %u; a key file must be owned by root",
-				 path, (unsigned int)st.st_uid);
+	if (st.st_uid != 0 && !(probe && st.st_uid == geteuid()))
+		return cli_error("auth-key %s: owned by uid %u; a key file must be owned by %s",
+				 path, (unsigned int)st.st_uid, probe ? "root or you" : "root");
 	if (st.st_mode & 07177)
 		return cli_error("auth-key %s: mode %04o; a key file must be mode 0600 or stricter"
 				 " (chmod 600 %s)",
@@ -208,7 +211,8 @@ static bool port_in(const __u16 *ports, unsigned int n, __u16 port)
 
 /* Every line into @set; the default key, if any, into @dflt. */
 static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned int n_ports,
-		      struct auth_keyset *set, struct stampede_auth_key *dflt, bool *has_dflt)
+		      bool probe, struct auth_keyset *set, struct stampede_auth_key *dflt,
+		      bool *has_dflt)
 {
 	struct key_line kl;
 	struct stampede_auth_key val;
@@ -233,6 +237,8 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 						 NULL);
 			*dflt = val;
 			*has_dflt = true;
+		} else if (!port_in(ports, n_ports, kl.port) && probe) {
+			continue; /* another port's: not the probe's business */
 		} else if (!port_in(ports, n_ports, kl.port)) {
 			char port[8];
 
@@ -263,8 +269,8 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 	return ret;
 }
 
-int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
-		   struct auth_keyset *set)
+static int read_file(const char *path, const __u16 *ports, unsigned int n_ports, bool probe,
+		     struct auth_keyset *set)
 {
 	struct stampede_auth_key dflt, none = {0};
 	bool has_dflt = false;
@@ -279,7 +285,7 @@ int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cli_error("auth-key %s: %s", path, strerror(errno));
-	if (check_file(fd, path)) {
+	if (check_file(fd, path, probe)) {
 		close(fd);
 		return -1;
 	}
@@ -288,10 +294,12 @@ int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
 		close(fd);
 		return cli_error("auth-key %s: %s", path, strerror(errno));
 	}
-	ret = read_lines(f, path, ports, n_ports, set, &dflt, &has_dflt);
+	ret = read_lines(f, path, ports, n_ports, probe, set, &dflt, &has_dflt);
 	fclose(f);
 	if (ret)
 		return -1;
+	if (!set->n_keys && !has_dflt && probe)
+		return cli_error("auth-key %s: no key for port %u", path, ports[0]);
 	if (!set->n_keys && !has_dflt)
 		return cli_error("auth-key %s: no key in it", path);
 	for (i = 0; ret == 0 && i < n_ports; i++) {
@@ -316,6 +324,42 @@ int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
 		return cli_error("auth-key %s: more than %d keys and ports", path,
 				 STAMPEDE_MAX_AUTH_KEYS);
 	return 0;
+}
+
+int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
+		   struct auth_keyset *set)
+{
+	return read_file(path, ports, n_ports, false, set);
+}
+
+int auth_key_for(const char *path, __u16 port, __u16 ssid, struct hmac_sha256_states *st)
+{
+	struct stampede_auth_key_id want = {.port = htons(port), .ssid = htons(ssid)};
+	struct auth_keyset *set = malloc(sizeof(*set));
+	int i, ret = -1;
+
+	if (!set)
+		return cli_error("out of memory");
+	if (read_file(path, &port, 1, true, set))
+		goto out;
+	want.kind = STAMPEDE_AUTH_SSID;
+	i = find_id(set, &want);
+	if (i < 0) {
+		want.ssid = 0;
+		want.kind = STAMPEDE_AUTH_ANY_SSID;
+		i = find_id(set, &want);
+	}
+	if (i < 0) {
+		cli_error("auth-key %s: no key for port %u", path, port);
+		goto out;
+	}
+	memcpy(st->ipad, set->val[i].ipad, sizeof(st->ipad));
+	memcpy(st->opad, set->val[i].opad, sizeof(st->opad));
+	ret = 0;
+out:
+	explicit_bzero(set, sizeof(*set));
+	free(set);
+	return ret;
 }
 
 /* Every entry of the map into @set. */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+#include "sha256.h"
 #include "stampede_auth.h"
 
 struct auth_keyset {
@@ -33,6 +34,13 @@ struct auth_keyset {
  */
 int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
 		   struct auth_keyset *set);
+
+/*
+ * The probe's key from the same format: the line for @port and @ssid, else
+ * @port's, else the default; lines for other ports are skipped.  The file
+ * may also belong to the user running the probe.  0, or -1 (reported).
+ */
+int auth_key_for(const char *path, __u16 port, __u16 ssid, struct hmac_sha256_states *st);
 
 /* Make the map hold exactly @set: new entries first, then the stale ones go. */
 int auth_keys_write(int map_fd, const struct auth_keyset *set);
