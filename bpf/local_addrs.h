@@ -133,8 +133,13 @@ static __always_inline bool names_interface_in(const struct stampede_local_set *
 		if (!(with_addrs && set->more_v4) && !set->more_bcast_v4)
 			return false;
 	}
+	/*
+	 * Another interface's address (STAMPEDE_ADDR_NODE) is not this
+	 * interface's: the set, which never holds one, says so too.
+	 */
 	tag = bpf_map_lookup_elem(&local_addrs, addr);
-	return tag && (with_addrs || *tag == STAMPEDE_ADDR_BROADCAST);
+	return tag &&
+	       (*tag == STAMPEDE_ADDR_BROADCAST || (with_addrs && *tag == STAMPEDE_ADDR_LOCAL));
 }
 
 /*

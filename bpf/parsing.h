@@ -67,6 +67,7 @@ struct stampede_pkt {
 	__u8 tos; /* IPv4 TOS / IPv6 Traffic Class as received: DSCP and ECN */
 	__be16 sport;
 	__be16 dport;
+	__be16 udp_check; /* UDP checksum as received */
 	union stampede_addr src;
 	union stampede_addr dst;
 };
@@ -253,6 +254,7 @@ static __always_inline __u32 parse_headers(void *data, void *data_end, struct st
 		return STAMPEDE_CNT_bad_header;
 	pkt->sport = udph->source;
 	pkt->dport = udph->dest;
+	pkt->udp_check = udph->check;
 	pkt->udp_len = ntohs_bounded(udph->len);
 	return STAMPEDE_CONTINUE;
 }
@@ -313,10 +315,17 @@ static __always_inline __u32 read_addresses(void *data, void *data_end, struct s
 	return STAMPEDE_CONTINUE;
 }
 
-/* UDP Length must cover the header and fit in what IP says it carries. */
+/*
+ * UDP Length must cover the header and fit in what IP says it carries.
+ * Over IPv6 the checksum is mandatory: RFC 8200 8.1 has a receiver discard
+ * a datagram with checksum 0, and its reply could carry no valid one (the
+ * reply's is the request's, updated).
+ */
 static __always_inline __u32 check_udp_length(struct stampede_pkt *pkt)
 {
 	if (pkt->udp_len < sizeof(struct udphdr) || pkt->udp_len > pkt->ip_payload_len)
+		return STAMPEDE_CNT_bad_header;
+	if (pkt->ipv6 && !pkt->udp_check)
 		return STAMPEDE_CNT_bad_header;
 	pkt->payload_len = pkt->udp_len - sizeof(struct udphdr);
 	return STAMPEDE_CONTINUE;

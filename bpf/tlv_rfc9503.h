@@ -54,8 +54,13 @@ answer_dest_node_addr_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env
 		return TLV_MALFORMED;
 	if (pkt->ipv6 && addr_is_v4_mapped(&addr))
 		return TLV_UNRECOGNIZED;
-	/* The node's (RFC 9503 3), and one a reply may come from. */
-	if (!is_node_addr(&addr, pkt->ipv6) || addr_never_a_peer(pkt->ipv6, &addr))
+	/*
+	 * The node's (RFC 9503 3), and one a reply may come from: not the
+	 * sender's own (one of ours too when the loop guard is off), or the
+	 * reply would go from that address to itself.
+	 */
+	if (!is_node_addr(&addr, pkt->ipv6) || addr_never_a_peer(pkt->ipv6, &addr) ||
+	    addr_equal(&addr, &pkt->src))
 		return TLV_UNRECOGNIZED;
 	if (!addr_equal(&addr, &pkt->dst)) {
 		plan->set_src = true;

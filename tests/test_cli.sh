@@ -596,6 +596,40 @@ test_all_netns() {
 	expect_json cli/all-netns/stats-json "any(.[]; $ours and (.received | type == \"number\"))" \
 		-j -a stats show
 	expect_json cli/all-netns/session-json "any(.[]; $ours and .stateful == false)" -j -a session list
+	test_all_netns_unreadable
+}
+
+# -a with a reflector it cannot read (its stats map laid out by another
+# stampede version, as during an upgrade): that one is reported in its
+# place, the others are still listed, and the exit status says so.
+test_all_netns_unreadable() {
+	local ns3=stp${RUN_TAG}f ours=".ifname == \"$IF0\" and .netns == \"$NS\"" pin size
+	ns_new "$ns3" && veth_new "$ns3" "${IF0}f" "$ns3" "${IF0}e" || {
+		fail cli/all-netns/unreadable/setup "cannot make namespace $ns3"
+		return
+	}
+	defer "rm -rf '$(ns_pin_dir "$ns3")'"
+	expect_ok cli/all-netns/unreadable/attach -n "$ns3" reflector attach dev "${IF0}f" mode generic
+	pin="$(ns_pin_dir "$ns3")/${IF0}f/stats"
+	size=$(bpftool -j map show pinned "$pin" | jq -r .bytes_value)
+	if ! rm "$pin" || ! bpftool map create "$pin" type percpu_array key 4 value $((size + 8)) \
+		entries 1 name stats; then
+		fail cli/all-netns/unreadable/setup "cannot pin a stats map of another layout"
+		return
+	fi
+	cli -j -a stats show
+	check cli/all-netns/unreadable/status "exit status $RC, want 1" test "$RC" -eq 1
+	check cli/all-netns/unreadable/others-listed "ours is not listed: $(oneline "$(cli_out)")" \
+		jq_ok "any(.[]; $ours and (.received | type == \"number\"))" "$T/out"
+	check cli/all-netns/unreadable/listed-as-error "the unreadable one is not listed with its error: $(oneline "$(cli_out)")" \
+		jq_ok "any(.[]; .ifname == \"${IF0}f\" and .netns == \"$ns3\" and (.error | test(\"another version\")))" "$T/out"
+	check cli/all-netns/unreadable/said "no error line naming $ns3: $(oneline "$(cli_err)")" \
+		grep -q "^stampede: error: netns $ns3: .*another version" "$T/err"
+	cli -a stats show
+	check cli/all-netns/unreadable/text "text: $(oneline "$(cli_out)")" \
+		grep -q "^dev ${IF0}f: cannot be read: .*another version" "$T/out"
+	cli -n "$ns3" reflector detach dev "${IF0}f"
+	ip netns del "$ns3"
 }
 
 # -n takes a container's /proc/PID/ns/net: a process of our namespace's.
@@ -704,6 +738,10 @@ test_defunct_pruned() {
 	defer "rm -rf '$dir2'"
 	expect_ok cli/prune/attach -n "$ns2" reflector attach dev "${IF0}g"
 	check cli/prune/pinned "no pins in $dir2" test -e "$dir2/${IF0}g/link"
+	# A pin this version does not know by name (as a newer one may leave):
+	# pruned with the rest.
+	check cli/prune/foreign-pin "cannot pin a map under another name" \
+		bpftool map pin pinned "$dir2/${IF0}g/stats" "$dir2/${IF0}g/pinned_by_a_newer_version"
 	ip netns del "$ns2"
 	# The kernel dismantles a deleted namespace in the background: attach
 	# (or replace) until the link has let go, for at most 10 s.

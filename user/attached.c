@@ -199,6 +199,39 @@ bool attached_live(const char *ifname)
 	return live;
 }
 
+/* -a's visit of the namespaces, while it runs: see attached_for_each_netns(). */
+struct netns_visit;
+static struct netns_visit *visiting;
+static void visit_failed(struct netns_visit *v, const char *ifname, const char *why);
+
+/*
+ * One reflector of a listing.  Under -a, a reflector that cannot be read
+ * (another stampede version's layout, say) is reported on its own and the
+ * listing goes on: 0, or -1 when not under -a.
+ */
+static int for_one(const char *name, attached_fn fn, void *ctx)
+{
+	char why[CLI_ERROR_CAPTURE_LEN] = "";
+	char *outer = cli_error_capture;
+	struct attached a;
+	int ret;
+
+	if (visiting)
+		cli_error_capture = why;
+	ret = attached_open(name, &a);
+	if (!ret)
+		ret = fn(&a, ctx);
+	attached_close(&a);
+	if (visiting) {
+		cli_error_capture = outer;
+		if (ret) {
+			visit_failed(visiting, name, why[0] ? why : "cannot be read");
+			ret = 0;
+		}
+	}
+	return ret;
+}
+
 int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
 {
 	struct attached a;
@@ -224,10 +257,7 @@ int attached_for_each(const char *ifname, attached_fn fn, void *ctx)
 			cli_debug("skipping %s: no pinned link", names[i]);
 			continue;
 		}
-		ret = attached_open(names[i], &a);
-		if (!ret)
-			ret = fn(&a, ctx);
-		attached_close(&a);
+		ret = for_one(names[i], fn, ctx);
 	}
 	pins_free_list(names, n);
 	return ret;
@@ -241,7 +271,38 @@ struct netns_visit {
 	const char *label; /* what -n takes for it; NULL: the one we run in */
 	bool headed;	   /* its text heading is out */
 	bool spoke;	   /* some namespace's heading is out */
+	bool failed;	   /* some reflector could not be read */
 };
+
+static void visit_heading(struct netns_visit *v)
+{
+	if (json_output || v->headed)
+		return;
+	printf("%snetns %s:\n", v->spoke ? "\n" : "",
+	       v->label			? v->label
+	       : ns_is_host("net") == 1 ? "(host)"
+					: "(this one)");
+	v->headed = v->spoke = true;
+}
+
+/* A reflector -a could not read: said on stderr and in its place in the listing. */
+static void visit_failed(struct netns_visit *v, const char *ifname, const char *why)
+{
+	struct json_object *obj;
+
+	v->failed = true;
+	fprintf(stderr, "stampede: error: netns %s: %s\n", v->label ? v->label : "(this one)", why);
+	if (!json_output) {
+		visit_heading(v);
+		printf("dev %s: cannot be read: %s\n", ifname, why);
+		return;
+	}
+	obj = json_object_new_object();
+	json_add_string(obj, "ifname", ifname);
+	json_object_object_add(obj, "netns", v->label ? json_object_new_string(v->label) : NULL);
+	json_add_string(obj, "error", why);
+	json_object_array_add(v->list, obj);
+}
 
 static int visit_one(struct attached *a, void *arg)
 {
@@ -249,13 +310,7 @@ static int visit_one(struct attached *a, void *arg)
 	size_t before = v->list ? json_object_array_length(v->list) : 0, i;
 	int ret;
 
-	if (!json_output && !v->headed) {
-		printf("%snetns %s:\n", v->spoke ? "\n" : "",
-		       v->label			? v->label
-		       : ns_is_host("net") == 1 ? "(host)"
-						: "(this one)");
-		v->headed = v->spoke = true;
-	}
+	visit_heading(v);
 	ret = v->fn(a, v->ctx);
 	for (i = before; v->list && i < json_object_array_length(v->list); i++)
 		json_object_object_add(json_object_array_get_idx(v->list, i), "netns",
@@ -293,24 +348,28 @@ int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list)
 	int self_fd, ret;
 	DIR *d;
 
+	visiting = &v;
 	/* Ours first, with whatever layout it has. */
 	ret = attached_for_each(NULL, visit_one, &v);
 	if (ret || pins_check_bpffs(false))
-		return ret;
+		goto out;
 	d = opendir(STAMPEDE_PIN_ROOT);
 	if (!d)
-		return 0;
+		goto out;
 	self_fd = netns_open_self();
 	if (self_fd < 0) {
 		closedir(d);
-		return -1;
+		ret = -1;
+		goto out;
 	}
 	while (!ret && (e = readdir(d)))
 		if (!strncmp(e->d_name, PIN_NETNS_PREFIX, strlen(PIN_NETNS_PREFIX)))
 			ret = visit_netns(e->d_name, &v, self_fd);
 	close(self_fd);
 	closedir(d);
-	return ret;
+out:
+	visiting = NULL;
+	return ret ?: v.failed;
 }
 
 int attached_run_each(struct cli_args *args, attached_fn fn, const char *what, uint64_t caps)
@@ -327,11 +386,12 @@ int attached_run_each(struct cli_args *args, attached_fn fn, const char *what, u
 		list = json_object_new_array();
 	ret = all_netns ? attached_for_each_netns(fn, list, list)
 			: attached_for_each(ifname, fn, list);
-	if (ret) {
+	if (ret < 0) {
 		json_object_put(list);
 		return -1;
 	}
+	/* (-a: what could be read is listed, also when some could not.) */
 	if (json_output)
 		output_json_list(list, ifname);
-	return 0;
+	return ret ? -1 : 0;
 }

@@ -96,7 +96,10 @@ struct json_object;
  * ours first, each entered in turn (found by its /run/netns name, else a
  * process in it).  Text output gets a "netns NAME:" line before each
  * namespace's reflectors; each JSON object @fn adds to @list gets "netns",
- * what -n takes for it (null for ours).
+ * what -n takes for it (null for ours).  A reflector that cannot be read
+ * (another stampede version's maps, say) is reported, on stderr and in its
+ * place ("dev", "netns", "error" in JSON), and the visit goes on: 1 then,
+ * 0 when every one was read, -1 when the visit itself failed.
  */
 int attached_for_each_netns(attached_fn fn, void *ctx, struct json_object *list);
 

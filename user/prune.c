@@ -50,6 +50,30 @@ static int unpin(const char *dir, const char *name)
 	return 0;
 }
 
+/*
+ * The pins this stampede does not know by name: a reflector's directory is
+ * stampede's alone, and a newer (or older) version may pin more there.
+ * Left behind, they would keep the directory, and the next attach would
+ * take it for a live reflector's.
+ */
+static int unpin_others(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int err = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : cli_error("cannot read %s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_type == DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (unpin(dir, de->d_name))
+			err = -1;
+	}
+	closedir(d);
+	return err;
+}
+
 int prune_unpin_reflector(const char *dir)
 {
 	int i;
@@ -60,6 +84,8 @@ int prune_unpin_reflector(const char *dir)
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (unpin(dir, pin_map_names[i]))
 			return -1;
+	if (unpin_others(dir))
+		return -1;
 	pins_remove_empty_dirs(dir);
 	return 0;
 }

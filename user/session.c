@@ -212,6 +212,7 @@ static int session_list(struct cli_args *args)
 {
 	struct session_ctx ctx = {0};
 	const char *ifname;
+	int ret;
 
 	if (cli_parse_dev(args, false, &ifname) ||
 	    cli_need_caps("session list (it reads the running program by id)", CLI_NEED_SYS_ADMIN))
@@ -220,14 +221,15 @@ static int session_list(struct cli_args *args)
 		return cli_error("-a covers every reflector; give it no 'dev'");
 	if (json_output)
 		ctx.list = json_object_new_array();
-	if (all_netns ? attached_for_each_netns(list_one, &ctx, ctx.list)
-		      : attached_for_each(ifname, list_one, &ctx)) {
+	ret = all_netns ? attached_for_each_netns(list_one, &ctx, ctx.list)
+			: attached_for_each(ifname, list_one, &ctx);
+	if (ret < 0) {
 		json_object_put(ctx.list);
 		return -1;
 	}
 	if (json_output)
 		output_json_list(ctx.list, ifname);
-	return 0;
+	return ret ? -1 : 0;
 }
 
 int session_table_clear(const char *ifname, int fd)

@@ -831,6 +831,30 @@ void std_addrs(struct pb_frame *f, int ipv, const uint8_t *src, const uint8_t *d
 	build(f, &s);
 }
 
+/* An untagged request without IPv4 options or IPv6 extension headers. */
+void frame_of(struct pb_frame *f, const uint8_t *b, size_t n, int ipv)
+{
+	memset(f, 0, sizeof(*f));
+	memcpy(f->b, b, n);
+	f->len = n;
+	f->ipv = ipv;
+	f->l3 = 14;
+	f->iphl = ipv == 4 ? 20 : 40;
+	f->l4 = f->l3 + f->iphl;
+	f->pl = f->l4 + 8;
+	f->plen = n - f->pl;
+	f->ip_end = n;
+}
+
+/* The local_addrs key of an address of the frame (IPv4 as ::ffff:a.b.c.d). */
+void key_of(union stampede_addr *k, int ipv, const uint8_t *a)
+{
+	if (ipv == 4)
+		addr_mapped(k, a);
+	else
+		memcpy(k->b, a, 16);
+}
+
 void tb_init(struct tlvbuf *b)
 {
 	b->n = sender(b->pl, DEFAULT_SEQ, SSID);

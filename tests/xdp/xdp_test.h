@@ -267,6 +267,9 @@ extern const struct rexp plain;
 void check_passed(struct tc *t, const uint8_t *in, size_t len, const struct run *r, int counter);
 void pass_check(struct env *e, struct tc *t, const struct pb_frame *f, int counter);
 void std_addrs(struct pb_frame *f, int ipv, const uint8_t *src, const uint8_t *dst);
+/* An untagged request of exact bytes, without IPv4 options or IPv6 extension headers. */
+void frame_of(struct pb_frame *f, const uint8_t *b, size_t n, int ipv);
+void key_of(union stampede_addr *k, int ipv, const uint8_t *a);
 void tb_init(struct tlvbuf *b);
 void tb_tlv_cut(struct tlvbuf *b, uint8_t flags, uint8_t type, uint16_t len, size_t have,
 		uint8_t reply);
