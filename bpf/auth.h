@@ -21,7 +21,17 @@
 #include "stamp_wire.h"
 #include "stampede_kern_user.h"
 #include "stampede_auth.h"
+#include "maps.h"
+#include "csum.h"
+#include "parsing.h"
+#include "timestamp.h"
+#include "session.h"
+#include "source_policy.h"
+#include "swap.h"
+#include "reply.h"
 #include "hmac.h"
+
+extern const volatile struct stampede_config cfg;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
