@@ -144,7 +144,7 @@ $(BUILD)/obj/tests/xdp/%.o: tests/xdp/%.c $(BUILD)/stampede.skel.h
 $(BUILD)/tests/xdp_unit: $(XDP_UNIT_OBJS) $(HARNESS_OBJ) $(LIBSTAMPEDE) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LIBS) -lm
+	$(Q)$(CC) $(USER_CFLAGS) $^ -o $@ $(USER_LIBS) -lm -lcrypto
 
 $(BUILD)/tests/%: tests/%.c $(HARNESS_OBJ) $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
@@ -152,11 +152,13 @@ $(BUILD)/tests/%: tests/%.c $(HARNESS_OBJ) $(LIBSTAMPEDE) $(BUILD)/stampede.skel
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting $< -o $@ $(HARNESS_OBJ) $(LIBSTAMPEDE) $(USER_LIBS) -lm
 
 # The test tools use only libc and testing/: they must not share code with
-# the data path or the controller they exercise.
+# the data path or the controller they exercise.  stamp_reflect's
+# authenticated mode signs with OpenSSL's HMAC() (libcrypto), not ours.
+$(BUILD)/testing/stamp_reflect: TOOL_LIBS := -lcrypto
 $(BUILD)/testing/%: testing/%.c | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/testing
 	$(call msg,CC-LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting $< -o $@ -lm
+	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting $< -o $@ -lm $(TOOL_LIBS)
 
 $(BUILD)/tests/%.bpf.o: tests/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests

@@ -30,6 +30,7 @@ const volatile struct stampede_config cfg = {
 #include "tlv/walk.h"
 #include "swap.h"
 #include "reply.h"
+#include "auth.h"
 
 /*
  * Unrolled: the lists are read-only data, so the verifier knows n and
@@ -346,6 +347,8 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
 	ret = classify(data, data_end, &pkt);
+	if (ret == STAMPEDE_CNT_authenticated)
+		return auth_answer(ctx, &pkt, *stp, &ref, fetch_atomics);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
 
@@ -431,7 +434,8 @@ static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
 		return XDP_TX;
 	if (counter == STAMPEDE_CNT_internal || counter == STAMPEDE_CNT_no_reply ||
 	    counter == STAMPEDE_CNT_micro_session || counter == STAMPEDE_CNT_bad_error_estimate ||
-	    counter == STAMPEDE_CNT_rate_limited || counter == STAMPEDE_CNT_rate_limited_all)
+	    counter == STAMPEDE_CNT_rate_limited || counter == STAMPEDE_CNT_rate_limited_all ||
+	    counter == STAMPEDE_CNT_auth_failed)
 		return XDP_DROP;
 	return XDP_PASS;
 }

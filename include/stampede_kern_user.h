@@ -274,7 +274,7 @@ struct stampede_session_set {
 	X(bad_source, PASS,                                                               \
 	  "source multicast, broadcast, unspecified, loopback or the interface's own")    \
 	X(loop_guard, PASS, "source port is one of the reflector's ports")                \
-	X(authenticated, PASS, "authenticated-mode port: left to the stack")              \
+	X(authenticated, PASS, "authenticated-mode port without keys, or with TLVs")      \
 	X(runt, PASS, "UDP payload shorter than 14 octets")                               \
 	X(no_tailroom, PASS, "TWAMP-Light reply: no room to grow the frame")              \
 	X(no_session, PASS, "stateful session table refused a new session")               \
@@ -285,6 +285,7 @@ struct stampede_session_set {
 	X(bad_error_estimate, DROP, "sender's Error Estimate Multiplier 0: corrupt")      \
 	X(rate_limited, DROP, "over the source's rate limit (rate-limit)")                \
 	X(rate_limited_all, DROP, "over the interface's rate limit (rate-limit-all)")     \
+	X(auth_failed, DROP, "authenticated packet: HMAC wrong, no key, or too short")    \
 	X(twamp_light, EVENT, "short (TWAMP-Light) sender packets answered")              \
 	X(tlv_padding, EVENT, "Extra Padding TLVs answered")                              \
 	X(tlv_answered, EVENT, "other TLVs answered (U flag cleared)")                    \

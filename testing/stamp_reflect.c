@@ -15,8 +15,13 @@
  * and exits 0.  Bad arguments: exit 2; system errors: exit 1; one line on
  * stderr either way.
  *
- * Only libc and include/stamp_wire.h: it must never share code with the
- * data path it is compared with.
+ * With --auth-hex KEY it answers in authenticated mode (RFC 8762 4.2.2,
+ * 4.3.2, 4.4): a request's HMAC is verified and the reply signed with
+ * OpenSSL's HMAC() (the JSON then counts auth_failed too).
+ *
+ * Only libc, libcrypto (for HMAC) and include/stamp_wire.h: it must never
+ * share code with the data path it is compared with, whose SHA-256 is its
+ * own.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +40,9 @@
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "stamp_wire.h"
 
@@ -66,6 +74,23 @@
 #define TWAMP41_LEN 41 /* RFC 5357 4.2.1: ends after Ses-Sender TTL */
 #define SHORT36_LEN 36 /* ends after the Session-Sender Timestamp */
 
+/* Authenticated mode, RFC 8762 4.2.2 and 4.3.2: offsets written from the RFC. */
+#define AUTH_LEN      112
+#define AUTH_HMAC     96 /* HMAC-SHA-256 of octets 0..95, its first 16 octets */
+#define AUTH_HMAC_LEN 16
+#define AUTH_S_TS     16
+#define AUTH_S_EE     24
+#define AUTH_S_SSID   26
+#define AUTH_R_T3     16
+#define AUTH_R_EE     24
+#define AUTH_R_SSID   26
+#define AUTH_R_T2     32
+#define AUTH_R_S_SEQ  48
+#define AUTH_R_S_TS   64
+#define AUTH_R_S_EE   72
+#define AUTH_R_S_TTL  80
+#define MAX_AUTH_KEY  128
+
 enum layout { LAYOUT_STAMP, LAYOUT_TWAMP41, LAYOUT_SHORT36 };
 
 struct opts {
@@ -80,10 +105,13 @@ struct opts {
 	size_t n_drop_seqs;
 	unsigned long batch;
 	const char *ready_file;
+	uint8_t auth_key[MAX_AUTH_KEY]; /* --auth-hex: authenticated mode */
+	size_t auth_key_len;		/* 0: unauthenticated */
+	bool auth_sign_bad;		/* --auth-sign-bad: replies with a wrong HMAC */
 };
 
 struct counters {
-	unsigned long long received, reflected, dropped, ignored, send_errors;
+	unsigned long long received, reflected, dropped, ignored, send_errors, auth_failed;
 };
 
 struct session {
@@ -123,6 +151,7 @@ static void usage(FILE *f)
 		"usage: %s [-4|-6] [-a ADDR] [-p PORT] [--layout {stamp|twamp41|short36}]\n"
 		"       [--timestamp {ntp|ptp}] [--stateful] [--drop-every N]\n"
 		"       [--drop-seqs S1,S2,...] [--batch N] [--ready-file PATH]\n"
+		"       [--auth-hex KEY [--auth-sign-bad]]\n"
 		"  -4 / -6           IPv4 only / IPv6 only (default: both on ::)\n"
 		"  -a ADDR           address to bind (default :: or 0.0.0.0)\n"
 		"  -p PORT           UDP port (0..65535, default 862; 0: any free one)\n"
@@ -134,6 +163,8 @@ static void usage(FILE *f)
 		"  --drop-seqs LIST  do not answer these sender sequence numbers\n"
 		"  --batch N         messages per recvmmsg/sendmmsg (1..%d, default %d)\n"
 		"  --ready-file PATH written with the bound port once listening\n"
+		"  --auth-hex KEY    authenticated mode (RFC 8762 4.2.2) with this key (hex)\n"
+		"  --auth-sign-bad   ... and every reply's HMAC wrong (one bit flipped)\n"
 		"SIGINT/SIGTERM: print the counters as JSON and exit 0.\n",
 		prog, MAX_BATCH, DEFAULT_BATCH);
 }
@@ -177,6 +208,24 @@ static void parse_drop_seqs(struct opts *o, const char *list)
 	qsort(o->drop_seqs, o->n_drop_seqs, sizeof(*o->drop_seqs), cmp_u32);
 }
 
+static void parse_hex_key(struct opts *o, const char *hex)
+{
+	size_t n = strlen(hex), i;
+	unsigned int v;
+
+	if (!n || n % 2 || n / 2 > MAX_AUTH_KEY)
+		die_usage("--auth-hex: expected 2 to %d hex digits, an even number",
+			  2 * MAX_AUTH_KEY);
+	for (i = 0; i < n / 2; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1 ||
+		    !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
+		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
+			die_usage("--auth-hex: '%s' is not hex", hex);
+		o->auth_key[i] = (uint8_t)v;
+	}
+	o->auth_key_len = n / 2;
+}
+
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum {
@@ -186,7 +235,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		OPT_DROP_EVERY,
 		OPT_DROP_SEQS,
 		OPT_BATCH,
-		OPT_READY
+		OPT_READY,
+		OPT_AUTH_HEX,
+		OPT_AUTH_SIGN_BAD
 	};
 	static const struct option longopts[] = {
 		{"layout", required_argument, NULL, OPT_LAYOUT},
@@ -196,6 +247,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{"drop-seqs", required_argument, NULL, OPT_DROP_SEQS},
 		{"batch", required_argument, NULL, OPT_BATCH},
 		{"ready-file", required_argument, NULL, OPT_READY},
+		{"auth-hex", required_argument, NULL, OPT_AUTH_HEX},
+		{"auth-sign-bad", no_argument, NULL, OPT_AUTH_SIGN_BAD},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -255,6 +308,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 				die_usage("--ready-file: empty path");
 			o->ready_file = optarg;
 			break;
+		case OPT_AUTH_HEX:
+			parse_hex_key(o, optarg);
+			break;
+		case OPT_AUTH_SIGN_BAD:
+			o->auth_sign_bad = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -266,6 +325,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			die_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
+	if (o->auth_sign_bad && !o->auth_key_len)
+		die_usage("--auth-sign-bad needs --auth-hex");
+	if (o->auth_key_len && o->layout != LAYOUT_STAMP)
+		die_usage("--auth-hex answers in the authenticated STAMP layout only");
 	if (optind != argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
 }
@@ -573,6 +636,78 @@ static void mark_tlvs(uint8_t *buf, size_t len)
 	}
 }
 
+/* HMAC-SHA-256 of the first 96 octets of @p under the key, truncated to 16 octets. */
+static void auth_mac(const struct opts *o, const uint8_t *p, uint8_t out[AUTH_HMAC_LEN])
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	HMAC(EVP_sha256(), o->auth_key, (int)o->auth_key_len, p, AUTH_HMAC, md, &mdlen);
+	memcpy(out, md, AUTH_HMAC_LEN);
+}
+
+/* Sign the authenticated reply @p once its T3 is in (a wrong MAC with --auth-sign-bad). */
+static void auth_sign(const struct opts *o, uint8_t *p)
+{
+	auth_mac(o, p, p + AUTH_HMAC);
+	if (o->auth_sign_bad)
+		p[AUTH_HMAC] ^= 1;
+}
+
+/*
+ * Authenticated mode: verify the request in BUF and write the 4.3.2 reply
+ * over it (unsigned: T3 and the HMAC come right before sending).
+ */
+static size_t build_auth_reply(uint8_t *buf, size_t len, const struct rx_info *rx,
+			       const struct sockaddr_storage *src, const struct opts *o,
+			       const struct clock_state *clk, struct session *sessions,
+			       uint64_t *session_clock, struct counters *cnt)
+{
+	uint8_t req[AUTH_LEN], mac[AUTH_HMAC_LEN], diff = 0;
+	struct stamp_timestamp t2ts;
+	struct timespec t2;
+	uint32_t seq;
+	size_t i;
+
+	if (len < AUTH_LEN) {
+		cnt->auth_failed++;
+		return 0;
+	}
+	memcpy(req, buf, AUTH_LEN);
+	auth_mac(o, req, mac);
+	for (i = 0; i < AUTH_HMAC_LEN; i++)
+		diff |= mac[i] ^ req[AUTH_HMAC + i];
+	if (diff) {
+		cnt->auth_failed++;
+		return 0;
+	}
+	memcpy(&seq, req, 4);
+	if (should_drop(o, ntohl(seq))) {
+		cnt->dropped++;
+		return 0;
+	}
+	if (rx->have_ts)
+		t2 = rx->ts;
+	else
+		clock_gettime(CLOCK_REALTIME, &t2);
+	memset(buf, 0, AUTH_LEN);
+	if (o->stateful)
+		seq = htonl(
+			session_next_seq(sessions, session_clock, src,
+					 (uint16_t)(req[AUTH_S_SSID] << 8 | req[AUTH_S_SSID + 1])));
+	memcpy(buf, &seq, 4);
+	buf[AUTH_R_EE] = (uint8_t)(clk->error_estimate >> 8);
+	buf[AUTH_R_EE + 1] = (uint8_t)clk->error_estimate;
+	memcpy(buf + AUTH_R_SSID, req + AUTH_S_SSID, 2);
+	put_timestamp(&t2ts, &t2, o->ptp, clk->tai_offset_s);
+	memcpy(buf + AUTH_R_T2, &t2ts, 8);
+	memcpy(buf + AUTH_R_S_SEQ, req, 4);
+	memcpy(buf + AUTH_R_S_TS, req + AUTH_S_TS, 8);
+	memcpy(buf + AUTH_R_S_EE, req + AUTH_S_EE, 2);
+	buf[AUTH_R_S_TTL] = rx->have_ttl ? (uint8_t)rx->ttl : 0;
+	return AUTH_LEN;
+}
+
 /*
  * Rewrites the request in BUF (LEN octets) into the reply and returns its
  * length, or 0 when it gets none (dropped on purpose or ignored).  T3 is
@@ -588,6 +723,8 @@ static size_t build_reply(uint8_t *buf, size_t len, const struct rx_info *rx,
 	size_t reply_len;
 	struct timespec t2;
 
+	if (o->auth_key_len)
+		return build_auth_reply(buf, len, rx, src, o, clk, sessions, session_clock, cnt);
 	if (len < STAMP_TWAMP_LIGHT_MIN_LEN) {
 		cnt->ignored++;
 		return 0;
@@ -817,9 +954,16 @@ static void serve(int fd, const struct opts *o, const sigset_t *unblocked, struc
 			struct stamp_timestamp t3;
 
 			now_timestamp(&t3, o->ptp, clk.tai_offset_s);
-			for (i = 0; i < n_tx; i++)
-				((struct stamp_reflector *)b.tx_msgs[i].msg_hdr.msg_iov->iov_base)
-					->ts = t3;
+			for (i = 0; i < n_tx; i++) {
+				uint8_t *p = b.tx_msgs[i].msg_hdr.msg_iov->iov_base;
+
+				if (!o->auth_key_len) {
+					((struct stamp_reflector *)p)->ts = t3;
+					continue;
+				}
+				memcpy(p + AUTH_R_T3, &t3, 8);
+				auth_sign(o, p);
+			}
 		}
 		send_replies(fd, b.tx_msgs, n_tx, cnt);
 	}
@@ -859,7 +1003,8 @@ int main(int argc, char **argv)
 		write_ready_file(o.ready_file, port);
 	serve(fd, &o, &unblocked, &cnt);
 	printf("{\"received\":%llu,\"reflected\":%llu,\"dropped\":%llu,\"ignored\":%llu,"
-	       "\"send_errors\":%llu}\n",
-	       cnt.received, cnt.reflected, cnt.dropped, cnt.ignored, cnt.send_errors);
+	       "\"send_errors\":%llu,\"auth_failed\":%llu}\n",
+	       cnt.received, cnt.reflected, cnt.dropped, cnt.ignored, cnt.send_errors,
+	       cnt.auth_failed);
 	return 0;
 }

@@ -109,7 +109,7 @@ test_syntax_errors() {
 	local kw
 	for kw in port auth-port mode timestamp sessions ttl loopguard clock-reads count-other \
 		cos-remark micro-session sync-source reflected-control reply-max amplify return-prefix \
-		allow rate-limit rate-limit-all; do
+		allow rate-limit rate-limit-all auth-key; do
 		expect_error "cli/attach/$kw-needs-value" "'$kw' needs a value" reflector attach dev "$NODEV" "$kw"
 	done
 	expect_error cli/attach/dev-needs-value "'dev' needs a value" reflector attach dev
@@ -121,6 +121,8 @@ test_syntax_errors() {
 	expect_error cli/attach/port-9 "too many" reflector attach dev "$NODEV" \
 		port 1 port 2 port 3 port 4 port 5 port 6 port 7 port 8 port 9
 	expect_error cli/attach/port-and-auth-port "both" reflector attach dev "$NODEV" port 862 auth-port 862
+	expect_error cli/attach/auth-key-twice "'auth-key' given twice" \
+		reflector attach dev "$NODEV" auth-port 863 auth-key a auth-key b
 	expect_error cli/attach/ttl-0 "bad ttl '0'" reflector attach dev "$NODEV" ttl 0
 	expect_error cli/attach/ttl-256 "bad ttl '256'" reflector attach dev "$NODEV" ttl 256
 	expect_error cli/attach/ttl-abc "bad ttl 'x'" reflector attach dev "$NODEV" ttl x
@@ -495,6 +497,95 @@ test_attached() {
 	check cli/detach/generic-no-pins "pins left: $(find "$dir" 2>/dev/null | tr '\n' ' ')" test ! -e "$dir"
 }
 
+# A key file, written mode 0600 as root unless told otherwise: key_file NAME MODE LINE...
+key_file() {
+	local f=$T/$1 mode=$2
+	shift 2
+	printf '%s\n' "$@" >"$f" && chmod "$mode" "$f" && chown 0:0 "$f"
+	echo "$f"
+}
+
+# auth-key FILE: checked (mode, owner, every line), turned into states in
+# the auth_keys map, shown only as a count and a fingerprint, replaced on a
+# re-attach, kept by refresh and by a re-attach without auth-key.
+test_auth_keys() {
+	local good other secret=5e5e5e5e0123456789abcdef01234567 f dir
+	dir=$(ns_pin_dir "$NS")
+	good=$(key_file keys 600 "# the default key" "hex:$secret" \
+		"port 8630 ssid 7 text:only-for-ssid-7   # a comment")
+	other=$(key_file keys2 400 "port 8630 hex:00112233445566778899aabbccddeeff" \
+		"port 8631 hex:ffeeddccbbaa99887766554433221100")
+
+	expect_error cli/auth-key/no-auth-port "auth-key needs an auth-port" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-key "$good"
+	f=$(key_file loose 644 "hex:$secret")
+	expect_error cli/auth-key/mode "auth-key $f: mode 0644; a key file must be mode 0600 or stricter" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file notroot 600 "hex:$secret") && chown 65534 "$f"
+	expect_error cli/auth-key/owner "auth-key $f: owned by uid 65534" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	expect_error cli/auth-key/missing "auth-key $T/none: No such file" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$T/none"
+	f=$(key_file badhex 600 "" "hex:$secret" "port 8630 hex:12345")
+	expect_error cli/auth-key/odd-hex "auth-key $f:3: expected an even number of hex digits" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file notauth 600 "port 862 hex:$secret")
+	expect_error cli/auth-key/not-auth-port "auth-key $f:1: not an auth-port of this reflector: port '862'" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file twodefaults 600 "hex:$secret" "text:another")
+	expect_error cli/auth-key/two-defaults "auth-key $f:2: a second default key" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file dup 600 "port 8630 ssid 1 hex:$secret" "port 8630 ssid 1 text:x")
+	expect_error cli/auth-key/duplicate "auth-key $f:2: a second key for this port and ssid" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file nokey 600 "port 8630" "# nothing")
+	expect_error cli/auth-key/no-key-word "auth-key $f:1: expected \\[port PORT \\[ssid SSID\\]\\] KEY\$" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file plain 600 "port 8630 0011223344")
+	expect_error cli/auth-key/not-a-key "auth-key $f:1: expected a key as hex:HEXDIGITS or text:WORD\$" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file empty 600 "# nothing here")
+	expect_error cli/auth-key/empty "auth-key $f: no key in it" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	f=$(key_file badssid 600 "port 8630 ssid 70000 hex:$secret")
+	expect_error cli/auth-key/bad-ssid "auth-key $f:1: bad ssid" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
+	check cli/auth-key/errors-attach-nothing "something attached after a bad key file" no_xdp "$NS" "$IF0"
+
+	expect_json cli/auth-key/attach '.action == "attached" and .auth_keys.count == 2
+		and (.auth_keys.fingerprint | test("^[0-9a-f]{8}$"))' \
+		-n "$NS" -j reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$good"
+	local fp
+	fp=$(jq_val .auth_keys.fingerprint "$T/out")
+	expect_text cli/auth-key/show-text "auth keys set: 2, fingerprint $fp" -n "$NS" reflector show dev "$IF0"
+	check cli/auth-key/show-no-secret "show printed the key" test -z "$(grep -i "$secret\|only-for" "$T/out")"
+	# The map holds the states and a fingerprint: neither the key's octets nor its text.
+	bpftool -j map dump pinned "$dir/$IF0/auth_keys" >"$T/dump" 2>&1
+	jq -r '.[] | .value | map(ltrimstr("0x")) | join("")' "$T/dump" >"$T/values" 2>&1
+	check cli/auth-key/map-entries "auth_keys map: $(oneline "$(head -c 300 "$T/dump")")" \
+		[ "$(grep -c . "$T/values")" = 3 ]
+	check cli/auth-key/map-no-key "the key is in the map" test -z "$(grep -i "${secret:0:12}" "$T/values")"
+	expect_json cli/auth-key/refresh-keeps ".action == \"refreshed\" and .auth_keys.fingerprint == \"$fp\"" \
+		-n "$NS" -j reflector refresh dev "$IF0"
+	expect_json cli/auth-key/reattach-keeps ".auth_keys.count == 2 and .auth_keys.fingerprint == \"$fp\"" \
+		-n "$NS" -j reflector attach dev "$IF0" auth-port 8630 stateful
+	expect_json cli/auth-key/replace ".auth_keys.count == 2 and .auth_keys.fingerprint != \"$fp\"" \
+		-n "$NS" -j reflector attach dev "$IF0" auth-port 8630 auth-port 8631 auth-key "$other"
+	# The same keys written otherwise give the same fingerprint.
+	local fp2
+	fp2=$(jq_val .auth_keys.fingerprint "$T/out")
+	f=$(key_file reordered 600 "port 8631 hex:FFEEDDCCBBAA99887766554433221100 # upper case" \
+		"port 8630 hex:00112233445566778899aabbccddeeff")
+	expect_json cli/auth-key/same-keys-same-fingerprint ".auth_keys.fingerprint == \"$fp2\"" \
+		-n "$NS" -j reflector attach dev "$IF0" auth-port 8630 auth-port 8631 auth-key "$f"
+	expect_json cli/auth-key/port-gone-prunes '.auth_keys.count == 1' \
+		-n "$NS" -j reflector attach dev "$IF0" auth-port 8631
+	expect_json cli/auth-key/none '.auth_keys.count == 0 and .auth_keys.fingerprint == null' \
+		-n "$NS" -j reflector attach dev "$IF0" auth-port 8631 auth-key none
+	expect_text cli/auth-key/none-text "auth keys: none" -n "$NS" reflector show dev "$IF0"
+	expect_ok cli/auth-key/detach -n "$NS" reflector detach dev "$IF0"
+}
+
 # -a from the host's namespace: every namespace's reflectors, each with
 # its namespace (other reflectors may run on this machine: only ours is
 # looked for).
@@ -743,6 +834,7 @@ main() {
 	test_native_refused
 	test_attached
 	test_tlv_options
+	test_auth_keys
 	test_capabilities
 	test_veth_peer
 	test_refresh

@@ -532,6 +532,92 @@ test_tlvs() {
 	expect_error probe/tlv/error-size "size 50 cannot hold the TLVs" -n "$NS_S" probe "$R4" size 50 tlv cos,EF
 }
 
+# ---- authenticated mode (RFC 8762 4.2.2, 4.3.2) -------------------------------------
+
+AUTH_HEX=8c1d4e0b6f2a9d735e40c1b8a27f96d3a0b1c2d3e4f5
+
+# auth_file NAME LINE...: a key file, mode 0600, owned by root; its path.
+auth_file() {
+	local f=$T/$1.keys
+	shift
+	printf '%s\n' "$@" >"$f" && chmod 600 "$f" && chown 0:0 "$f"
+	echo "$f"
+}
+
+# The probe signs its requests and verifies every reply against
+# stamp_reflect, whose HMAC is OpenSSL's; then against the XDP reflector,
+# authenticated and unauthenticated ports side by side.
+test_auth() {
+	local good wrong name
+	good=$(auth_file good "# the test key" "hex:$AUTH_HEX")
+	wrong=$(auth_file wrong "hex:00$AUTH_HEX")
+
+	name=probe/auth/reflect
+	if reflect_start "$name" --auth-hex "$AUTH_HEX"; then
+		expect_probe "$name" ".sent == 4 and $ALL_ANSWERED and .size == 112 and .auth.failed == 0" \
+			"$R4" port "$UPORT" count 4 interval 10 timeout 500 auth-key "$good" &&
+			holds "$name" signed-replies "$ORDERED and all(.replies[]; .length == 112 and .sender_ttl == 255)"
+		reflect_stop
+		check "$name/reflector-verified" "stamp_reflect: $(oneline "$(cat "$T/$name.reflect.json")")" \
+			jq_ok '.received == 4 and .reflected == 4 and .auth_failed == 0' "$T/$name.reflect.json"
+	fi
+	# Stateful, over IPv6: the reflector's own numbers come back signed.
+	name=probe/auth/reflect-stateful
+	if reflect_start "$name" --auth-hex "$AUTH_HEX" --stateful; then
+		expect_probe "$name" "$ALL_ANSWERED and [.replies[].reflector_seq] == [range(3)]" \
+			"$R6" port "$UPORT" count 3 interval 10 timeout 500 auth-key "$good" stateful
+		reflect_stop
+	fi
+	# Replies whose HMAC is wrong are counted, never received.
+	name=probe/auth/bad-replies
+	if reflect_start "$name" --auth-hex "$AUTH_HEX" --auth-sign-bad; then
+		probe "$name" "$R4" port "$UPORT" count 3 interval 10 timeout 300 auth-key "$good"
+		if [ "$PRC" -eq 1 ] && jq_ok '.sent == 3 and .received == 0 and .replies == [] and .auth.failed == 3' "$T/$name.json"; then
+			pass "$name"
+		else
+			fail "$name" "want exit 1, 0 received, 3 auth failures: exit $PRC, $(oneline "$(jq -c 'del(.histogram)' "$T/$name.json" 2>&1) $(cat "$T/$name.err")")"
+		fi
+		cli -n "$NS_S" probe "$R4" port "$UPORT" count 2 interval 10 timeout 300 auth-key "$good"
+		check "$name/text" "want the authentication line: $(oneline "$(cli_out)")" \
+			grep -q '^authenticated mode: 2 replies whose HMAC did not verify (not counted as received)$' "$T/out"
+		reflect_stop
+	fi
+	# Signed with another key: the reflector refuses every request.
+	name=probe/auth/wrong-key
+	if reflect_start "$name" --auth-hex "$AUTH_HEX"; then
+		probe "$name" "$R4" port "$UPORT" count 3 interval 10 timeout 300 auth-key "$wrong"
+		reflect_stop
+		check "$name" "want no reply and 3 refused by the reflector: exit $PRC, $(oneline "$(cat "$T/$name.reflect.json")")" \
+			sh -c "[ $PRC -eq 1 ] && jq -e '.auth_failed == 3 and .reflected == 0' '$T/$name.reflect.json' >/dev/null"
+	fi
+
+	# The XDP reflector: port 862 unauthenticated, 8630 authenticated, one interface.
+	expect_ok probe/auth/xdp-attach -n "$NS_R" reflector attach dev "$IF_R" mode native \
+		port 862 auth-port 8630 auth-key "$good" stateful
+	name=probe/auth/xdp
+	expect_probe "$name" "$ALL_ANSWERED and .auth.failed == 0 and [.replies[].reflector_seq] == [range(4)]" \
+		"$R4" port 8630 count 4 interval 10 timeout 500 auth-key "$good" &&
+		holds "$name" signed "$ORDERED and all(.replies[]; .length == 112 and .sender_ttl == 255 and .hops == 0)"
+	expect_probe probe/auth/xdp-ipv6 "$ALL_ANSWERED and .auth.failed == 0" \
+		"$R6" port 8630 count 3 interval 10 timeout 500 auth-key "$good"
+	expect_probe probe/auth/xdp-unauthenticated-beside "$ALL_ANSWERED and .auth == null and .size == 44" \
+		"$R4" count 3 interval 10 timeout 500
+	probe probe/auth/xdp-wrong-key "$R4" port 8630 count 3 interval 10 timeout 300 auth-key "$wrong"
+	cli -n "$NS_R" -j stats show dev "$IF_R"
+	check probe/auth/xdp-wrong-key "want no reply and auth_failed 3: exit $PRC, $(oneline "$(cli_out)")" \
+		sh -c "[ $PRC -eq 1 ] && jq -e '.reasons.auth_failed == 3' '$T/out' >/dev/null"
+	expect_ok probe/auth/xdp-detach -n "$NS_R" reflector detach dev "$IF_R"
+
+	expect_error probe/auth/error-tlv "TLVs in authenticated mode need the HMAC TLV" \
+		-n "$NS_S" probe "$R4" auth-key "$good" tlv cos,EF
+	expect_error probe/auth/error-size "authenticated requests are 112 octets" \
+		-n "$NS_S" probe "$R4" auth-key "$good" size 44
+	chmod 644 "$good"
+	expect_error probe/auth/error-mode "auth-key $good: mode 0644" -n "$NS_S" probe "$R4" auth-key "$good"
+	expect_error probe/auth/error-no-key "auth-key $T/x.keys: no key for port 862" \
+		-n "$NS_S" probe "$R4" auth-key "$(auth_file x "port 8630 hex:$AUTH_HEX")"
+}
+
 test_loss() {
 	local name=probe/loss/every-4
 	# Requests 3 and 7 (the 4th and 8th) never answered.
@@ -819,6 +905,7 @@ main() {
 	test_xdp_tlvs
 	test_xdp_tlv_options
 	test_loss
+	test_auth
 	finish
 }
 

@@ -23,13 +23,15 @@ run_deps="iproute2:ip ethtool:ethtool"
 # tests/test_k8s.sh validates deploy/kubernetes/ with tools/k8s-validate.js
 # (node, and the npm packages below).  tests/test_auth_vectors.sh
 # regenerates the authenticated mode's known answers with Python's hashlib
-# and hmac.
+# and hmac; xdp_unit, stamp_reflect and the probe's tests check the
+# authenticated mode's MACs with OpenSSL's HMAC() (libcrypto, linked into
+# those test programs only).
 test_deps="jq:jq util-linux:nsenter procps:pgrep qemu-system-x86:qemu-system-x86_64
 busybox-static:/bin/busybox cpio:cpio xz-utils:xz
 debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg
 man-db:man systemd:systemd-analyze dpkg-dev:dpkg-shlibdeps lintian:lintian
 binutils:objdump prometheus:promtool curl:curl xdp-tools:xdp-loader
-nodejs:node npm:npm python3:python3"
+nodejs:node npm:npm python3:python3 libssl-dev:/usr/include/openssl/hmac.h"
 # npm packages of the test suite, pinned, installed into a cache directory
 # of the build ($STAMPEDE_NPM_DIR, make passes $(BUILD)/npm), never globally.
 npm_deps="kubernetes-models@4.5.1 js-yaml@4.1.0"

@@ -107,7 +107,7 @@ static int reflector_key(struct agent_config *cfg, const char *key, const char *
 			words[n++] = strdup("port");
 			words[n++] = ports[i];
 		}
-	} else if (!strcmp(key, "timestamp") || !strcmp(key, "ttl")) {
+	} else if (!strcmp(key, "timestamp") || !strcmp(key, "ttl") || !strcmp(key, "auth-key")) {
 		words[n++] = strdup(key);
 		words[n++] = strdup(value);
 	} else if (!strcmp(key, "options")) {
@@ -116,7 +116,7 @@ static int reflector_key(struct agent_config *cfg, const char *key, const char *
 			return cli_error("more than %d words", AGENT_MAX_ATTACH_WORDS);
 	} else {
 		return cli_error("unknown key (interfaces, ports, stateful, timestamp, ttl,"
-				 " options or on-exit)");
+				 " auth-key, options or on-exit)");
 	}
 	err = add_attach_words(cfg, words, n);
 	if (err)

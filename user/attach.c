@@ -24,6 +24,7 @@
 #include "addrs.h"
 #include "attach.h"
 #include "attached.h"
+#include "auth_keys.h"
 #include "cli.h"
 #include "clock.h"
 #include "describe.h"
@@ -99,6 +100,7 @@ struct attach_ctx {
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
 	struct undo undo;
+	struct auth_keyset keys; /* auth-key FILE, read before anything changes */
 };
 
 /* --- undo ----------------------------------------------------------------- */
@@ -364,6 +366,8 @@ static struct bpf_map *skel_map(struct stampede_bpf *skel, enum pin_map which)
 		return skel->maps.tlv_stats;
 	case PIN_MAP_access_reports:
 		return skel->maps.access_reports;
+	case PIN_MAP_auth_keys:
+		return skel->maps.auth_keys;
 	case PIN_MAP_allow_src:
 		return skel->maps.allow_src;
 	case PIN_MAP_rate_src:
@@ -680,7 +684,25 @@ static int load(struct attach_ctx *ctx)
 	return 0;
 }
 
-/* Addresses and clock, written before the program can see a packet. */
+/*
+ * The keys, before the new program runs: those of the file given, none
+ * with 'auth-key none'; without either a replaced reflector keeps its
+ * keys (the map is the pinned one), but not those of ports that are no
+ * longer auth-ports.
+ */
+static int write_auth_keys(struct attach_ctx *ctx)
+{
+	int fd = bpf_map__fd(ctx->skel->maps.auth_keys);
+	const struct stampede_config *cfg = &ctx->skel->rodata->cfg;
+
+	if (ctx->req.auth_key_file || ctx->req.auth_key_none)
+		return auth_keys_write(fd, &ctx->keys);
+	if (ctx->replace)
+		return auth_keys_prune(fd, cfg->auth_ports, cfg->n_auth_ports);
+	return 0;
+}
+
+/* Addresses, clock and keys, written before the program can see a packet. */
 static int fill_maps(struct attach_ctx *ctx)
 {
 	struct stampede_clock clk;
@@ -706,7 +728,7 @@ static int fill_maps(struct attach_ctx *ctx)
 	}
 	if (bpf_map_update_elem(bpf_map__fd(ctx->skel->maps.clock), &key, &clk, BPF_ANY))
 		return cli_error("cannot write the clock map: %s", strerror(errno));
-	return 0;
+	return write_auth_keys(ctx);
 }
 
 /* --- attach ---------------------------------------------------------------- */
@@ -1252,6 +1274,9 @@ static int attach(struct attach_ctx *ctx)
 		return -1;
 	if (ctx->refresh)
 		request_running_settings(ctx);
+	if (ctx->req.auth_key_file && auth_keys_read(ctx->req.auth_key_file, ctx->req.auth_ports,
+						     ctx->req.n_auth_ports, &ctx->keys))
+		return -1;
 	if (ctx->set)
 		request_policy_named(ctx);
 	if (load(ctx) || fill_maps(ctx))
@@ -1321,6 +1346,7 @@ static int run(struct cli_args *args, enum run_kind kind)
 		if (ctx.old_map_fd[i] >= 0)
 			close(ctx.old_map_fd[i]);
 	stampede_bpf__destroy(ctx.skel);
+	explicit_bzero(&ctx.keys, sizeof(ctx.keys));
 	return err;
 }
 

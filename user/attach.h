@@ -50,6 +50,8 @@ struct attach_req {
 	/* Return Address prefixes, IPv4 as ::ffff:a.b.c.d/(96 + n), host bits clear */
 	struct stampede_prefix return_prefixes[STAMPEDE_MAX_RETURN_PREFIXES];
 	unsigned int n_return_prefixes;
+	const char *auth_key_file; /* auth-key FILE; NULL: a replace keeps the keys */
+	bool auth_key_none;	   /* auth-key none: remove every key */
 	/* allow: sources answered (none: every source); same form */
 	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
 	unsigned int n_allow;

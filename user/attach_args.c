@@ -60,6 +60,7 @@ enum keyword {
 	KW_RATE_LIMIT,
 	KW_RATE_LIMIT_ALL,
 	KW_MULTIPROG,
+	KW_AUTH_KEY,
 };
 
 static const char *const keywords[] = {
@@ -86,6 +87,7 @@ static const char *const keywords[] = {
 	[KW_RATE_LIMIT] = "rate-limit",
 	[KW_RATE_LIMIT_ALL] = "rate-limit-all",
 	[KW_MULTIPROG] = "multiprog",
+	[KW_AUTH_KEY] = "auth-key",
 	NULL,
 };
 
@@ -367,6 +369,14 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 		req->multiprog = i;
 		req->multiprog_given = true;
 		return i < 0 ? -1 : 0;
+	case KW_AUTH_KEY:
+		if (cli_value(args, "auth-key", &word))
+			return -1;
+		if (!strcmp(word, "none"))
+			req->auth_key_none = true;
+		else
+			req->auth_key_file = word;
+		return 0;
 	}
 	return -1;
 }

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "addrs.h"
+#include "auth_keys.h"
 #include "attach.h"
 #include "cli.h"
 #include "clock.h"
@@ -207,6 +208,12 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 	if (bpf_map_lookup_elem(a->map_fd[PIN_MAP_clock], &key, &info->clock))
 		return cli_error("dev %s: cannot read the clock map: %s", a->ifname,
 				 strerror(errno));
+	if (a->map_fd[PIN_MAP_auth_keys] >= 0) {
+		if (auth_keys_summary(a->map_fd[PIN_MAP_auth_keys], &info->n_auth_keys,
+				      info->auth_fingerprint))
+			return -1;
+		info->auth_keys_known = true;
+	}
 	/* The list is in force only while the program looks it up. */
 	if ((info->cfg.flags & STAMPEDE_F_ALLOW) && a->map_fd[PIN_MAP_allow_src] >= 0 &&
 	    policy_allow_read(a->map_fd[PIN_MAP_allow_src], info->allow, &info->n_allow, a->ifname))
@@ -357,6 +364,17 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	json_add_uint(obj, "reply_max", cfg->reply_max);
 	json_add_uint(obj, "amplify", cfg->amplify);
 	json_object_object_add(obj, "return_prefixes", prefixes_json(cfg));
+	if (info->auth_keys_known) {
+		struct json_object *keys = json_object_new_object();
+
+		json_add_uint(keys, "count", info->n_auth_keys);
+		json_object_object_add(
+			keys, "fingerprint",
+			info->n_auth_keys ? json_object_new_string(info->auth_fingerprint) : NULL);
+		json_object_object_add(obj, "auth_keys", keys);
+	} else {
+		json_object_object_add(obj, "auth_keys", NULL);
+	}
 	json_object_object_add(obj, "allow", allow_json(info));
 	json_object_object_add(obj, "rate_limit",
 			       rate_json(&cfg->rate_src, cfg->flags & STAMPEDE_F_RATE_SRC));
@@ -489,6 +507,11 @@ void reflector_info_print(const struct reflector_info *info)
 	       auth, cfg->flags & STAMPEDE_F_STATEFUL ? "stateful" : "stateless",
 	       cfg->flags & STAMPEDE_F_PTP ? "ptp" : "ntp", cfg->reply_ttl,
 	       cfg->flags & STAMPEDE_F_NO_LOOP_GUARD ? "off" : "on");
+	if (info->n_auth_keys)
+		printf("\tauth keys set: %u, fingerprint %s\n", info->n_auth_keys,
+		       info->auth_fingerprint);
+	else if (cfg->n_auth_ports)
+		printf("\tauth keys: none (auth ports are left to the stack)\n");
 	printf("\tsessions table %u entries, %u local address%s, other traffic %s\n",
 	       info->sessions_max, info->local_addrs, info->local_addrs == 1 ? "" : "es",
 	       cfg->flags & STAMPEDE_F_COUNT_OTHER ? "counted" : "not counted");

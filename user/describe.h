@@ -29,6 +29,10 @@ struct reflector_info {
 	unsigned int local_addrs;
 	uint64_t loaded_unix_ns;
 	struct stampede_clock clock;
+	/* Authenticated-mode keys: how many, and their fingerprint; never a key. */
+	bool auth_keys_known; /* the map is pinned (not by an older stampede) */
+	unsigned int n_auth_keys;
+	char auth_fingerprint[9];
 	/* the allow-list, from its pinned map (sorted, IPv4 first) */
 	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
 	unsigned int n_allow;

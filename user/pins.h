@@ -5,7 +5,7 @@
  * counters and sessions and keep them across a replace.
  *
  *   /sys/fs/bpf/stampede/IFNAME/{link,stats,sessions,local_addrs,local_set,clock,
- *                                tlv_stats,access_reports,allow_src,rate_src,rate_all}
+ *                                tlv_stats,access_reports,allow_src,rate_src,rate_all,auth_keys}
  *   /sys/fs/bpf/stampede/netns-INODE/IFNAME/...  (other network namespaces)
  *
  * "netns-" plus a namespace inode is longer than any interface name
@@ -33,7 +33,7 @@
 	X(sessions)    \
 	X(local_addrs) \
 	X(local_set)   \
-	X(clock) X(tlv_stats) X(access_reports) X(allow_src) X(rate_src) X(rate_all)
+	X(clock) X(tlv_stats) X(access_reports) X(allow_src) X(rate_src) X(rate_all) X(auth_keys)
 
 /*
  * The maps a reflector attached by an older stampede may lack; readers say

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "probe_packet.h"
+#include "sha256.h"
 #include "probe_socket.h"
 #include "probe_stats.h"
 #include "probe_tlv.h"
@@ -55,6 +56,9 @@ struct probe_opts {
 	uint32_t timeout_ms;
 	bool stateful;
 	struct probe_tlv_set tlvs; /* `tlv` words, in order */
+	/* auth-key FILE: authenticated mode, with the key's HMAC states */
+	const char *auth_key;
+	struct hmac_sha256_states auth;
 	/* ping's options without a keyword (probe_ping_opts.h) */
 	int family;		 /* -4 AF_INET, -6 AF_INET6, else AF_UNSPEC (0) */
 	bool quiet;		 /* -q: no line per reply, the summary only */
@@ -125,6 +129,7 @@ struct probe_run {
 	uint64_t ignored_short; /* replies under PROBE_REPLY_MIN_LEN octets */
 	uint64_t ignored_ssid;	/* another session's SSID */
 	uint64_t ignored_port;	/* unconnected socket: not from the reflector's port */
+	uint64_t auth_failed;	/* authenticated mode: HMAC wrong, or too short for one */
 	uint64_t refused;	/* ICMP errors from the path (probe_icmp_errno) */
 	uint64_t send_errors;	/* requests the kernel would not send */
 	bool interrupted;	/* SIGINT, SIGTERM or SIGHUP */

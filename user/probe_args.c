@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 
+#include "auth_keys.h"
 #include "cli.h"
 #include "dscp.h"
 #include "probe.h"
@@ -30,17 +31,27 @@ enum keyword {
 	KW_STATEFUL,
 	KW_TLV,
 	KW_REPORT,
+	KW_AUTH_KEY,
 };
 
 static const char *const keywords[] = {
-	[KW_PORT] = "port",	      [KW_COUNT] = "count",
-	[KW_INTERVAL] = "interval",   [KW_SIZE] = "size",
-	[KW_SSID] = "ssid",	      [KW_TTL] = "ttl",
-	[KW_DSCP] = "dscp",	      [KW_ECN] = "ecn",
-	[KW_TIMESTAMP] = "timestamp", [KW_SOURCE] = "source",
-	[KW_SPORT] = "sport",	      [KW_TIMEOUT] = "timeout",
-	[KW_STATEFUL] = "stateful",   [KW_TLV] = "tlv",
-	[KW_REPORT] = "report",	      NULL,
+	[KW_PORT] = "port",
+	[KW_COUNT] = "count",
+	[KW_INTERVAL] = "interval",
+	[KW_SIZE] = "size",
+	[KW_SSID] = "ssid",
+	[KW_TTL] = "ttl",
+	[KW_DSCP] = "dscp",
+	[KW_ECN] = "ecn",
+	[KW_TIMESTAMP] = "timestamp",
+	[KW_SOURCE] = "source",
+	[KW_SPORT] = "sport",
+	[KW_TIMEOUT] = "timeout",
+	[KW_STATEFUL] = "stateful",
+	[KW_TLV] = "tlv",
+	[KW_REPORT] = "report",
+	[KW_AUTH_KEY] = "auth-key",
+	NULL,
 };
 
 static int parse_number(struct cli_args *args, const char *keyword, uint64_t min, uint64_t max,
@@ -142,6 +153,8 @@ static int parse_keyword(struct cli_args *args, struct probe_opts *o, enum keywo
 		o->report_s = num;
 		o->continuous = true;
 		return 0;
+	case KW_AUTH_KEY:
+		return cli_value(args, "auth-key", &o->auth_key);
 	}
 	return -1;
 }
@@ -183,6 +196,24 @@ static int fit_tlvs(struct probe_opts *o, bool size_given)
 				 " base): use %zu, or %zu and up",
 				 o->size, need, need, need + STAMP_TLV_HDR_LEN);
 	return 0;
+}
+
+/*
+ * Authenticated mode: the 112-octet base and nothing more (TLVs there need
+ * the HMAC TLV, RFC 8972 4.8, which the probe does not send yet), and the
+ * key for the port and SSID, read now so that a bad file stops the probe
+ * before it sends anything.
+ */
+static int auth_options(struct probe_opts *o, bool size_given)
+{
+	if (o->tlvs.n)
+		return cli_error("auth-key: TLVs in authenticated mode need the HMAC TLV, which the"
+				 " probe does not send yet; leave out 'tlv'");
+	if (size_given && o->size != STAMP_AUTH_BASE_SIZE)
+		return cli_error("auth-key: authenticated requests are %d octets; leave out 'size'",
+				 STAMP_AUTH_BASE_SIZE);
+	o->size = STAMP_AUTH_BASE_SIZE;
+	return auth_key_for(o->auth_key, o->port, o->ssid, &o->auth);
 }
 
 bool probe_replies_may_move(const struct probe_opts *o)
@@ -272,6 +303,8 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 	/* `report` without `count`: until stopped. */
 	if (o->continuous && !(seen & (1U << KW_COUNT)))
 		o->count = 0;
+	if (o->auth_key)
+		return auth_options(o, seen & (1U << KW_SIZE));
 	if (!o->tlvs.n)
 		return 0;
 	if (probe_tlv_set_check(&o->tlvs))

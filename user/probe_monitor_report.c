@@ -208,6 +208,12 @@ static void json_summary(const struct probe_run *run)
 	json_add_uint(ignored, "other_ssid", run->ignored_ssid);
 	json_add_uint(ignored, "other_port", run->ignored_port);
 	json_object_object_add(obj, "ignored", ignored);
+	if (run->opts->auth_key) {
+		struct json_object *auth = json_object_new_object();
+
+		json_add_uint(auth, "failed", run->auth_failed);
+		json_object_object_add(obj, "auth", auth);
+	}
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
 	json_object_object_add(obj, "rtt_us", json_running(&t->rtt_us));

@@ -240,6 +240,11 @@ static void print_ignored(const struct probe_run *run, const struct probe_result
 		       (unsigned long long)run->ignored_short, (unsigned long long)res->unknown_seq,
 		       (unsigned long long)run->ignored_ssid,
 		       (unsigned long long)run->ignored_port);
+	if (run->opts->auth_key)
+		printf("authenticated mode: %llu %s whose HMAC did not verify (not counted as"
+		       " received)\n",
+		       (unsigned long long)run->auth_failed,
+		       plural(run->auth_failed, "reply", "replies"));
 	if (run->refused || run->send_errors)
 		printf("errors: %llu ICMP unreachable, %llu %s not sent\n",
 		       (unsigned long long)run->refused, (unsigned long long)run->send_errors,
@@ -536,6 +541,18 @@ static struct json_object *json_ignored(const struct probe_run *run,
 	return obj;
 }
 
+/* Authenticated mode: replies whose HMAC did not verify (never counted as received). */
+static struct json_object *json_auth(const struct probe_run *run)
+{
+	struct json_object *obj;
+
+	if (!run->opts->auth_key)
+		return NULL;
+	obj = json_object_new_object();
+	json_add_uint(obj, "failed", run->auth_failed);
+	return obj;
+}
+
 /* The TLVs each request carried, as asked for. */
 static struct json_object *json_requested_tlvs(const struct probe_tlv_set *set)
 {
@@ -592,6 +609,7 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 						       : json_lost_seqs(run));
 	json_object_object_add(obj, "direction_loss", json_direction(res));
 	json_object_object_add(obj, "ignored", json_ignored(run, res));
+	json_object_object_add(obj, "auth", json_auth(run));
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
 	json_add_uint(obj, "negative_rtt", res->negative_rtt);

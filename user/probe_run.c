@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "output.h"
 #include "probe.h"
+#include "probe_auth.h"
 #include "probe_monitor.h"
 #include "probe_report.h"
 
@@ -109,7 +110,19 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 				      l->tlv_values);
 	req.tlvs = l->tlvs;
 	req.t1_ns = now_ns(CLOCK_REALTIME);
-	len = probe_request_build(&req, l->tx_buf, PROBE_MAX_SIZE);
+	if (o->auth_key) {
+		uint8_t plain[STAMP_BASE_LEN];
+
+		/* The 44-octet request, moved into the authenticated layout and signed. */
+		req.size = STAMP_BASE_LEN;
+		req.n_tlvs = 0;
+		if (probe_request_build(&req, plain, sizeof(plain)) < 0)
+			return -EINVAL;
+		probe_auth_request(plain, &o->auth, l->tx_buf);
+		len = STAMP_AUTH_BASE_SIZE;
+	} else {
+		len = probe_request_build(&req, l->tx_buf, PROBE_MAX_SIZE);
+	}
 	if (len < 0)
 		return -EINVAL; /* probe_parse() let through a size it cannot build */
 	*s = (struct probe_sent){
@@ -305,7 +318,24 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		return 0;
 	}
 	probe_sockaddr_text(&rx->from, rec.from, sizeof(rec.from));
-	if (probe_reply_parse(l->rx_buf, rx->len, run->tai_offset_ns, rec.t4_user_ns, &rec.reply)) {
+	/*
+	 * Authenticated mode: a reply that does not verify is nobody's reply
+	 * (forged, or damaged on the way): counted, never taken.  One that
+	 * does is read as the 44-octet layout it is turned into.
+	 */
+	if (run->opts->auth_key) {
+		if (probe_auth_reply(l->rx_buf, rx->len, &run->opts->auth) != PROBE_AUTH_OK) {
+			run->auth_failed++;
+			return 0;
+		}
+		if (probe_reply_parse(l->rx_buf, STAMP_BASE_LEN, run->tai_offset_ns, rec.t4_user_ns,
+				      &rec.reply)) {
+			run->ignored_short++;
+			return 0;
+		}
+		rec.reply.length = (uint16_t)rx->len;
+	} else if (probe_reply_parse(l->rx_buf, rx->len, run->tai_offset_ns, rec.t4_user_ns,
+				     &rec.reply)) {
 		run->ignored_short++;
 		return 0;
 	}

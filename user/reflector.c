@@ -51,7 +51,8 @@ const struct cli_cmd reflector_cmds[] = {
 			    "[reflected-control {off|on}] [reply-max OCTETS]\n"
 			    "[amplify N] [return-prefix PREFIX]...\n"
 			    "[allow PREFIX]... [rate-limit PPS[,BURST]]\n"
-			    "[rate-limit-all PPS[,BURST]] [multiprog {auto|on|off}]",
+			    "[rate-limit-all PPS[,BURST]] [multiprog {auto|on|off}]\n"
+			    "[auth-key {FILE|none}]",
 		.about =
 			"attach loads the STAMP reflector and attaches it to IFNAME, or replaces "
 			"the\n"
@@ -75,6 +76,10 @@ const struct cli_cmd reflector_cmds[] = {
 			"hook, at run priority 10, passing what is not its own to the next "
 			"program;\n"
 			"on always attaches through one, off never.\n"
+			"auth-key FILE: the keys of the auth-ports (mode 0600, owned by root;\n"
+			"lines [port PORT [ssid SSID]] hex:HEX|text:WORD); without it a replace "
+			"keeps\n"
+			"the keys, 'none' removes them.\n"
 			"Abuse controls: allow PREFIX (up to 1024, IPv4 and IPv6): only senders\n"
 			"inside one are answered, the rest passed to the stack (not_allowed);\n"
 			"rate-limit PPS[,BURST]: a token bucket per source address (65536 "

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include "stampede_kern_user.h"
 #include "fuzz.h"
 
@@ -131,11 +132,99 @@ static void add_prefix(struct fz_cfg *c, const struct fz_addr *a, int len)
 	c->n_return_prefixes++;
 }
 
+/* A prefix of @len bits over @a, its host bits cleared. */
+static void add_allow(struct fz_cfg *c, const struct fz_addr *a, int len)
+{
+	int bits = a->ipv == 4 ? 32 : 128, i;
+	struct fz_addr p = *a;
+
+	if (c->n_allow >= FZ_MAX_ALLOW)
+		return;
+	for (i = len; i < bits; i++)
+		p.a[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
+	c->allow[c->n_allow].addr = p;
+	c->allow[c->n_allow].len = len;
+	c->n_allow++;
+}
+
+/*
+ * An allow-list of one to five prefixes, of either family: some cover the
+ * frequent senders (pool_peer 0..15) or some of them, some every sender of
+ * a family, some none; ::/0 and ::ffff:0:0/96 must cover no IPv4 sender.
+ */
+static void draw_allow(struct fz_cfg *c, uint64_t *rng)
+{
+	static const int v4_len[] = {16, 24, 28, 29, 30, 31, 32};
+	static const int v6_len[] = {48, 64, 112, 124, 125, 126, 127, 128};
+	struct fz_addr a;
+	int n = 1 + (int)fz_below(rng, 5), i, k, ipv;
+
+	for (i = 0; i < n; i++) {
+		switch (fz_below(rng, 8)) {
+		case 0:
+			pool_peer(4, (int)fz_below(rng, 16), &a);
+			add_allow(c, &a, v4_len[fz_below(rng, sizeof(v4_len) / sizeof(v4_len[0]))]);
+			break;
+		case 1:
+			pool_peer(6, (int)fz_below(rng, 16), &a);
+			add_allow(c, &a, v6_len[fz_below(rng, sizeof(v6_len) / sizeof(v6_len[0]))]);
+			break;
+		case 2: /* the other interfaces' (NODE) or ours: sources the rules may answer */
+			if (fz_pct(rng, 50))
+				pool_node(fz_pct(rng, 50) ? 4 : 6, 0, &a);
+			else
+				pool_local(fz_pct(rng, 50) ? 4 : 6, 0, &a);
+			add_allow(c, &a, a.ipv == 4 ? 24 : 64);
+			break;
+		case 3: /* a whole family */
+			memset(&a, 0, sizeof(a));
+			a.ipv = fz_pct(rng, 50) ? 4 : 6;
+			add_allow(c, &a, 0);
+			break;
+		case 4: /* IPv6's IPv4-mapped block, or ::ffff:198.19.0.0/112: no IPv4 sender */
+			memset(&a, 0, sizeof(a));
+			a.ipv = 6;
+			a.a[10] = a.a[11] = 0xff;
+			a.a[12] = 198;
+			a.a[13] = 19;
+			add_allow(c, &a, fz_pct(rng, 50) ? 96 : 112);
+			break;
+		case 5: /* a peer further out, most of the time not sending */
+			ipv = fz_pct(rng, 50) ? 4 : 6;
+			pool_peer(ipv, (int)fz_below(rng, 65536), &a);
+			add_allow(c, &a,
+				  ipv == 4 ? 20 + (int)fz_below(rng, 13)
+					   : 112 + (int)fz_below(rng, 17));
+			break;
+		default: /* anywhere, any length */
+			memset(&a, 0, sizeof(a));
+			a.ipv = fz_pct(rng, 50) ? 4 : 6;
+			for (k = 0; k < 16; k++)
+				a.a[k] = (uint8_t)fz_rand(rng);
+			if (a.ipv == 4)
+				memset(a.a + 4, 0, 12);
+			add_allow(c, &a, (int)fz_below(rng, a.ipv == 4 ? 33 : 129));
+			break;
+		}
+	}
+}
+
+/* PPS and BURST: mostly low enough to bite within a batch, sometimes not at all. */
+static void draw_rate(uint64_t *rng, uint32_t *pps, uint32_t *burst)
+{
+	*pps = fz_pct(rng, 70) ? 1 + fz_below(rng, 50) : 1 + fz_below(rng, STAMPEDE_RATE_MAX_PPS);
+	if (fz_pct(rng, 30)) /* the default: one second's worth */
+		*burst = *pps < STAMPEDE_RATE_MAX_BURST ? *pps : STAMPEDE_RATE_MAX_BURST;
+	else
+		*burst = 1 + fz_below(rng, fz_pct(rng, 70) ? 8 : STAMPEDE_RATE_MAX_BURST);
+}
+
 /* The load-time part: ports, modes, TLV options. */
 void config_draw(struct fz_cfg *c, uint64_t *rng)
 {
 	static const uint16_t mtus[] = {0, 1500, 9000, 576, 1280};
 	struct fz_addr a;
+	uint32_t k;
 	int i, n;
 
 	memset(c, 0, sizeof(*c));
@@ -216,6 +305,25 @@ void config_draw(struct fz_cfg *c, uint64_t *rng)
 		}
 	}
 	c->one_set = (c->flags & STAMPEDE_F_STATEFUL) && fz_pct(rng, 25);
+	/*
+	 * Last: the rest of a seed's configurations stays what it was before
+	 * these.  One draw picks the source policy: 0-24 an allow-list, 25-44
+	 * rate-limit, 45-54 both, 55-59 rate-limit-all, 60-64 both rate
+	 * limits, 65-99 none.
+	 */
+	k = fz_below(rng, 100);
+	if (k < 25 || (k >= 45 && k < 55))
+		draw_allow(c, rng);
+	if ((k >= 25 && k < 55) || (k >= 60 && k < 65))
+		draw_rate(rng, &c->rate_pps, &c->rate_burst);
+	if (k >= 55 && k < 65)
+		draw_rate(rng, &c->rate_all_pps, &c->rate_all_burst);
+	if (c->n_allow)
+		c->flags |= STAMPEDE_F_ALLOW;
+	if (c->rate_pps)
+		c->flags |= STAMPEDE_F_RATE_SRC;
+	if (c->rate_all_pps)
+		c->flags |= STAMPEDE_F_RATE_ALL;
 }
 
 /* The map part: the interface's addresses, broadcasts, node addresses, clock. */
@@ -254,7 +362,18 @@ void config_draw_maps(struct fz_cfg *c, uint64_t *rng)
 	}
 	c->error_estimate = (uint16_t)((fz_rand(rng) & 0xbf00) | (1 + fz_below(rng, 255)));
 	c->ptp_error_estimate = (uint16_t)((fz_rand(rng) & 0xbf00) | (1 + fz_below(rng, 255)));
-	c->allow_set = false;
+}
+
+/* " a.b.c.d/n" or " x:x::/n" appended at *o. */
+static void describe_prefix(const struct fz_addr *a, int len, char *buf, size_t size, size_t *o)
+{
+	char text[INET6_ADDRSTRLEN];
+	int n;
+
+	inet_ntop(a->ipv == 4 ? AF_INET : AF_INET6, a->a, text, sizeof(text));
+	n = snprintf(buf + *o, *o < size ? size - *o : 0, " %s/%d", text, len);
+	if (n > 0)
+		*o += (size_t)n;
 }
 
 void config_describe(const struct fz_cfg *c, char *buf, size_t size)
@@ -307,5 +426,14 @@ void config_describe(const struct fz_cfg *c, char *buf, size_t size)
 	}
 	OUT("; addrs %d v4 %d v6 %d bcast %d node; ee %#x ptp-ee %#x", nl4, nl6, nb, nn,
 	    c->error_estimate, c->ptp_error_estimate);
+	if (c->n_allow) {
+		OUT("; allow");
+		for (k = 0; k < c->n_allow; k++)
+			describe_prefix(&c->allow[k].addr, c->allow[k].len, buf, size, &o);
+	}
+	if (c->rate_pps)
+		OUT("; rate-limit %u,%u", c->rate_pps, c->rate_burst);
+	if (c->rate_all_pps)
+		OUT("; rate-limit-all %u,%u", c->rate_all_pps, c->rate_all_burst);
 #undef OUT
 }

@@ -22,6 +22,7 @@
 #define FZ_MAX_ADDRS	24
 #define FZ_MAX_PREFIXES 8
 #define FZ_MAX_TLV_OFFS 24
+#define FZ_MAX_ALLOW	6
 
 /* xorshift64*: the one random source, so a seed replays a campaign. */
 static inline uint64_t fz_rand(uint64_t *s)
@@ -94,12 +95,18 @@ struct fz_cfg {
 	int n_addrs;
 	uint16_t error_estimate, ptp_error_estimate; /* the clock map's */
 	/*
-	 * Source allow-list (issue 15 item 1, not in the data path yet): when
-	 * it lands, draw its prefixes here in config_draw_maps(), write them
-	 * in main.c's maps_write(), and oracle.c's source_allowed() judges
-	 * them; nothing else changes.
+	 * Source policy, drawn per batch like the rest of this part (the
+	 * controller never changes an allow-list in place): the allow-list
+	 * (none: off), written in allow_src after the load; the rate limits
+	 * (0 PPS: off), as `rate-limit PPS,BURST` and `rate-limit-all`.
 	 */
-	bool allow_set;
+	struct {
+		struct fz_addr addr; /* the prefix, host bits zero */
+		int len;	     /* in bits of its family */
+	} allow[FZ_MAX_ALLOW];
+	int n_allow;
+	uint32_t rate_pps, rate_burst;
+	uint32_t rate_all_pps, rate_all_burst;
 };
 
 /* How a frame was made, for the report and for the mutations. */
@@ -147,6 +154,7 @@ void frame_make(struct fz_frame *f, const struct fz_cfg *c, uint64_t *rng);
 	X(reply_sender_fields, "the sender's fields not copied exactly")                     \
 	X(reply_reflector_fields, "reflector fields wrong (EE, timestamps, MBZ)")            \
 	X(reply_tlvs, "TLV types, lengths, unknown values or flags wrong")                   \
+	X(rate_exceeded, "more requests answered than a rate limit lets through")            \
 	X(counters, "counters inconsistent with the outcomes")
 
 enum fz_violation {
@@ -175,6 +183,8 @@ struct fz_expect {
 	int pass_reason;  /* the PASS counter expected (counted, not answerable), or -1 */
 	bool twamp_light; /* answerable with a payload below 44 octets */
 	bool rerouted;	  /* set by oracle_judge: a reply from or to another address */
+	bool rate_drop;	  /* answerable, and a rate limit may drop it */
+	uint8_t src[16];  /* the source, IPv4 as ::ffff:a.b.c.d (answerable only) */
 };
 
 /* The program's clock window of the round and its clock map, for timestamps. */
@@ -189,5 +199,10 @@ void oracle_expect(const struct fz_cfg *c, const uint8_t *in, size_t len, struct
 /* Judges one run; returns the violation found (FZ_V_MAX: none) and a reason. */
 int oracle_judge(const struct fz_cfg *c, struct fz_expect *x, const struct fz_run *r,
 		 const struct fz_clock *clk, char *why, size_t whylen);
+/*
+ * The most requests a token bucket of @pps and @burst lets through in
+ * @elapsed_ns, on @ncpu CPUs (docs/datapath.md "Rate limits").
+ */
+uint64_t oracle_rate_bound(uint32_t pps, uint32_t burst, uint64_t elapsed_ns, int ncpu);
 
 #endif /* STAMPEDE_FUZZ_H */

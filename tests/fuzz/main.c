@@ -31,6 +31,7 @@
 #include "stampede_kern_user.h"
 #include "stampede.skel.h"
 #include "kernel_features.h"
+#include "source_policy.h"
 #include "fuzz.h"
 
 #define NCNT	      STAMPEDE_CNT_MAX
@@ -73,7 +74,7 @@ struct opts {
 
 struct env {
 	struct stampede_bpf *skel;
-	int prog_fd, stats_fd, set_fd, addrs_fd, clock_fd, ncpu;
+	int prog_fd, stats_fd, set_fd, addrs_fd, clock_fd, allow_fd, ncpu;
 	uint32_t flags; /* as loaded, with this kernel's fallbacks */
 	int64_t boot_to_tai_ns;
 	union stampede_addr written[FZ_MAX_ADDRS]; /* local_addrs keys of this round */
@@ -109,6 +110,40 @@ static void to_key(union stampede_addr *k, const struct fz_addr *a)
 	} else {
 		memcpy(k->b, a->a, 16);
 	}
+}
+
+/* CLOCK_TAI - CLOCK_BOOTTIME, as the controller measures it. */
+static int64_t boot_to_tai(void)
+{
+	uint64_t t1 = clock_ns(CLOCK_TAI), b = clock_ns(CLOCK_BOOTTIME), t2 = clock_ns(CLOCK_TAI);
+
+	return (int64_t)(t1 / 2 + t2 / 2) - (int64_t)b;
+}
+
+/*
+ * The allow-list, with the controller's key layout (user/source_policy.c,
+ * docs/datapath.md step 14b): the family first, then the address with
+ * IPv4 as ::ffff:a.b.c.d, so an IPv4 /n is 32 + 96 + n bits long and an
+ * IPv6 /n 32 + n.  Written here by hand, so that an IPv6 prefix inside
+ * ::ffff:0:0/96 stays IPv6 (the controller has no way to say that).
+ */
+static int allow_write(const struct env *e, const struct fz_cfg *c)
+{
+	struct stampede_allow_key k;
+	__u8 one = 1;
+	int i;
+
+	for (i = 0; i < c->n_allow; i++) {
+		const struct fz_addr *a = &c->allow[i].addr;
+
+		memset(&k, 0, sizeof(k));
+		to_key(&k.addr, a);
+		k.family = a->ipv == 4 ? STAMPEDE_ALLOW_FAMILY_V4 : STAMPEDE_ALLOW_FAMILY_V6;
+		k.prefixlen = (__u32)(32 + (a->ipv == 4 ? 96 : 0) + c->allow[i].len);
+		if (bpf_map_update_elem(e->allow_fd, &k, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
 }
 
 static void env_unload(struct env *e)
@@ -157,6 +192,14 @@ static int env_load(struct env *e, const struct fz_cfg *c)
 	}
 	rc->session_set_mask = bpf_map__max_entries(e->skel->maps.sessions) - 1;
 	rc->session_seed = SESSION_SEED;
+	/* The rate limits as the controller words them, and its one-entry rate_src when off. */
+	policy_rate_config(&rc->rate_src, c->rate_pps, c->rate_burst);
+	policy_rate_config(&rc->rate_all, c->rate_all_pps, c->rate_all_burst);
+	if (!c->rate_pps && bpf_map__set_max_entries(e->skel->maps.rate_src, 1)) {
+		fprintf(stderr, "stampede-fuzz: sizing the rate_src map: %s\n", strerror(errno));
+		env_unload(e);
+		return -1;
+	}
 	/* The program and fallbacks this kernel takes, as the controller chooses them. */
 	reflector_prepare(e->skel, kernel_features(), rc);
 	e->flags = rc->flags;
@@ -172,7 +215,19 @@ static int env_load(struct env *e, const struct fz_cfg *c)
 	e->set_fd = bpf_map__fd(e->skel->maps.local_set);
 	e->addrs_fd = bpf_map__fd(e->skel->maps.local_addrs);
 	e->clock_fd = bpf_map__fd(e->skel->maps.clock);
+	e->allow_fd = bpf_map__fd(e->skel->maps.allow_src);
 	e->ncpu = libbpf_num_possible_cpus();
+	/*
+	 * Measured once per load: a new offset each round would step the
+	 * program's clock back and forth by the measurement's error, which
+	 * the rate limits read as the clock going back (a full bucket).
+	 */
+	e->boot_to_tai_ns = boot_to_tai();
+	if (allow_write(e, c)) {
+		fprintf(stderr, "stampede-fuzz: writing allow_src: %s\n", strerror(errno));
+		env_unload(e);
+		return -1;
+	}
 	return e->ncpu > 0 ? 0 : -1;
 }
 
@@ -181,7 +236,6 @@ static int maps_write(struct env *e, const struct fz_cfg *c)
 {
 	struct stampede_local_set set;
 	struct stampede_clock clk;
-	uint64_t t1, b, t2;
 	__u32 zero = 0;
 	int i;
 
@@ -216,18 +270,13 @@ static int maps_write(struct env *e, const struct fz_cfg *c)
 	}
 	if (bpf_map_update_elem(e->set_fd, &zero, &set, BPF_ANY))
 		return -errno;
-	/* Allow-list prefixes (c->allow_set) would be written here. */
 	memset(&clk, 0, sizeof(clk));
 	clk.tai_offset_ns = TAI_OFFSET_NS;
 	clk.error_estimate = c->error_estimate;
 	clk.ptp_error_estimate = c->ptp_error_estimate;
 	clk.tai_source = STAMPEDE_TAI_KERNEL;
-	t1 = clock_ns(CLOCK_TAI);
-	b = clock_ns(CLOCK_BOOTTIME);
-	t2 = clock_ns(CLOCK_TAI);
-	e->boot_to_tai_ns = (int64_t)(t1 / 2 + t2 / 2) - (int64_t)b;
 	clk.boot_to_tai_ns = e->boot_to_tai_ns;
-	clk.updated_tai_ns = t2;
+	clk.updated_tai_ns = clock_ns(CLOCK_TAI);
 	if (bpf_map_update_elem(e->clock_fd, &zero, &clk, BPF_ANY))
 		return -errno;
 	return 0;
@@ -266,7 +315,7 @@ struct where {
 static void report(const struct opts *o, int kind, const struct where *w, const char *why,
 		   const struct fz_frame *f, const struct fz_run *r)
 {
-	char desc[512];
+	char desc[1024];
 
 	if (violations[kind]++ >= (uint64_t)o->examples)
 		return;
@@ -290,6 +339,7 @@ static void report(const struct opts *o, int kind, const struct where *w, const 
 /* Outcomes of a round, to compare with the counters. */
 struct tally {
 	uint64_t counted, tx, pass, drop, bad_ee, answerable_passed, twamp, rerouted;
+	uint64_t rate_dropped; /* answerable, nothing but a rate limit could drop it */
 	uint64_t reason[NCNT];
 };
 
@@ -344,6 +394,19 @@ static void check_counters(const struct opts *o, const struct where *w, const ui
 		    (unsigned long long)t->bad_ee);
 	if (d[STAMPEDE_CNT_internal])
 		BAD("internal %llu; ", (unsigned long long)d[STAMPEDE_CNT_internal]);
+	if (d[STAMPEDE_CNT_rate_limited] && !w->cfg->rate_pps)
+		BAD("rate_limited %llu without rate-limit; ",
+		    (unsigned long long)d[STAMPEDE_CNT_rate_limited]);
+	if (d[STAMPEDE_CNT_rate_limited_all] && !w->cfg->rate_all_pps)
+		BAD("rate_limited_all %llu without rate-limit-all; ",
+		    (unsigned long long)d[STAMPEDE_CNT_rate_limited_all]);
+	/* The others may have been no_reply or micro_session drops. */
+	if (d[STAMPEDE_CNT_rate_limited] + d[STAMPEDE_CNT_rate_limited_all] < t->rate_dropped)
+		BAD("rate_limited + rate_limited_all %llu, %llu requests only a rate limit could "
+		    "drop were dropped; ",
+		    (unsigned long long)(d[STAMPEDE_CNT_rate_limited] +
+					 d[STAMPEDE_CNT_rate_limited_all]),
+		    (unsigned long long)t->rate_dropped);
 	if (d[STAMPEDE_CNT_twamp_light] != t->twamp)
 		BAD("twamp_light %llu, %llu short requests answered; ",
 		    (unsigned long long)d[STAMPEDE_CNT_twamp_light], (unsigned long long)t->twamp);
@@ -354,6 +417,78 @@ static void check_counters(const struct opts *o, const struct where *w, const ui
 #undef BAD
 	if (n)
 		report(o, FZ_V_counters, w, why, NULL, NULL);
+}
+
+/* The sources of a batch's replies, IPv4 as ::ffff:a.b.c.d. */
+struct answered {
+	uint8_t (*src)[16];
+	size_t n, cap;
+};
+
+static int answered_add(struct answered *a, const uint8_t *src)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 4096;
+		void *p = realloc(a->src, cap * sizeof(*a->src));
+
+		if (!p)
+			return -1;
+		a->src = p;
+		a->cap = cap;
+	}
+	memcpy(a->src[a->n++], src, 16);
+	return 0;
+}
+
+static int src_cmp(const void *x, const void *y)
+{
+	return memcmp(x, y, 16);
+}
+
+/*
+ * After a batch (one load: its buckets start full): no source got more
+ * replies than its bucket lets through in the time the batch took, nor the
+ * interface more than its own.  The time is read on the program's clock
+ * before the batch's first frame and after its last.
+ */
+static void check_rates(const struct opts *o, const struct where *w, const struct env *e,
+			struct answered *a, uint64_t elapsed_ns)
+{
+	const struct fz_cfg *c = w->cfg;
+	uint64_t bound, worst = 0;
+	size_t i, j, at = 0;
+	char why[512], text[INET6_ADDRSTRLEN];
+
+	if (c->rate_all_pps) {
+		bound = oracle_rate_bound(c->rate_all_pps, c->rate_all_burst, elapsed_ns, e->ncpu);
+		if (a->n > bound) {
+			snprintf(why, sizeof(why),
+				 "%zu replies in %llu ns, rate-limit-all %u,%u lets through %llu",
+				 a->n, (unsigned long long)elapsed_ns, c->rate_all_pps,
+				 c->rate_all_burst, (unsigned long long)bound);
+			report(o, FZ_V_rate_exceeded, w, why, NULL, NULL);
+		}
+	}
+	if (!c->rate_pps || !a->n)
+		return;
+	qsort(a->src, a->n, sizeof(*a->src), src_cmp);
+	for (i = 0; i < a->n; i = j) {
+		for (j = i + 1; j < a->n && !memcmp(a->src[i], a->src[j], 16); j++)
+			;
+		if (j - i > worst) {
+			worst = j - i;
+			at = i;
+		}
+	}
+	bound = oracle_rate_bound(c->rate_pps, c->rate_burst, elapsed_ns, e->ncpu);
+	if (worst > bound) {
+		inet_ntop(AF_INET6, a->src[at], text, sizeof(text));
+		snprintf(why, sizeof(why),
+			 "%llu replies to %s in %llu ns, rate-limit %u,%u lets through %llu",
+			 (unsigned long long)worst, text, (unsigned long long)elapsed_ns,
+			 c->rate_pps, c->rate_burst, (unsigned long long)bound);
+		report(o, FZ_V_rate_exceeded, w, why, NULL, NULL);
+	}
 }
 
 /* splitmix64: a batch's own stream from the seed and its number. */
@@ -405,6 +540,7 @@ int main(int argc, char **argv)
 	static uint8_t out[FZ_OUT_MAX];
 	uint64_t done = 0, b, total_v = 0, configs = 0, start, last_note, tx = 0, pass = 0,
 		 drop = 0;
+	static struct answered ans;
 	struct utsname un;
 	double secs;
 	int opt, i;
@@ -449,7 +585,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	start = last_note = clock_ns(CLOCK_MONOTONIC);
 	for (b = o.first_batch; done < o.frames; b++) {
-		uint64_t rng = batch_rng(o.seed, b), in_batch = 0, rnd = 0;
+		uint64_t rng = batch_rng(o.seed, b), in_batch = 0, rnd = 0, batch_t0;
+		struct where bw = {o.seed, b, 0, 0, NULL};
 		struct fz_cfg cfg;
 		struct env e;
 
@@ -457,6 +594,8 @@ int main(int argc, char **argv)
 		if (env_load(&e, &cfg))
 			return 2;
 		configs++;
+		ans.n = 0;
+		batch_t0 = prog_now(&e);
 		while (in_batch < o.batch && done < o.frames) {
 			struct where w = {o.seed, b, rnd, 0, &cfg};
 			uint64_t before[NCNT], after[NCNT], k;
@@ -503,10 +642,17 @@ int main(int argc, char **argv)
 					t.counted++;
 					if (r.retval == 3) {
 						t.tx++;
+						if (answered_add(&ans, x.src)) {
+							fprintf(stderr,
+								"stampede-fuzz: out of memory\n");
+							return 2;
+						}
 						t.twamp += x.twamp_light;
 						t.rerouted += x.rerouted;
 					} else if (r.retval == 1) {
 						t.drop++;
+						if (x.rate_drop && !x.may_drop && !x.bad_ee)
+							t.rate_dropped++;
 					} else if (r.retval == 2) {
 						t.pass++;
 						if (x.answerable)
@@ -528,8 +674,12 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			check_counters(&o, &w, before, after, &t);
+			bw.round = rnd;
 			rnd++;
 		}
+		bw.cfg = &cfg;
+		bw.frame = in_batch - 1;
+		check_rates(&o, &bw, &e, &ans, prog_now(&e) - batch_t0);
 		env_unload(&e);
 		if (!o.quiet && clock_ns(CLOCK_MONOTONIC) - last_note > 10000000000ULL) {
 			last_note = clock_ns(CLOCK_MONOTONIC);

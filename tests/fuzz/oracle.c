@@ -90,13 +90,33 @@ static bool never_a_peer(int ipv, const uint8_t *a)
 }
 
 /*
- * The allow-list of issue 15 item 1 (`allow PREFIX`), once the data path
- * has it: sources outside it are passed (not_allowed).  Not drawn yet.
+ * The allow-list (`allow PREFIX`, docs/datapath.md step 14b): the length of
+ * the longest listed prefix of the source's own family that holds it, or
+ * -1.  Families stay apart: an IPv4 sender is never inside an IPv6 prefix,
+ * ::/0 and ::ffff:0:0/96 included.
  */
+static int allow_longest(const struct fz_cfg *c, const struct req *q)
+{
+	int i, k, best = -1;
+
+	for (i = 0; i < c->n_allow; i++) {
+		const uint8_t *p = c->allow[i].addr.a;
+		int len = c->allow[i].len;
+
+		if (c->allow[i].addr.ipv != q->ipv || len <= best)
+			continue;
+		for (k = 0; k < len; k++)
+			if ((q->src[k / 8] ^ p[k / 8]) & (0x80 >> (k % 8)))
+				break;
+		if (k == len)
+			best = len;
+	}
+	return best;
+}
+
 static bool source_allowed(const struct fz_cfg *c, const struct req *q)
 {
-	(void)q;
-	return !c->allow_set;
+	return !c->n_allow || allow_longest(c, q) >= 0;
 }
 
 /* The TLV chain's structure: types met until a Length runs past the end. */
@@ -118,7 +138,7 @@ static void tlv_structure(const uint8_t *p, size_t plen, struct req *q)
 }
 
 /*
- * Steps 1 to 14a of docs/datapath.md, in order.  Returns the counter the
+ * Steps 1 to 14b of docs/datapath.md, in order.  Returns the counter the
  * rules give a frame that is not answered (pass reason, or
  * bad_error_estimate), STAMPEDE_CNT_MAX for an answerable one; *counted
  * says whether it reached the port check with a STAMP port.
@@ -226,8 +246,6 @@ static int classify(const struct fz_cfg *c, const uint8_t *b, size_t len, struct
 	    never_a_peer(q->ipv, q->src) || has_tag(c, q->ipv, q->src, FZ_TAG_BROADCAST) ||
 	    (!(c->flags & STAMPEDE_F_NO_LOOP_GUARD) && has_tag(c, q->ipv, q->src, FZ_TAG_LOCAL)))
 		return STAMPEDE_CNT_bad_source;
-	if (!source_allowed(c, q))
-		return STAMPEDE_CNT_bad_source;
 	if (!(c->flags & STAMPEDE_F_NO_LOOP_GUARD) && stamp_port(c, q->sport))
 		return STAMPEDE_CNT_loop_guard;
 	if (port_in(c->auth_ports, c->n_auth_ports, q->dport))
@@ -237,6 +255,9 @@ static int classify(const struct fz_cfg *c, const uint8_t *b, size_t len, struct
 	/* RFC 4656 4.1.2: Multiplier 0 is corrupt */
 	if (b[q->pl + 13] == 0)
 		return STAMPEDE_CNT_bad_error_estimate;
+	/* 14b, after every check of the packet itself: a broken one keeps its reason. */
+	if (!source_allowed(c, q))
+		return STAMPEDE_CNT_not_allowed;
 	tlv_structure(b + q->pl, q->plen, q);
 	return STAMPEDE_CNT_MAX;
 }
@@ -252,6 +273,15 @@ void oracle_expect(const struct fz_cfg *c, const uint8_t *in, size_t len, struct
 	x->bad_ee = r == STAMPEDE_CNT_bad_error_estimate;
 	x->pass_reason = x->answerable || x->bad_ee || !x->counted ? -1 : r;
 	x->twamp_light = x->answerable && q.plen < 44;
+	/* 14c: a rate limit may drop any request that got this far. */
+	x->rate_drop = x->answerable && (c->flags & (STAMPEDE_F_RATE_SRC | STAMPEDE_F_RATE_ALL));
+	memset(x->src, 0, sizeof(x->src));
+	if (x->answerable && q.ipv == 4) {
+		x->src[10] = x->src[11] = 0xff;
+		memcpy(x->src + 12, q.src, 4);
+	} else if (x->answerable) {
+		memcpy(x->src, q.src, 16);
+	}
 	/*
 	 * Return Path (Control Code 0), Micro-session ID (another member
 	 * link) and Reflected Test Packet Control (Number 0) may ask for no
@@ -588,9 +618,10 @@ int oracle_judge(const struct fz_cfg *c, struct fz_expect *x, const struct fz_ru
 				    "Error Estimate Multiplier 0, passed");
 		return FZ_V_MAX;
 	case XDP_RET_DROP:
-		if (!x->bad_ee && !x->may_drop)
+		if (!x->bad_ee && !x->may_drop && !x->rate_drop)
 			return fail(FZ_V_unexpected_drop, why, whylen, "%s",
-				    x->answerable ? "answerable, no TLV asked for no reply"
+				    x->answerable ? "answerable, no TLV asked for no reply, "
+						    "no rate limit"
 						  : "not a request we answer, dropped");
 		return FZ_V_MAX;
 	case XDP_RET_TX:
@@ -605,4 +636,18 @@ int oracle_judge(const struct fz_cfg *c, struct fz_expect *x, const struct fz_ru
 	default:
 		return fail(FZ_V_bad_retval, why, whylen, "return value %u", r->retval);
 	}
+}
+
+/*
+ * A token bucket as docs/datapath.md "Rate limits" has it: a token every
+ * 10^9 / PPS ns (whole ns: taken here as the shorter of the two roundings),
+ * BURST at once after an idle spell.  Over @elapsed_ns it lets through at
+ * most BURST plus one per interval begun; each CPU racing on the bucket
+ * may let one more through.
+ */
+uint64_t oracle_rate_bound(uint32_t pps, uint32_t burst, uint64_t elapsed_ns, int ncpu)
+{
+	uint64_t interval = 1000000000ULL / pps;
+
+	return burst + (elapsed_ns + interval - 1) / interval + (uint64_t)ncpu;
 }

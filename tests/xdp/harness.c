@@ -104,6 +104,14 @@ const struct cfg_desc cfgs[CFG_N] = {
 			  255,
 			  EE_MAP,
 			  .policy = true},
+	[CFG_AUTH_STATEFUL] = {"auth port 863, stateful",
+			       STAMPEDE_F_STATEFUL | CO,
+			       {STAMP_PORT},
+			       1,
+			       {AUTH_PORT},
+			       1,
+			       255,
+			       EE_MAP},
 };
 
 uint64_t clock_ns(clockid_t id)

@@ -20,7 +20,7 @@ static const struct xdp_rule *const rules[] = {
 	&xdp_rule_checksums,	 &xdp_rule_twamp_light, &xdp_rule_tlv_walk,
 	&xdp_rule_tlv_answers,	 &xdp_rule_tlv_options, &xdp_rule_pass_drop,
 	&xdp_rule_other_traffic, &xdp_rule_ports,	&xdp_rule_stateful,
-	&xdp_rule_source_policy,
+	&xdp_rule_source_policy, &xdp_rule_auth,
 };
 
 /* Runs the selected tests of configuration c; returns how many it ran. */

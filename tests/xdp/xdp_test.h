@@ -81,6 +81,7 @@ enum cfg_id {
 	CFG_ALLOW,
 	CFG_RATE,
 	CFG_RATE_ALL,
+	CFG_AUTH_STATEFUL,
 	CFG_N,
 };
 
@@ -326,5 +327,6 @@ extern const struct xdp_rule xdp_rule_other_traffic;
 extern const struct xdp_rule xdp_rule_ports;
 extern const struct xdp_rule xdp_rule_stateful;
 extern const struct xdp_rule xdp_rule_source_policy;
+extern const struct xdp_rule xdp_rule_auth;
 
 #endif /* STAMPEDE_TESTS_XDP_TEST_H */

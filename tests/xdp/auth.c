@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Authenticated mode (RFC 8762 4.2.2, 4.3.2, 4.4; docs/datapath.md
+ * "Authenticated mode"): a request to an auth-port with keys is verified
+ * and answered with the signed 112-octet reflector packet; anything that
+ * does not verify is dropped as auth_failed.  The keys go into the map as
+ * the controller writes them (hmac_sha256_states, user/sha256.c), and every
+ * MAC, the requests' and the replies', is computed here with OpenSSL's
+ * HMAC(): neither the program's SHA-256 nor the controller's checks itself.
+ * The field offsets are written out from RFC 8762, not taken from
+ * include/stampede_auth.h.
+ */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "xdp_test.h"
+#include "sha256.h"
+#include "stampede_auth.h"
+
+/* RFC 8762 4.2.2, the Session-Sender test packet in authenticated mode. */
+#define A_S_SEQ	 0
+#define A_S_TS	 16
+#define A_S_EE	 24
+#define A_S_SSID 26
+/* 4.3.2, the Session-Reflector test packet. */
+#define A_R_SEQ	   0
+#define A_R_T3	   16
+#define A_R_EE	   24
+#define A_R_SSID   26
+#define A_R_T2	   32
+#define A_R_S_SEQ  48
+#define A_R_S_TS   64
+#define A_R_S_EE   72
+#define A_R_S_TTL  80
+#define A_HMAC	   96 /* both: HMAC-SHA-256 over octets 0..95, its first 16 octets */
+#define A_HMAC_LEN 16
+#define A_LEN	   112
+
+#define XDP_RET_DROP 1
+
+static const uint8_t key_a[] = "the key of port 863, every SSID";
+static const uint8_t key_b[] = {0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b};
+/* Longer than SHA-256's block: HMAC hashes it first (RFC 2104 2). */
+static uint8_t key_long[100];
+
+struct key_case {
+	const uint8_t *key;
+	size_t len;
+};
+
+static int key_put(struct env *e, __u16 port, __u16 ssid, __u32 kind, const uint8_t *key,
+		   size_t len)
+{
+	struct stampede_auth_key_id id = {.port = htons(port), .ssid = htons(ssid), .kind = kind};
+	struct stampede_auth_key val = {0};
+	struct hmac_sha256_states st;
+
+	if (key) {
+		hmac_sha256_states(key, len, &st);
+		memcpy(val.ipad, st.ipad, sizeof(val.ipad));
+		memcpy(val.opad, st.opad, sizeof(val.opad));
+	}
+	return bpf_map_update_elem(bpf_map__fd(e->skel->maps.auth_keys), &id, &val, BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
+/* The port's key for every SSID, and the marker that says the port has keys. */
+static int keys_port(struct env *e, const uint8_t *key, size_t len)
+{
+	return key_put(e, AUTH_PORT, 0, STAMPEDE_AUTH_ANY_SSID, key, len)
+		       ?: key_put(e, AUTH_PORT, 0, STAMPEDE_AUTH_PORT, NULL, 0);
+}
+
+static void keys_clear(struct env *e)
+{
+	int fd = bpf_map__fd(e->skel->maps.auth_keys);
+	struct stampede_auth_key_id next;
+
+	while (!bpf_map_get_next_key(fd, NULL, &next))
+		if (bpf_map_delete_elem(fd, &next))
+			break;
+}
+
+static void mac_of(const uint8_t *key, size_t len, const uint8_t *p, uint8_t out[A_HMAC_LEN])
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	HMAC(EVP_sha256(), key, (int)len, p, A_HMAC, md, &mdlen);
+	memcpy(out, md, A_HMAC_LEN);
+}
+
+/* An authenticated Session-Sender packet, signed with @key (NULL: HMAC left zero). */
+static void auth_sender(uint8_t *p, uint32_t seq, uint16_t ssid, uint16_t ee, const uint8_t *key,
+			size_t len)
+{
+	memset(p, 0, A_LEN);
+	ck_put32(p + A_S_SEQ, seq);
+	memcpy(p + A_S_TS, t1_ts, 8);
+	ck_put16(p + A_S_EE, ee);
+	ck_put16(p + A_S_SSID, ssid);
+	if (key)
+		mac_of(key, len, p, p + A_HMAC);
+}
+
+static void auth_frame(struct pb_frame *f, int ipv, const uint8_t *pl, size_t plen)
+{
+	struct pb_spec s;
+
+	spec_std(&s, ipv, pl, plen);
+	s.dport = AUTH_PORT;
+	build(f, &s);
+}
+
+/*
+ * The reply to @f: headers turned around and the 4.3.2 packet, every MBZ
+ * octet zero, signed with @key; @seq is the reflector's Sequence Number.
+ */
+static void check_auth_reply(struct tc *t, const struct env *e, const struct pb_frame *f,
+			     const struct run *r, const uint8_t *key, size_t len, uint32_t seq,
+			     const struct cnt *x)
+{
+	static const struct field named[] = {
+		{"Sequence Number", A_R_SEQ, 4},
+		{"Timestamp", A_R_T3, 8},
+		{"Error Estimate", A_R_EE, 2},
+		{"SSID", A_R_SSID, 2},
+		{"Receive Timestamp", A_R_T2, 8},
+		{"Session-Sender Sequence Number", A_R_S_SEQ, 4},
+		{"Session-Sender Timestamp", A_R_S_TS, 8},
+		{"Session-Sender Error Estimate", A_R_S_EE, 2},
+		{"Ses-Sender TTL", A_R_S_TTL, 1},
+		{"HMAC", A_HMAC, A_HMAC_LEN},
+	};
+	const uint8_t *in = f->b + f->pl, *out = r->out + f->pl;
+	uint8_t mac[A_HMAC_LEN];
+	uint64_t lo, hi, t3lo, t3hi;
+	size_t i, k;
+
+	if (!check_ran(t, r))
+		return;
+	check_counters(t, r->delta, x);
+	if (!CHECK(t, r->retval == XDP_RET_TX, "retval %u, expected XDP_TX (3)", r->retval) ||
+	    !CHECK(t, r->out_len == f->len, "reply of %u octets, expected %zu", r->out_len, f->len))
+		return;
+	CHECK(t, !memcmp(r->out, f->b + 6, 6) && !memcmp(r->out + 6, f->b, 6),
+	      "MAC addresses not swapped");
+	if (f->ipv == 4) {
+		CHECK(t,
+		      !memcmp(r->out + f->l3 + 12, f->b + f->l3 + 16, 4) &&
+			      !memcmp(r->out + f->l3 + 16, f->b + f->l3 + 12, 4),
+		      "IPv4 addresses not swapped");
+		CHECK(t, r->out[f->l3 + 8] == 255, "TTL %u, expected 255", r->out[f->l3 + 8]);
+	} else {
+		CHECK(t,
+		      !memcmp(r->out + f->l3 + 8, f->b + f->l3 + 24, 16) &&
+			      !memcmp(r->out + f->l3 + 24, f->b + f->l3 + 8, 16),
+		      "IPv6 addresses not swapped");
+		CHECK(t, r->out[f->l3 + 7] == 255, "Hop Limit %u, expected 255", r->out[f->l3 + 7]);
+	}
+	CHECK(t,
+	      ck_get16(r->out + f->l4) == AUTH_PORT && ck_get16(r->out + f->l4 + 2) == SENDER_PORT,
+	      "UDP ports %u -> %u, expected %u -> %u", ck_get16(r->out + f->l4),
+	      ck_get16(r->out + f->l4 + 2), AUTH_PORT, SENDER_PORT);
+	check_csums(t, f, r, 0);
+
+	CHECK(t, ck_get32(out + A_R_SEQ) == seq, "Sequence Number %u, expected %u",
+	      ck_get32(out + A_R_SEQ), seq);
+	CHECK(t, ck_get16(out + A_R_EE) == e->reply_ee, "Error Estimate 0x%04x, expected 0x%04x",
+	      ck_get16(out + A_R_EE), e->reply_ee);
+	CHECK(t, !memcmp(out + A_R_SSID, in + A_S_SSID, 2), "SSID not copied");
+	CHECK(t, !memcmp(out + A_R_S_SEQ, in + A_S_SEQ, 4), "Session-Sender Sequence Number");
+	CHECK(t, !memcmp(out + A_R_S_TS, in + A_S_TS, 8), "Session-Sender Timestamp");
+	CHECK(t, !memcmp(out + A_R_S_EE, in + A_S_EE, 2), "Session-Sender Error Estimate");
+	CHECK(t, out[A_R_S_TTL] == SENDER_TTL, "Ses-Sender TTL %u, expected %u", out[A_R_S_TTL],
+	      SENDER_TTL);
+	/* Every octet no field names is MBZ. */
+	for (i = 0; i < A_LEN; i++) {
+		for (k = 0; k < ARRAY_SIZE(named); k++)
+			if (i >= named[k].start && i < named[k].start + named[k].len)
+				break;
+		if (k == ARRAY_SIZE(named) && out[i]) {
+			failf(t, "MBZ octet %zu is 0x%02x", i, out[i]);
+			break;
+		}
+	}
+	if (CHECK(t, decode_ts(e, out + A_R_T2, r->t0, &lo, &hi), "Receive Timestamp invalid") &&
+	    CHECK(t, decode_ts(e, out + A_R_T3, r->t0, &t3lo, &t3hi), "Timestamp invalid")) {
+		CHECK(t, hi >= r->t0 && lo <= r->t1, "Receive Timestamp outside the run");
+		CHECK(t, t3hi >= lo && t3lo <= r->t1, "Timestamp (T3) outside T2 .. the run's end");
+	}
+	mac_of(key, len, out, mac);
+	CHECK(t, !memcmp(out + A_HMAC, mac, A_HMAC_LEN),
+	      "the reply's HMAC is not HMAC-SHA-256 (OpenSSL) of its first 96 octets");
+}
+
+/* A signed request is answered with a signed reply, IPv4 and IPv6, under keys of every length. */
+static void t_auth_reflected(struct env *e, struct tc *t, const void *arg)
+{
+	const struct key_case *kc = arg;
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+	int ipv;
+
+	memset(key_long, 0x6b, sizeof(key_long));
+	if (!CHECK(t, !keys_port(e, kc->key, kc->len), "writing the key failed"))
+		return;
+	for (ipv = 4; ipv <= 6; ipv += 2) {
+		auth_sender(pl, DEFAULT_SEQ + ipv, SSID, SENDER_EE, kc->key, kc->len);
+		auth_frame(&f, ipv, pl, A_LEN);
+		run_frame(e, f.b, f.len, &r);
+		check_auth_reply(t, e, &f, &r, kc->key, kc->len, DEFAULT_SEQ + ipv,
+				 &(struct cnt){C(reflected) = 1});
+	}
+	keys_clear(e);
+}
+
+/* Dropped, counted as @counter, never answered. */
+static void check_dropped(struct tc *t, const struct run *r, int counter, const char *what)
+{
+	struct cnt c = {0};
+	struct tc one = {.name = t->name};
+
+	c.d[counter] = 1;
+	if (!check_ran(t, r))
+		return;
+	CHECK(&one, r->retval == XDP_RET_DROP, "retval %u, expected XDP_DROP (1)", r->retval);
+	check_counters(&one, r->delta, &c);
+	if (one.nfail)
+		failf(t, "%s: %s", what, one.why);
+}
+
+/* Signed with another key: dropped. */
+static void t_auth_wrong_key(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+	int ipv;
+
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	for (ipv = 4; ipv <= 6; ipv += 2) {
+		auth_sender(pl, DEFAULT_SEQ, SSID, SENDER_EE, key_b, sizeof(key_b));
+		auth_frame(&f, ipv, pl, A_LEN);
+		run_frame(e, f.b, f.len, &r);
+		check_dropped(t, &r, STAMPEDE_CNT_auth_failed, ipv == 4 ? "IPv4" : "IPv6");
+	}
+	keys_clear(e);
+}
+
+/* One bit flipped anywhere in the 112 octets, HMAC included: dropped, every time. */
+static void t_auth_flipped_bit(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+	char what[64];
+	size_t i;
+
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	for (i = 0; i < A_LEN && !t->nfail; i++) {
+		auth_sender(pl, DEFAULT_SEQ, SSID, SENDER_EE, key_a, sizeof(key_a));
+		pl[i] ^= (uint8_t)(1u << (i % 8));
+		auth_frame(&f, i % 2 ? 6 : 4, pl, A_LEN);
+		run_frame(e, f.b, f.len, &r);
+		snprintf(what, sizeof(what), "octet %zu bit %zu flipped", i, i % 8);
+		check_dropped(t, &r, STAMPEDE_CNT_auth_failed, what);
+	}
+	keys_clear(e);
+}
+
+/* Too short to hold the HMAC (or any STAMP packet): dropped on a port with keys. */
+static void t_auth_truncated(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static const size_t lens[] = {A_LEN - 1, A_HMAC, CK_BASE_LEN, 14, 0};
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+	char what[64];
+	size_t i;
+	int ipv;
+
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	for (i = 0; i < ARRAY_SIZE(lens); i++)
+		for (ipv = 4; ipv <= 6; ipv += 2) {
+			auth_sender(pl, DEFAULT_SEQ, SSID, SENDER_EE, key_a, sizeof(key_a));
+			auth_frame(&f, ipv, pl, lens[i]);
+			run_frame(e, f.b, f.len, &r);
+			snprintf(what, sizeof(what), "IPv%d, %zu octets", ipv, lens[i]);
+			check_dropped(t, &r, STAMPEDE_CNT_auth_failed, what);
+		}
+	keys_clear(e);
+}
+
+/*
+ * Keys per SSID: the SSID's own key wins over the port's, an SSID without
+ * one takes the port's, and with no key for every SSID it is dropped.
+ */
+static void t_auth_ssid_keys(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+
+	if (!CHECK(t,
+		   !keys_port(e, key_a, sizeof(key_a)) &&
+			   !key_put(e, AUTH_PORT, 7, STAMPEDE_AUTH_SSID, key_b, sizeof(key_b)),
+		   "writing the keys failed"))
+		return;
+	auth_sender(pl, 1, 7, SENDER_EE, key_b, sizeof(key_b));
+	auth_frame(&f, 4, pl, A_LEN);
+	run_frame(e, f.b, f.len, &r);
+	check_auth_reply(t, e, &f, &r, key_b, sizeof(key_b), 1, &(struct cnt){C(reflected) = 1});
+	/* SSID 7 signed with the port's key: not SSID 7's. */
+	auth_sender(pl, 2, 7, SENDER_EE, key_a, sizeof(key_a));
+	auth_frame(&f, 4, pl, A_LEN);
+	run_frame(e, f.b, f.len, &r);
+	check_dropped(t, &r, STAMPEDE_CNT_auth_failed, "SSID 7 under the port's key");
+	auth_sender(pl, 3, 8, SENDER_EE, key_a, sizeof(key_a));
+	auth_frame(&f, 6, pl, A_LEN);
+	run_frame(e, f.b, f.len, &r);
+	check_auth_reply(t, e, &f, &r, key_a, sizeof(key_a), 3, &(struct cnt){C(reflected) = 1});
+	/* Only SSID 7 has a key now. */
+	key_put(e, AUTH_PORT, 0, STAMPEDE_AUTH_ANY_SSID, NULL, 0);
+	bpf_map_delete_elem(bpf_map__fd(e->skel->maps.auth_keys),
+			    &(struct stampede_auth_key_id){.port = htons(AUTH_PORT),
+							   .kind = STAMPEDE_AUTH_ANY_SSID});
+	run_frame(e, f.b, f.len, &r);
+	check_dropped(t, &r, STAMPEDE_CNT_auth_failed, "SSID 8 without a key");
+	keys_clear(e);
+}
+
+/* Keys on the port: a valid HMAC over a Multiplier of 0 is still a corrupt packet. */
+static void t_auth_multiplier_zero(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	auth_sender(pl, DEFAULT_SEQ, SSID, SENDER_EE & 0xff00, key_a, sizeof(key_a));
+	auth_frame(&f, 4, pl, A_LEN);
+	run_frame(e, f.b, f.len, &r);
+	check_dropped(t, &r, STAMPEDE_CNT_bad_error_estimate, "Multiplier 0");
+	keys_clear(e);
+}
+
+/*
+ * What stays with the stack: a port without keys (another port has them),
+ * and, for now, a request with TLVs after the base.
+ */
+static void t_auth_passed(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static struct pb_frame f;
+	uint8_t pl[A_LEN + 8];
+
+	if (!CHECK(t,
+		   !key_put(e, AUTH_PORT + 1, 0, STAMPEDE_AUTH_ANY_SSID, key_a, sizeof(key_a)) &&
+			   !key_put(e, AUTH_PORT + 1, 0, STAMPEDE_AUTH_PORT, NULL, 0),
+		   "writing the key failed"))
+		return;
+	auth_sender(pl, DEFAULT_SEQ, SSID, SENDER_EE, key_a, sizeof(key_a));
+	auth_frame(&f, 4, pl, A_LEN);
+	pass_check(e, t, &f, STAMPEDE_CNT_authenticated);
+	auth_frame(&f, 6, pl, 20);
+	pass_check(e, t, &f, STAMPEDE_CNT_authenticated);
+	keys_clear(e);
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	pb_tlv(pl + A_LEN, 0x80, 1, 4, 0);
+	auth_frame(&f, 4, pl, A_LEN + 8);
+	pass_check(e, t, &f, STAMPEDE_CNT_authenticated);
+	keys_clear(e);
+}
+
+/* An IPv4 request without a UDP checksum gets a reply without one. */
+static void t_auth_no_udp_csum(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+	struct pb_spec s;
+
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	auth_sender(pl, DEFAULT_SEQ, SSID, SENDER_EE, key_a, sizeof(key_a));
+	spec_std(&s, 4, pl, A_LEN);
+	s.dport = AUTH_PORT;
+	s.csum = PB_CSUM_ZERO;
+	build(&f, &s);
+	run_frame(e, f.b, f.len, &r);
+	check_auth_reply(t, e, &f, &r, key_a, sizeof(key_a), DEFAULT_SEQ,
+			 &(struct cnt){C(reflected) = 1});
+	keys_clear(e);
+}
+
+/*
+ * Stateful: the session's own Sequence Numbers from 0, signed; a replayed
+ * request is answered again (RFC 8762 does not ask a reflector to refuse
+ * one) with the next number, and the session counts it as a duplicate.
+ */
+static void t_auth_stateful_replay(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	struct stampede_session_set set;
+	static struct pb_frame f;
+	static struct run r;
+	uint8_t pl[A_LEN];
+	uint32_t i, w, n_sets = bpf_map__max_entries(e->skel->maps.sessions);
+	uint64_t dups = 0, received = 0;
+	int found = 0;
+
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	auth_sender(pl, 500, 0x4242, SENDER_EE, key_a, sizeof(key_a));
+	auth_frame(&f, 6, pl, A_LEN);
+	run_frame(e, f.b, f.len, &r);
+	check_auth_reply(t, e, &f, &r, key_a, sizeof(key_a), 0,
+			 &(struct cnt){C(reflected) = 1, C(session_new) = 1});
+	run_frame(e, f.b, f.len, &r);
+	check_auth_reply(t, e, &f, &r, key_a, sizeof(key_a), 1, &(struct cnt){C(reflected) = 1});
+	/* A forged request in the same session takes no number from it. */
+	f.b[f.pl + A_HMAC] ^= 1;
+	run_frame(e, f.b, f.len, &r);
+	check_dropped(t, &r, STAMPEDE_CNT_auth_failed, "forged");
+	f.b[f.pl + A_HMAC] ^= 1;
+	run_frame(e, f.b, f.len, &r);
+	check_auth_reply(t, e, &f, &r, key_a, sizeof(key_a), 2, &(struct cnt){C(reflected) = 1});
+	for (i = 0; i < n_sets; i++) {
+		if (bpf_map_lookup_elem(e->sessions_fd, &i, &set))
+			break;
+		for (w = 0; w < STAMPEDE_SESSION_WAYS; w++)
+			if (set.way[w].in_use && set.way[w].key.dport == htons(AUTH_PORT) &&
+			    set.way[w].key.ssid == htons(0x4242)) {
+				found++;
+				dups = set.way[w].s.duplicates;
+				received = set.way[w].s.received;
+			}
+	}
+	CHECK(t, found == 1, "%d sessions of the authenticated sender, expected 1", found);
+	CHECK(t, received == 3 && dups == 2,
+	      "the session counted %llu received, %llu duplicates; expected 3 and 2",
+	      (unsigned long long)received, (unsigned long long)dups);
+	keys_clear(e);
+}
+
+static const struct test tests[] = {
+	{"auth_reflected_signed", CFG_AUTH, t_auth_reflected,
+	 ARG(struct key_case, key_a, sizeof(key_a))},
+	{"auth_reflected_signed_16_octet_key", CFG_AUTH, t_auth_reflected,
+	 ARG(struct key_case, key_b, sizeof(key_b))},
+	{"auth_reflected_signed_100_octet_key", CFG_AUTH, t_auth_reflected,
+	 ARG(struct key_case, key_long, sizeof(key_long))},
+	{"auth_wrong_key_dropped", CFG_AUTH, t_auth_wrong_key, NULL},
+	{"auth_flipped_bit_each_octet_dropped", CFG_AUTH, t_auth_flipped_bit, NULL},
+	{"auth_truncated_dropped", CFG_AUTH, t_auth_truncated, NULL},
+	{"auth_ssid_keys", CFG_AUTH, t_auth_ssid_keys, NULL},
+	{"auth_multiplier_zero_dropped", CFG_AUTH, t_auth_multiplier_zero, NULL},
+	{"auth_no_key_or_tlvs_passed", CFG_AUTH, t_auth_passed, NULL},
+	{"auth_v4_no_udp_checksum", CFG_AUTH, t_auth_no_udp_csum, NULL},
+	{"auth_stateful_replay", CFG_AUTH_STATEFUL, t_auth_stateful_replay, NULL},
+};
+
+const struct xdp_rule xdp_rule_auth = {"auth", tests, ARRAY_SIZE(tests)};

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The probe in authenticated mode (RFC 8762 4.2.2, 4.3.2, 4.4): a request
+ * built as the 44-octet packet is moved into the 112-octet authenticated
+ * layout and signed; a reply's HMAC is verified and its fields moved back
+ * into the 44-octet layout, which the rest of the probe reads.  Pure
+ * functions on buffers, as probe_packet.h.
+ */
+#ifndef STAMPEDE_PROBE_AUTH_H
+#define STAMPEDE_PROBE_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sha256.h"
+#include "stampede_auth.h"
+
+/* The 44-octet request @plain as an authenticated one, signed, into @out (112 octets). */
+void probe_auth_request(const uint8_t *plain, const struct hmac_sha256_states *key,
+			uint8_t out[STAMP_AUTH_BASE_SIZE]);
+
+/* A reply's verdict. */
+enum probe_auth_verdict { PROBE_AUTH_OK, PROBE_AUTH_SHORT, PROBE_AUTH_BAD_HMAC };
+
+/*
+ * Verify the authenticated reply @buf of @len octets; when it verifies, its
+ * fields are written over its first 44 octets in the unauthenticated layout
+ * (4.3.1; nothing after them is read then).
+ */
+enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t len,
+					 const struct hmac_sha256_states *key);
+
+#endif /* STAMPEDE_PROBE_AUTH_H */
