@@ -31,37 +31,19 @@ static int line_error(const char *path, unsigned int line, const char *why, cons
 	return cli_error("auth-key %s:%u: %s", path, line, why);
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* hex:HEXDIGITS or text:WORD into @kl; the message on failure. */
 static const char *parse_key(const char *word, struct key_line *kl)
 {
-	size_t i, n;
+	size_t n;
 
 	if (!strncmp(word, "hex:", 4)) {
-		word += 4;
-		n = strlen(word);
-		if (!n || n % 2)
-			return "expected an even number of hex digits after hex:";
-		if (n / 2 > STAMPEDE_MAX_AUTH_KEY_LEN)
-			return "key longer than 128 octets";
-		for (i = 0; i < n / 2; i++) {
-			int hi = hex_value(word[2 * i]), lo = hex_value(word[2 * i + 1]);
+		int got = cli_hex_octets(word + 4, kl->key, STAMPEDE_MAX_AUTH_KEY_LEN);
 
-			if (hi < 0 || lo < 0)
-				return "expected hex digits after hex:";
-			kl->key[i] = hi << 4 | lo;
-		}
-		kl->len = n / 2;
+		if (got == CLI_HEX_LONG)
+			return "key longer than 128 octets";
+		if (got < 0)
+			return "expected an even number of hex digits after hex:";
+		kl->len = (size_t)got;
 		return NULL;
 	}
 	if (!strncmp(word, "text:", 5)) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Keyword arguments, unique prefixes, numbers and error lines. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,33 @@ int cli_dispatch(const struct cli_cmd *cmds, const struct cli_cmd *object, struc
 		 c->name);
 	rest = (struct cli_args){.argc = args->argc, .argv = args->argv, .cmd = path};
 	return c->run(&rest);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int cli_hex_octets(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t i, n = strlen(hex);
+
+	if (!n || n % 2)
+		return CLI_HEX_BAD;
+	for (i = 0; i < n; i++)
+		if (hex_digit(hex[i]) < 0)
+			return CLI_HEX_BAD;
+	if (n / 2 > cap || n / 2 > INT_MAX)
+		return CLI_HEX_LONG;
+	for (i = 0; i < n / 2; i++)
+		out[i] = (uint8_t)(hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]));
+	return (int)(n / 2);
 }
 
 int cli_parse_uint(const char *word, const char *what, uint64_t min, uint64_t max, uint64_t *val)

@@ -105,6 +105,15 @@ int cli_match_value(const char *word, const char *const *names, const char *keyw
 /* A decimal number in [min, max]: "bad ttl '0': expected 1-255". */
 int cli_parse_uint(const char *word, const char *what, uint64_t min, uint64_t max, uint64_t *val);
 
+/*
+ * Hex digits (pairs, either case) into at most @cap octets: how many, or
+ * CLI_HEX_BAD (empty, an odd count or not hex) or CLI_HEX_LONG (more than
+ * @cap).  Says nothing: the caller words the error for what it parses.
+ */
+#define CLI_HEX_BAD  (-1)
+#define CLI_HEX_LONG (-2)
+int cli_hex_octets(const char *hex, uint8_t *out, size_t cap);
+
 /* The optional or required "dev IFNAME" of show, detach, reset, list. */
 int cli_parse_dev(struct cli_args *args, bool required, const char **ifname);
 

@@ -123,38 +123,19 @@ static size_t parse_address(const char *word, const char *what, uint8_t *addr)
 	return 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex octets ("0102ff", "0x" allowed) into @out (@cap): the count, -1 after cli_error(). */
 static int parse_hex(const char *word, uint8_t *out, size_t cap)
 {
 	const char *p = word;
-	size_t n = 0;
-	int hi, lo;
+	int n;
 
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	if (strlen(p) % 2)
+	n = cli_hex_octets(p, out, cap);
+	if (n == CLI_HEX_LONG)
+		return cli_error("bad raw value: longer than %zu octets", cap);
+	if (n < 0)
 		return cli_error("bad raw value '%s': expected an even number of hex digits", word);
-	for (; *p; p += 2) {
-		hi = hex_digit(p[0]);
-		lo = hex_digit(p[1]);
-		if (hi < 0 || lo < 0)
-			return cli_error("bad raw value '%s': expected hex digits", word);
-		if (n == cap)
-			return cli_error("bad raw value: longer than %zu octets", cap);
-		out[n++] = (uint8_t)(hi << 4 | lo);
-	}
-	return (int)n;
+	return n;
 }
 
 static int build_padding(const struct tlv_word *w, struct probe_tlv_set *set)
