@@ -193,10 +193,10 @@ static void test_sender_tx(void)
 	result(ok, "render/sender-tx", "S_TxC not written per request into each Direct TLV");
 	/* Without size: base and TLVs exactly; the replies may move with dest-addr. */
 	ok = !parse_words("tlv cos,EF tlv follow-up", &o) && o.size == 44 + 8 + 20 &&
-	     !probe_replies_may_move(&o);
+	     !probe_socket_cfg_of(&o).any_source;
 	result(ok, "size/default-fits-tlvs", "the default size must be the base and the TLVs");
-	ok = !parse_words("tlv dest-addr,192.0.2.1", &o) && probe_replies_may_move(&o) &&
-	     !parse_words("tlv return-path,same-link", &o) && probe_replies_may_move(&o);
+	ok = !parse_words("tlv dest-addr,192.0.2.1", &o) && probe_socket_cfg_of(&o).any_source &&
+	     !parse_words("tlv return-path,same-link", &o) && probe_socket_cfg_of(&o).any_source;
 	result(ok, "socket/unconnected-for-redirects",
 	       "dest-addr and return-path must leave the socket unconnected");
 	ok = !parse_words("tlv return-path,no-reply tlv reflected-control,100,0", &o);

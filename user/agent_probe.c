@@ -85,17 +85,7 @@ static int target_open(const struct agent_config *cfg, const struct agent_target
 	t->opts.count = 0;
 	t->opts.report_s = 0;
 	t->opts.quiet = true;
-	sc = (struct probe_socket_cfg){
-		.host = t->opts.host,
-		.family = t->opts.family,
-		.port = t->opts.port,
-		.source = t->opts.source,
-		.sport = t->opts.sport,
-		.ttl = t->opts.ttl,
-		.tos = (uint8_t)(t->opts.dscp << 2 | t->opts.ecn),
-		.size = t->opts.size,
-		.any_source = probe_replies_may_move(&t->opts),
-	};
+	sc = probe_socket_cfg_of(&t->opts);
 	t->run = (struct probe_run){.opts = &t->opts, .stop_fd = stop_fd, .mon = &t->mon};
 	t->run.sock.fd = -1;
 	{

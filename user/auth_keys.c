@@ -41,8 +41,10 @@ static const char *parse_key(const char *word, struct key_line *kl)
 
 		if (got == CLI_HEX_LONG)
 			return "key longer than 128 octets";
-		if (got < 0)
+		if (got == CLI_HEX_ODD)
 			return "expected an even number of hex digits after hex:";
+		if (got <= 0)
+			return "expected hex digits after hex:";
 		kl->len = (size_t)got;
 		return NULL;
 	}

@@ -244,8 +244,8 @@ int cli_hex_octets(const char *hex, uint8_t *out, size_t cap)
 {
 	size_t i, n = strlen(hex);
 
-	if (!n || n % 2)
-		return CLI_HEX_BAD;
+	if (n % 2)
+		return CLI_HEX_ODD;
 	for (i = 0; i < n; i++)
 		if (hex_digit(hex[i]) < 0)
 			return CLI_HEX_BAD;

@@ -107,11 +107,13 @@ int cli_parse_uint(const char *word, const char *what, uint64_t min, uint64_t ma
 
 /*
  * Hex digits (pairs, either case) into at most @cap octets: how many, or
- * CLI_HEX_BAD (empty, an odd count or not hex) or CLI_HEX_LONG (more than
- * @cap).  Says nothing: the caller words the error for what it parses.
+ * CLI_HEX_BAD (not hex), CLI_HEX_ODD (an odd count) or
+ * CLI_HEX_LONG (more than @cap).  Says nothing: the caller words the error
+ * for what it parses.
  */
 #define CLI_HEX_BAD  (-1)
 #define CLI_HEX_LONG (-2)
+#define CLI_HEX_ODD  (-3)
 int cli_hex_octets(const char *hex, uint8_t *out, size_t cap);
 
 /* The optional or required "dev IFNAME" of show, detach, reset, list. */

@@ -112,17 +112,7 @@ static int probe(struct cli_args *args)
 
 	if (probe_parse(args, &opts))
 		return -1;
-	cfg = (struct probe_socket_cfg){
-		.host = opts.host,
-		.family = opts.family,
-		.port = opts.port,
-		.source = opts.source,
-		.sport = opts.sport,
-		.ttl = opts.ttl,
-		.tos = (uint8_t)(opts.dscp << 2 | opts.ecn),
-		.size = opts.size,
-		.any_source = probe_replies_may_move(&opts),
-	};
+	cfg = probe_socket_cfg_of(&opts);
 	if (probe_socket_open(&run.sock, &cfg))
 		return -1;
 	if (opts.continuous)

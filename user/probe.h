@@ -75,12 +75,8 @@ struct probe_opts {
 /* Parse the words after `probe` (HOST first), the defaults filled in. */
 int probe_parse(struct cli_args *args, struct probe_opts *opts);
 
-/*
- * Whether replies may come from another address of the reflector than the
- * one the requests go to: a Destination Node Address or Return Path TLV
- * (RFC 9503) makes them.  The socket is then left unconnected.
- */
-bool probe_replies_may_move(const struct probe_opts *opts);
+/* The socket the options ask for (the probe's and the agent's targets'). */
+struct probe_socket_cfg probe_socket_cfg_of(const struct probe_opts *opts);
 
 /* Where a timestamp came from, least precise first. */
 enum probe_ts_source { PROBE_TS_USER, PROBE_TS_SOFTWARE, PROBE_TS_HARDWARE };

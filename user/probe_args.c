@@ -216,10 +216,30 @@ static int auth_options(struct probe_opts *o, bool size_given)
 	return auth_key_for(o->auth_key, o->port, o->ssid, &o->auth);
 }
 
-bool probe_replies_may_move(const struct probe_opts *o)
+/*
+ * Whether replies may come from another address of the reflector than the
+ * one the requests go to: a Destination Node Address or Return Path TLV
+ * (RFC 9503) makes them.  The socket is then left unconnected.
+ */
+static bool replies_may_move(const struct probe_opts *o)
 {
 	return probe_tlv_set_has(&o->tlvs, STAMP_TLV_DEST_NODE_ADDR) ||
 	       probe_tlv_set_has(&o->tlvs, STAMP_TLV_RETURN_PATH);
+}
+
+struct probe_socket_cfg probe_socket_cfg_of(const struct probe_opts *o)
+{
+	return (struct probe_socket_cfg){
+		.host = o->host,
+		.family = o->family,
+		.port = o->port,
+		.source = o->source,
+		.sport = o->sport,
+		.ttl = o->ttl,
+		.tos = (uint8_t)(o->dscp << 2 | o->ecn),
+		.size = o->size,
+		.any_source = replies_may_move(o),
+	};
 }
 
 /* Keyword @kw once (but `tlv`: a request carries many), its value from @args. */

@@ -133,8 +133,10 @@ static int parse_hex(const char *word, uint8_t *out, size_t cap)
 	n = cli_hex_octets(p, out, cap);
 	if (n == CLI_HEX_LONG)
 		return cli_error("bad raw value: longer than %zu octets", cap);
-	if (n < 0)
+	if (n == CLI_HEX_ODD)
 		return cli_error("bad raw value '%s': expected an even number of hex digits", word);
+	if (n < 0)
+		return cli_error("bad raw value '%s': expected hex digits", word);
 	return n;
 }
 
