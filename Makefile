@@ -194,7 +194,7 @@ demo: $(BUILD)/stampede $(BUILD)/testing/xdp_pass.bpf.o
 	@BUILD=$(BUILD) bash tools/demo.sh
 
 include bench/bench.mk
-include tests/fuzz/fuzz.mk
+include fuzz/fuzz.mk
 
 # The benchmark's programs are built too: tests/test_bench.sh runs them
 # briefly (their own checks of every reflection, no timing asserted).
@@ -217,7 +217,7 @@ hdrcheck: $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	done; echo "hdrcheck: every header compiles alone"
 
 format:
-	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c tests/xdp/*.[ch] tests/fuzz/*.[ch] testing/*.[ch]) \
+	clang-format -i $(BPF_SRCS) $(BPF_HDRS) $(USER_SRCS) $(USER_HDRS) $(wildcard tests/*.c tests/xdp/*.[ch] fuzz/*.[ch] testing/*.[ch]) \
 		$(BENCH_BPF_SRCS) $(BENCH_C_SRCS)
 
 # The controller (one static binary, its BPF program embedded), its man

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# A short fixed-seed run of the XDP fuzzer (tests/fuzz, `make fuzz` runs
+# A short fixed-seed run of the XDP fuzzer (fuzz/, `make fuzz` runs
 # the long campaign): generated and mutated frames through the reflector
 # with BPF_PROG_TEST_RUN, every outcome judged independently.  Also: the
 # run reached the source policy (allow-list, rate limits), and the same

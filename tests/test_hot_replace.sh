@@ -204,7 +204,7 @@ answered mtu-change "$R4"
 sr reflector refresh dev "$IF_R"
 sr -j reflector show dev "$IF_R"
 check hot-replace/mtu-refresh "reflector show after refresh: $(oneline "$(cli_out)")" \
-	jq_ok '.mtu == 1400 and .reply_max == 1352' "$T/out"
+	jq_ok '.mtu == 1400 and .reply_max == 1372' "$T/out"
 answered mtu-refreshed "$R4"
 
 ip -n "$NS_R" addr add "$NEW4/24" dev "$IF_R"

@@ -106,7 +106,7 @@ static void t_csum_zero_result(struct env *e, struct tc *t, const void *arg)
 }
 
 /*
- * Found by the fuzzer (tests/fuzz, FUZZING.md), the request as exact bytes:
+ * Found by the fuzzer (fuzz/, FUZZING.md), the request as exact bytes:
  * the standard IPv6 request with UDP checksum 0.  RFC 8200 8.1: a receiver
  * discards it, and its reply could carry no valid checksum (the reply's is
  * the request's, updated); it was answered, with a wrong one.  Passed
