@@ -141,8 +141,9 @@ test_completion() {
 		cmds=$(sed -n "s/^$obj //p" "$T/pairs")
 		[ -n "$cmds" ] && offers "completion/$obj" "$cmds" "$obj" ""
 	done
-	# attach's keywords, as its synopsis names them: "[port", "|stateless]", "dev".
-	"$STAMPEDE" reflector attach help >"$T/attach" 2>&1
+	# attach's keywords, as its synopsis (up to the first blank line) names
+	# them: "[port", "|stateless]", "dev".
+	"$STAMPEDE" reflector attach help 2>&1 | sed '/^$/q' >"$T/attach"
 	keywords=$(grep -o -e '\[[a-z-]*' -e '|[a-z-]*\]' "$T/attach" | tr -d '[]|' | sort -u)
 	[ "$(wc -w <<<"$keywords")" -ge 15 ] ||
 		fail completion/attach-synopsis "read only '$(flat "$keywords")' from reflector attach help"
