@@ -516,8 +516,9 @@ test_auth_keys() {
 	other=$(key_file keys2 400 "port 8630 hex:00112233445566778899aabbccddeeff" \
 		"port 8631 hex:ffeeddccbbaa99887766554433221100")
 
-	expect_error cli/auth-key/no-auth-port "auth-key $good: a default key (a line without port) needs an auth-port" \
-		-n "$NS" reflector attach dev "$IF0" mode generic auth-key "$good"
+	f=$(key_file defaultonly 600 "hex:$secret")
+	expect_error cli/auth-key/no-auth-port "auth-key $f: a default key \\(a line without port\\) needs an auth-port" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-key "$f"
 	f=$(key_file loose 644 "hex:$secret")
 	expect_error cli/auth-key/mode "auth-key $f: mode 0644; a key file must be mode 0600 or stricter" \
 		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
