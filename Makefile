@@ -149,7 +149,10 @@ $(BUILD)/tests/xdp_unit: $(XDP_UNIT_OBJS) $(HARNESS_OBJ) $(LIBSTAMPEDE) | $(DEPS
 $(BUILD)/tests/%: tests/%.c $(HARNESS_OBJ) $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/tests
 	$(call msg,CC-LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting $< -o $@ $(HARNESS_OBJ) $(LIBSTAMPEDE) $(USER_LIBS) -lm
+	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting $< -o $@ $(HARNESS_OBJ) $(LIBSTAMPEDE) $(USER_LIBS) -lm $(TEST_LIBS)
+
+# probe_unit checks the probe's HMACs with OpenSSL's.
+$(BUILD)/tests/probe_unit: TEST_LIBS := -lcrypto
 
 # The test tools use only libc and testing/: they must not share code with
 # the data path or the controller they exercise.  stamp_reflect's

@@ -16,7 +16,10 @@ $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) | $(DEPS
 $(BUILD)/bench/%: bench/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/bench
 	$(call msg,CC-LINK,$@)
-	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Ibench -Itesting $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm
+	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Ibench -Itesting $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm $(BENCH_LIBS)
+
+# prog_cost sets the authenticated cases beside OpenSSL's HMAC (libcrypto).
+$(BUILD)/bench/prog_cost: BENCH_LIBS := -lcrypto
 
 .PHONY: bench
 bench: test-deps $(BUILD)/stampede $(BUILD)/stampede.bpf.o $(TEST_BINS) $(TEST_BPF_OBJS) $(BENCH_BPF_OBJS) $(BENCH_BINS)

@@ -54,7 +54,12 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include "stampede_kern_user.h"
+#include "stampede_auth.h"
+#include "sha256.h"
 #include "stampede.skel.h"
 #include "kernel_features.h"
 #include "attach.h"
@@ -65,6 +70,10 @@
 
 #define NCNT	       STAMPEDE_CNT_MAX
 #define STAMP_PORT     862
+#define AUTH_PORT      863		   /* the auth-port of the authenticated cases */
+#define AUTH_LEN       112		   /* RFC 8762 4.2.2: the authenticated base */
+#define AUTH_TLV_LEN   (AUTH_LEN + 8 + 20) /* and Timestamp Information, HMAC TLV */
+#define USER_DIV       10 /* the authenticated and userspace cases: repeat / USER_DIV a round */
 #define OTHER_PORT     53 /* passthrough-v4: DNS, someone else's traffic */
 #define CLIENT_PORT    40000
 #define OUT_SIZE       (PB_MAX_FRAME + 512)
@@ -81,7 +90,7 @@
 #define TWL_LEN	       14     /* TWAMP-Light request: the shortest there is */
 #define RESET_MAX      128    /* bench/frame_reset.bpf.c: FRAME_RESET_MAX */
 #define EE_SYNCED_1MS  0x8a03 /* S=1, about a millisecond: what a synced host says */
-#define MAX_SERIES     32
+#define MAX_SERIES     40
 
 _Static_assert(sizeof(struct stampede_stats) == NCNT * sizeof(__u64),
 	       "struct stampede_stats is one __u64 per counter");
@@ -148,6 +157,7 @@ struct reflector {
 	struct stampede_bpf *skel;
 	struct prog prog;
 	int stats_fd;
+	bool auth; /* with auth-port 863 and its key */
 };
 
 static void addr_mapped(union stampede_addr *a, const uint8_t *v4)
@@ -240,6 +250,26 @@ static int fill_allow(int fd)
 	return policy_allow_write(fd, p, 5, "bench");
 }
 
+/* The authenticated cases' key: both the XDP program's and OpenSSL's. */
+static const uint8_t bench_key[] = "stampede bench key, 32 octets..";
+
+/* auth_keys as the controller writes it for `auth-port 863 auth-key FILE`. */
+static int fill_auth_keys(int fd)
+{
+	struct stampede_auth_key_id id = {.port = htons(AUTH_PORT), .kind = STAMPEDE_AUTH_ANY_SSID};
+	struct stampede_auth_key val = {0};
+	struct hmac_sha256_states st;
+
+	hmac_sha256_states(bench_key, sizeof(bench_key) - 1, &st);
+	memcpy(val.ipad, st.ipad, sizeof(val.ipad));
+	memcpy(val.opad, st.opad, sizeof(val.opad));
+	if (bpf_map_update_elem(fd, &id, &val, BPF_ANY))
+		return -1;
+	id.kind = STAMPEDE_AUTH_PORT;
+	memset(&val, 0, sizeof(val));
+	return bpf_map_update_elem(fd, &id, &val, BPF_ANY);
+}
+
 /* Port 862, TTL 255, loop guard off (see the top of the file), plus @flags. */
 static int reflector_load(struct reflector *r, const char *label, __u32 flags)
 {
@@ -255,6 +285,10 @@ static int reflector_load(struct reflector *r, const char *label, __u32 flags)
 	cfg->n_ports = 1;
 	cfg->reply_ttl = STAMPEDE_DEFAULT_REPLY_TTL;
 	cfg->flags = flags | STAMPEDE_F_NO_LOOP_GUARD;
+	if (r->auth) {
+		cfg->auth_ports[0] = htons(AUTH_PORT);
+		cfg->n_auth_ports = 1;
+	}
 	if (flags & STAMPEDE_F_RATE_SRC)
 		policy_rate_config(&cfg->rate_src, BENCH_RATE_PPS, BENCH_RATE_BURST);
 	if (flags & STAMPEDE_F_RATE_ALL)
@@ -271,7 +305,8 @@ static int reflector_load(struct reflector *r, const char *label, __u32 flags)
 	if (fill_local_addrs(bpf_map__fd(r->skel->maps.local_addrs),
 			     bpf_map__fd(r->skel->maps.local_set)) ||
 	    fill_clock(bpf_map__fd(r->skel->maps.clock)) ||
-	    ((flags & STAMPEDE_F_ALLOW) && fill_allow(bpf_map__fd(r->skel->maps.allow_src))))
+	    ((flags & STAMPEDE_F_ALLOW) && fill_allow(bpf_map__fd(r->skel->maps.allow_src))) ||
+	    (r->auth && fill_auth_keys(bpf_map__fd(r->skel->maps.auth_keys))))
 		return fail("%s: filling the maps failed: %s", label, strerror(errno));
 	return prog_describe(&r->prog, label, bpf_program__fd(reflector_program(r->skel)));
 }
@@ -353,6 +388,7 @@ enum method {
 	M_REPEAT,  /* one syscall, repeat R, every repeat a full run */
 	M_REPEAT1, /* many syscalls of repeat 1, kernel-reported duration each */
 	M_DERIVED, /* computed from other series of the same rounds */
+	M_USER,	   /* userspace HMAC-SHA-256 (OpenSSL) over what a packet's MACs cover */
 };
 
 enum out_check {
@@ -381,8 +417,12 @@ struct series {
 	bool selected;	      /* measured in this invocation (--case) */
 	const char *ratio_to; /* name of the reference row; NULL for baselines */
 	const char *method_text;
-	struct series *parts[3]; /* M_DERIVED: a - b + c per round */
-	double ns[MAX_RUNS];	 /* per round: ns per packet */
+	struct series *parts[3];    /* M_DERIVED: a - b + c per round */
+	unsigned int div;	    /* runs repeat / div packets a round (0: repeat): dear cases */
+	const uint8_t *mac_text[4]; /* M_USER: the MACs of one packet, each over its text */
+	size_t mac_len[4];
+	int n_macs;
+	double ns[MAX_RUNS]; /* per round: ns per packet */
 	double kernel_ns[MAX_RUNS];
 };
 
@@ -393,7 +433,8 @@ struct bench {
 	const char *json_path;
 	bool table;
 	int ncpu;
-	struct reflector stateless, stateful, t3read, counted, rated, rated_all, allowed;
+	struct reflector stateless, stateful, t3read, counted, rated, rated_all, allowed, authed;
+	EVP_MAC_CTX *hmac; /* M_USER: keyed once, as the XDP program's precomputed pads are */
 	struct bpf_object *floor_obj, *floor_clock_obj, *floor_stamp_obj, *pass_obj, *reset_obj;
 	struct prog floor, floor_clock, floor_stamp, pass, reset;
 	int reset_frame_fd, next_prog_fd;
@@ -539,6 +580,71 @@ static void tlv_cases_define(struct bench *b, const uint8_t *base)
 	}
 }
 
+/* What the userspace cases report where a program's sizes go: none. */
+static const struct prog userspace = {.label = "userspace", .fd = -1};
+
+/*
+ * Authenticated mode (RFC 8762 4.2.2, 4.3.2): the 112-octet request, and
+ * the same with a Timestamp Information TLV under an HMAC TLV (RFC 8972
+ * 4.8), from and to port 863.  Each reply is signed with the key the
+ * program verifies with, over its own octets, so it verifies as the next
+ * repeat's request: every repeat verifies and signs.  A packet costs two
+ * MACs over 96 octets, and with the HMAC TLV two more over its 12 octets
+ * of text (the Sequence Number and the TLV before it).  Beside each, the
+ * same MACs over the same octets in userspace with OpenSSL.
+ */
+static void auth_cases_define(struct bench *b)
+{
+	static uint8_t req[AUTH_LEN], tlv[AUTH_TLV_LEN], text[12];
+	static const uint8_t t1[8] = {0xe9, 0x8f, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc};
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	struct series *s;
+
+	memset(req, 0, sizeof(req));
+	ck_put32(req, 1);
+	memcpy(req + 16, t1, 8);
+	ck_put16(req + 24, 0x8001);
+	ck_put16(req + 26, 0x1234);
+	HMAC(EVP_sha256(), bench_key, sizeof(bench_key) - 1, req, 96, md, &mdlen);
+	memcpy(req + 96, md, 16);
+	memcpy(tlv, req, AUTH_LEN);
+	pb_tlv(tlv + AUTH_LEN, 0x80, 3, 4, 0); /* Timestamp Information */
+	pb_tlv(tlv + AUTH_LEN + 8, 0x80, 8, 16, 0);
+	memcpy(text, tlv, 4);
+	memcpy(text + 4, tlv + AUTH_LEN, 8);
+	HMAC(EVP_sha256(), bench_key, sizeof(bench_key) - 1, text, sizeof(text), md, &mdlen);
+	memcpy(tlv + AUTH_LEN + 12, md, 16);
+
+	s = case_reflect(b, "auth-v4", M_REPEAT, false, &b->authed, 4, req, sizeof(req));
+	frame_build(&s->frame, 4, AUTH_PORT, AUTH_PORT, req, sizeof(req));
+	s->ratio_to = "openssl-hmac-auth";
+	s->method_text = "repeat/10, loop guard off, port 863";
+	s->div = USER_DIV;
+	s = case_reflect(b, "auth-hmac-tlv-v4", M_REPEAT, false, &b->authed, 4, tlv, sizeof(tlv));
+	frame_build(&s->frame, 4, AUTH_PORT, AUTH_PORT, tlv, sizeof(tlv));
+	s->event = STAMPEDE_CNT_hmac_tlv_verified;
+	s->allowed = STAMPEDE_CNT_tlv_answered; /* two a packet */
+	s->ratio_to = "openssl-hmac-auth-tlv";
+	s->method_text = "repeat/10, loop guard off, port 863";
+	s->div = USER_DIV;
+
+	s = series_add(b, "openssl-hmac-auth", M_USER, &userspace);
+	s->mac_text[0] = s->mac_text[1] = req;
+	s->mac_len[0] = s->mac_len[1] = 96;
+	s->n_macs = 2;
+	s->div = USER_DIV;
+	s->method_text = "repeat/10, userspace OpenSSL, 2 MACs of 96 octets";
+	s = series_add(b, "openssl-hmac-auth-tlv", M_USER, &userspace);
+	s->mac_text[0] = s->mac_text[1] = req;
+	s->mac_len[0] = s->mac_len[1] = 96;
+	s->mac_text[2] = s->mac_text[3] = text;
+	s->mac_len[2] = s->mac_len[3] = sizeof(text);
+	s->n_macs = 4;
+	s->div = USER_DIV;
+	s->method_text = "repeat/10, userspace OpenSSL, 2 MACs of 96 octets, 2 of 12";
+}
+
 static void cases_define(struct bench *b)
 {
 	static uint8_t base[CK_BASE_LEN], tlv[TLV_PAYLOAD], other[CK_BASE_LEN];
@@ -607,6 +713,7 @@ static void cases_define(struct bench *b)
 			 sizeof(many));
 	s->allowed = STAMPEDE_CNT_tlv_padding; /* 256 a packet */
 	tlv_cases_define(b, base);
+	auth_cases_define(b);
 
 	/*
 	 * TWAMP-Light: the reflector behind frame_reset, minus frame_reset in
@@ -857,6 +964,46 @@ static int result_check(struct bench *b, const struct series *s, const struct re
 	return output_check(b, s, res->out_len, repeat);
 }
 
+/* Packets a round: dear cases run fewer (the figure is per packet all the same). */
+static unsigned int series_repeat(const struct bench *b, const struct series *s)
+{
+	return s->div > 1 ? b->repeat / s->div : b->repeat;
+}
+
+/*
+ * M_USER: the packets' MACs with OpenSSL's HMAC-SHA-256, keyed once (a
+ * NULL key reuses the key's pads, as the XDP program's precomputed ones);
+ * this thread's CPU time per packet.  The warm-up checks the first MAC
+ * against the one the request carries.
+ */
+static int measure_user(struct bench *b, struct series *s, int round)
+{
+	unsigned int n = series_repeat(b, s), i;
+	uint8_t md[EVP_MAX_MD_SIZE];
+	size_t mdlen = 0;
+	uint64_t t0;
+	int k;
+
+	t0 = cpu_ns();
+	for (i = 0; i < n; i++)
+		for (k = 0; k < s->n_macs; k++)
+			if (!EVP_MAC_init(b->hmac, NULL, 0, NULL) ||
+			    !EVP_MAC_update(b->hmac, s->mac_text[k], s->mac_len[k]) ||
+			    !EVP_MAC_final(b->hmac, md, &mdlen, sizeof(md)))
+				return fail("%s: OpenSSL's HMAC failed", s->name);
+	if (round < 0) {
+		if (!EVP_MAC_init(b->hmac, NULL, 0, NULL) ||
+		    !EVP_MAC_update(b->hmac, s->mac_text[0], s->mac_len[0]) ||
+		    !EVP_MAC_final(b->hmac, md, &mdlen, sizeof(md)) ||
+		    memcmp(md, s->mac_text[0] + 96, 16))
+			return fail("%s: OpenSSL's HMAC is not the request's", s->name);
+		return 0;
+	}
+	s->ns[round] = (double)(cpu_ns() - t0) / n;
+	s->kernel_ns[round] = s->ns[round];
+	return 0;
+}
+
 /* One round of one series; @round < 0 is the warm-up, not recorded. */
 static int measure(struct bench *b, struct series *s, int round)
 {
@@ -866,13 +1013,16 @@ static int measure(struct bench *b, struct series *s, int round)
 
 	if (s->method == M_DERIVED || !s->selected)
 		return 0;
+	if (s->method == M_USER)
+		return measure_user(b, s, round);
 	if (s->refl && stats_reset(b, s->refl))
 		return -1;
 	if (s->tail && tail_set(b, s->tail))
 		return -1;
 	if (s->method == M_REPEAT) {
-		n = b->repeat;
-		if (run_once(b, s, b->repeat, &res) || result_check(b, s, &res, b->repeat, n))
+		n = series_repeat(b, s);
+		if (run_once(b, s, (unsigned int)n, &res) ||
+		    result_check(b, s, &res, (unsigned int)n, n))
 			return -1;
 	} else {
 		n = b->r1_calls;
@@ -892,7 +1042,7 @@ static int measure(struct bench *b, struct series *s, int round)
 	if (round < 0)
 		return 0;
 	if (s->method == M_REPEAT) {
-		s->ns[round] = (double)res.cpu_ns / b->repeat;
+		s->ns[round] = (double)res.cpu_ns / (double)n;
 		s->kernel_ns[round] = res.duration;
 	} else {
 		s->ns[round] = interquartile_mean(b->r1_durations, b->r1_calls);
@@ -969,7 +1119,19 @@ static int load_all(struct bench *b)
 	if (snprintf(testing_dir, sizeof(testing_dir), "%s/../testing", b->bench_dir) >=
 	    (int)sizeof(testing_dir))
 		return fail("bench directory path too long: %s", b->bench_dir);
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	b->hmac = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac);
+	if (!b->hmac || !EVP_MAC_init(b->hmac, bench_key, sizeof(bench_key) - 1, params))
+		return fail("OpenSSL has no HMAC-SHA-256");
+	b->authed.auth = true;
 	if (reflector_load(&b->stateless, "reflector (stateless)", 0) ||
+	    reflector_load(&b->authed, "reflector (auth-port 863 with a key)", 0) ||
 	    reflector_load(&b->stateful, "reflector (stateful)", STAMPEDE_F_STATEFUL) ||
 	    reflector_load(&b->t3read, "reflector (clock-reads 2)", STAMPEDE_F_T3_READ) ||
 	    reflector_load(&b->counted, "reflector (count-other on)", STAMPEDE_F_COUNT_OTHER) ||
@@ -1001,6 +1163,8 @@ static void unload_all(struct bench *b)
 	stampede_bpf__destroy(b->rated.skel);
 	stampede_bpf__destroy(b->rated_all.skel);
 	stampede_bpf__destroy(b->allowed.skel);
+	stampede_bpf__destroy(b->authed.skel);
+	EVP_MAC_CTX_free(b->hmac);
 	bpf_object__close(b->floor_obj);
 	bpf_object__close(b->floor_clock_obj);
 	bpf_object__close(b->floor_stamp_obj);
@@ -1262,8 +1426,12 @@ static void table_print(struct bench *b)
 	       " clock read);\n"
 	       "#   mean of the middle half of the calls, per round.\n"
 	       "# insns: xlated instructions; verif: instructions the verifier processed; jit B:"
-	       " JITed bytes.\n",
-	       STAMP_PORT);
+	       " JITed bytes.\n"
+	       "# userspace: OpenSSL's HMAC-SHA-256 (keyed once) over what one packet's MACs"
+	       " cover; the auth rows'\n"
+	       "#   ratio is the XDP reflection's cost to it.  repeat/%d: that many packets a"
+	       " round (dear cases).\n",
+	       STAMP_PORT, USER_DIV);
 	if (bpf_stats_enabled())
 		printf("# kernel.bpf_stats_enabled=1: every figure includes the kernel's run-time"
 		       " accounting\n");
@@ -1294,8 +1462,8 @@ static void json_series(FILE *f, struct bench *b, const struct series *s, bool c
 	json_number(f, "ratio_min", m.ratio_min);
 	json_number(f, "ratio_max", m.ratio_max);
 	json_number(f, "kernel_ns", m.kernel);
-	fprintf(f, "\"repeat\": %u, \"runs\": %u, ", s->method == M_REPEAT1 ? 1 : b->repeat,
-		b->runs);
+	fprintf(f, "\"repeat\": %u, \"runs\": %u, ",
+		s->method == M_REPEAT1 ? 1 : series_repeat(b, s), b->runs);
 	if (s->method == M_REPEAT1)
 		fprintf(f, "\"calls_per_run\": %u, ", b->r1_calls);
 	if (s->method == M_DERIVED)

@@ -8,8 +8,9 @@
  * compressions.  A packet whose MAC does not verify, or too short to hold
  * one, is dropped and counted (auth_failed), never answered: a reply would
  * sign what an attacker chose.  An auth-port without keys is left to the
- * stack as before (authenticated), and so, for now, is a packet with TLVs
- * after the base (they need the HMAC TLV, RFC 8972 4.8).
+ * stack as before (authenticated).  TLVs after the 112-octet base are
+ * walked as in unauthenticated mode once the base verified, under the
+ * HMAC TLV's rules (RFC 8972 4.8, tlv/hmac_tlv.h).
  */
 #ifndef STAMPEDE_BPF_AUTH_H
 #define STAMPEDE_BPF_AUTH_H
@@ -30,15 +31,10 @@
 #include "swap.h"
 #include "reply.h"
 #include "hmac.h"
+#include "auth_keys.h"
+#include "tlv/walk.h"
 
 extern const volatile struct stampede_config cfg;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, STAMPEDE_MAX_AUTH_KEYS);
-	__type(key, struct stampede_auth_key_id);
-	__type(value, struct stampede_auth_key);
-} auth_keys SEC(".maps");
 
 /*
  * What auth_answer keeps between its steps, in a per-CPU map entry: on the
@@ -51,7 +47,8 @@ struct auth_work {
 	struct stampede_auth_key_id id;
 	__be32 sender[4]; /* Sequence Number, Timestamp, Error Estimate and SSID */
 	struct stamp_timestamp t2, t3;
-	__u64 acc; /* the UDP checksum's accumulator */
+	__u64 acc;     /* the UDP checksum's accumulator */
+	__u64 tlv_acc; /* the checksum change of the TLVs' answers */
 	__u32 reflector_seq;
 	__u32 pad;
 };
@@ -73,28 +70,71 @@ static __always_inline __be32 *auth_base(void *data, void *data_end, __u32 poff)
 	return p;
 }
 
-/*
- * The key of @aw->id's port for @ssid, else the port's key for every SSID:
- * its states into the HMAC's scratch entry.  false: none.
- */
+/* The key of @aw->id's port for @ssid (auth_key_find).  false: none. */
 static __always_inline bool auth_key_load(struct auth_work *aw, struct sha256_scratch *sc,
 					  __be16 ssid)
 {
-	const struct stampede_auth_key *key;
+	return auth_key_find(&aw->id, sc, ssid);
+}
 
-	aw->id.ssid = ssid;
-	aw->id.kind = STAMPEDE_AUTH_SSID;
-	key = bpf_map_lookup_elem(&auth_keys, &aw->id);
-	if (!key) {
-		aw->id.ssid = 0;
-		aw->id.kind = STAMPEDE_AUTH_ANY_SSID;
-		key = bpf_map_lookup_elem(&auth_keys, &aw->id);
-		if (!key)
-			return false;
+/*
+ * The TLVs after a verified authenticated base, walked from octet 112 as
+ * in unauthenticated mode (answer_tlvs), under the HMAC TLV's rules; the
+ * session @s has counted this packet already.  Reflected Test Packet
+ * Control is not followed here (U): the reply keeps the request's size.
+ * Returns STAMPEDE_CONTINUE with *planp set, or the drop the TLVs asked
+ * for.
+ */
+static __always_inline __u32 auth_tlvs(struct xdp_md *ctx, const struct stampede_pkt *pkt,
+				       const struct stampede_clock *clk,
+				       const struct stampede_session *s, struct stampede_stats *st,
+				       struct tlv_plan **planp)
+{
+	struct tlv_scratch *scratch = tlv_scratch_get();
+	struct tlv_plan *plan;
+	struct tlv_env *env;
+	struct tlv_io *io;
+
+	if (!scratch)
+		return STAMPEDE_CNT_internal;
+	io = &scratch->io;
+	env = &scratch->env;
+	plan = &scratch->plan;
+	__builtin_memset(io, 0, sizeof(*io));
+	io->payload_off = pkt->l4_off + sizeof(struct udphdr);
+	io->payload_len = pkt->payload_len;
+	io->tlv_start = STAMP_AUTH_BASE_SIZE;
+	io->authenticated = true;
+	__builtin_memset(plan, 0, sizeof(*plan));
+	__builtin_memset(&env->sess, 0, sizeof(env->sess));
+	env->pkt = *pkt;
+	env->clk = *clk;
+	env->sess.stateful = s != NULL;
+	if (s) {
+		env->sess.received = s->received;
+		env->sess.transmitted = s->reflected + 1;
+		env->sess.last_reply_seq = s->last_reply_seq;
+		env->sess.last_reply_t3 = s->last_reply_t3;
+	} else {
+		/* As answer_tlvs: this CPU's counts, this packet and its reply included. */
+		env->sess.received = st->reflected + st->no_reply + st->micro_session +
+				     st->no_tailroom + st->no_session + 1;
+		env->sess.transmitted = st->reflected + 1;
 	}
-	__builtin_memcpy(sc->ipad, key->ipad, sizeof(sc->ipad));
-	__builtin_memcpy(sc->opad, key->opad, sizeof(sc->opad));
-	return true;
+	tlv_walk(ctx);
+	st->tlv_padding += io->n_padding;
+	st->tlv_answered += io->n_answered;
+	st->tlv_unrecognized += io->n_unrecognized;
+	st->tlv_malformed += io->n_malformed;
+	st->tlv_walk_cut += io->walk_cut;
+	if (io->failed)
+		return STAMPEDE_CNT_internal;
+	if (plan->discard)
+		return STAMPEDE_CNT_micro_session;
+	if (plan->no_reply)
+		return STAMPEDE_CNT_no_reply;
+	*planp = plan;
+	return STAMPEDE_CONTINUE;
 }
 
 /*
@@ -110,6 +150,8 @@ static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt
 	void *data_end = (void *)(long)ctx->data_end;
 	bool stateful = cfg.flags & STAMPEDE_F_STATEFUL;
 	struct sha256_scratch *sc;
+	struct tlv_plan *plan = NULL;
+	struct tlv_scratch *ts;
 	struct stampede_clock *clk;
 	struct auth_work *aw;
 	struct ethhdr *eth;
@@ -129,9 +171,6 @@ static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt
 		return STAMPEDE_CNT_authenticated;
 	if (pkt->payload_len < STAMP_AUTH_BASE_SIZE)
 		return STAMPEDE_CNT_auth_failed;
-	/* TLVs in authenticated mode need the HMAC TLV (RFC 8972 4.8): not yet. */
-	if (pkt->payload_len > STAMP_AUTH_BASE_SIZE)
-		return STAMPEDE_CNT_authenticated;
 	if ((cfg.flags & STAMPEDE_F_ALLOW) && !source_allowed(pkt))
 		return STAMPEDE_CNT_not_allowed;
 	if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
@@ -183,8 +222,19 @@ static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt
 		if (!session_get(&aw->skey, t2, st, ref))
 			return STAMPEDE_CNT_no_session;
 		session_note_packet(ref->s, bpf_ntohl(p[STAMP_AUTH_SEQ / 4]), t2);
-		aw->reflector_seq = session_take_seq(ref, fetch_atomics);
 	}
+	aw->tlv_acc = 0;
+	if (pkt->payload_len > STAMP_AUTH_BASE_SIZE) {
+		ret = auth_tlvs(ctx, pkt, clk, stateful ? ref->s : NULL, st, &plan);
+		if (ret != STAMPEDE_CONTINUE)
+			return ret;
+		ts = tlv_scratch_get();
+		if (!ts)
+			return STAMPEDE_CNT_internal;
+		aw->tlv_acc = ts->io.acc;
+	}
+	if (stateful)
+		aw->reflector_seq = session_take_seq(ref, fetch_atomics);
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	eth = data;
@@ -201,7 +251,7 @@ static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt
 	aw->sender[2] = p[STAMP_AUTH_TS / 4 + 1];
 	aw->sender[3] = p[STAMP_AUTH_EE / 4]; /* Error Estimate and SSID */
 	/* Every word of the base leaves the checksum; the reply's come in below. */
-	aw->acc = csum_acc_start(udph->check);
+	aw->acc = csum_acc_start(udph->check) + aw->tlv_acc;
 	for (i = 0; i < STAMP_AUTH_BASE_SIZE / 4; i++)
 		aw->acc += (__u32)~p[i];
 
@@ -211,16 +261,18 @@ static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt
 
 		if ((void *)(ip6h + 1) > data_end)
 			return STAMPEDE_CNT_internal;
-		reply_ipv6(ip6h, 0, NULL, &aw->acc);
+		reply_ipv6(ip6h, 0, plan, &aw->acc);
 	} else {
 		struct iphdr *iph = data + pkt_off(pkt->l3_off);
 
 		if ((void *)(iph + 1) > data_end)
 			return STAMPEDE_CNT_internal;
-		reply_ipv4(iph, 0, NULL, &aw->acc);
+		reply_ipv4(iph, 0, plan, &aw->acc);
 	}
 	udph->source = pkt->dport;
 	udph->dest = pkt->sport;
+	if (plan && (plan->set_src || plan->set_dst))
+		st->reply_rerouted++;
 
 	stamp_ts_of(&aw->t2, t2, clk);
 	if (cfg.flags & STAMPEDE_F_T3_READ)
@@ -259,6 +311,22 @@ static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt
 		p[STAMP_AUTH_HMAC / 4 + i] = bpf_htonl(sc->h[i]);
 	for (i = 0; i < STAMP_AUTH_BASE_SIZE / 4; i++)
 		aw->acc += p[i];
+	/* The HMAC TLV's, over the reply's Sequence Number and TLVs: last. */
+	if (plan && plan->hmac_sign) {
+		if (tlv_hmac_sign(ctx))
+			return STAMPEDE_CNT_internal;
+		ts = tlv_scratch_get();
+		if (!ts)
+			return STAMPEDE_CNT_internal;
+		aw->acc += ts->io.acc;
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+		if (pkt->l4_off > STAMPEDE_MAX_L4_OFF)
+			return STAMPEDE_CNT_internal;
+		udph = data + pkt_off(pkt->l4_off);
+		if ((void *)(udph + 1) > data_end)
+			return STAMPEDE_CNT_internal;
+	}
 	/* An IPv4 request without a checksum gets none; a computed 0 is sent as 0xffff. */
 	if (udph->check || pkt->ipv6)
 		udph->check = csum_acc_finish(aw->acc) ?: 0xffff;

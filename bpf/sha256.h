@@ -59,12 +59,14 @@ __noinline int sha256_compress(void)
 }
 
 /*
- * Copy @n (at most 64) frame octets from frame offset @off into the block;
- * the block's octets past @n keep what they held.  -1 when they are not all
- * in the frame.  Whole words while four octets are left: most of what is
- * hashed (the 96 octets of an authenticated base) is whole words.
+ * Copy @n frame octets from frame offset @off into the block from its octet
+ * @at (0, or 4 after a word the caller put there: see sha256_frame_head),
+ * at most to the block's end; the block's other octets keep what they
+ * held.  -1 when they are not all in the frame.  Whole words while four
+ * octets are left: most of what is hashed (the 96 octets of an
+ * authenticated base) is whole words.
  */
-__noinline int sha256_load(struct xdp_md *ctx, __u32 off, __u32 n)
+__noinline int sha256_load(struct xdp_md *ctx, __u32 off, __u32 n, __u32 at)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -72,7 +74,7 @@ __noinline int sha256_load(struct xdp_md *ctx, __u32 off, __u32 n)
 	__u8 *blk, *p;
 	__u32 i;
 
-	if (!sc || n > SHA256_BLOCK_LEN)
+	if (!sc || (at != 0 && at != 4) || n > SHA256_BLOCK_LEN - at)
 		return -1;
 	blk = (__u8 *)sc->w;
 	for (i = 0; i < SHA256_BLOCK_LEN / 4; i++) {
@@ -81,7 +83,7 @@ __noinline int sha256_load(struct xdp_md *ctx, __u32 off, __u32 n)
 		p = data + ((off + i * 4) & SHA256_FRAME_OFF_MASK);
 		if ((void *)(p + 4) > data_end)
 			return -1;
-		sc->w[i] = *(__u32 *)p;
+		sc->w[(i + at / 4) & 15] = *(__u32 *)p;
 	}
 	for (i = i * 4; i < SHA256_BLOCK_LEN; i++) {
 		if (i >= n)
@@ -89,7 +91,7 @@ __noinline int sha256_load(struct xdp_md *ctx, __u32 off, __u32 n)
 		p = data + ((off + i) & SHA256_FRAME_OFF_MASK);
 		if ((void *)(p + 1) > data_end)
 			return -1;
-		blk[i] = *p;
+		blk[(i + at) & (SHA256_BLOCK_LEN - 1)] = *p;
 	}
 	return 0;
 }
@@ -112,7 +114,7 @@ __noinline int sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len, __u32 pref
 	for (b = 0; b < SHA256_MAX_FRAME_LEN / SHA256_BLOCK_LEN; b++) {
 		if (b >= full)
 			break;
-		if (sha256_load(ctx, off + b * SHA256_BLOCK_LEN, SHA256_BLOCK_LEN))
+		if (sha256_load(ctx, off + b * SHA256_BLOCK_LEN, SHA256_BLOCK_LEN, 0))
 			return -1;
 		sha256_compress();
 	}
@@ -121,7 +123,7 @@ __noinline int sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len, __u32 pref
 		return -1;
 	__builtin_memset(sc->w, 0, SHA256_BLOCK_LEN);
 	rem = len % SHA256_BLOCK_LEN;
-	if (sha256_load(ctx, off + full * SHA256_BLOCK_LEN, rem))
+	if (sha256_load(ctx, off + full * SHA256_BLOCK_LEN, rem, 0))
 		return -1;
 	((__u8 *)sc->w)[rem & (SHA256_BLOCK_LEN - 1)] = 0x80;
 	if (rem >= SHA256_BLOCK_LEN - 8) {
@@ -133,6 +135,49 @@ __noinline int sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len, __u32 pref
 	sc->w[15] = bpf_htonl((__u32)bits);
 	sha256_compress();
 	return 0;
+}
+
+/*
+ * For a message that starts with the four octets of @head (as they lie in
+ * memory: a word read from the frame) before frame octets [@off, @off +
+ * @len), hashed after an HMAC key's ipad block: the HMAC TLV's text is the
+ * Sequence Number and the TLVs, which are not adjacent (RFC 8972 4.8).
+ * With @len of 60 or more, the first block only (sha256_frame does the
+ * rest, with a prefix of two blocks); with less, the whole message,
+ * padding included.  The caller makes the two calls one after the other,
+ * not one inside the other: BPF allows 512 octets of stack across a chain
+ * of calls.  0, or -1 when the octets are not all in the frame.
+ */
+__noinline int sha256_head_block(struct xdp_md *ctx, __u32 head, __u32 off, __u32 len)
+{
+	struct sha256_scratch *sc = sha256_scratch_get();
+	__u32 end;
+	__u64 bits;
+
+	if (!sc)
+		return -1;
+	if (len >= SHA256_BLOCK_LEN - 4) {
+		sc->w[0] = head;
+		if (sha256_load(ctx, off, SHA256_BLOCK_LEN - 4, 4))
+			return -1;
+		return sha256_compress();
+	}
+	__builtin_memset(sc->w, 0, SHA256_BLOCK_LEN);
+	sc->w[0] = head;
+	if (sha256_load(ctx, off, len, 4))
+		return -1;
+	/* end is below 64 here, which the compiler knows and the verifier needs masked. */
+	end = 4 + len;
+	barrier_var(end);
+	((__u8 *)sc->w)[end & (SHA256_BLOCK_LEN - 1)] = 0x80;
+	if (end >= SHA256_BLOCK_LEN - 8) {
+		sha256_compress();
+		__builtin_memset(sc->w, 0, SHA256_BLOCK_LEN);
+	}
+	bits = ((__u64)SHA256_BLOCK_LEN + 4 + len) * 8;
+	sc->w[14] = bpf_htonl((__u32)(bits >> 32));
+	sc->w[15] = bpf_htonl((__u32)bits);
+	return sha256_compress();
 }
 
 #endif /* STAMPEDE_BPF_SHA256_H */

@@ -401,16 +401,20 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	ret = grow_short_packet(ctx, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
-	return reflect(ctx, &(struct reflect_req){.pkt = &pkt,
-						  .clk = clk,
-						  .st = *stp,
-						  .sess = sess,
-						  .plan = plan,
-						  .t2 = t2,
-						  .tlv_acc = tlv_acc,
-						  .len_change = len_change,
-						  .sent_len = pkt.payload_len,
-						  .fetch_atomics = fetch_atomics});
+	ret = reflect(ctx, &(struct reflect_req){.pkt = &pkt,
+						 .clk = clk,
+						 .st = *stp,
+						 .sess = sess,
+						 .plan = plan,
+						 .t2 = t2,
+						 .tlv_acc = tlv_acc,
+						 .len_change = len_change,
+						 .sent_len = pkt.payload_len,
+						 .fetch_atomics = fetch_atomics});
+	/* A verified HMAC TLV: the reply's, over the reply as sent (tlv/hmac_tlv.h). */
+	if (ret == STAMPEDE_CNT_reflected && plan && plan->hmac_sign)
+		ret = hmac_tlv_sign_reply(ctx, &pkt);
+	return ret;
 }
 
 static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)

@@ -292,6 +292,8 @@ struct stampede_session_set {
 	X(tlv_unrecognized, EVENT, "TLVs returned with the U flag")                       \
 	X(tlv_malformed, EVENT, "TLV areas cut short by a malformed TLV (M flag)")        \
 	X(tlv_walk_cut, EVENT, "TLV areas longer than the walk bound")                    \
+	X(hmac_tlv_verified, EVENT, "HMAC TLVs verified (RFC 8972 4.8)")                  \
+	X(hmac_tlv_failed, EVENT, "HMAC TLVs that did not verify: TLVs sent back with I") \
 	X(reply_resized, EVENT, "replies resized as Reflected Test Packet Control asked") \
 	X(reply_rerouted, EVENT, "replies sent from or to another address (RFC 9503)")    \
 	X(session_new, EVENT, "stateful sessions created")                                \

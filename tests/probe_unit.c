@@ -13,10 +13,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "check.h"
+#include "pktbuild.h"
 #include "cli.h"
 #include "output.h"
+#include "probe_auth.h"
 #include "probe_figures.h"
 #include "probe_monitor.h"
 #include "probe_packet.h"
@@ -742,6 +746,59 @@ static void test_monitor(void)
 	probe_monitor_free(&m);
 }
 
+/*
+ * Authenticated mode with TLVs (RFC 8972 4.8): the request's HMAC TLV over
+ * its Sequence Number and TLVs, and a reply's checked, against OpenSSL's
+ * HMAC; a changed TLV is refused, one the reflector marked I is taken, a
+ * reply without the HMAC TLV is refused.  Offsets written out from RFC
+ * 8762 4.2.2 (base 112, HMAC at 96).
+ */
+static void test_auth_hmac_tlv(void)
+{
+	static const uint8_t k[] = "probe unit key";
+	uint8_t plain[52] = {0}, pkt[256], buf[256], md[EVP_MAX_MD_SIZE], text[12];
+	struct hmac_sha256_states key;
+	unsigned int mdlen = 0;
+	size_t n, len;
+
+	hmac_sha256_states(k, sizeof(k) - 1, &key);
+	ck_put32(plain, 0x01020304);
+	ck_put16(plain + 12, 0x8001);
+	ck_put16(plain + 14, 0x4242);
+	pb_tlv(plain + 44, 0x80, 3, 4, 0);
+	n = probe_auth_request_tlvs(plain, sizeof(plain), &key, pkt, sizeof(pkt));
+	result(n == 140, "auth-tlv/request-length", "not 112 + 8 + 20 octets");
+	HMAC(EVP_sha256(), k, sizeof(k) - 1, pkt, 96, md, &mdlen);
+	result(!memcmp(pkt + 96, md, 16), "auth-tlv/request-base-hmac", "not OpenSSL's");
+	memcpy(text, pkt, 4);
+	memcpy(text + 4, plain + 44, 8);
+	HMAC(EVP_sha256(), k, sizeof(k) - 1, text, sizeof(text), md, &mdlen);
+	result(!memcmp(pkt + 112, plain + 44, 8) && pkt[120] == 0x80 && pkt[121] == 8 &&
+		       ck_get16(pkt + 122) == 16 && !memcmp(pkt + 124, md, 16),
+	       "auth-tlv/request-hmac-tlv", "the TLVs or the HMAC TLV are not as RFC 8972 4.8");
+
+	memcpy(buf, pkt, n);
+	len = n;
+	result(probe_auth_reply(buf, &len, &key) == PROBE_AUTH_OK && len == 72 &&
+		       !memcmp(buf + 44, pkt + 112, 28),
+	       "auth-tlv/reply-ok", "a signed reply with TLVs not taken as 44 + 28 octets");
+	memcpy(buf, pkt, n);
+	len = n;
+	buf[116] ^= 1;
+	result(probe_auth_reply(buf, &len, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "auth-tlv/reply-changed-tlv", "a changed TLV taken");
+	memcpy(buf, pkt, n);
+	len = n;
+	buf[116] ^= 1;
+	buf[120] |= 0x20; /* I: the reflector could not verify ours */
+	result(probe_auth_reply(buf, &len, &key) == PROBE_AUTH_OK, "auth-tlv/reply-i-taken",
+	       "a reply whose HMAC TLV says I refused");
+	memcpy(buf, pkt, n);
+	len = 120;
+	result(probe_auth_reply(buf, &len, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "auth-tlv/reply-no-hmac-tlv", "TLVs without an HMAC TLV taken");
+}
+
 int main(void)
 {
 	test_percentiles();
@@ -759,5 +816,6 @@ int main(void)
 	test_figures();
 	test_negative_rtt();
 	test_monitor();
+	test_auth_hmac_tlv();
 	return th_exit();
 }

@@ -24,7 +24,8 @@ rc=$?
 check bench.cost.exit "prog_cost exited $rc: $(oneline "$(cat "$T/cost.err")")" [ "$rc" -eq 0 ]
 for c in floor pass-empty floor-clock stateless-v4 stateless-v6 stateful-v4 twamp-light-v4 \
 	tlv-padding-v4 passthrough-v4 passthrough-v4-counted stateless-v4-rate-limit \
-	stateless-v6-rate-limit stateless-v4-rate-limit-all stateless-v4-allow; do
+	stateless-v6-rate-limit stateless-v4-rate-limit-all stateless-v4-allow auth-v4 \
+	auth-hmac-tlv-v4 openssl-hmac-auth openssl-hmac-auth-tlv; do
 	check "bench.cost.$c" "no positive ns_per_pkt for $c in $(oneline "$(cat "$T/cost.json")")" \
 		jq_ok ".[] | select(.name == \"$c\") | .ns_per_pkt > 0" "$T/cost.json"
 done
@@ -33,6 +34,9 @@ check bench.cost.ratios "reflection cases lack a ratio to floor" \
 	"$T/cost.json"
 check bench.cost.policy_ratios "the rate-limit and allow cases are not compared with stateless" \
 	jq_ok '[.[] | select(.name | test("-rate-limit|-allow")) | (.ratio_to | test("^stateless-v[46]$")) and .ratio > 0] | all and length == 4' \
+	"$T/cost.json"
+check bench.cost.auth_ratios "the authenticated cases are not compared with OpenSSL's HMAC" \
+	jq_ok '[.[] | select(.name | test("^auth-")) | (.ratio_to | test("^openssl-hmac-auth")) and .ratio > 0] | all and length == 2' \
 	"$T/cost.json"
 check bench.cost.passthrough_ratio "passthrough-v4 is not compared with pass-empty" \
 	jq_ok '.[] | select(.name == "passthrough-v4") | .ratio_to == "pass-empty" and .ratio > 0' \

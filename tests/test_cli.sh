@@ -516,8 +516,9 @@ test_auth_keys() {
 	other=$(key_file keys2 400 "port 8630 hex:00112233445566778899aabbccddeeff" \
 		"port 8631 hex:ffeeddccbbaa99887766554433221100")
 
-	expect_error cli/auth-key/no-auth-port "auth-key needs an auth-port" \
-		-n "$NS" reflector attach dev "$IF0" mode generic auth-key "$good"
+	f=$(key_file defaultonly 600 "hex:$secret")
+	expect_error cli/auth-key/no-auth-port "auth-key $f: a default key \\(a line without port\\) needs an auth-port" \
+		-n "$NS" reflector attach dev "$IF0" mode generic auth-key "$f"
 	f=$(key_file loose 644 "hex:$secret")
 	expect_error cli/auth-key/mode "auth-key $f: mode 0644; a key file must be mode 0600 or stricter" \
 		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
@@ -529,8 +530,8 @@ test_auth_keys() {
 	f=$(key_file badhex 600 "" "hex:$secret" "port 8630 hex:12345")
 	expect_error cli/auth-key/odd-hex "auth-key $f:3: expected an even number of hex digits" \
 		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
-	f=$(key_file notauth 600 "port 862 hex:$secret")
-	expect_error cli/auth-key/not-auth-port "auth-key $f:1: not an auth-port of this reflector: port '862'" \
+	f=$(key_file notours 600 "port 999 hex:$secret")
+	expect_error cli/auth-key/not-our-port "auth-key $f:1: not a port of this reflector: port '999'" \
 		-n "$NS" reflector attach dev "$IF0" mode generic auth-port 8630 auth-key "$f"
 	f=$(key_file twodefaults 600 "hex:$secret" "text:another")
 	expect_error cli/auth-key/two-defaults "auth-key $f:2: a second default key" \
@@ -579,6 +580,12 @@ test_auth_keys() {
 	expect_json cli/auth-key/same-keys-same-fingerprint ".auth_keys.fingerprint == \"$fp2\"" \
 		-n "$NS" -j reflector attach dev "$IF0" auth-port 8630 auth-port 8631 auth-key "$f"
 	expect_json cli/auth-key/port-gone-prunes '.auth_keys.count == 1' \
+		-n "$NS" -j reflector attach dev "$IF0" auth-port 8631
+	# An unauthenticated port's key (HMAC TLVs), named: no auth-port needed.
+	f=$(key_file plainport 600 "port 862 hex:$secret")
+	expect_json cli/auth-key/unauth-port-key '.auth_keys.count == 1' \
+		-n "$NS" -j reflector attach dev "$IF0" auth-key "$f"
+	expect_json cli/auth-key/unauth-port-key-kept '.auth_keys.count == 1' \
 		-n "$NS" -j reflector attach dev "$IF0" auth-port 8631
 	expect_json cli/auth-key/none '.auth_keys.count == 0 and .auth_keys.fingerprint == null' \
 		-n "$NS" -j reflector attach dev "$IF0" auth-port 8631 auth-key none

@@ -600,6 +600,13 @@ test_auth() {
 		holds "$name" signed "$ORDERED and all(.replies[]; .length == 112 and .sender_ttl == 255 and .hops == 0)"
 	expect_probe probe/auth/xdp-ipv6 "$ALL_ANSWERED and .auth.failed == 0" \
 		"$R6" port 8630 count 3 interval 10 timeout 500 auth-key "$good"
+	# TLVs under the HMAC TLV (RFC 8972 4.8): answered, the reply's HMAC TLV verified.
+	name=probe/auth/xdp-hmac-tlv
+	expect_probe "$name" "$ALL_ANSWERED and .auth.failed == 0 and .size == 140" \
+		"$R4" port 8630 count 3 interval 10 timeout 500 auth-key "$good" tlv timestamp-info &&
+		holds "$name" tlvs "all(.replies[]; .length == 140
+			and ([.tlvs[] | .name] == [\"timestamp-info\", \"hmac\"])
+			and all(.tlvs[]; .unrecognized == false and .integrity_failed == false))"
 	expect_probe probe/auth/xdp-unauthenticated-beside "$ALL_ANSWERED and .auth == null and .size == 44" \
 		"$R4" count 3 interval 10 timeout 500
 	probe probe/auth/xdp-wrong-key "$R4" port 8630 count 3 interval 10 timeout 300 auth-key "$wrong"
@@ -608,8 +615,6 @@ test_auth() {
 		sh -c "[ $PRC -eq 1 ] && jq -e '.reasons.auth_failed == 3' '$T/out' >/dev/null"
 	expect_ok probe/auth/xdp-detach -n "$NS_R" reflector detach dev "$IF_R"
 
-	expect_error probe/auth/error-tlv "TLVs in authenticated mode need the HMAC TLV" \
-		-n "$NS_S" probe "$R4" auth-key "$good" tlv cos,EF
 	expect_error probe/auth/error-size "authenticated requests are 112 octets" \
 		-n "$NS_S" probe "$R4" auth-key "$good" size 44
 	chmod 644 "$good"

@@ -687,8 +687,8 @@ static int load(struct attach_ctx *ctx)
 /*
  * The keys, before the new program runs: those of the file given, none
  * with 'auth-key none'; without either a replaced reflector keeps its
- * keys (the map is the pinned one), but not those of ports that are no
- * longer auth-ports.
+ * keys (the map is the pinned one), but not those of ports it no longer
+ * has.
  */
 static int write_auth_keys(struct attach_ctx *ctx)
 {
@@ -697,8 +697,17 @@ static int write_auth_keys(struct attach_ctx *ctx)
 
 	if (ctx->req.auth_key_file || ctx->req.auth_key_none)
 		return auth_keys_write(fd, &ctx->keys);
-	if (ctx->replace)
-		return auth_keys_prune(fd, cfg->auth_ports, cfg->n_auth_ports);
+	if (ctx->replace) {
+		/* Unauthenticated ports keep theirs too (HMAC TLV keys). */
+		__be16 ports[2 * STAMPEDE_MAX_PORTS];
+		unsigned int i, n = 0;
+
+		for (i = 0; i < cfg->n_auth_ports && i < STAMPEDE_MAX_PORTS; i++)
+			ports[n++] = cfg->auth_ports[i];
+		for (i = 0; i < cfg->n_ports && i < STAMPEDE_MAX_PORTS; i++)
+			ports[n++] = cfg->ports[i];
+		return auth_keys_prune(fd, ports, n);
+	}
 	return 0;
 }
 
@@ -1274,8 +1283,9 @@ static int attach(struct attach_ctx *ctx)
 		return -1;
 	if (ctx->refresh)
 		request_running_settings(ctx);
-	if (ctx->req.auth_key_file && auth_keys_read(ctx->req.auth_key_file, ctx->req.auth_ports,
-						     ctx->req.n_auth_ports, &ctx->keys))
+	if (ctx->req.auth_key_file &&
+	    auth_keys_read(ctx->req.auth_key_file, ctx->req.auth_ports, ctx->req.n_auth_ports,
+			   ctx->req.ports, ctx->req.n_ports, &ctx->keys))
 		return -1;
 	if (ctx->set)
 		request_policy_named(ctx);

@@ -195,8 +195,8 @@ static bool port_in(const __u16 *ports, unsigned int n, __u16 port)
 
 /* Every line into @set; the default key, if any, into @dflt. */
 static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned int n_ports,
-		      bool probe, struct auth_keyset *set, struct stampede_auth_key *dflt,
-		      bool *has_dflt)
+		      const __u16 *plain, unsigned int n_plain, bool probe, struct auth_keyset *set,
+		      struct stampede_auth_key *dflt, bool *has_dflt)
 {
 	struct key_line kl;
 	struct stampede_auth_key val;
@@ -223,12 +223,11 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 			*has_dflt = true;
 		} else if (!port_in(ports, n_ports, kl.port) && probe) {
 			continue; /* another port's: not the probe's business */
-		} else if (!port_in(ports, n_ports, kl.port)) {
+		} else if (!port_in(ports, n_ports, kl.port) && !port_in(plain, n_plain, kl.port)) {
 			char port[8];
 
 			snprintf(port, sizeof(port), "%u", kl.port);
-			ret = line_error(path, line, "not an auth-port of this reflector: port",
-					 port);
+			ret = line_error(path, line, "not a port of this reflector: port", port);
 		} else {
 			struct stampede_auth_key_id id = {
 				.port = htons(kl.port),
@@ -253,8 +252,8 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 	return ret;
 }
 
-static int read_file(const char *path, const __u16 *ports, unsigned int n_ports, bool probe,
-		     struct auth_keyset *set)
+static int read_file(const char *path, const __u16 *ports, unsigned int n_ports, const __u16 *plain,
+		     unsigned int n_plain, bool probe, struct auth_keyset *set)
 {
 	struct stampede_auth_key dflt, none = {0};
 	bool has_dflt = false;
@@ -263,7 +262,7 @@ static int read_file(const char *path, const __u16 *ports, unsigned int n_ports,
 	int fd, ret;
 
 	memset(set, 0, sizeof(*set));
-	if (!n_ports)
+	if (!n_ports && !n_plain)
 		return cli_error("auth-key needs an auth-port: keys are for authenticated-mode"
 				 " ports");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -278,10 +277,17 @@ static int read_file(const char *path, const __u16 *ports, unsigned int n_ports,
 		close(fd);
 		return cli_error("auth-key %s: %s", path, strerror(errno));
 	}
-	ret = read_lines(f, path, ports, n_ports, probe, set, &dflt, &has_dflt);
+	ret = read_lines(f, path, ports, n_ports, plain, n_plain, probe, set, &dflt, &has_dflt);
 	fclose(f);
 	if (ret)
 		return -1;
+	/* The default is for auth-ports: an unauthenticated port's key is named. */
+	if (has_dflt && !n_ports) {
+		explicit_bzero(&dflt, sizeof(dflt));
+		return cli_error("auth-key %s: a default key (a line without port) needs an"
+				 " auth-port",
+				 path);
+	}
 	if (!set->n_keys && !has_dflt && probe)
 		return cli_error("auth-key %s: no key for port %u", path, ports[0]);
 	if (!set->n_keys && !has_dflt)
@@ -310,10 +316,10 @@ static int read_file(const char *path, const __u16 *ports, unsigned int n_ports,
 	return 0;
 }
 
-int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
-		   struct auth_keyset *set)
+int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports, const __u16 *plain,
+		   unsigned int n_plain, struct auth_keyset *set)
 {
-	return read_file(path, ports, n_ports, false, set);
+	return read_file(path, ports, n_ports, plain, n_plain, false, set);
 }
 
 int auth_key_for(const char *path, __u16 port, __u16 ssid, struct hmac_sha256_states *st)
@@ -324,7 +330,7 @@ int auth_key_for(const char *path, __u16 port, __u16 ssid, struct hmac_sha256_st
 
 	if (!set)
 		return cli_error("out of memory");
-	if (read_file(path, &port, 1, true, set))
+	if (read_file(path, &port, 1, NULL, 0, true, set))
 		goto out;
 	want.kind = STAMPEDE_AUTH_SSID;
 	i = find_id(set, &want);

@@ -26,14 +26,16 @@ struct auth_keyset {
 
 /*
  * Read @path (mode 0600 or stricter, owned by root) into @set for the
- * auth-ports @ports (host order).  One error line naming the file, and the
- * line where one is at fault.  Format, one key a line, # starts a comment:
+ * auth-ports @ports and the unauthenticated ports @plain (host order).
+ * One error line naming the file, and the line where one is at fault.
+ * Format, one key a line, # starts a comment:
  *   [port PORT [ssid SSID]] KEY     KEY: hex:HEXDIGITS or text:WORD
  * A line without port gives the default key of every auth-port that has no
- * line of its own without ssid.
+ * line of its own without ssid.  An unauthenticated port has a key only
+ * from a line naming it: it verifies HMAC TLVs (RFC 8972 4.8) with it.
  */
-int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports,
-		   struct auth_keyset *set);
+int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports, const __u16 *plain,
+		   unsigned int n_plain, struct auth_keyset *set);
 
 /*
  * The probe's key from the same format: the line for @port and @ssid, else

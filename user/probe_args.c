@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "dscp.h"
 #include "probe.h"
+#include "probe_auth.h"
 #include "probe_ping_opts.h"
 #include "stamp_wire.h"
 
@@ -199,20 +200,26 @@ static int fit_tlvs(struct probe_opts *o, bool size_given)
 }
 
 /*
- * Authenticated mode: the 112-octet base and nothing more (TLVs there need
- * the HMAC TLV, RFC 8972 4.8, which the probe does not send yet), and the
- * key for the port and SSID, read now so that a bad file stops the probe
- * before it sends anything.
+ * Authenticated mode: the 112-octet base, then the TLVs asked for and the
+ * HMAC TLV over them (RFC 8972 4.8); no other size.  The key for the port
+ * and SSID is read now so that a bad file stops the probe before it sends
+ * anything.
  */
 static int auth_options(struct probe_opts *o, bool size_given)
 {
+	size_t size = STAMP_AUTH_BASE_SIZE;
+
 	if (o->tlvs.n)
-		return cli_error("auth-key: TLVs in authenticated mode need the HMAC TLV, which the"
-				 " probe does not send yet; leave out 'tlv'");
-	if (size_given && o->size != STAMP_AUTH_BASE_SIZE)
-		return cli_error("auth-key: authenticated requests are %d octets; leave out 'size'",
-				 STAMP_AUTH_BASE_SIZE);
-	o->size = STAMP_AUTH_BASE_SIZE;
+		size += probe_tlv_set_len(&o->tlvs) + PROBE_AUTH_TLV_EXTRA;
+	if (size_given && o->size != size)
+		return cli_error("auth-key: authenticated requests are %zu octets here (the base,"
+				 " the TLVs and the HMAC TLV); leave out 'size'",
+				 size);
+	if (size > PROBE_MAX_SIZE)
+		return cli_error("auth-key: the TLVs asked for make a request of %zu octets, more"
+				 " than %d",
+				 size, PROBE_MAX_SIZE);
+	o->size = (uint32_t)size;
 	return auth_key_for(o->auth_key, o->port, o->ssid, &o->auth);
 }
 
@@ -324,7 +331,9 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 	if (o->continuous && !(seen & (1U << KW_COUNT)))
 		o->count = 0;
 	if (o->auth_key)
-		return auth_options(o, seen & (1U << KW_SIZE));
+		return o->tlvs.n && probe_tlv_set_check(&o->tlvs)
+			       ? -1
+			       : auth_options(o, seen & (1U << KW_SIZE));
 	if (!o->tlvs.n)
 		return 0;
 	if (probe_tlv_set_check(&o->tlvs))

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The probe in authenticated mode (probe_auth.h). */
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probe_auth.h"
+#include "probe_packet.h"
 #include "stamp_wire.h"
 
 /* Where each field of the 44-octet layout (4.2.1, 4.3.1) lies in the authenticated one. */
@@ -37,22 +40,84 @@ void probe_auth_request(const uint8_t *plain, const struct hmac_sha256_states *k
 	memcpy(out + STAMP_AUTH_HMAC, mac, STAMP_AUTH_HMAC_LEN);
 }
 
-enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t len,
+/* HMAC over the 4-octet Sequence Number at @seq and @n octets at @text (RFC 8972 4.8). */
+static void hmac_tlv_mac(const struct hmac_sha256_states *key, const uint8_t *seq,
+			 const uint8_t *text, size_t n, uint8_t mac[SHA256_DIGEST_LEN])
+{
+	uint8_t *buf = malloc(n + 4);
+
+	if (!buf) {
+		memset(mac, 0, SHA256_DIGEST_LEN); /* verifies nothing, signs nothing useful */
+		return;
+	}
+	memcpy(buf, seq, 4);
+	memcpy(buf + 4, text, n);
+	hmac_sha256(key, buf, n + 4, mac);
+	free(buf);
+}
+
+size_t probe_auth_request_tlvs(const uint8_t *plain, size_t plain_len,
+			       const struct hmac_sha256_states *key, uint8_t *out, size_t cap)
+{
+	size_t tlv_len = plain_len - STAMP_BASE_LEN, at = STAMP_AUTH_BASE_SIZE + tlv_len;
+	uint8_t mac[SHA256_DIGEST_LEN];
+
+	if (plain_len < STAMP_BASE_LEN || at + PROBE_AUTH_TLV_EXTRA > cap)
+		return 0;
+	probe_auth_request(plain, key, out);
+	memcpy(out + STAMP_AUTH_BASE_SIZE, plain + STAMP_BASE_LEN, tlv_len);
+	hmac_tlv_mac(key, out, out + STAMP_AUTH_BASE_SIZE, tlv_len, mac);
+	out[at] = STAMP_TLV_FLAG_U;
+	out[at + 1] = STAMP_TLV_HMAC;
+	out[at + 2] = 0;
+	out[at + 3] = STAMP_AUTH_HMAC_LEN;
+	memcpy(out + at + 4, mac, STAMP_AUTH_HMAC_LEN);
+	return at + PROBE_AUTH_TLV_EXTRA;
+}
+
+/* The reply's HMAC TLV: verified, or marked I by the reflector; false otherwise. */
+static bool reply_hmac_tlv_ok(const uint8_t *buf, size_t len, const struct hmac_sha256_states *key)
+{
+	const uint8_t *area = buf + STAMP_AUTH_BASE_SIZE;
+	size_t area_len = len - STAMP_AUTH_BASE_SIZE, off = 0, i;
+	uint8_t mac[SHA256_DIGEST_LEN], diff = 0;
+	struct probe_tlv_seen tlv;
+
+	while (probe_tlv_next(area, area_len, &off, &tlv) == 1) {
+		if (tlv.type != STAMP_TLV_HMAC)
+			continue;
+		if (tlv.flags & STAMP_TLV_FLAG_I)
+			return true;
+		if (tlv.length != STAMP_AUTH_HMAC_LEN)
+			return false;
+		hmac_tlv_mac(key, buf, area, tlv.offset - STAMP_TLV_HDR_LEN, mac);
+		for (i = 0; i < STAMP_AUTH_HMAC_LEN; i++)
+			diff |= mac[i] ^ area[tlv.offset + i];
+		return !diff;
+	}
+	return false;
+}
+
+enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t *len,
 					 const struct hmac_sha256_states *key)
 {
 	uint8_t mac[SHA256_DIGEST_LEN], plain[STAMP_BASE_LEN] = {0}, diff = 0;
 	size_t i;
 
-	if (len < STAMP_AUTH_BASE_SIZE)
+	if (*len < STAMP_AUTH_BASE_SIZE)
 		return PROBE_AUTH_SHORT;
 	hmac_sha256(key, buf, STAMP_AUTH_HMAC, mac);
 	for (i = 0; i < STAMP_AUTH_HMAC_LEN; i++)
 		diff |= mac[i] ^ buf[STAMP_AUTH_HMAC + i];
 	if (diff)
 		return PROBE_AUTH_BAD_HMAC;
+	if (*len > STAMP_AUTH_BASE_SIZE && !reply_hmac_tlv_ok(buf, *len, key))
+		return PROBE_AUTH_BAD_HMAC_TLV;
 	for (i = 0; i < sizeof(reply_fields) / sizeof(reply_fields[0]); i++)
 		memcpy(plain + reply_fields[i].plain, buf + reply_fields[i].auth,
 		       reply_fields[i].len);
 	memcpy(buf, plain, sizeof(plain));
+	memmove(buf + STAMP_BASE_LEN, buf + STAMP_AUTH_BASE_SIZE, *len - STAMP_AUTH_BASE_SIZE);
+	*len -= STAMP_AUTH_BASE_SIZE - STAMP_BASE_LEN;
 	return PROBE_AUTH_OK;
 }

@@ -19,15 +19,36 @@
 void probe_auth_request(const uint8_t *plain, const struct hmac_sha256_states *key,
 			uint8_t out[STAMP_AUTH_BASE_SIZE]);
 
+/*
+ * The 44-octet request @plain followed by its TLVs (@plain_len octets in
+ * all) as an authenticated one into @out: the signed 112-octet base, the
+ * TLVs, and the HMAC TLV (RFC 8972 4.8) over the Sequence Number and them.
+ * Returns its length, 0 when @cap is too small.
+ */
+size_t probe_auth_request_tlvs(const uint8_t *plain, size_t plain_len,
+			       const struct hmac_sha256_states *key, uint8_t *out, size_t cap);
+
+/* The octets TLVs of @tlv_len take in an authenticated request: with the HMAC TLV. */
+#define PROBE_AUTH_TLV_EXTRA (4 + STAMP_AUTH_HMAC_LEN)
+
 /* A reply's verdict. */
-enum probe_auth_verdict { PROBE_AUTH_OK, PROBE_AUTH_SHORT, PROBE_AUTH_BAD_HMAC };
+enum probe_auth_verdict {
+	PROBE_AUTH_OK,
+	PROBE_AUTH_SHORT,
+	PROBE_AUTH_BAD_HMAC,
+	PROBE_AUTH_BAD_HMAC_TLV, /* its TLVs came without a valid HMAC TLV */
+};
 
 /*
- * Verify the authenticated reply @buf of @len octets; when it verifies, its
- * fields are written over its first 44 octets in the unauthenticated layout
- * (4.3.1; nothing after them is read then).
+ * Verify the authenticated reply @buf of *@len octets: the base's HMAC
+ * and, when TLVs follow it, the HMAC TLV (RFC 8972 4.8) over the reply's
+ * Sequence Number and the TLVs before it; one the reflector marked I (it
+ * could not verify ours) is taken as it is, the TLVs say so.  When it
+ * verifies, its fields are written over its first 44 octets in the
+ * unauthenticated layout (4.3.1) and the TLVs moved after them, *@len
+ * becoming the length of that packet.
  */
-enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t len,
+enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t *len,
 					 const struct hmac_sha256_states *key);
 
 #endif /* STAMPEDE_PROBE_AUTH_H */

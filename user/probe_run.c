@@ -111,15 +111,26 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 	req.tlvs = l->tlvs;
 	req.t1_ns = now_ns(CLOCK_REALTIME);
 	if (o->auth_key) {
-		uint8_t plain[STAMP_BASE_LEN];
+		static uint8_t plain[PROBE_MAX_SIZE];
+		int plain_len;
 
-		/* The 44-octet request, moved into the authenticated layout and signed. */
-		req.size = STAMP_BASE_LEN;
-		req.n_tlvs = 0;
-		if (probe_request_build(&req, plain, sizeof(plain)) < 0)
+		/*
+		 * The 44-octet request and its TLVs, moved into the authenticated
+		 * layout and signed, with the HMAC TLV after the TLVs.
+		 */
+		req.size = STAMP_BASE_LEN + probe_tlv_set_len(&o->tlvs);
+		plain_len = probe_request_build(&req, plain, sizeof(plain));
+		if (plain_len < 0)
 			return -EINVAL;
-		probe_auth_request(plain, &o->auth, l->tx_buf);
-		len = STAMP_AUTH_BASE_SIZE;
+		if (plain_len == STAMP_BASE_LEN) {
+			probe_auth_request(plain, &o->auth, l->tx_buf);
+			len = STAMP_AUTH_BASE_SIZE;
+		} else {
+			len = (int)probe_auth_request_tlvs(plain, (size_t)plain_len, &o->auth,
+							   l->tx_buf, PROBE_MAX_SIZE);
+			if (!len)
+				return -EINVAL;
+		}
 	} else {
 		len = probe_request_build(&req, l->tx_buf, PROBE_MAX_SIZE);
 	}
@@ -324,11 +335,13 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 	 * does is read as the 44-octet layout it is turned into.
 	 */
 	if (run->opts->auth_key) {
-		if (probe_auth_reply(l->rx_buf, rx->len, &run->opts->auth) != PROBE_AUTH_OK) {
+		size_t plain_len = rx->len;
+
+		if (probe_auth_reply(l->rx_buf, &plain_len, &run->opts->auth) != PROBE_AUTH_OK) {
 			run->auth_failed++;
 			return 0;
 		}
-		if (probe_reply_parse(l->rx_buf, STAMP_BASE_LEN, run->tai_offset_ns, rec.t4_user_ns,
+		if (probe_reply_parse(l->rx_buf, plain_len, run->tai_offset_ns, rec.t4_user_ns,
 				      &rec.reply)) {
 			run->ignored_short++;
 			return 0;

@@ -31,13 +31,19 @@ struct tlv_io {
 	__u64 acc;	   /* checksum delta of the rewrites */
 	__u32 payload_off; /* frame offset of the STAMP payload */
 	__u32 payload_len;
-	__u32 value;	  /* payload offset of the current TLV's Value */
-	__u32 len;	  /* and its Length */
-	__s32 len_change; /* the payload grew (shrank) by this much */
-	bool failed;	  /* a helper refused: the frame is not to be sent */
-	bool walk_cut;	  /* more TLVs than the walk bound */
-	__u32 walk_off;	  /* payload offset of the TLV the walk is at */
-	__u32 hmac_at;	  /* payload offset of an HMAC TLV, 0: none */
+	__u32 value;	     /* payload offset of the current TLV's Value */
+	__u32 len;	     /* and its Length */
+	__s32 len_change;    /* the payload grew (shrank) by this much */
+	bool failed;	     /* a helper refused: the frame is not to be sent */
+	bool walk_cut;	     /* more TLVs than the walk bound */
+	__u32 walk_off;	     /* payload offset of the TLV the walk is at */
+	__u32 hmac_at;	     /* payload offset of an HMAC TLV, 0: none */
+	__u32 tlv_start;     /* payload offset of the first TLV: the base's length (0: 44) */
+	__u16 hmac_len;	     /* the HMAC TLV's Length */
+	bool hmac_misplaced; /* a TLV other than Extra Padding after it (RFC 8972 4.8) */
+	bool nonpad_before;  /* a TLV other than Extra Padding before it (or without one) */
+	__u8 hmac_state;     /* enum hmac_tlv_state (tlv/hmac_tlv.h) */
+	bool authenticated;  /* the request is an authenticated-mode one (auth.h) */
 	/* TLVs by outcome, for the caller's per-CPU counters */
 	__u16 n_padding, n_answered, n_unrecognized, n_malformed;
 };

@@ -22,6 +22,7 @@ struct tlv_plan {
 	bool resize;		 /* Reflected Test Packet Control asked */
 	bool over_mtu;		 /* for more than the MTU allows: want_len cut to it */
 	bool complete;		 /* the walk reached the end of the payload */
+	bool hmac_sign;		 /* the HMAC TLV verified: the reply's is computed */
 	__u8 last_type;		 /* type of the last TLV walked */
 	__u16 n_padding;	 /* Extra Padding TLVs walked */
 	__u16 want_len;		 /* Length of the Reflected Packet */

@@ -38,7 +38,8 @@ note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_en
 	/* Section 3: at least 12 octets; RFC 8972 4: a Length the type does not allow is M. */
 	if (len < STAMP_RTPC_MIN_LEN)
 		return TLV_MALFORMED;
-	if (!(cfg.flags & STAMPEDE_F_REFLECTED_CTL) || plan->resize)
+	/* Authenticated mode's reply keeps the request's size (auth.h). */
+	if (!(cfg.flags & STAMPEDE_F_REFLECTED_CTL) || plan->resize || io->authenticated)
 		return TLV_UNRECOGNIZED;
 	if (!tlv_load(ctx, io, value, &req, sizeof(req)))
 		return TLV_MALFORMED;

@@ -16,6 +16,7 @@
 #include <bpf/bpf_endian.h>
 #include "stamp_wire.h"
 #include "stampede_kern_user.h"
+#include "stampede_auth.h"
 #include "maps.h"
 #include "parsing.h"
 #include "tlv/io.h"
@@ -77,6 +78,7 @@ struct tlv_scratch {
 	struct tlv_io io;
 	struct tlv_env env;
 	struct tlv_plan plan;
+	struct stampede_auth_key_id key_id; /* the HMAC TLV's key (tlv/hmac_tlv.h) */
 };
 
 struct {
@@ -219,7 +221,7 @@ static __always_inline int tlv_answer(struct xdp_md *ctx, struct tlv_io *io, str
 	case STAMP_TLV_REFLECTED_CONTROL:
 		return note_reflected_control(ctx);
 	default:
-		/* HMAC (8) belongs to authenticated mode; the rest are unknown. */
+		/* HMAC (8) is judged by the walk (tlv/hmac_tlv.h); the rest are unknown. */
 		return TLV_UNRECOGNIZED;
 	}
 }
@@ -232,7 +234,7 @@ static __always_inline bool tlv_type_known(__u8 type)
 
 /*
  * The Flags octet a TLV goes back with.  Reserved bits are sent as zero;
- * I belongs to HMAC verification, which this mode does not do.
+ * I says an HMAC TLV was not verified (tlv/hmac_tlv.h).
  */
 static __always_inline __u8 tlv_reply_flags(int out, __u8 type)
 {
@@ -305,8 +307,10 @@ enum tlv_step {
 };
 
 /*
- * The HMAC TLV's header at io->walk_off, or the next TLV: the chain's step
- * for tlv_find_hmac.  io->hmac_at is set when one is found.
+ * One TLV header of tlv_find_hmac's look, at io->walk_off.  It notes the
+ * first HMAC TLV (io->hmac_at, its Length), whether a TLV other than
+ * Extra Padding comes before it, and whether one comes after it (RFC
+ * 8972 4.8: it follows every TLV but Extra Padding), where the look ends.
  */
 static __always_inline enum tlv_step tlv_find_hmac_step(struct xdp_md *ctx, struct tlv_io *io)
 {
@@ -319,11 +323,18 @@ static __always_inline enum tlv_step tlv_find_hmac_step(struct xdp_md *ctx, stru
 	left = io->payload_len - off;
 	if (left < STAMP_TLV_HDR_LEN || !tlv_load(ctx, io, off, &hdr, sizeof(hdr)))
 		return TLV_STEP_END;
-	if (hdr.type == STAMP_TLV_HMAC) {
-		io->hmac_at = off;
-		return TLV_STEP_END;
-	}
 	len = ntohs_bounded(hdr.length);
+	if (io->hmac_at) {
+		if (hdr.type != STAMP_TLV_EXTRA_PADDING) {
+			io->hmac_misplaced = true;
+			return TLV_STEP_END;
+		}
+	} else if (hdr.type == STAMP_TLV_HMAC) {
+		io->hmac_at = off;
+		io->hmac_len = len;
+	} else if (hdr.type != STAMP_TLV_EXTRA_PADDING) {
+		io->nonpad_before = true;
+	}
 	if (len > left - STAMP_TLV_HDR_LEN)
 		return TLV_STEP_END;
 	io->walk_off = off + STAMP_TLV_HDR_LEN + len;
@@ -346,22 +357,26 @@ __noinline int tlv_find_hmac_chunk(struct xdp_md *ctx)
 
 /*
  * Sets io->hmac_at to the payload offset of an HMAC TLV's header, 0 when
- * there is none (or the TLVs cannot be walked to one).  RFC 8972 4.8: an
- * HMAC TLV, in either mode, protects the TLVs before it, which must not be
- * acted on before it is verified.  This reflector holds no key in
- * unauthenticated mode, so it cannot verify one: the walk then acts on
- * none of them.
+ * there is none (or the TLVs cannot be walked to one), and what
+ * tlv_find_hmac_step notes.  RFC 8972 4.8: an HMAC TLV, in either mode,
+ * protects the TLVs before it, which must not be acted on before it is
+ * verified (tlv/hmac_tlv.h).
  */
 static __always_inline void tlv_find_hmac(struct xdp_md *ctx, struct tlv_io *io)
 {
 	int i;
 
 	io->hmac_at = 0;
-	io->walk_off = STAMP_BASE_LEN;
+	io->hmac_len = 0;
+	io->hmac_misplaced = false;
+	io->nonpad_before = false;
+	io->walk_off = io->tlv_start;
 	for (i = 0; i < TLV_WALK_CHUNKS; i++)
 		if (tlv_find_hmac_chunk(ctx) != TLV_STEP_NEXT)
 			break;
 }
+
+#include "tlv/hmac_tlv.h"
 
 /* Answer the TLV at io->walk_off and move past it: the walk's step. */
 __noinline int tlv_walk_one(struct xdp_md *ctx)
@@ -401,9 +416,14 @@ __noinline int tlv_walk_one(struct xdp_md *ctx)
 	len = ntohs_bounded(hdr.length);
 	if (len > left - STAMP_TLV_HDR_LEN) {
 		out = TLV_MALFORMED; /* runs past the packet */
-	} else if (hmac_at == off) {
+	} else if (io->hmac_state == HMAC_TLV_FAILED) {
+		/* RFC 8972 4.8: every TLV copied, not acted on, with I. */
 		out = TLV_UNVERIFIED;
-	} else if (off < hmac_at && hdr.type != STAMP_TLV_EXTRA_PADDING) {
+	} else if (hmac_at == off) {
+		/* Verified: its Value is the reply's HMAC, computed last (hmac_tlv_sign). */
+		out = io->hmac_state == HMAC_TLV_VERIFIED ? TLV_ANSWERED : TLV_UNVERIFIED;
+	} else if (io->hmac_state == HMAC_TLV_UNKEYED && off < hmac_at &&
+		   hdr.type != STAMP_TLV_EXTRA_PADDING) {
 		/* Protected by an HMAC we cannot verify: not acted on (padding asks nothing). */
 		out = TLV_UNRECOGNIZED;
 	} else {
@@ -490,10 +510,17 @@ __noinline int tlv_walk(struct xdp_md *ctx)
 	if (!sc)
 		return 0;
 	io = &sc->io;
+	if (!io->tlv_start)
+		io->tlv_start = STAMP_BASE_LEN;
 	tlv_find_hmac(ctx, io);
 	/* The look may have failed on a frame the walk can still mark. */
 	io->failed = false;
-	io->walk_off = STAMP_BASE_LEN;
+	io->hmac_state = HMAC_TLV_NONE;
+	/* Authenticated mode wants an HMAC TLV unless only Extra Padding is there. */
+	if (io->hmac_at || (io->authenticated && io->nonpad_before))
+		tlv_hmac_verify(ctx);
+	io->failed = false;
+	io->walk_off = io->tlv_start;
 	/*
 	 * One call per TLV, one branch: the verifier keeps a state per
 	 * iteration for the way out, and 5.10 allows 8192 of them.

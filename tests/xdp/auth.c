@@ -352,10 +352,7 @@ static void t_auth_multiplier_zero(struct env *e, struct tc *t, __maybe_unused c
 	keys_clear(e);
 }
 
-/*
- * What stays with the stack: a port without keys (another port has them),
- * and, for now, a request with TLVs after the base.
- */
+/* What stays with the stack: a port without keys (another port has them). */
 static void t_auth_passed(struct env *e, struct tc *t, __maybe_unused const void *arg)
 {
 	static struct pb_frame f;
@@ -371,9 +368,6 @@ static void t_auth_passed(struct env *e, struct tc *t, __maybe_unused const void
 	pass_check(e, t, &f, STAMPEDE_CNT_authenticated);
 	auth_frame(&f, 6, pl, 20);
 	pass_check(e, t, &f, STAMPEDE_CNT_authenticated);
-	keys_clear(e);
-	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
-		return;
 	pb_tlv(pl + A_LEN, 0x80, 1, 4, 0);
 	auth_frame(&f, 4, pl, A_LEN + 8);
 	pass_check(e, t, &f, STAMPEDE_CNT_authenticated);
@@ -450,6 +444,262 @@ static void t_auth_stateful_replay(struct env *e, struct tc *t, __maybe_unused c
 	keys_clear(e);
 }
 
+/*
+ * The HMAC TLV (RFC 8972 4.8, type 8): HMAC-SHA-256, its first 16 octets,
+ * over the base's Sequence Number and every TLV before it, headers
+ * included; Extra Padding may follow it.  Verified with the port's key in
+ * either mode; when it does not verify, every TLV comes back as sent with
+ * I (0x20) and nothing is acted on.  Every MAC here is OpenSSL's.
+ */
+#define TLV_I 0x20
+
+/* HMAC(@key, the four octets at @seq, then @n octets at @text): its first 16 octets into @out. */
+static void mac_text(const uint8_t *key, size_t klen, const uint8_t *seq, const uint8_t *text,
+		     size_t n, uint8_t *out)
+{
+	static uint8_t buf[PB_MAX_FRAME + 4];
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	memcpy(buf, seq, 4);
+	memcpy(buf + 4, text, n);
+	HMAC(EVP_sha256(), key, (int)klen, buf, n + 4, md, &mdlen);
+	memcpy(out, md, A_HMAC_LEN);
+}
+
+/* Stateless, unauthenticated: the HMAC TLV at payload octet @at, signed as sent and as answered. */
+static void sign_tb(struct tlvbuf *b, size_t at, const uint8_t *key, size_t klen)
+{
+	mac_text(key, klen, b->pl, b->pl + CK_BASE_LEN, at - CK_BASE_LEN, b->pl + at + 4);
+	mac_text(key, klen, b->pl, b->exp, at - CK_BASE_LEN, b->exp + at - CK_BASE_LEN + 4);
+}
+
+/* The reply the RFC wants when the HMAC does not verify: every TLV as sent, with I. */
+static void expect_failed(struct tlvbuf *b, const size_t *offs, size_t n, size_t base)
+{
+	size_t i;
+
+	memcpy(b->exp, b->pl + base, b->n - base);
+	for (i = 0; i < n; i++)
+		b->exp[offs[i] - base] = TLV_I;
+}
+
+static const uint8_t ti_req[4] = {0}, ti_rep[4] = {5, 2, 5, 2}, ar_req[4] = {0x10, 1, 0, 0},
+		     zero16[16] = {0};
+
+/* Timestamp Information, Extra Padding (odd), Access Report, HMAC, Extra Padding: offsets into @offs. */
+static size_t tb_hmac_set(struct tlvbuf *b, size_t *offs)
+{
+	tb_init(b);
+	offs[0] = b->n;
+	tb_tlv_value(b, STAMP_TLV_TIMESTAMP_INFO, ti_req, 4, 0, ti_rep);
+	offs[1] = b->n;
+	tb_tlv(b, 0x80, 1, 3, 0x00);
+	offs[2] = b->n;
+	tb_tlv_value(b, STAMP_TLV_ACCESS_REPORT, ar_req, 4, 0, ar_req);
+	offs[3] = b->n;
+	tb_tlv_value(b, STAMP_TLV_HMAC, zero16, 16, 0, zero16);
+	offs[4] = b->n;
+	tb_tlv(b, 0x80, 1, 4, 0x00);
+	return offs[3];
+}
+
+static int key_plain_port(struct env *e)
+{
+	return key_put(e, STAMP_PORT, 0, STAMPEDE_AUTH_ANY_SSID, key_b, sizeof(key_b));
+}
+
+/* Unauthenticated port with a key: verified, every TLV acted on, the reply's HMAC TLV computed. */
+static void t_hmac_tlv_plain_verified(struct env *e, struct tc *t, const void *arg)
+{
+	int ipv = *(const int *)arg;
+	size_t offs[5], at;
+
+	if (!CHECK(t, !key_plain_port(e), "writing the key failed"))
+		return;
+	at = tb_hmac_set(&tb, offs);
+	sign_tb(&tb, at, key_b, sizeof(key_b));
+	tb_reflect(
+		e, t, ipv, &tb,
+		&(struct cnt){C(tlv_padding) = 2, C(tlv_answered) = 3, C(hmac_tlv_verified) = 1});
+	keys_clear(e);
+}
+
+/*
+ * One bit flipped in what the HMAC covers (the Sequence Number, a TLV's
+ * Flags, Type or Value) or in the HMAC itself: every TLV back as sent with
+ * I, not acted on.  Lengths are left alone (they would move the TLVs).
+ */
+static void t_hmac_tlv_plain_flipped(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	static struct tlvbuf fb;
+	size_t offs[5], at, i, k;
+	char what[64];
+	struct tc one;
+
+	if (!CHECK(t, !key_plain_port(e), "writing the key failed"))
+		return;
+	at = tb_hmac_set(&tb, offs);
+	sign_tb(&tb, at, key_b, sizeof(key_b));
+	for (i = 0; i < tb.n && !t->nfail; i++) {
+		bool covered =
+			i < 4 || (i >= CK_BASE_LEN && i < at) || (i >= at + 4 && i < at + 20);
+
+		for (k = 0; k < 5; k++)
+			if (i == offs[k] + 2 || i == offs[k] + 3)
+				covered = false;
+		if (!covered)
+			continue;
+		fb = tb;
+		fb.pl[i] ^= (uint8_t)(1u << (i % 8));
+		expect_failed(&fb, offs, 5, CK_BASE_LEN);
+		memset(&one, 0, sizeof(one));
+		one.name = t->name;
+		tb_reflect(e, &one, i % 2 ? 6 : 4, &fb,
+			   &(struct cnt){C(tlv_unrecognized) = 5, C(hmac_tlv_failed) = 1});
+		if (one.nfail) {
+			snprintf(what, sizeof(what), "octet %zu bit %zu flipped", i, i % 8);
+			failf(t, "%s: %s", what, one.why);
+		}
+	}
+	keys_clear(e);
+}
+
+/* A TLV other than Extra Padding after the HMAC TLV, or a Length other than 16: not verified. */
+static void t_hmac_tlv_plain_misplaced(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	size_t offs[3];
+	uint8_t v[20] = {0};
+
+	if (!CHECK(t, !key_plain_port(e), "writing the key failed"))
+		return;
+	tb_init(&tb);
+	offs[0] = tb.n;
+	tb_tlv_value(&tb, STAMP_TLV_TIMESTAMP_INFO, ti_req, 4, 0, ti_rep);
+	offs[1] = tb.n;
+	tb_tlv_value(&tb, STAMP_TLV_HMAC, zero16, 16, 0, zero16);
+	offs[2] = tb.n;
+	tb_tlv_value(&tb, STAMP_TLV_ACCESS_REPORT, ar_req, 4, 0, ar_req);
+	sign_tb(&tb, offs[1], key_b, sizeof(key_b));
+	expect_failed(&tb, offs, 3, CK_BASE_LEN);
+	tb_reflect(e, t, 4, &tb, &(struct cnt){C(tlv_unrecognized) = 3, C(hmac_tlv_failed) = 1});
+
+	/* Length 20, the right MAC in its first 16 octets. */
+	tb_init(&tb);
+	offs[0] = tb.n;
+	tb_tlv_value(&tb, STAMP_TLV_TIMESTAMP_INFO, ti_req, 4, 0, ti_rep);
+	offs[1] = tb.n;
+	tb_tlv_value(&tb, STAMP_TLV_HMAC, v, 20, 0, v);
+	sign_tb(&tb, offs[1], key_b, sizeof(key_b));
+	expect_failed(&tb, offs, 2, CK_BASE_LEN);
+	tb_reflect(e, t, 6, &tb, &(struct cnt){C(tlv_unrecognized) = 2, C(hmac_tlv_failed) = 1});
+	keys_clear(e);
+}
+
+/*
+ * The bound (HMAC_TLV_MAX_TEXT, docs/datapath.md): 2048 octets of text
+ * (the Sequence Number and 2044 of TLVs) are verified, one more is not.
+ */
+static void t_hmac_tlv_plain_bound(struct env *e, struct tc *t, __maybe_unused const void *arg)
+{
+	size_t offs[2], len;
+
+	if (!CHECK(t, !key_plain_port(e), "writing the key failed"))
+		return;
+	for (len = 2040; len <= 2041; len++) {
+		tb_init(&tb);
+		offs[0] = tb.n;
+		tb_tlv(&tb, 0x80, 1, (uint16_t)len, 0x00);
+		offs[1] = tb.n;
+		tb_tlv_value(&tb, STAMP_TLV_HMAC, zero16, 16, 0, zero16);
+		sign_tb(&tb, offs[1], key_b, sizeof(key_b));
+		if (len == 2040) {
+			tb_reflect(e, t, 4, &tb,
+				   &(struct cnt){C(tlv_padding) = 1, C(tlv_answered) = 1,
+						 C(hmac_tlv_verified) = 1});
+		} else {
+			expect_failed(&tb, offs, 2, CK_BASE_LEN);
+			tb_reflect(e, t, 4, &tb,
+				   &(struct cnt){C(tlv_unrecognized) = 2, C(hmac_tlv_failed) = 1});
+		}
+	}
+	keys_clear(e);
+}
+
+/* Authenticated: the base, then TLVs; the reply's base and HMAC TLV both signed. */
+struct auth_tlv_case {
+	int ipv;
+	int flip;     /* payload octet to flip a bit of, 0: none */
+	bool no_hmac; /* no HMAC TLV at all */
+	uint32_t seq; /* the reflector's Sequence Number */
+	bool stateful;
+};
+
+static void t_hmac_tlv_auth(struct env *e, struct tc *t, const void *arg)
+{
+	const struct auth_tlv_case *ac = arg;
+	static struct pb_frame f;
+	static struct run r;
+	static uint8_t pl[A_LEN + 64], exp[64];
+	size_t offs[3], n = A_LEN, nt, i;
+	bool failed = ac->flip || ac->no_hmac;
+	struct cnt x = {C(reflected) = 1};
+
+	if (!CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	auth_sender(pl, DEFAULT_SEQ, SSID, SENDER_EE, key_a, sizeof(key_a));
+	offs[0] = n;
+	pb_tlv(pl + n, 0x80, STAMP_TLV_TIMESTAMP_INFO, 4, 0);
+	memset(pl + n + 4, 0, 4);
+	n += 8;
+	offs[1] = n;
+	pb_tlv(pl + n, 0x80, 1, 3, 0x33);
+	n += 7;
+	nt = 2;
+	if (!ac->no_hmac) {
+		offs[2] = n;
+		pb_tlv(pl + n, 0x80, STAMP_TLV_HMAC, 16, 0);
+		mac_text(key_a, sizeof(key_a), pl, pl + A_LEN, n - A_LEN, pl + n + 4);
+		n += 20;
+		nt = 3;
+	}
+	if (ac->flip)
+		pl[ac->flip] ^= 0x04;
+	if (ac->stateful)
+		x.d[STAMPEDE_CNT_session_new] = 1;
+	memcpy(exp, pl + A_LEN, n - A_LEN);
+	if (failed) {
+		for (i = 0; i < nt; i++)
+			exp[offs[i] - A_LEN] = TLV_I;
+		x.d[STAMPEDE_CNT_tlv_unrecognized] = nt;
+		x.d[STAMPEDE_CNT_hmac_tlv_failed] = 1;
+	} else {
+		for (i = 0; i < nt; i++)
+			exp[offs[i] - A_LEN] = 0;
+		memcpy(exp + offs[0] - A_LEN + 4, ti_rep, 4);
+		x.d[STAMPEDE_CNT_tlv_answered] = 2;
+		x.d[STAMPEDE_CNT_tlv_padding] = 1;
+		x.d[STAMPEDE_CNT_hmac_tlv_verified] = 1;
+	}
+	auth_frame(&f, ac->ipv, pl, n);
+	run_frame(e, f.b, f.len, &r);
+	check_auth_reply(t, e, &f, &r, key_a, sizeof(key_a), ac->seq, &x);
+	if (t->nfail)
+		goto out;
+	/* Over the reply's own Sequence Number (the session's when stateful) and TLVs. */
+	if (!failed)
+		mac_text(key_a, sizeof(key_a), r.out + f.pl, exp, offs[2] - A_LEN,
+			 exp + offs[2] - A_LEN + 4);
+	for (i = 0; i < n - A_LEN; i++)
+		if (r.out[f.pl + A_LEN + i] != exp[i]) {
+			failf(t, "reply TLV octet %zu (payload %zu) is 0x%02x, expected 0x%02x", i,
+			      A_LEN + i, r.out[f.pl + A_LEN + i], exp[i]);
+			break;
+		}
+out:
+	keys_clear(e);
+}
+
 static const struct test tests[] = {
 	{"auth_reflected_signed", CFG_AUTH, t_auth_reflected,
 	 ARG(struct key_case, key_a, sizeof(key_a))},
@@ -465,6 +715,21 @@ static const struct test tests[] = {
 	{"auth_no_key_or_tlvs_passed", CFG_AUTH, t_auth_passed, NULL},
 	{"auth_v4_no_udp_checksum", CFG_AUTH, t_auth_no_udp_csum, NULL},
 	{"auth_stateful_replay", CFG_AUTH_STATEFUL, t_auth_stateful_replay, NULL},
+	{"hmac_tlv_plain_keyed_verified_v4", CFG_AUTH, t_hmac_tlv_plain_verified, ARG(int, 4)},
+	{"hmac_tlv_plain_keyed_verified_v6", CFG_AUTH, t_hmac_tlv_plain_verified, ARG(int, 6)},
+	{"hmac_tlv_plain_keyed_flipped_bit_i", CFG_AUTH, t_hmac_tlv_plain_flipped, NULL},
+	{"hmac_tlv_plain_keyed_not_last_or_bad_len_i", CFG_AUTH, t_hmac_tlv_plain_misplaced, NULL},
+	{"hmac_tlv_plain_keyed_text_bound", CFG_AUTH, t_hmac_tlv_plain_bound, NULL},
+	{"hmac_tlv_auth_verified_v4", CFG_AUTH, t_hmac_tlv_auth,
+	 ARG(struct auth_tlv_case, 4, 0, false, DEFAULT_SEQ, false)},
+	{"hmac_tlv_auth_verified_v6", CFG_AUTH, t_hmac_tlv_auth,
+	 ARG(struct auth_tlv_case, 6, 0, false, DEFAULT_SEQ, false)},
+	{"hmac_tlv_auth_flipped_tlv_bit_i", CFG_AUTH, t_hmac_tlv_auth,
+	 ARG(struct auth_tlv_case, 4, A_LEN + 5, false, DEFAULT_SEQ, false)},
+	{"hmac_tlv_auth_missing_i", CFG_AUTH, t_hmac_tlv_auth,
+	 ARG(struct auth_tlv_case, 6, 0, true, DEFAULT_SEQ, false)},
+	{"hmac_tlv_auth_stateful_reply_seq", CFG_AUTH_STATEFUL, t_hmac_tlv_auth,
+	 ARG(struct auth_tlv_case, 4, 0, false, 0, true)},
 };
 
 const struct xdp_rule xdp_rule_auth = {"auth", tests, ARRAY_SIZE(tests)};
