@@ -102,7 +102,7 @@ static __always_inline bool auth_key_load(struct auth_work *aw, struct sha256_sc
  * Returns the counter of the outcome; reflected means the frame is the
  * signed reply.
  */
-static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt *pkt,
+static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampede_pkt *pkt,
 					 struct stampede_stats *st, struct session_ref *ref,
 					 bool fetch_atomics)
 {

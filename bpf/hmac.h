@@ -17,7 +17,7 @@
  * (host-order words: a truncated MAC is its first words).  0, or -1 as
  * sha256_frame.
  */
-__noinline int hmac_sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len)
+__noinline int hmac_sha256_frame(struct stampede_ctx *ctx, __u32 off, __u32 len)
 {
 	struct sha256_scratch *sc = sha256_scratch_get();
 	__u32 i;

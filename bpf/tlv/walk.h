@@ -112,7 +112,7 @@ static __always_inline struct tlv_scratch *tlv_scratch_get(void)
  * when its header is there; the caller sets M on the TLV) or a write
  * failed.
  */
-__noinline int sub_tlvs_unrecognized_chunk(struct xdp_md *ctx, __u32 off, __u32 end)
+__noinline int sub_tlvs_unrecognized_chunk(struct stampede_ctx *ctx, __u32 off, __u32 end)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct sub_tlv sub;
@@ -138,7 +138,7 @@ __noinline int sub_tlvs_unrecognized_chunk(struct xdp_md *ctx, __u32 off, __u32 
 }
 
 /* All the sub-TLVs from @off to @end get U; false when one runs past @end (M) or a write failed. */
-static __always_inline bool sub_tlvs_unrecognized(struct xdp_md *ctx, __u32 off, __u32 end)
+static __always_inline bool sub_tlvs_unrecognized(struct stampede_ctx *ctx, __u32 off, __u32 end)
 {
 	int i, next;
 
@@ -171,7 +171,7 @@ static __always_inline bool sub_tlvs_unrecognized(struct xdp_md *ctx, __u32 off,
  * entry (see struct tlv_scratch).
  */
 #define TLV_HANDLER(name)                                                                        \
-	__noinline int name(struct xdp_md *ctx)                                                  \
+	__noinline int name(struct stampede_ctx *ctx)                                            \
 	{                                                                                        \
 		struct tlv_scratch *sc = tlv_scratch_get();                                      \
                                                                                                  \
@@ -192,8 +192,8 @@ TLV_HANDLER(answer_micro_session)
 TLV_HANDLER(note_reflected_control)
 
 /* io->value and io->len describe the TLV; its Length is known to fit. */
-static __always_inline int tlv_answer(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
-				      struct tlv_plan *plan, __u8 type)
+static __always_inline int tlv_answer(struct stampede_ctx *ctx, struct tlv_io *io,
+				      struct tlv_env *env, struct tlv_plan *plan, __u8 type)
 {
 	switch (type) {
 	case STAMP_TLV_EXTRA_PADDING:
@@ -272,7 +272,7 @@ static __always_inline void tlv_count(struct tlv_io *io, struct stampede_tlv_cou
  * A tail of 1 to 3 octets after the last TLV cannot hold a header: M goes
  * on its first octet, and U stays as the sender set it (no type to judge).
  */
-static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
+static __always_inline void tlv_stray_tail(struct stampede_ctx *ctx, struct tlv_io *io, __u32 off,
 					   struct stampede_tlv_counters *other)
 {
 	__u8 old;
@@ -308,7 +308,7 @@ enum tlv_step {
  * The HMAC TLV's header at io->walk_off, or the next TLV: the chain's step
  * for tlv_find_hmac.  io->hmac_at is set when one is found.
  */
-static __always_inline enum tlv_step tlv_find_hmac_step(struct xdp_md *ctx, struct tlv_io *io)
+static __always_inline enum tlv_step tlv_find_hmac_step(struct stampede_ctx *ctx, struct tlv_io *io)
 {
 	struct stamp_tlv hdr;
 	__u32 off, left, len;
@@ -331,7 +331,7 @@ static __always_inline enum tlv_step tlv_find_hmac_step(struct xdp_md *ctx, stru
 }
 
 /* A chunk of tlv_find_hmac's steps in one call: the look reads headers only. */
-__noinline int tlv_find_hmac_chunk(struct xdp_md *ctx)
+__noinline int tlv_find_hmac_chunk(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	int i;
@@ -352,7 +352,7 @@ __noinline int tlv_find_hmac_chunk(struct xdp_md *ctx)
  * unauthenticated mode, so it cannot verify one: the walk then acts on
  * none of them.
  */
-static __always_inline void tlv_find_hmac(struct xdp_md *ctx, struct tlv_io *io)
+static __always_inline void tlv_find_hmac(struct stampede_ctx *ctx, struct tlv_io *io)
 {
 	int i;
 
@@ -364,7 +364,7 @@ static __always_inline void tlv_find_hmac(struct xdp_md *ctx, struct tlv_io *io)
 }
 
 /* Answer the TLV at io->walk_off and move past it: the walk's step. */
-__noinline int tlv_walk_one(struct xdp_md *ctx)
+__noinline int tlv_walk_one(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct tlv_env *env;
@@ -451,7 +451,7 @@ static __always_inline void tlv_recount_unrecognized(struct stampede_tlv_stats *
  * the request would have had without them.  The Control Code sub-TLV,
  * not followed either, gets U too.  Both TLVs were answered (Flags 0).
  */
-static __always_inline void tlv_no_reply_conflict(struct xdp_md *ctx, struct tlv_scratch *sc)
+static __always_inline void tlv_no_reply_conflict(struct stampede_ctx *ctx, struct tlv_scratch *sc)
 {
 	struct tlv_plan *plan = &sc->plan;
 	struct tlv_io *io = &sc->io;
@@ -481,7 +481,7 @@ static __always_inline void tlv_no_reply_conflict(struct xdp_md *ctx, struct tlv
  * function like the handlers: inline, its loop would be verified once per
  * path of the program that reaches it.
  */
-__noinline int tlv_walk(struct xdp_md *ctx)
+__noinline int tlv_walk(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct tlv_io *io;
