@@ -106,7 +106,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o | $(DEPS_STAMP)
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
 
-$(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+$(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h $(BUILD)/stampede_tc.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@
@@ -136,7 +136,7 @@ $(BUILD)/obj/testing/%.o: testing/%.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting -c $< -o $@
 
-$(BUILD)/obj/tests/xdp/%.o: tests/xdp/%.c $(BUILD)/stampede.skel.h
+$(BUILD)/obj/tests/xdp/%.o: tests/xdp/%.c $(BUILD)/stampede.skel.h $(BUILD)/stampede_tc.skel.h
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting -c $< -o $@
