@@ -50,7 +50,8 @@ static __always_inline int tc_reply(struct __sk_buff *skb)
 }
 #define STAMPEDE_VERDICT_REPLY(ctx) tc_reply(ctx)
 #define STAMPEDE_VERDICT_DROP	    TC_ACT_SHOT
-#define STAMPEDE_VERDICT_PASS	    TC_ACT_OK
+/* Not TC_ACT_OK, which would end the filter chain: the next filter sees the frame. */
+#define STAMPEDE_VERDICT_PASS TC_ACT_UNSPEC
 #else
 #define STAMPEDE_VERDICT_REPLY(ctx) XDP_TX
 #define STAMPEDE_VERDICT_DROP	    XDP_DROP

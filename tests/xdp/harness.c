@@ -400,15 +400,15 @@ int stats_read(const struct env *e, uint64_t sum[NCNT])
 
 /*
  * The tc program's verdicts as the XDP verdicts the checks expect: a
- * reply is a redirect (the test run does not send it), a pass TC_ACT_OK,
- * a drop TC_ACT_SHOT.  Anything else is left out of XDP's range.
+ * reply is a redirect (the test run does not send it), a pass
+ * TC_ACT_UNSPEC (the next filter's turn), a drop TC_ACT_SHOT.  Anything else is left out of XDP's range.
  */
 static uint32_t xdp_verdict_of_tc(uint32_t tc_ret)
 {
 	switch (tc_ret) {
 	case TC_ACT_REDIRECT:
 		return XDP_RET_TX;
-	case TC_ACT_OK:
+	case (uint32_t)TC_ACT_UNSPEC: /* on to the next filter: passed */
 		return XDP_RET_PASS;
 	case TC_ACT_SHOT:
 		return 1; /* XDP_DROP */
