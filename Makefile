@@ -101,6 +101,9 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@ 2>/dev/null || true
 
+# The tc reflector is the XDP source built with STAMPEDE_TC (bpf/ctx.h).
+$(BUILD)/stampede_tc.bpf.o: bpf/stampede.bpf.c
+
 # llvm-strip -g drops DWARF only: BTF stays, so pinned maps show named fields.
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o | $(DEPS_STAMP)
 	$(call msg,GEN-SKEL,$@)
