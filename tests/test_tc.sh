@@ -52,6 +52,7 @@ reflected() {
 
 # Our filter on IF_R's ingress: its line in tc's listing (handle 0x5354).
 tc_filter() { tc -n "$NS_R" filter show dev "$IF_R" ingress 2>/dev/null | grep 'handle 0x5354'; }
+# shellcheck disable=SC2317 # called through eval
 has_clsact() { tc -n "$NS_R" qdisc show dev "$IF_R" | grep -q clsact; }
 pin_dir() { echo "$(ns_pin_dir "$NS_R")/$IF_R"; }
 
