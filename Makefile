@@ -101,12 +101,15 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(DEPS_STAMP)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@ 2>/dev/null || true
 
+# The tc reflector is the XDP source built with STAMPEDE_TC (bpf/ctx.h).
+$(BUILD)/stampede_tc.bpf.o: bpf/stampede.bpf.c
+
 # llvm-strip -g drops DWARF only: BTF stays, so pinned maps show named fields.
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o | $(DEPS_STAMP)
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
 
-$(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h | $(DEPS_STAMP)
+$(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h $(BUILD)/stampede_tc.skel.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@
@@ -136,7 +139,7 @@ $(BUILD)/obj/testing/%.o: testing/%.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting -c $< -o $@
 
-$(BUILD)/obj/tests/xdp/%.o: tests/xdp/%.c $(BUILD)/stampede.skel.h
+$(BUILD)/obj/tests/xdp/%.o: tests/xdp/%.c $(BUILD)/stampede.skel.h $(BUILD)/stampede_tc.skel.h
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Itesting -c $< -o $@

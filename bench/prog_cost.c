@@ -52,6 +52,7 @@
 #include <arpa/inet.h>
 #include <sys/timex.h>
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <openssl/core_names.h>
@@ -61,6 +62,7 @@
 #include "stampede_auth.h"
 #include "sha256.h"
 #include "stampede.skel.h"
+#include "reflector_obj.h"
 #include "kernel_features.h"
 #include "attach.h"
 #include "source_policy.h"
@@ -270,13 +272,16 @@ static int fill_auth_keys(int fd)
 	return bpf_map_update_elem(fd, &id, &val, BPF_ANY);
 }
 
-/* Port 862, TTL 255, loop guard off (see the top of the file), plus @flags. */
-static int reflector_load(struct reflector *r, const char *label, __u32 flags)
+/*
+ * Port 862, TTL 255, loop guard off (see the top of the file), plus @flags;
+ * the XDP program, or with @tc the tc one (mode tc).
+ */
+static int reflector_load_as(struct reflector *r, const char *label, __u32 flags, bool tc)
 {
 	struct stampede_config *cfg;
 	int err;
 
-	r->skel = stampede_bpf__open();
+	r->skel = reflector_obj_open(tc);
 	if (!r->skel)
 		return fail("%s: opening the reflector failed: %s", label, strerror(errno));
 	cfg = (struct stampede_config *)&r->skel->rodata->cfg;
@@ -309,6 +314,11 @@ static int reflector_load(struct reflector *r, const char *label, __u32 flags)
 	    (r->auth && fill_auth_keys(bpf_map__fd(r->skel->maps.auth_keys))))
 		return fail("%s: filling the maps failed: %s", label, strerror(errno));
 	return prog_describe(&r->prog, label, bpf_program__fd(reflector_program(r->skel)));
+}
+
+static int reflector_load(struct reflector *r, const char *label, __u32 flags)
+{
+	return reflector_load_as(r, label, flags, false);
 }
 
 /* One of bench/NAME.bpf.o, loaded as it is; its only program. */
@@ -433,7 +443,7 @@ struct bench {
 	const char *json_path;
 	bool table;
 	int ncpu;
-	struct reflector stateless, stateful, t3read, counted, rated, rated_all, allowed, authed;
+	struct reflector stateless, stateful, t3read, counted, rated, rated_all, allowed, authed, tc;
 	EVP_MAC_CTX *hmac; /* M_USER: keyed once, as the XDP program's precomputed pads are */
 	struct bpf_object *floor_obj, *floor_clock_obj, *floor_stamp_obj, *pass_obj, *reset_obj;
 	struct prog floor, floor_clock, floor_stamp, pass, reset;
@@ -700,6 +710,16 @@ static void cases_define(struct bench *b)
 	s = case_reflect(b, "stateless-v4-rate-limit-all", M_REPEAT, false, &b->rated_all, 4, base,
 			 sizeof(base));
 	s->ratio_to = "stateless-v4";
+	/*
+	 * mode tc: the same reflector as a tc program on an skb; the test run
+	 * leaves out what building the skb costs before tc ingress.
+	 */
+	s = case_reflect(b, "tc-stateless-v4", M_REPEAT, false, &b->tc, 4, base, sizeof(base));
+	s->action = TC_ACT_REDIRECT;
+	s->ratio_to = "stateless-v4";
+	s = case_reflect(b, "tc-stateless-v6", M_REPEAT, false, &b->tc, 6, base, sizeof(base));
+	s->action = TC_ACT_REDIRECT;
+	s->ratio_to = "stateless-v6";
 	s = case_reflect(b, "stateless-v4-allow", M_REPEAT, false, &b->allowed, 4, base,
 			 sizeof(base));
 	s->ratio_to = "stateless-v4";
@@ -850,6 +870,8 @@ static const char *action_name(__u32 a)
 	static const char *const names[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
 					    "XDP_REDIRECT"};
 
+	if (a == TC_ACT_REDIRECT)
+		return "TC_ACT_REDIRECT";
 	return a < sizeof(names) / sizeof(names[0]) ? names[a] : "unknown action";
 }
 
@@ -1139,6 +1161,7 @@ static int load_all(struct bench *b)
 	    reflector_load(&b->rated_all, "reflector (rate-limit and rate-limit-all)",
 			   STAMPEDE_F_RATE_SRC | STAMPEDE_F_RATE_ALL) ||
 	    reflector_load(&b->allowed, "reflector (allow, 5 prefixes)", STAMPEDE_F_ALLOW) ||
+	    reflector_load_as(&b->tc, "reflector (mode tc)", 0, true) ||
 	    object_load(&b->floor_obj, &b->floor, b->bench_dir, "floor", "floor") ||
 	    object_load(&b->floor_clock_obj, &b->floor_clock, b->bench_dir, "floor_clock",
 			"floor-clock") ||
@@ -1165,6 +1188,7 @@ static void unload_all(struct bench *b)
 	stampede_bpf__destroy(b->allowed.skel);
 	stampede_bpf__destroy(b->authed.skel);
 	EVP_MAC_CTX_free(b->hmac);
+	reflector_obj_destroy(b->tc.skel);
 	bpf_object__close(b->floor_obj);
 	bpf_object__close(b->floor_clock_obj);
 	bpf_object__close(b->floor_stamp_obj);

@@ -85,7 +85,7 @@ static __always_inline bool auth_key_load(struct auth_work *aw, struct sha256_sc
  * Returns STAMPEDE_CONTINUE with *planp set, or the drop the TLVs asked
  * for.
  */
-static __always_inline __u32 auth_tlvs(struct xdp_md *ctx, const struct stampede_pkt *pkt,
+static __always_inline __u32 auth_tlvs(struct stampede_ctx *ctx, const struct stampede_pkt *pkt,
 				       const struct stampede_clock *clk,
 				       const struct stampede_session *s, struct stampede_stats *st,
 				       struct tlv_plan **planp)
@@ -142,7 +142,7 @@ static __always_inline __u32 auth_tlvs(struct xdp_md *ctx, const struct stampede
  * Returns the counter of the outcome; reflected means the frame is the
  * signed reply.
  */
-static __always_inline __u32 auth_answer(struct xdp_md *ctx, struct stampede_pkt *pkt,
+static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampede_pkt *pkt,
 					 struct stampede_stats *st, struct session_ref *ref,
 					 bool fetch_atomics)
 {

@@ -33,7 +33,7 @@ static __always_inline int hmac_sha256_outer(struct sha256_scratch *sc)
  * (host-order words: a truncated MAC is its first words).  0, or -1 as
  * sha256_frame.
  */
-__noinline int hmac_sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len)
+__noinline int hmac_sha256_frame(struct stampede_ctx *ctx, __u32 off, __u32 len)
 {
 	struct sha256_scratch *sc = sha256_scratch_get();
 
@@ -52,7 +52,7 @@ __noinline int hmac_sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len)
  * The MAC of @head's four octets followed by frame octets [@off, @off +
  * @len) (sha256_head_block): the HMAC TLV's.  0, or -1.
  */
-__noinline int hmac_sha256_head_frame(struct xdp_md *ctx, __u32 head, __u32 off, __u32 len)
+__noinline int hmac_sha256_head_frame(struct stampede_ctx *ctx, __u32 head, __u32 off, __u32 len)
 {
 	struct sha256_scratch *sc = sha256_scratch_get();
 

@@ -19,6 +19,7 @@
 #include "stamp_wire.h"
 #include "stampede_kern_user.h"
 #include "csum.h"
+#include "ctx.h"
 #include "parsing.h"
 #include "timestamp.h"
 #include "session.h"
@@ -208,7 +209,7 @@ struct reflect_req {
  * function with every branch for TWAMP-Light, TLVs and resizing folded
  * away: it is inline, and @r does not outlive the call.
  */
-static __always_inline __u32 reflect(struct xdp_md *ctx, const struct reflect_req *r)
+static __always_inline __u32 reflect(struct stampede_ctx *ctx, const struct reflect_req *r)
 {
 	struct stampede_pkt *pkt = r->pkt;
 	const struct stampede_clock *clk = r->clk;

@@ -16,6 +16,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "sha256_block.h"
+#include "ctx.h"
 
 /* The longest run of frame octets hashed at once, and its frame offset's bound. */
 #define SHA256_MAX_FRAME_LEN  2048
@@ -66,7 +67,7 @@ __noinline int sha256_compress(void)
  * octets are left: most of what is hashed (the 96 octets of an
  * authenticated base) is whole words.
  */
-__noinline int sha256_load(struct xdp_md *ctx, __u32 off, __u32 n, __u32 at)
+__noinline int sha256_load(struct stampede_ctx *ctx, __u32 off, __u32 n, __u32 at)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -102,7 +103,7 @@ __noinline int sha256_load(struct xdp_md *ctx, __u32 off, __u32 n, __u32 at)
  * key's ipad block), padding included (FIPS 180-4 5.1.1).  0, or -1 when
  * the octets are not all in the frame or @len is beyond the bound.
  */
-__noinline int sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len, __u32 prefix)
+__noinline int sha256_frame(struct stampede_ctx *ctx, __u32 off, __u32 len, __u32 prefix)
 {
 	struct sha256_scratch *sc;
 	__u32 b, full, rem;
@@ -148,7 +149,7 @@ __noinline int sha256_frame(struct xdp_md *ctx, __u32 off, __u32 len, __u32 pref
  * not one inside the other: BPF allows 512 octets of stack across a chain
  * of calls.  0, or -1 when the octets are not all in the frame.
  */
-__noinline int sha256_head_block(struct xdp_md *ctx, __u32 head, __u32 off, __u32 len)
+__noinline int sha256_head_block(struct stampede_ctx *ctx, __u32 head, __u32 off, __u32 len)
 {
 	struct sha256_scratch *sc = sha256_scratch_get();
 	__u32 end;

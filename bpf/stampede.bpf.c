@@ -3,6 +3,8 @@
  * stampede: a STAMP Session-Reflector (RFC 8762, unauthenticated mode, with
  * the RFC 8972 TLV walk) in the XDP hook.  docs/datapath.md describes what
  * it does and in which order; this file follows it step by step.
+ * stampede_tc.bpf.c builds the same reflector for tc (clsact ingress):
+ * bpf/ctx.h and the STAMPEDE_TC blocks here hold what differs.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -10,6 +12,7 @@
 #include <bpf/bpf_endian.h>
 #include "stamp_wire.h"
 #include "stampede_kern_user.h"
+#include "ctx.h"
 
 /* Load-time configuration; the controller rewrites it before loading. */
 const volatile struct stampede_config cfg = {
@@ -31,6 +34,29 @@ const volatile struct stampede_config cfg = {
 #include "swap.h"
 #include "reply.h"
 #include "auth.h"
+
+#ifdef STAMPEDE_TC
+/*
+ * The reply leaves by the interface it came in on, from its egress: the
+ * tc counterpart of XDP_TX.  The checksums it carries are complete (as
+ * XDP writes them), so a CHECKSUM_UNNECESSARY mark the driver gave the
+ * request is reset: a receiver behind a virtual link (veth) then checks
+ * the reply instead of trusting a mark made for another packet.
+ */
+static __always_inline int tc_reply(struct __sk_buff *skb)
+{
+	bpf_csum_level(skb, BPF_CSUM_LEVEL_RESET);
+	return bpf_redirect(skb->ifindex, 0);
+}
+#define STAMPEDE_VERDICT_REPLY(ctx) tc_reply(ctx)
+#define STAMPEDE_VERDICT_DROP	    TC_ACT_SHOT
+/* Not TC_ACT_OK, which would end the filter chain: the next filter sees the frame. */
+#define STAMPEDE_VERDICT_PASS TC_ACT_UNSPEC
+#else
+#define STAMPEDE_VERDICT_REPLY(ctx) XDP_TX
+#define STAMPEDE_VERDICT_DROP	    XDP_DROP
+#define STAMPEDE_VERDICT_PASS	    XDP_PASS
+#endif
 
 /*
  * Unrolled: the lists are read-only data, so the verifier knows n and
@@ -121,13 +147,13 @@ static __always_inline __u32 classify(void *data, void *data_end, struct stamped
  * pass reason, or STAMPEDE_CNT_internal if the frame changed but the move
  * could not finish (the verifier's bounds, never seen in practice).
  */
-static __always_inline __u32 grow_at_front(struct xdp_md *ctx, __u32 move_len, __u32 grow)
+static __always_inline __u32 grow_at_front(struct stampede_ctx *ctx, __u32 move_len, __u32 grow)
 {
 	void *data, *data_end;
 	__u8 *dst, *src;
 	__u32 i;
 
-	if (move_len > STAMPEDE_MAX_FRONT_MOVE || bpf_xdp_adjust_head(ctx, -(int)grow))
+	if (move_len > STAMPEDE_MAX_FRONT_MOVE || ctx_adjust_head(ctx, -(int)grow))
 		return STAMPEDE_CNT_no_tailroom;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
@@ -156,14 +182,14 @@ static __always_inline __u32 grow_at_front(struct xdp_md *ctx, __u32 move_len, _
  * front.  Trailing octets after the UDP datagram (Ethernet padding) stay
  * after it.
  */
-static __always_inline __u32 grow_short_packet(struct xdp_md *ctx, struct stampede_pkt *pkt)
+static __always_inline __u32 grow_short_packet(struct stampede_ctx *ctx, struct stampede_pkt *pkt)
 {
 	__u32 grow;
 
 	if (pkt->payload_len >= STAMP_BASE_LEN)
 		return STAMPEDE_CONTINUE;
 	grow = STAMP_BASE_LEN - pkt->payload_len;
-	if (!bpf_xdp_adjust_tail(ctx, grow))
+	if (!ctx_adjust_tail(ctx, grow))
 		return STAMPEDE_CONTINUE;
 	return grow_at_front(ctx, pkt->l4_off + sizeof(struct udphdr) + pkt->payload_len, grow);
 }
@@ -238,7 +264,7 @@ static __always_inline __u32 sender_seq_of(void *data, void *data_end,
  * resize the reply if asked.  Returns STAMPEDE_CONTINUE, the drop the
  * TLVs asked for, or internal when the frame was changed but not finished.
  */
-static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampede_pkt *pkt,
+static __always_inline __u32 answer_tlvs(struct stampede_ctx *ctx, const struct stampede_pkt *pkt,
 					 const struct stampede_clock *clk,
 					 const struct stampede_session *sess,
 					 struct stampede_stats *st, const struct tlv_plan **planp,
@@ -307,12 +333,38 @@ static __always_inline __u32 answer_tlvs(struct xdp_md *ctx, const struct stampe
 	return STAMPEDE_CONTINUE;
 }
 
+#ifdef STAMPEDE_TC
+/* Largest frame made linear for the parser (see tc_linearize). */
+#define STAMPEDE_TC_PULL_MAX 9216
+
+/*
+ * Direct access reaches only an skb's linear part.  A frame that the fast
+ * path could not pass and that has more (a driver that splits headers, a
+ * GRO packet) is made linear up to jumbo size before it is parsed: STAMP
+ * packets are small and are almost always linear already, so this costs
+ * only everyone else's non-linear IPv6, tagged or IPv4-with-options
+ * traffic.  Larger frames are parsed as far as they are linear, which a
+ * STAMP request never needs.  Returns non-zero when the pull failed.
+ */
+static __always_inline long tc_linearize(struct stampede_ctx *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 len = ctx->len;
+
+	/* A difference of packet pointers: a scalar to a privileged program. */
+	if (data_end - data >= len || len > STAMPEDE_TC_PULL_MAX)
+		return 0;
+	return bpf_skb_pull_data(ctx, len);
+}
+#endif
+
 /*
  * The frame's outcome.  *stp is set to this CPU's counters once the frame
  * is for a STAMP port; everyone else's traffic returns before that (see
  * stampede_xdp).
  */
-static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_stats **stp,
+static __always_inline __u32 handle_frame(struct stampede_ctx *ctx, struct stampede_stats **stp,
 					  bool fetch_atomics)
 {
 	void *data = (void *)(long)ctx->data;
@@ -335,6 +387,12 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	ret = other_traffic_fast(data, data_end);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
+#ifdef STAMPEDE_TC
+	if (tc_linearize(ctx))
+		return STAMPEDE_CNT_bad_header;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+#endif
 	ret = parse_headers(data, data_end, &pkt);
 	if (ret != STAMPEDE_CONTINUE)
 		return ret;
@@ -417,7 +475,7 @@ static __always_inline __u32 handle_frame(struct xdp_md *ctx, struct stampede_st
 	return ret;
 }
 
-static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
+static __always_inline int stampede_main(struct stampede_ctx *ctx, bool fetch_atomics)
 {
 	struct stampede_stats *st = NULL;
 	__u32 zero = 0, counter;
@@ -435,15 +493,16 @@ static __always_inline int stampede_main(struct xdp_md *ctx, bool fetch_atomics)
 		((__u64 *)st)[counter]++;
 
 	if (counter == STAMPEDE_CNT_reflected)
-		return XDP_TX;
+		return STAMPEDE_VERDICT_REPLY(ctx);
 	if (counter == STAMPEDE_CNT_internal || counter == STAMPEDE_CNT_no_reply ||
 	    counter == STAMPEDE_CNT_micro_session || counter == STAMPEDE_CNT_bad_error_estimate ||
 	    counter == STAMPEDE_CNT_rate_limited || counter == STAMPEDE_CNT_rate_limited_all ||
 	    counter == STAMPEDE_CNT_auth_failed)
-		return XDP_DROP;
-	return XDP_PASS;
+		return STAMPEDE_VERDICT_DROP;
+	return STAMPEDE_VERDICT_PASS;
 }
 
+#ifndef STAMPEDE_TC
 /*
  * The reflector, as two programs that differ only in how a stateful
  * reply's sequence number is taken (session_take_seq): the controller
@@ -464,5 +523,19 @@ int stampede_locked(struct xdp_md *ctx)
 {
 	return stampede_main(ctx, false);
 }
+#else
+/* The same pair for tc: stampede_tc.bpf.c. */
+SEC("tc")
+int stampede_tc(struct __sk_buff *ctx)
+{
+	return stampede_main(ctx, true);
+}
+
+SEC("tc")
+int stampede_tc_locked(struct __sk_buff *ctx)
+{
+	return stampede_main(ctx, false);
+}
+#endif
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

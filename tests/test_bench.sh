@@ -38,6 +38,9 @@ check bench.cost.policy_ratios "the rate-limit and allow cases are not compared 
 check bench.cost.auth_ratios "the authenticated cases are not compared with OpenSSL's HMAC" \
 	jq_ok '[.[] | select(.name | test("^auth-")) | (.ratio_to | test("^openssl-hmac-auth")) and .ratio > 0] | all and length == 2' \
 	"$T/cost.json"
+check bench.cost.tc_ratios "the mode tc cases are not compared with the XDP reflector" \
+	jq_ok '[.[] | select(.name | test("^tc-")) | (.ratio_to | test("^stateless-v[46]$")) and .ns_per_pkt > 0] | all and length == 2' \
+	"$T/cost.json"
 check bench.cost.passthrough_ratio "passthrough-v4 is not compared with pass-empty" \
 	jq_ok '.[] | select(.name == "passthrough-v4") | .ratio_to == "pass-empty" and .ratio > 0' \
 	"$T/cost.json"

@@ -52,6 +52,9 @@ refs=$(grep -lE '#include.*tests/|^[.] .*tests/|BUILD/tests/|-Itests' bench/* 2>
 check build/bench-without-tests "bench/ refers to tests/: $(oneline "$refs")" test -z "$refs"
 check build/skeleton/bpf-header "the skeleton (the program the controller embeds) is not rebuilt when bpf/tlv/io.h changes" \
 	needs_rebuild "$BUILD/stampede.skel.h" bpf/tlv/io.h
+# The tc skeleton is built from bpf/stampede.bpf.c too (bpf/stampede_tc.bpf.c includes it).
+check build/skeleton/tc-from-xdp-source "the tc skeleton is not rebuilt when bpf/stampede.bpf.c changes" \
+	needs_rebuild "$BUILD/stampede_tc.skel.h" bpf/stampede.bpf.c
 check build/probe_unit/header "probe_unit is not rebuilt when user/probe_stats.h changes" \
 	needs_rebuild "$BUILD/tests/probe_unit" user/probe_stats.h
 

@@ -353,8 +353,9 @@ test_nothing_attached() {
 	expect_json cli/stats/none-json '. == []' -n "$NS" -j stats show
 }
 
-# A foreign XDP program on the device: attach refuses, leaves it alone and
-# leaves no pins behind.
+# A foreign XDP program on the device: attach in an XDP mode refuses,
+# offering mode tc (which mode auto picks: tests/test_tc.sh), leaves it
+# alone and leaves no pins behind.
 test_foreign_xdp() {
 	local dir
 	dir=$(ns_pin_dir "$NS")
@@ -362,7 +363,8 @@ test_foreign_xdp() {
 		fail cli/attach/foreign-xdp "could not attach the test's own XDP program: $(oneline "$(cat "$T/xdp.log")")"
 		return
 	fi
-	expect_error cli/attach/foreign-xdp "already has an XDP program" -n "$NS" reflector attach dev "$IF1"
+	expect_error cli/attach/foreign-xdp "already has an XDP program.*'mode tc'" \
+		-n "$NS" reflector attach dev "$IF1" mode native
 	if [ "$(xdp_prog_name "$NS" "$IF1")" = xdp_pass ]; then
 		pass cli/attach/foreign-xdp-stays
 	else

@@ -10,13 +10,13 @@
 #
 # Environment: STAMPEDE_KERNELS (suites to boot, default all three),
 # STAMPEDE_KERNEL_SUITES (guest suites, default "xdp_unit sha256_unit test_fuzz features_unit test_features test_clock
-# test_agent test_e2e test_probe test_multiprog"), STAMPEDE_KERNEL_TIMEOUT (seconds per guest, default 900).
+# test_agent test_e2e test_probe test_multiprog test_tc"), STAMPEDE_KERNEL_TIMEOUT (seconds per guest, default 900).
 set -u
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/../testing/lib.sh"
 
 KERNELS=${STAMPEDE_KERNELS:-bullseye bookworm trixie}
-SUITES=${STAMPEDE_KERNEL_SUITES:-xdp_unit sha256_unit test_fuzz features_unit test_features test_clock test_agent test_e2e test_probe test_multiprog}
+SUITES=${STAMPEDE_KERNEL_SUITES:-xdp_unit sha256_unit test_fuzz features_unit test_features test_clock test_agent test_e2e test_probe test_multiprog test_tc}
 GUEST_TIMEOUT=${STAMPEDE_KERNEL_TIMEOUT:-900}
 
 why=$(root_missing)

@@ -79,8 +79,8 @@ defer "nsenter --net=/run/netns/$NS_R xdp-loader unload $IF_R --all"
 # ---- a program attached without libxdp: refused in one line ----------------
 ip -n "$NS_R" link set dev "$IF_R" xdpdrv obj "$COUNT_OBJ" sec xdp
 id=$(ip -n "$NS_R" -j link show dev "$IF_R" | jq -r '.[0].xdp.prog.id // empty')
-expect_error multiprog/other-prog/refused "without libxdp's dispatcher \(prog id $id, name xdp_count\).*tc fallback is not available yet" \
-	-n "$NS_R" reflector attach dev "$IF_R"
+expect_error multiprog/other-prog/refused "without libxdp's dispatcher \(prog id $id, name xdp_count\).*'mode tc'" \
+	-n "$NS_R" reflector attach dev "$IF_R" mode native
 check multiprog/other-prog/untouched "the other program is gone: $(oneline "$(ip -n "$NS_R" link show dev "$IF_R")")" \
 	test "$(xdp_prog_name "$NS_R" "$IF_R")" = xdp_count
 ip -n "$NS_R" link set dev "$IF_R" xdpdrv off
@@ -94,7 +94,7 @@ if ! prog_in_status xdp_dispatcher; then
 	note "libxdp attached xdp_count without its dispatcher (freplace refused): $(oneline "$(cat "$T/xl.out")")"
 	check multiprog/no-dispatcher/loaded "xdp-loader status: $(oneline "$(xl_status)")" prog_in_status xdp_count
 	expect_error multiprog/no-dispatcher/refused "without libxdp's dispatcher \(prog id [0-9]+, name xdp_count\)" \
-		-n "$NS_R" reflector attach dev "$IF_R"
+		-n "$NS_R" reflector attach dev "$IF_R" mode native
 	send_udp 4
 	check multiprog/no-dispatcher/other-counts "counted $(counted 0), want 4" test "$(counted 0)" = 4
 	check multiprog/no-dispatcher/no-pins "pins left: $(ls "$(ns_pin_dir "$NS_R")/$IF_R" 2>&1)" \
@@ -113,12 +113,19 @@ major=${release%%.*} minor=${release#*.}
 minor=${minor%%.*}
 if [ "$major" -lt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 12 ]; } || [ "$major" -gt 6 ]; then
 	expect_error multiprog/old-kernel/refused "refused stampede's program as a component" \
-		-n "$NS_R" reflector attach dev "$IF_R"
+		-n "$NS_R" reflector attach dev "$IF_R" mode native
 	check multiprog/old-kernel/other-kept "xdp-loader status: $(oneline "$(xl_status)")" prog_in_status xdp_count
 	send_udp 4
 	check multiprog/old-kernel/other-counts "counted $(counted 0), want 4" test "$(counted 0)" = 4
 	check multiprog/old-kernel/no-pins "pins left: $(ls "$(ns_pin_dir "$NS_R")/$IF_R" 2>&1)" \
 		test ! -e "$(ns_pin_dir "$NS_R")/$IF_R"
+	# mode auto: XDP cannot be had there, so a tc filter after the dispatcher.
+	expect_json multiprog/old-kernel/auto-tc '.mode == "tc"' -j -n "$NS_R" reflector attach dev "$IF_R"
+	probed multiprog/old-kernel/tc-answered
+	send_udp 3
+	check multiprog/old-kernel/tc-other-counts "counted $(counted 0), want 7" test "$(counted 0)" = 7
+	expect_ok multiprog/old-kernel/tc-detach -n "$NS_R" reflector detach dev "$IF_R"
+	check multiprog/old-kernel/tc-other-kept "xdp-loader status: $(oneline "$(xl_status)")" prog_in_status xdp_count
 	note "kernel $release refuses stampede in libxdp 1.3's dispatcher; 6.1 takes it"
 	finish
 fi

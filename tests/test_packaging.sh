@@ -126,7 +126,7 @@ test_completion() {
 	expect_completion completion/command-prefix attach reflector at
 	expect_completion completion/stateful "stateful stateless" reflector attach dev lo st
 	expect_completion completion/stateful-once "" reflector attach dev lo stateless st
-	expect_completion completion/mode "native generic auto" reflector attach dev lo mode ""
+	expect_completion completion/mode "native generic auto tc" reflector attach dev lo mode ""
 	offers completion/dev lo reflector attach dev ""
 	offers completion/options "--json --netns -n" -
 	if [ -z "$(root_missing)" ]; then

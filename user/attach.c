@@ -3,7 +3,8 @@
  * `reflector attach`: load the XDP program with this configuration and
  * attach it through a pinned bpf_link, or, when a reflector is already
  * attached to the device, load the new program with the old maps and swap
- * it in atomically (counters and sessions carry over).
+ * it in atomically (counters and sessions carry over).  In mode tc the
+ * program is the tc one, a clsact ingress filter (tc_hook.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,9 +35,11 @@
 #include "output.h"
 #include "pins.h"
 #include "prune.h"
+#include "reflector_obj.h"
 #include "session.h"
 #include "source_policy.h"
 #include "stampede.skel.h"
+#include "tc_hook.h"
 #include "veth_peer.h"
 
 /*
@@ -46,17 +49,20 @@
  */
 #define UNDO_MAX 24
 enum undo_kind {
-	UNDO_UNLINK, /* remove the pin or symlink at path */
-	UNDO_RMDIR,  /* remove the directory at path */
-	UNDO_REPIN,  /* put the object fd back at path, over what is there */
-	UNDO_PROG,   /* give link fd its program fd2 back */
-	UNDO_LEAVE,  /* take program fd out of the dispatcher of ifindex fd2 */
+	UNDO_UNLINK,  /* remove the pin or symlink at path */
+	UNDO_RMDIR,   /* remove the directory at path */
+	UNDO_REPIN,   /* put the object fd back at path, over what is there */
+	UNDO_PROG,    /* give link fd its program fd2 back */
+	UNDO_LEAVE,   /* take program fd out of the dispatcher of ifindex fd2 */
+	UNDO_TC,      /* remove the tc filter at tc of ifindex fd2 */
+	UNDO_TC_PROG, /* give the tc filter at tc of ifindex fd2 its program fd back */
 };
 
 struct undo_step {
 	enum undo_kind kind;
 	char path[PATH_MAX];
 	int fd, fd2;
+	struct tc_record tc;
 };
 
 struct undo {
@@ -89,13 +95,18 @@ struct attach_ctx {
 	int link_fd;	 /* the pinned link (replace) */
 	int new_link_fd; /* the link this run creates (attach, reattach) */
 	/* libxdp's dispatcher (multiprog.h) */
-	bool multiprog;			/* this run attaches through it */
-	bool dispatcher_there;		/* ... joining one that holds the hook */
-	bool generic;			/* ... that one's mode */
-	bool was_multiprog;		/* replace: the running reflector is in one */
-	bool leave_old;			/* ... to be taken out once the new one runs */
-	int prog_fd;			/* ... its pinned program */
-	int new_prog_fd;		/* the program this run put in a dispatcher */
+	bool multiprog;	       /* this run attaches through it */
+	bool dispatcher_there; /* ... joining one that holds the hook */
+	bool generic;	       /* ... that one's mode */
+	bool was_multiprog;    /* replace: the running reflector is in one */
+	bool leave_old;	       /* ... to be taken out once the new one runs */
+	int prog_fd;	       /* ... its pinned program */
+	int new_prog_fd;       /* the program this run put in a dispatcher */
+	/* mode tc (tc_hook.h) */
+	bool tc;			/* this run loads the tc program */
+	bool was_tc;			/* replace: the running reflector is a tc filter */
+	bool fallback_tc;		/* mode auto: XDP could not be had; again in tc */
+	struct tc_record tc_rec;	/* the filter's place */
 	struct stampede_bpf *component; /* its object, loaded by libxdp */
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
@@ -105,20 +116,31 @@ struct attach_ctx {
 
 /* --- undo ----------------------------------------------------------------- */
 
-static void undo_add(struct undo *undo, enum undo_kind kind, const char *path, int fd, int fd2)
+static struct undo_step *undo_add(struct undo *undo, enum undo_kind kind, const char *path, int fd,
+				  int fd2)
 {
 	struct undo_step *s;
 
 	/* Sized for every step a run takes; a longer list is a bug. */
 	if (undo->n == UNDO_MAX) {
 		cli_warn("internal: undo list full; a failure now may leave changes behind");
-		return;
+		return NULL;
 	}
 	s = &undo->step[undo->n++];
 	s->kind = kind;
 	snprintf(s->path, sizeof(s->path), "%s", path ?: "");
 	s->fd = fd;
 	s->fd2 = fd2;
+	return s;
+}
+
+static void undo_add_tc(struct undo *undo, enum undo_kind kind, int fd, int ifindex,
+			const struct tc_record *rec)
+{
+	struct undo_step *s = undo_add(undo, kind, NULL, fd, ifindex);
+
+	if (s)
+		s->tc = *rec;
 }
 
 static void undo_step(const struct undo_step *s)
@@ -144,6 +166,17 @@ static void undo_step(const struct undo_step *s)
 			cli_warn("could not take the new program out of the XDP dispatcher: %s",
 				 strerror(errno));
 		break;
+	case UNDO_TC:
+		if (tc_filter_detach(s->fd2, &s->tc))
+			cli_warn("could not remove the new tc filter");
+		break;
+	case UNDO_TC_PROG: {
+		struct tc_record rec = s->tc;
+
+		if (tc_filter_attach(s->fd2, s->fd, true, &rec))
+			cli_warn("could not restore the earlier tc program");
+		break;
+	}
 	}
 }
 
@@ -236,6 +269,12 @@ static int check_hook(struct attach_ctx *ctx)
 	const char *dev = ctx->req.ifname;
 	struct xdp_hook hook;
 
+	if (ctx->req.mode == ATTACH_MODE_TC) {
+		if (ctx->req.multiprog == ATTACH_MULTIPROG_ON)
+			return cli_error("'multiprog on' is for XDP: mode tc attaches a tc filter");
+		ctx->tc = true;
+		return 0;
+	}
 	if (multiprog_hook(dev, ctx->ifindex, &hook))
 		return -1;
 	switch (hook.kind) {
@@ -261,10 +300,18 @@ static int check_hook(struct attach_ctx *ctx)
 	case HOOK_OTHER:
 		break;
 	}
+	if (ctx->req.mode == ATTACH_MODE_AUTO && ctx->req.multiprog != ATTACH_MULTIPROG_ON &&
+	    !ctx->replace) {
+		cli_note("dev %s's XDP hook holds a program attached without libxdp's dispatcher"
+			 " (prog id %u, name %s): attaching in mode tc, a clsact ingress filter",
+			 dev, hook.prog_id, hook.prog_name);
+		ctx->tc = true;
+		return 0;
+	}
 	return cli_error("dev %s already has an XDP program attached without libxdp's dispatcher"
 			 " (prog id %u, name %s): stampede runs beside programs attached through"
-			 " libxdp (xdp-loader) only; detach it first (a tc fallback is not"
-			 " available yet)",
+			 " libxdp (xdp-loader) only; detach it first, or attach with 'mode tc'"
+			 " (a tc filter, after the XDP program)",
 			 dev, hook.prog_id, hook.prog_name);
 }
 
@@ -432,13 +479,50 @@ static int read_old_component(struct attach_ctx *ctx, const char **mode)
 	return 0;
 }
 
+static int open_old_maps(struct attach_ctx *ctx);
+
+/*
+ * The running reflector is a tc filter: the new program takes its place
+ * there (or a new filter, when it was removed from outside).
+ */
+static int prepare_replace_tc(struct attach_ctx *ctx)
+{
+	struct attached_hold hold;
+
+	if (ctx->req.mode_given && ctx->req.mode != ATTACH_MODE_AUTO &&
+	    ctx->req.mode != ATTACH_MODE_TC)
+		return cli_error("dev %s is attached in tc mode; detach first to change mode",
+				 ctx->req.ifname);
+	if (ctx->req.multiprog == ATTACH_MULTIPROG_ON)
+		return cli_error("dev %s's reflector is a tc filter; detach first to attach it"
+				 " through libxdp's XDP dispatcher ('multiprog on')",
+				 ctx->req.ifname);
+	if (pins_recorded_ifindex(ctx->dir) != ctx->ifindex ||
+	    tc_record_read(ctx->dir, &ctx->tc_rec))
+		return cli_error("dev %s: pins left from an earlier interface named %s; run"
+				 " 'stampede reflector detach dev %s' first",
+				 ctx->req.ifname, ctx->req.ifname, ctx->req.ifname);
+	if (attached_read_hold(ctx->dir, -1, ctx->prog_fd, &hold))
+		return cli_error("dev %s: cannot read the pinned program: %s", ctx->req.ifname,
+				 strerror(errno));
+	ctx->tc = true;
+	ctx->old_prog_id = hold.prog_id;
+	ctx->reattach = !hold.ifindex;
+	ctx->old_mode = hold.mode;
+	return open_old_maps(ctx);
+}
+
 /* A reflector is attached: check the request against it and open its maps. */
 static int prepare_replace(struct attach_ctx *ctx)
 {
 	const char *mode = "none";
-	char path[PATH_MAX];
-	int i;
 
+	if (ctx->was_tc)
+		return prepare_replace_tc(ctx);
+	if (ctx->req.mode == ATTACH_MODE_TC)
+		return cli_error("dev %s's reflector runs in XDP; detach first to attach it in"
+				 " mode tc",
+				 ctx->req.ifname);
 	if (ctx->was_multiprog && ctx->req.multiprog == ATTACH_MULTIPROG_OFF)
 		return cli_error("dev %s's reflector runs in libxdp's XDP dispatcher; detach first"
 				 " to attach it alone ('multiprog off')",
@@ -449,6 +533,20 @@ static int prepare_replace(struct attach_ctx *ctx)
 				 ctx->req.ifname);
 	if (ctx->was_multiprog ? read_old_component(ctx, &mode) : read_old_link(ctx, &mode))
 		return -1;
+	ctx->old_mode = mode;
+	if (ctx->req.mode_given && ctx->req.mode != ATTACH_MODE_AUTO && strcmp(mode, "none") &&
+	    strcmp(mode, attach_mode_names[ctx->req.mode]))
+		return cli_error("dev %s is attached in %s mode; detach first to change mode",
+				 ctx->req.ifname, mode);
+	return open_old_maps(ctx);
+}
+
+/* The running reflector's program, configuration and maps. */
+static int open_old_maps(struct attach_ctx *ctx)
+{
+	char path[PATH_MAX];
+	int i;
+
 	ctx->old_prog_fd = bpf_prog_get_fd_by_id(ctx->old_prog_id);
 	if (ctx->old_prog_fd < 0)
 		return cli_error("dev %s: cannot open prog id %u: %s", ctx->req.ifname,
@@ -456,11 +554,6 @@ static int prepare_replace(struct attach_ctx *ctx)
 	if (reflector_running_config(ctx->req.ifname, ctx->old_prog_id, &ctx->old_cfg))
 		return -1;
 	ctx->was_stateful = ctx->old_cfg.flags & STAMPEDE_F_STATEFUL;
-	ctx->old_mode = mode;
-	if (ctx->req.mode_given && ctx->req.mode != ATTACH_MODE_AUTO && strcmp(mode, "none") &&
-	    strcmp(mode, attach_mode_names[ctx->req.mode]))
-		return cli_error("dev %s is attached in %s mode; detach first to change mode",
-				 ctx->req.ifname, mode);
 	for (i = 0; i < PIN_MAP_COUNT; i++) {
 		if (pins_path(path, sizeof(path), ctx->dir, pin_map_names[i]))
 			return -1;
@@ -635,7 +728,7 @@ static int load(struct attach_ctx *ctx)
 
 	if (kernel_check_supported(kernel_features()))
 		return -1;
-	ctx->skel = stampede_bpf__open();
+	ctx->skel = reflector_obj_open(ctx->tc);
 	if (!ctx->skel)
 		return cli_error("opening the BPF object failed: %s", strerror(errno));
 	fill_config(&ctx->req, ctx->mtu, &ctx->skel->rodata->cfg);
@@ -676,9 +769,10 @@ static int load(struct attach_ctx *ctx)
 	if (err) {
 		err = err < 0 ? -err : errno;
 		if (err == EPERM || err == EACCES)
-			return cli_error("permission denied: loading the XDP program: %s",
-					 strerror(err));
-		return cli_error("loading the XDP program failed: %s%s", strerror(err),
+			return cli_error("permission denied: loading the %s program: %s",
+					 ctx->tc ? "tc" : "XDP", strerror(err));
+		return cli_error("loading the %s program failed: %s%s", ctx->tc ? "tc" : "XDP",
+				 strerror(err),
 				 debug_output ? "" : "; rerun with -d for the verifier log");
 	}
 	return 0;
@@ -741,6 +835,24 @@ static int fill_maps(struct attach_ctx *ctx)
 }
 
 /* --- attach ---------------------------------------------------------------- */
+
+/*
+ * mode auto, a fresh attach: XDP could not be had at all (generic refused
+ * too, or the kernel refused stampede in libxdp's dispatcher), so the run
+ * starts again with the tc program.  Not when refused for permission or
+ * memory, which tc would meet as well.
+ */
+static bool fall_back_to_tc(struct attach_ctx *ctx, int err)
+{
+	if (ctx->req.mode != ATTACH_MODE_AUTO || ctx->replace || ctx->tc || err == EPERM ||
+	    err == EACCES || err == ENOMEM || err == ENODEV)
+		return false;
+	cli_note("dev %s: XDP could not be attached (%s): attaching in mode tc, a clsact ingress"
+		 " filter",
+		 ctx->req.ifname, strerror(err));
+	ctx->fallback_tc = true;
+	return true;
+}
 
 /* Native mode may be refused for reasons of the driver: these allow generic. */
 static bool native_refused(int err)
@@ -895,6 +1007,10 @@ static int join_dispatcher(struct attach_ctx *ctx, const struct veth_peer *peer)
 	}
 	if (ctx->new_prog_fd < 0) {
 		err = errno;
+		if (!ctx->dispatcher_there && (err == EBUSY || err == EEXIST))
+			return hook_taken(ctx, err);
+		if (fall_back_to_tc(ctx, err))
+			return -1;
 		return err == EBUSY || err == EEXIST ? hook_taken(ctx, err)
 						     : join_error(ctx, generic, err);
 	}
@@ -929,9 +1045,32 @@ static int create_link(struct attach_ctx *ctx)
 	}
 	opts.flags = XDP_FLAGS_SKB_MODE;
 	ctx->new_link_fd = bpf_link_create(prog_fd, ctx->ifindex, BPF_XDP, &opts);
-	if (ctx->new_link_fd < 0)
-		return link_create_error(ctx, "generic", errno);
+	if (ctx->new_link_fd < 0) {
+		err = errno;
+		if (err != EBUSY && err != EEXIST && fall_back_to_tc(ctx, err))
+			return -1;
+		return link_create_error(ctx, "generic", err);
+	}
 	return 0;
+}
+
+/* mode tc: the filter, its record, and (last, as the mark of a complete reflector) the program's pin. */
+static int create_tc(struct attach_ctx *ctx)
+{
+	int prog_fd = bpf_program__fd(reflector_program(ctx->skel));
+	int err = tc_filter_attach(ctx->ifindex, prog_fd, false, &ctx->tc_rec);
+
+	if (err == -EPERM || err == -EACCES)
+		return cli_error("permission denied: attaching a tc filter needs CAP_NET_ADMIN");
+	if (err == -EEXIST)
+		return cli_error("dev %s: a tc ingress filter holds stampede's place (priority %u,"
+				 " handle 0x%x); remove it first",
+				 ctx->req.ifname, ctx->tc_rec.priority, ctx->tc_rec.handle);
+	if (err)
+		return cli_error("attaching to dev %s's clsact ingress hook failed: %s",
+				 ctx->req.ifname, strerror(-err));
+	undo_add_tc(&ctx->undo, UNDO_TC, -1, ctx->ifindex, &ctx->tc_rec);
+	return tc_record_write(ctx->dir, &ctx->tc_rec);
 }
 
 static int attach_new(struct attach_ctx *ctx)
@@ -944,6 +1083,10 @@ static int attach_new(struct attach_ctx *ctx)
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
 			return -1;
+	if (ctx->tc)
+		return create_tc(ctx)
+			       ?: pin(ctx, bpf_program__fd(reflector_program(ctx->skel)),
+				      TC_PIN_PROG);
 	if (create_link(ctx))
 		return -1;
 	/* Pinned last: a link (or program) pin means a complete reflector. */
@@ -960,6 +1103,28 @@ static int update_link(struct attach_ctx *ctx)
 				 strerror(errno));
 	undo_add(&ctx->undo, UNDO_PROG, NULL, ctx->link_fd, ctx->old_prog_fd);
 	return 0;
+}
+
+/*
+ * mode tc: the new program in the filter's place, atomically (undone by
+ * giving the old one back), or a new filter where it was removed from
+ * outside; its pin over the old program's.
+ */
+static int replace_tc(struct attach_ctx *ctx)
+{
+	int prog_fd = bpf_program__fd(reflector_program(ctx->skel)), err;
+
+	if (ctx->reattach) {
+		if (create_tc(ctx))
+			return -1;
+	} else {
+		err = tc_filter_attach(ctx->ifindex, prog_fd, true, &ctx->tc_rec);
+		if (err)
+			return cli_error("replacing the program of dev %s's tc filter failed: %s",
+					 ctx->req.ifname, strerror(-err));
+		undo_add_tc(&ctx->undo, UNDO_TC_PROG, ctx->old_prog_fd, ctx->ifindex, &ctx->tc_rec);
+	}
+	return pin_over(ctx, prog_fd, TC_PIN_PROG, ctx->prog_fd);
 }
 
 /* Detached from outside: a new link, pinned over the dead one. */
@@ -997,7 +1162,10 @@ static int replace_prog(struct attach_ctx *ctx)
 	 * answers meanwhile: the first in the chain), which leaves once the
 	 * run has committed.
 	 */
-	if (ctx->multiprog) {
+	if (ctx->tc) {
+		if (replace_tc(ctx))
+			return -1;
+	} else if (ctx->multiprog) {
 		if (create_link(ctx) ||
 		    pin_over(ctx, ctx->new_prog_fd, MULTIPROG_PIN_PROG, ctx->prog_fd))
 			return -1;
@@ -1179,9 +1347,16 @@ static void report(const struct attach_ctx *ctx, const struct reflector_info *in
 /* The running reflector's link, or its program in a dispatcher. */
 static int open_existing_link(struct attach_ctx *ctx)
 {
+	struct bpf_prog_info info = {0};
+	__u32 len = sizeof(info);
+
 	if (!attached_open_hold(ctx->dir, &ctx->link_fd, &ctx->prog_fd)) {
 		ctx->replace = true;
-		ctx->was_multiprog = ctx->prog_fd >= 0;
+		/* A program pinned in place of a link: in a dispatcher, or a tc filter's. */
+		ctx->was_tc = ctx->prog_fd >= 0 &&
+			      !bpf_obj_get_info_by_fd(ctx->prog_fd, &info, &len) &&
+			      info.type == BPF_PROG_TYPE_SCHED_CLS;
+		ctx->was_multiprog = ctx->prog_fd >= 0 && !ctx->was_tc;
 		return 0;
 	}
 	if (errno == ENOENT)
@@ -1291,8 +1466,22 @@ static int attach(struct attach_ctx *ctx)
 		request_policy_named(ctx);
 	if (load(ctx) || fill_maps(ctx))
 		return -1;
-	if (ctx->replace ? replace_prog(ctx) : attach_new(ctx))
-		return -1;
+	if (ctx->replace ? replace_prog(ctx) : attach_new(ctx)) {
+		if (!ctx->fallback_tc)
+			return -1;
+		/* mode auto could not have XDP: everything again with the tc program. */
+		undo_run(&ctx->undo);
+		if (ctx->new_link_fd >= 0)
+			close(ctx->new_link_fd);
+		ctx->new_link_fd = -1;
+		reflector_obj_destroy(ctx->skel);
+		stampede_bpf__destroy(ctx->component);
+		ctx->skel = ctx->component = NULL;
+		ctx->tc = true;
+		ctx->multiprog = ctx->dispatcher_there = false;
+		if (load(ctx) || fill_maps(ctx) || attach_new(ctx))
+			return -1;
+	}
 	if (describe_result(ctx, &info))
 		return -1;
 	/* Committed: from here on nothing is undone. */
@@ -1355,7 +1544,7 @@ static int run(struct cli_args *args, enum run_kind kind)
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (ctx.old_map_fd[i] >= 0)
 			close(ctx.old_map_fd[i]);
-	stampede_bpf__destroy(ctx.skel);
+	reflector_obj_destroy(ctx.skel);
 	explicit_bzero(&ctx.keys, sizeof(ctx.keys));
 	return err;
 }

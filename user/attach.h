@@ -10,7 +10,8 @@
 #include "cli.h"
 #include "stampede_kern_user.h"
 
-enum attach_mode { ATTACH_MODE_NATIVE, ATTACH_MODE_GENERIC, ATTACH_MODE_AUTO };
+/* tc: a clsact ingress filter instead of XDP (tc_hook.h). */
+enum attach_mode { ATTACH_MODE_NATIVE, ATTACH_MODE_GENERIC, ATTACH_MODE_AUTO, ATTACH_MODE_TC };
 
 /* Indexed by enum attach_mode; NULL-terminated for prefix matching. */
 extern const char *const attach_mode_names[];

@@ -18,6 +18,7 @@ const char *const attach_mode_names[] = {
 	[ATTACH_MODE_NATIVE] = "native",
 	[ATTACH_MODE_GENERIC] = "generic",
 	[ATTACH_MODE_AUTO] = "auto",
+	[ATTACH_MODE_TC] = "tc",
 	NULL,
 };
 

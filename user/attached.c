@@ -14,6 +14,7 @@
 #include "multiprog.h"
 #include "netns.h"
 #include "output.h"
+#include "tc_hook.h"
 
 const char *const pin_map_names[PIN_MAP_COUNT] = {
 #define PIN_MAP_NAME(name) [PIN_MAP_##name] = #name,
@@ -80,7 +81,29 @@ int attached_open_hold(const char *dir, int *link_fd, int *prog_fd)
 	if (pins_path(path, sizeof(path), dir, MULTIPROG_PIN_PROG))
 		return -1;
 	*prog_fd = bpf_obj_get(path);
+	if (*prog_fd >= 0 || errno != ENOENT)
+		return *prog_fd >= 0 ? 0 : -1;
+	if (pins_path(path, sizeof(path), dir, TC_PIN_PROG))
+		return -1;
+	*prog_fd = bpf_obj_get(path);
 	return *prog_fd >= 0 ? 0 : -1;
+}
+
+/* mode tc: the filter recorded, if it still runs the pinned program. */
+static int read_tc_hold(const char *dir, __u32 prog_id, struct attached_hold *hold)
+{
+	struct tc_record rec;
+	int ifindex = pins_recorded_ifindex(dir);
+
+	hold->tc = true;
+	hold->prog_id = prog_id;
+	if (tc_record_read(dir, &rec))
+		return 0; /* an attach that did not finish: runs nowhere */
+	if (tc_filter_prog(ifindex, &rec) == prog_id) {
+		hold->ifindex = ifindex;
+		hold->mode = "tc";
+	}
+	return 0;
 }
 
 int attached_read_hold(const char *dir, int link_fd, int prog_fd, struct attached_hold *hold)
@@ -107,6 +130,8 @@ int attached_read_hold(const char *dir, int link_fd, int prog_fd, struct attache
 	len = sizeof(prog);
 	if (bpf_obj_get_info_by_fd(prog_fd, &prog, &len))
 		return -1;
+	if (prog.type == BPF_PROG_TYPE_SCHED_CLS)
+		return read_tc_hold(dir, prog.id, hold);
 	hold->multiprog = true;
 	hold->prog_id = prog.id;
 	/* A program has no interface of its own: the recorded one, if it runs there. */
@@ -174,12 +199,13 @@ fail:
  */
 static bool has_link(const char *ifname)
 {
-	char dir[PATH_MAX], path[PATH_MAX], prog[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX], prog[PATH_MAX], tc[PATH_MAX];
 
 	return !pins_dev_dir(ifname, dir, sizeof(dir)) &&
 	       !pins_path(path, sizeof(path), dir, STAMPEDE_PIN_LINK) &&
 	       !pins_path(prog, sizeof(prog), dir, MULTIPROG_PIN_PROG) &&
-	       (!access(path, F_OK) || !access(prog, F_OK));
+	       !pins_path(tc, sizeof(tc), dir, TC_PIN_PROG) &&
+	       (!access(path, F_OK) || !access(prog, F_OK) || !access(tc, F_OK));
 }
 
 bool attached_live(const char *ifname)

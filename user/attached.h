@@ -29,8 +29,9 @@ static inline bool pin_map_optional(int i)
 /*
  * One attached reflector: its pin directory and the pinned objects, opened;
  * an optional map that is not pinned has map_fd -1.  Its hold on the XDP
- * hook is its link, or, for one in libxdp's dispatcher (multiprog.h), its
- * program: exactly one of link_fd and prog_fd is open.
+ * hook is its link, or, for one in libxdp's dispatcher (multiprog.h) or
+ * one in mode tc (tc_hook.h), its program: exactly one of link_fd and
+ * prog_fd is open.
  */
 struct attached {
 	char ifname[IF_NAMESIZE];
@@ -55,8 +56,9 @@ int attached_open_hold(const char *dir, int *link_fd, int *prog_fd);
 struct attached_hold {
 	__u32 prog_id;
 	__u32 ifindex;
-	const char *mode; /* "native", "generic", "offload" or "none" */
+	const char *mode; /* "native", "generic", "offload", "tc" or "none" */
 	bool multiprog;
+	bool tc; /* a clsact ingress filter (tc_hook.h), its program pinned */
 	__u32 dispatcher_id;
 };
 int attached_read_hold(const char *dir, int link_fd, int prog_fd, struct attached_hold *hold);

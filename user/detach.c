@@ -17,6 +17,17 @@
 #include "output.h"
 #include "pins.h"
 #include "prune.h"
+#include "tc_hook.h"
+
+/* mode tc: the filter recorded in @dir (and the clsact qdisc if stampede made it). */
+static int detach_tc(const char *dir, int ifindex)
+{
+	struct tc_record rec;
+
+	if (tc_record_read(dir, &rec))
+		return -ENOENT;
+	return tc_filter_detach(ifindex, &rec);
+}
 
 static int detach(const char *ifname)
 {
@@ -44,11 +55,15 @@ static int detach(const char *ifname)
 	 * lets go; bpf_link_detach() detaches now.  A link whose interface
 	 * is gone has nothing left to detach.  A multiprog reflector leaves
 	 * the dispatcher, which keeps running the other programs (or goes,
-	 * libxdp's way, when stampede was its last).
+	 * libxdp's way, when stampede was its last).  A tc one's filter is
+	 * removed (it holds the program, not the pin).
 	 */
 	if (live && link_fd >= 0 && bpf_link_detach(link_fd) && errno != ENOLINK)
 		ret = cli_error("cannot detach from dev %s: %s", ifname, strerror(errno));
-	else if (live && prog_fd >= 0 && multiprog_detach(prog_fd, hold.ifindex))
+	else if (live && hold.tc && (ret = detach_tc(dir, hold.ifindex)))
+		ret = cli_error("cannot remove stampede's tc filter from dev %s: %s", ifname,
+				strerror(-ret));
+	else if (live && hold.multiprog && multiprog_detach(prog_fd, hold.ifindex))
 		ret = cli_error("cannot take stampede out of dev %s's XDP dispatcher: %s", ifname,
 				strerror(errno));
 	else

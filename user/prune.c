@@ -15,6 +15,7 @@
 #include "netns.h"
 #include "pins.h"
 #include "prune.h"
+#include "tc_hook.h"
 
 /*
  * Whether the network namespace of @dir (.../netns-INODE/IFNAME) is still
@@ -79,7 +80,7 @@ int prune_unpin_reflector(const char *dir)
 	int i;
 
 	if (unpin(dir, STAMPEDE_PIN_LINK) || unpin(dir, MULTIPROG_PIN_PROG) ||
-	    unpin(dir, PIN_IFINDEX))
+	    unpin(dir, TC_PIN_PROG) || unpin(dir, TC_PIN_RECORD) || unpin(dir, PIN_IFINDEX))
 		return -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (unpin(dir, pin_map_names[i]))

@@ -43,7 +43,7 @@ const struct cli_cmd reflector_cmds[] = {
 		.name = "attach",
 		.run = reflector_attach,
 		.synopsis = "dev IFNAME [port PORT]... [auth-port PORT]...\n"
-			    "[mode {native|generic|auto}] [stateful|stateless]\n"
+			    "[mode {native|generic|auto|tc}] [stateful|stateless]\n"
 			    "[timestamp {ntp|ptp}] [sessions N] [ttl N]\n"
 			    "[loopguard {on|off}] [clock-reads {1|2}]\n"
 			    "[count-other {on|off}] [cos-remark {on|off}]\n"
@@ -63,6 +63,10 @@ const struct cli_cmd reflector_cmds[] = {
 			"for\n"
 			"T3), count-other off (frames not for a STAMP port are passed uncounted).\n"
 			"Up to 8 ports and 8 auth-ports.\n"
+			"mode tc attaches the same reflector as a tc (clsact ingress) filter,\n"
+			"replies sent back out of IFNAME (bpf_redirect), where the XDP hook is\n"
+			"not to be had; mode auto picks it when the hook holds a program\n"
+			"attached without libxdp's dispatcher or XDP cannot be attached.\n"
 			"TLVs: cos-remark on (off refuses Class of Service re-marking), no\n"
 			"micro-session ID (1-65535), sync-source auto (ntp while the kernel clock "
 			"is\n"

@@ -14,7 +14,7 @@
  * discarded: it goes back with U.
  */
 static __always_inline enum tlv_outcome
-answer_access_report_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+answer_access_report_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			  struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	__u8 report[STAMP_ACCESS_REPORT_LEN], id;

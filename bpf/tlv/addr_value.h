@@ -8,7 +8,7 @@
 #define STAMPEDE_BPF_TLV_ADDR_VALUE_H
 
 /* Read an IPv4 (4 octets) or IPv6 (16) address Value into @addr. */
-static __always_inline bool tlv_load_addr(struct xdp_md *ctx, struct tlv_io *io, __u32 value,
+static __always_inline bool tlv_load_addr(struct stampede_ctx *ctx, struct tlv_io *io, __u32 value,
 					  __u32 len, union stampede_addr *addr)
 {
 	__be32 v4;

@@ -20,7 +20,7 @@
  * reply keeps the received DSCP (RP 1) and goes Not-ECT (RPE 0b10).
  */
 static __always_inline enum tlv_outcome
-answer_class_of_service_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+answer_class_of_service_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			     struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	__u32 dscp1, ec1, dscp2 = env->pkt.tos >> 2, ecn = env->pkt.tos & 3;

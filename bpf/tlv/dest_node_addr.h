@@ -17,7 +17,7 @@
  * destination as usual.
  */
 static __always_inline enum tlv_outcome
-answer_dest_node_addr_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+answer_dest_node_addr_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			   struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	const struct stampede_pkt *pkt = &env->pkt;

@@ -14,7 +14,7 @@
  * CPU's (answer_tlvs says which).  Truncated to 32 bits.
  */
 static __always_inline enum tlv_outcome
-answer_direct_measurement_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+answer_direct_measurement_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			       struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	struct stamp_direct_meas dm;

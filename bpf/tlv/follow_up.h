@@ -9,7 +9,7 @@
 #define STAMPEDE_BPF_TLV_FOLLOW_UP_H
 
 /* Clear the @len (below 12) octets at payload offset @poff, one by one. */
-static __always_inline void tlv_zero_short(struct xdp_md *ctx, struct tlv_io *io, __u32 poff,
+static __always_inline void tlv_zero_short(struct stampede_ctx *ctx, struct tlv_io *io, __u32 poff,
 					   __u32 len)
 {
 	__u8 old;
@@ -30,10 +30,9 @@ static __always_inline void tlv_zero_short(struct xdp_md *ctx, struct tlv_io *io
  * 12 octets, or the whole Value when it is shorter, so that no octet the
  * sender put there comes back as if it were the reflector's.
  */
-static __always_inline enum tlv_outcome answer_follow_up_body(struct xdp_md *ctx, struct tlv_io *io,
-							      struct tlv_env *env,
-							      struct tlv_plan *plan, __u32 value,
-							      __u32 len)
+static __always_inline enum tlv_outcome
+answer_follow_up_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
+		      struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	struct stamp_follow_up fu = {};
 

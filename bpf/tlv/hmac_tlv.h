@@ -44,7 +44,7 @@ enum hmac_tlv_state {
  * noted) into io->hmac_state, and count it.  A global function, verified
  * once: the HMAC's compressions are behind it.
  */
-__noinline int tlv_hmac_verify(struct xdp_md *ctx)
+__noinline int tlv_hmac_verify(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct sha256_scratch *hs;
@@ -106,7 +106,7 @@ failed:
  * (call it last), under the key tlv_hmac_verify found.  io->acc is set to
  * the checksum change of this rewrite alone.  0, or -1.
  */
-__noinline int tlv_hmac_sign(struct xdp_md *ctx)
+__noinline int tlv_hmac_sign(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct sha256_scratch *hs;
@@ -138,7 +138,7 @@ __noinline int tlv_hmac_sign(struct xdp_md *ctx)
  * the UDP checksum updated by the change (an IPv4 reply without one keeps
  * none).  Returns the frame's counter.
  */
-static __always_inline __u32 hmac_tlv_sign_reply(struct xdp_md *ctx, const struct stampede_pkt *pkt)
+static __always_inline __u32 hmac_tlv_sign_reply(struct stampede_ctx *ctx, const struct stampede_pkt *pkt)
 {
 	struct tlv_scratch *sc;
 	struct udphdr *udph;

@@ -17,6 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "csum.h"
+#include "ctx.h"
 
 /*
  * Where the payload lies in the frame, the TLV being answered, and the
@@ -89,7 +90,7 @@ static __always_inline void tlv_csum_replace(struct tlv_io *io, __u32 poff, cons
  * @n (a constant, at most 64) octets at frame offset @foff as a packet
  * pointer, or NULL when they are not all in the frame.
  */
-static __always_inline void *frame_direct(struct xdp_md *ctx, __u32 foff, __u32 n)
+static __always_inline void *frame_direct(struct stampede_ctx *ctx, __u32 foff, __u32 n)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -106,15 +107,15 @@ static __always_inline void *frame_direct(struct xdp_md *ctx, __u32 foff, __u32 
 }
 
 /* @n (a constant) octets at payload offset @poff, as frame_direct. */
-static __always_inline void *tlv_direct(struct xdp_md *ctx, const struct tlv_io *io, __u32 poff,
-					__u32 n)
+static __always_inline void *tlv_direct(struct stampede_ctx *ctx, const struct tlv_io *io,
+					__u32 poff, __u32 n)
 {
 	return frame_direct(ctx, io->payload_off + poff, n);
 }
 
 /* Read @n (a constant) octets at payload offset @poff; false (and io->failed) if absent. */
-static __always_inline bool tlv_load(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, void *buf,
-				     __u32 n)
+static __always_inline bool tlv_load(struct stampede_ctx *ctx, struct tlv_io *io, __u32 poff,
+				     void *buf, __u32 n)
 {
 	void *p = tlv_direct(ctx, io, poff, n);
 
@@ -130,7 +131,7 @@ static __always_inline bool tlv_load(struct xdp_md *ctx, struct tlv_io *io, __u3
  * Replace @n (a constant: a multiple of 4, at most 16) octets at payload
  * offset @poff with @new, and account for the change.
  */
-static __always_inline bool tlv_rewrite(struct xdp_md *ctx, struct tlv_io *io, __u32 poff,
+static __always_inline bool tlv_rewrite(struct stampede_ctx *ctx, struct tlv_io *io, __u32 poff,
 					const void *new, __u32 n)
 {
 	__u32 old[4] = {};
@@ -150,8 +151,8 @@ static __always_inline bool tlv_rewrite(struct xdp_md *ctx, struct tlv_io *io, _
 }
 
 /* Replace one octet at payload offset @poff, whose old value is known. */
-static __always_inline bool tlv_rewrite_octet(struct xdp_md *ctx, struct tlv_io *io, __u32 poff,
-					      __u8 old, __u8 new)
+static __always_inline bool tlv_rewrite_octet(struct stampede_ctx *ctx, struct tlv_io *io,
+					      __u32 poff, __u8 old, __u8 new)
 {
 	__u8 *p;
 

@@ -16,7 +16,7 @@
  * Source IP) and the specific ones alike are answered with the specific
  * type for what the packet arrived with, filled in.
  */
-static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_io *io,
+static __noinline enum tlv_outcome location_sub(struct stampede_ctx *ctx, struct tlv_io *io,
 						const struct tlv_env *env,
 						const struct sub_tlv *sub)
 {
@@ -86,7 +86,7 @@ static __noinline enum tlv_outcome location_sub(struct xdp_md *ctx, struct tlv_i
  * malformed (it gets M, and the TLV too) or a write failed.  A global
  * function, verified once; location_sub is a frame of its own.
  */
-__noinline int location_sub_at(struct xdp_md *ctx, __u32 off, __u32 end)
+__noinline int location_sub_at(struct stampede_ctx *ctx, __u32 off, __u32 end)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	enum sub_tlv_step step;
@@ -124,8 +124,8 @@ __noinline int location_sub_at(struct xdp_md *ctx, __u32 off, __u32 end)
  */
 #define LOCATION_SUBS 64
 
-static __always_inline enum tlv_outcome answer_location_body(struct xdp_md *ctx, struct tlv_io *io,
-							     struct tlv_env *env,
+static __always_inline enum tlv_outcome answer_location_body(struct stampede_ctx *ctx,
+							     struct tlv_io *io, struct tlv_env *env,
 							     struct tlv_plan *plan, __u32 value,
 							     __u32 len)
 {

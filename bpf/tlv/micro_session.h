@@ -10,7 +10,7 @@
  * interface without a configured ID does not take part: U.
  */
 static __always_inline enum tlv_outcome
-answer_micro_session_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+answer_micro_session_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			  struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	__be16 ids[2];

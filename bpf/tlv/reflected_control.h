@@ -29,7 +29,7 @@ static __always_inline __u32 reflected_mtu_payload(const struct stampede_pkt *pk
 }
 
 static __always_inline enum tlv_outcome
-note_reflected_control_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+note_reflected_control_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			    struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	struct stamp_reflected_control req;
@@ -104,7 +104,8 @@ static __always_inline bool reflected_len_allowed(const struct stampede_pkt *pkt
 }
 
 /* The 16-bit one's complement sum of the 64 octets at @poff, read as if aligned. */
-static __always_inline bool chunk_sum(struct xdp_md *ctx, struct tlv_io *io, __u32 poff, __u64 *sum)
+static __always_inline bool chunk_sum(struct stampede_ctx *ctx, struct tlv_io *io, __u32 poff,
+				      __u64 *sum)
 {
 	const __u32 *p = tlv_direct(ctx, io, poff, REFLECTED_CTL_CHUNK);
 	__u32 j;
@@ -120,7 +121,7 @@ static __always_inline bool chunk_sum(struct xdp_md *ctx, struct tlv_io *io, __u
 }
 
 /* The sum of @sz (a constant, 4 to 32) octets at frame offset *@foff, into *@sum; *@foff moves past them. */
-static __always_inline bool words_sum(struct xdp_md *ctx, __u32 *foff, __u32 sz, __u64 *sum)
+static __always_inline bool words_sum(struct stampede_ctx *ctx, __u32 *foff, __u32 sz, __u64 *sum)
 {
 	const __u32 *p = frame_direct(ctx, *foff, sz);
 	__u32 j;
@@ -143,7 +144,7 @@ static __always_inline bool words_sum(struct xdp_md *ctx, __u32 *foff, __u32 sz,
  * octet keeps its parity.  A global function (scalars only), verified
  * once: inline, its paths would multiply with its caller's.
  */
-__noinline int frame_octets_sum(struct xdp_md *ctx, __u32 foff, __u32 n)
+__noinline int frame_octets_sum(struct stampede_ctx *ctx, __u32 foff, __u32 n)
 {
 	const __u16 *half;
 	const __u8 *octet;
@@ -176,8 +177,8 @@ __noinline int frame_octets_sum(struct xdp_md *ctx, __u32 foff, __u32 n)
  * verifier need not follow the offset; then the rest (octets_sum).  The
  * chunks are of even length, so one parity holds for all of them.
  */
-static __noinline bool csum_of_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 from, __u32 to,
-				    __u64 *gone)
+static __noinline bool csum_of_tail(struct stampede_ctx *ctx, struct tlv_io *io, __u32 from,
+				    __u32 to, __u64 *gone)
 {
 	__u32 pos = from, n, i;
 	__u64 sum = 0;
@@ -207,7 +208,7 @@ static __noinline bool csum_of_tail(struct xdp_md *ctx, struct tlv_io *io, __u32
 }
 
 /* Rewrite the Length of the Extra Padding TLV at payload offset @off. */
-static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
+static __always_inline bool set_padding_len(struct stampede_ctx *ctx, struct tlv_io *io, __u32 off,
 					    __u32 len)
 {
 	struct stamp_tlv hdr = {
@@ -220,7 +221,7 @@ static __always_inline bool set_padding_len(struct xdp_md *ctx, struct tlv_io *i
 }
 
 /* Copy 64 octets of the frame from @from to @to (below it), ascending 8 at a time. */
-static __always_inline bool frame_move_chunk(struct xdp_md *ctx, __u32 to, __u32 from)
+static __always_inline bool frame_move_chunk(struct stampede_ctx *ctx, __u32 to, __u32 from)
 {
 	__u64 *dst = frame_direct(ctx, to, REFLECTED_CTL_CHUNK);
 	const __u64 *src = frame_direct(ctx, from, REFLECTED_CTL_CHUNK);
@@ -243,8 +244,8 @@ static __always_inline bool frame_move_chunk(struct xdp_md *ctx, __u32 to, __u32
  * offset *@from to *@to, and move both past them.  Through the stack with
  * a barrier between reading and writing: the two ranges may overlap.
  */
-static __always_inline bool frame_copy_const(struct xdp_md *ctx, __u32 *to, __u32 *from, __u32 sz,
-					     bool zero)
+static __always_inline bool frame_copy_const(struct stampede_ctx *ctx, __u32 *to, __u32 *from,
+					     __u32 sz, bool zero)
 {
 	void *dst = frame_direct(ctx, *to, sz);
 	const void *src = frame_direct(ctx, *from, sz);
@@ -268,7 +269,8 @@ static __always_inline bool frame_copy_const(struct xdp_md *ctx, __u32 *to, __u3
  * equal): @n taken apart into constant sizes, ascending.  Global, like
  * frame_octets_sum, for the same reason; returns whether it could.
  */
-__noinline int frame_move_octets(struct xdp_md *ctx, __u32 to, __u32 from, __u32 n, __u32 zero)
+__noinline int frame_move_octets(struct stampede_ctx *ctx, __u32 to, __u32 from, __u32 n,
+				 __u32 zero)
 {
 	return (!(n & 32) || frame_copy_const(ctx, &to, &from, 32, zero)) &&
 	       (!(n & 16) || frame_copy_const(ctx, &to, &from, 16, zero)) &&
@@ -279,7 +281,7 @@ __noinline int frame_move_octets(struct xdp_md *ctx, __u32 to, __u32 from, __u32
 }
 
 /* Clear 64 octets of the frame at @at. */
-static __always_inline bool frame_zero_chunk(struct xdp_md *ctx, __u32 at)
+static __always_inline bool frame_zero_chunk(struct stampede_ctx *ctx, __u32 at)
 {
 	__u64 *dst = frame_direct(ctx, at, REFLECTED_CTL_CHUNK);
 	__u32 j;
@@ -299,12 +301,13 @@ static __always_inline bool frame_zero_chunk(struct xdp_md *ctx, __u32 at)
  * @grow octets left at the end.  Ascending chunks never read what an
  * earlier one wrote: each source lies @grow beyond its destination.
  */
-static __noinline bool grow_front(struct xdp_md *ctx, struct tlv_io *io, __u32 move_len, __u32 grow)
+static __noinline bool grow_front(struct stampede_ctx *ctx, struct tlv_io *io, __u32 move_len,
+				  __u32 grow)
 {
 	__u32 pos = 0, end, i;
 
 	if (move_len > REFLECTED_CTL_MAX_SHRINK || grow > REFLECTED_CTL_MAX_SHRINK ||
-	    bpf_xdp_adjust_head(ctx, -(int)grow))
+	    ctx_adjust_head(ctx, -(int)grow))
 		return false;
 	for (i = 0; i < REFLECTED_CTL_MAX_SHRINK / REFLECTED_CTL_CHUNK; i++) {
 		if (move_len - pos < REFLECTED_CTL_CHUNK)
@@ -337,13 +340,13 @@ failed:
  * Grow the payload from @cur to @target octets; the new octets are zero.
  * At the tail when the driver left room there, else at the front.
  */
-static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io,
+static __always_inline bool reflected_grow(struct stampede_ctx *ctx, struct tlv_io *io,
 					   const struct tlv_plan *plan, bool trailing_pad,
 					   __u32 cur, __u32 target)
 {
 	struct stamp_tlv hdr;
 
-	if (bpf_xdp_adjust_tail(ctx, target - cur) &&
+	if (ctx_adjust_tail(ctx, target - cur) &&
 	    !grow_front(ctx, io, io->payload_off + cur, target - cur))
 		return false;
 	if (!trailing_pad)
@@ -353,14 +356,14 @@ static __always_inline bool reflected_grow(struct xdp_md *ctx, struct tlv_io *io
 	return set_padding_len(ctx, io, plan->last_off, ntohs_bounded(hdr.length) + target - cur);
 }
 
-static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *io,
+static __always_inline bool reflected_shrink(struct stampede_ctx *ctx, struct tlv_io *io,
 					     const struct tlv_plan *plan, __u32 cur, __u32 target)
 {
 	__u64 gone = 0;
 
 	if (!csum_of_tail(ctx, io, target, cur, &gone))
 		return false;
-	if (bpf_xdp_adjust_tail(ctx, -(int)(cur - target)))
+	if (ctx_adjust_tail(ctx, -(int)(cur - target)))
 		return false;
 	io->acc += (__u16)~csum_fold64(gone);
 	if (target == plan->last_off)
@@ -374,7 +377,7 @@ static __always_inline bool reflected_shrink(struct xdp_md *ctx, struct tlv_io *
  * the STAMP payload changed.  Returns STAMPEDE_CONTINUE, or internal when
  * the frame was changed but could not be finished.  Global, verified once.
  */
-__noinline int reflected_control_apply(struct xdp_md *ctx)
+__noinline int reflected_control_apply(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct tlv_env *env;

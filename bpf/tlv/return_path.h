@@ -62,7 +62,7 @@ static __always_inline bool return_addr_allowed(const struct stampede_pkt *pkt,
 }
 
 /* Judge one sub-TLV; its Flags are written once all are judged. */
-static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tlv_io *io,
+static __noinline enum tlv_outcome return_path_sub(struct stampede_ctx *ctx, struct tlv_io *io,
 						   const struct stampede_pkt *pkt,
 						   const struct sub_tlv *sub,
 						   struct return_path_req *req)
@@ -107,7 +107,7 @@ static __noinline enum tlv_outcome return_path_sub(struct xdp_md *ctx, struct tl
  * counts; later ones get U.
  */
 static __always_inline enum tlv_outcome
-answer_return_path_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+answer_return_path_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	/* In the scratch entry: the 512-octet stack is shared along the call chain. */

@@ -27,7 +27,7 @@ enum sub_tlv_step {
 };
 
 /* The sub-TLV at *@off, inside a TLV Value that ends at payload offset @end. */
-static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct tlv_io *io,
+static __always_inline enum sub_tlv_step sub_tlv_next(struct stampede_ctx *ctx, struct tlv_io *io,
 						      __u32 *off, __u32 end, struct sub_tlv *sub)
 {
 	struct stamp_tlv hdr;
@@ -49,7 +49,7 @@ static __always_inline enum sub_tlv_step sub_tlv_next(struct xdp_md *ctx, struct
 }
 
 /* Give a sub-TLV its reply header: @type (a request type may change) and @flags. */
-static __always_inline bool sub_tlv_set_header(struct xdp_md *ctx, struct tlv_io *io,
+static __always_inline bool sub_tlv_set_header(struct stampede_ctx *ctx, struct tlv_io *io,
 					       const struct sub_tlv *sub, __u8 type, __u8 flags)
 {
 	struct stamp_tlv hdr = {
@@ -62,7 +62,7 @@ static __always_inline bool sub_tlv_set_header(struct xdp_md *ctx, struct tlv_io
 }
 
 /* A sub-TLV whose Value overruns its TLV gets M, when its header is there to carry it. */
-static __always_inline void sub_tlv_mark_malformed(struct xdp_md *ctx, struct tlv_io *io,
+static __always_inline void sub_tlv_mark_malformed(struct stampede_ctx *ctx, struct tlv_io *io,
 						   const struct sub_tlv *sub)
 {
 	if (sub->has_header)

@@ -13,7 +13,7 @@
  * publishes what that clock follows.  Sub-TLVs (none are defined yet) get U.
  */
 static __always_inline enum tlv_outcome
-answer_timestamp_info_body(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
+answer_timestamp_info_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,
 			   struct tlv_plan *plan, __u32 value, __u32 len)
 {
 	__u8 sync = env->clk.sync_src ?: STAMP_SYNC_FREE_RUNNING;

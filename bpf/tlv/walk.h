@@ -114,7 +114,7 @@ static __always_inline struct tlv_scratch *tlv_scratch_get(void)
  * when its header is there; the caller sets M on the TLV) or a write
  * failed.
  */
-__noinline int sub_tlvs_unrecognized_chunk(struct xdp_md *ctx, __u32 off, __u32 end)
+__noinline int sub_tlvs_unrecognized_chunk(struct stampede_ctx *ctx, __u32 off, __u32 end)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct sub_tlv sub;
@@ -140,7 +140,7 @@ __noinline int sub_tlvs_unrecognized_chunk(struct xdp_md *ctx, __u32 off, __u32 
 }
 
 /* All the sub-TLVs from @off to @end get U; false when one runs past @end (M) or a write failed. */
-static __always_inline bool sub_tlvs_unrecognized(struct xdp_md *ctx, __u32 off, __u32 end)
+static __always_inline bool sub_tlvs_unrecognized(struct stampede_ctx *ctx, __u32 off, __u32 end)
 {
 	int i, next;
 
@@ -173,7 +173,7 @@ static __always_inline bool sub_tlvs_unrecognized(struct xdp_md *ctx, __u32 off,
  * entry (see struct tlv_scratch).
  */
 #define TLV_HANDLER(name)                                                                        \
-	__noinline int name(struct xdp_md *ctx)                                                  \
+	__noinline int name(struct stampede_ctx *ctx)                                            \
 	{                                                                                        \
 		struct tlv_scratch *sc = tlv_scratch_get();                                      \
                                                                                                  \
@@ -194,8 +194,8 @@ TLV_HANDLER(answer_micro_session)
 TLV_HANDLER(note_reflected_control)
 
 /* io->value and io->len describe the TLV; its Length is known to fit. */
-static __always_inline int tlv_answer(struct xdp_md *ctx, struct tlv_io *io, struct tlv_env *env,
-				      struct tlv_plan *plan, __u8 type)
+static __always_inline int tlv_answer(struct stampede_ctx *ctx, struct tlv_io *io,
+				      struct tlv_env *env, struct tlv_plan *plan, __u8 type)
 {
 	switch (type) {
 	case STAMP_TLV_EXTRA_PADDING:
@@ -274,7 +274,7 @@ static __always_inline void tlv_count(struct tlv_io *io, struct stampede_tlv_cou
  * A tail of 1 to 3 octets after the last TLV cannot hold a header: M goes
  * on its first octet, and U stays as the sender set it (no type to judge).
  */
-static __always_inline void tlv_stray_tail(struct xdp_md *ctx, struct tlv_io *io, __u32 off,
+static __always_inline void tlv_stray_tail(struct stampede_ctx *ctx, struct tlv_io *io, __u32 off,
 					   struct stampede_tlv_counters *other)
 {
 	__u8 old;
@@ -312,7 +312,7 @@ enum tlv_step {
  * Extra Padding comes before it, and whether one comes after it (RFC
  * 8972 4.8: it follows every TLV but Extra Padding), where the look ends.
  */
-static __always_inline enum tlv_step tlv_find_hmac_step(struct xdp_md *ctx, struct tlv_io *io)
+static __always_inline enum tlv_step tlv_find_hmac_step(struct stampede_ctx *ctx, struct tlv_io *io)
 {
 	struct stamp_tlv hdr;
 	__u32 off, left, len;
@@ -342,7 +342,7 @@ static __always_inline enum tlv_step tlv_find_hmac_step(struct xdp_md *ctx, stru
 }
 
 /* A chunk of tlv_find_hmac's steps in one call: the look reads headers only. */
-__noinline int tlv_find_hmac_chunk(struct xdp_md *ctx)
+__noinline int tlv_find_hmac_chunk(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	int i;
@@ -362,7 +362,7 @@ __noinline int tlv_find_hmac_chunk(struct xdp_md *ctx)
  * protects the TLVs before it, which must not be acted on before it is
  * verified (tlv/hmac_tlv.h).
  */
-static __always_inline void tlv_find_hmac(struct xdp_md *ctx, struct tlv_io *io)
+static __always_inline void tlv_find_hmac(struct stampede_ctx *ctx, struct tlv_io *io)
 {
 	int i;
 
@@ -379,7 +379,7 @@ static __always_inline void tlv_find_hmac(struct xdp_md *ctx, struct tlv_io *io)
 #include "tlv/hmac_tlv.h"
 
 /* Answer the TLV at io->walk_off and move past it: the walk's step. */
-__noinline int tlv_walk_one(struct xdp_md *ctx)
+__noinline int tlv_walk_one(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct tlv_env *env;
@@ -471,7 +471,7 @@ static __always_inline void tlv_recount_unrecognized(struct stampede_tlv_stats *
  * the request would have had without them.  The Control Code sub-TLV,
  * not followed either, gets U too.  Both TLVs were answered (Flags 0).
  */
-static __always_inline void tlv_no_reply_conflict(struct xdp_md *ctx, struct tlv_scratch *sc)
+static __always_inline void tlv_no_reply_conflict(struct stampede_ctx *ctx, struct tlv_scratch *sc)
 {
 	struct tlv_plan *plan = &sc->plan;
 	struct tlv_io *io = &sc->io;
@@ -501,7 +501,7 @@ static __always_inline void tlv_no_reply_conflict(struct xdp_md *ctx, struct tlv
  * function like the handlers: inline, its loop would be verified once per
  * path of the program that reaches it.
  */
-__noinline int tlv_walk(struct xdp_md *ctx)
+__noinline int tlv_walk(struct stampede_ctx *ctx)
 {
 	struct tlv_scratch *sc = tlv_scratch_get();
 	struct tlv_io *io;

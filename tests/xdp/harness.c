@@ -273,12 +273,12 @@ int local_set_write(struct env *e, int at_v4, int at_v6, bool more)
 
 void env_unload(struct env *e)
 {
-	stampede_bpf__destroy(e->skel);
+	reflector_obj_destroy(e->skel);
 	memset(e, 0, sizeof(*e));
 }
 
 /* Opens, configures and loads the reflector; fills local_addrs and clock. */
-int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
+int env_load(struct env *e, enum cfg_id id, bool tc, char *err, size_t errlen)
 {
 	const struct cfg_desc *c = &cfgs[id];
 	struct stampede_clock clk = {0};
@@ -289,10 +289,12 @@ int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen)
 
 	memset(e, 0, sizeof(*e));
 	e->cfg = c;
+	e->tc = tc;
 	e->reply_ee = c->reply_ee;
-	e->skel = stampede_bpf__open();
+	e->skel = reflector_obj_open(tc);
 	if (!e->skel) {
-		snprintf(err, errlen, "stampede_bpf__open: %s", strerror(errno));
+		snprintf(err, errlen, "opening the %s object: %s", tc ? "tc" : "XDP",
+			 strerror(errno));
 		return -1;
 	}
 	memset(&e->skel->rodata->cfg, 0, sizeof(e->skel->rodata->cfg));
@@ -396,6 +398,25 @@ int stats_read(const struct env *e, uint64_t sum[NCNT])
 	return ret;
 }
 
+/*
+ * The tc program's verdicts as the XDP verdicts the checks expect: a
+ * reply is a redirect (the test run does not send it), a pass
+ * TC_ACT_UNSPEC (the next filter's turn), a drop TC_ACT_SHOT.  Anything else is left out of XDP's range.
+ */
+static uint32_t xdp_verdict_of_tc(uint32_t tc_ret)
+{
+	switch (tc_ret) {
+	case TC_ACT_REDIRECT:
+		return XDP_RET_TX;
+	case (uint32_t)TC_ACT_UNSPEC: /* on to the next filter: passed */
+		return XDP_RET_PASS;
+	case TC_ACT_SHOT:
+		return 1; /* XDP_DROP */
+	default:
+		return 1000 + tc_ret;
+	}
+}
+
 /* One frame, without the counters: for loops of many frames. */
 int run_bare(struct env *e, const uint8_t *in, size_t len, uint8_t *out, size_t out_size,
 	     uint32_t *out_len, uint32_t *retval)
@@ -408,7 +429,7 @@ int run_bare(struct env *e, const uint8_t *in, size_t len, uint8_t *out, size_t 
 		return ret;
 	e->frames++;
 	*out_len = opts.data_size_out;
-	*retval = opts.retval;
+	*retval = e->tc ? xdp_verdict_of_tc(opts.retval) : opts.retval;
 	return 0;
 }
 
@@ -425,6 +446,21 @@ void run_frame(struct env *e, const uint8_t *in, size_t len, struct run *r)
 	r->err = r->err ?: stats_read(e, after);
 	for (i = 0; i < NCNT; i++)
 		r->delta[i] = after[i] - before[i];
+}
+
+/*
+ * Whether a tc test run refused the frame for its cut IP header: kernels
+ * check an skb's IPv4 or IPv6 header before a tc test run (an skb that
+ * reaches tc ingress has at least its Ethernet header; XDP gets any frame).
+ */
+bool tc_run_refused(const struct env *e, const uint8_t *b, size_t len, const struct run *r)
+{
+	uint16_t type = len >= 14 ? ck_get16(b + 12) : 0;
+
+	if (!e->tc || r->err != -EINVAL)
+		return false;
+	return len < 14 || (type == PB_ETH_IPV4 && len < 14 + 20) ||
+	       (type == PB_ETH_IPV6 && len < 14 + 40);
 }
 
 bool check_ran(struct tc *t, const struct run *r)

@@ -9,12 +9,16 @@ static void check_batch(struct env *e, struct tc *t, struct pb_frame *frames, co
 {
 	uint64_t before[NCNT], after[NCNT], total = 0;
 	static struct run r;
-	int i, k, moved;
+	int i, k, moved, refused = 0;
 
 	if (!CHECK(t, !stats_read(e, before), "reading stats failed"))
 		return;
 	for (i = 0; i < n; i++) {
 		run_frame(e, frames[i].b, frames[i].len, &r);
+		if (tc_run_refused(e, &frames[i].b[0], frames[i].len, &r)) {
+			refused++;
+			continue;
+		}
 		if (!check_ran(t, &r))
 			return;
 		if (expect) {
@@ -45,9 +49,14 @@ static void check_batch(struct env *e, struct tc *t, struct pb_frame *frames, co
 	for (k = 0; k < NCNT; k++)
 		if (cnt_class[k] != STAMPEDE_CLASS_EVENT)
 			total += after[k] - before[k];
-	CHECK(t, total == (uint64_t)n,
+	if (refused)
+		note("%s: %d of %d frames not run: the kernel's tc test run refuses an IP header"
+		     " cut short",
+		     t->name, refused, n);
+	CHECK(t, refused < n / 4, "%d of %d frames refused by the test run", refused, n);
+	CHECK(t, total == (uint64_t)(n - refused),
 	      "outcome counters (reflected + passed + dropped) moved by %llu for %d frames",
-	      (unsigned long long)total, n);
+	      (unsigned long long)total, n - refused);
 }
 
 #define N_JUNK 400

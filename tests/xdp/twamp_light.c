@@ -118,7 +118,13 @@ static void t_twl_full_buffer(struct env *e, struct tc *t, const void *arg)
 	}
 	note("%s: %d..%d octets: %d grown at the tail, %d at the front, %d refused", t->name,
 	     FULLBUF_MIN, FULLBUF_MAX, tail, front, refused);
-	if (fc->refusal)
+	/* tc grows an skb at the tail whatever its size (reallocated if need be). */
+	if (e->tc)
+		CHECK(t, tail > 0 && !front && !refused,
+		      "tc: %d..%d octets: %d grown at the tail, %d at the front, %d refused;"
+		      " expected every one grown at the tail",
+		      FULLBUF_MIN, FULLBUF_MAX, tail, front, refused);
+	else if (fc->refusal)
 		CHECK(t, refused > 0,
 		      "no frame of %d..%d octets (headers %zu octets) was refused as no_tailroom",
 		      FULLBUF_MIN, FULLBUF_MAX, f.l4 + 8);

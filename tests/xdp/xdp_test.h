@@ -25,7 +25,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "stampede_kern_user.h"
+#include <linux/pkt_cls.h>
 #include "stampede.skel.h"
+#include "reflector_obj.h"
 #include "kernel_features.h"
 #include "addrs.h"
 #include "check.h"
@@ -122,6 +124,7 @@ struct cfg_desc {
 
 struct env {
 	const struct cfg_desc *cfg;
+	bool tc; /* the tc program (verdicts mapped to XDP's by run_bare) */
 	struct stampede_bpf *skel;
 	int prog_fd, stats_fd, sessions_fd, clock_fd, ncpu;
 	__u32 flags;		    /* cfg->flags as loaded, with this kernel's fallbacks */
@@ -236,11 +239,12 @@ void policy_config(struct stampede_config *c);
 int clock_write(struct env *e, const struct stampede_clock *clk);
 int local_set_write(struct env *e, int at_v4, int at_v6, bool more);
 void env_unload(struct env *e);
-int env_load(struct env *e, enum cfg_id id, char *err, size_t errlen);
+int env_load(struct env *e, enum cfg_id id, bool tc, char *err, size_t errlen);
 int stats_read(const struct env *e, uint64_t sum[NCNT]);
 int run_bare(struct env *e, const uint8_t *in, size_t len, uint8_t *out, size_t out_size,
 	     uint32_t *out_len, uint32_t *retval);
 void run_frame(struct env *e, const uint8_t *in, size_t len, struct run *r);
+bool tc_run_refused(const struct env *e, const uint8_t *b, size_t len, const struct run *r);
 bool check_ran(struct tc *t, const struct run *r);
 void check_counters(struct tc *t, const uint64_t *delta, const struct cnt *x);
 extern const uint8_t mac_us[6], mac_peer[6], t1_ts[8];

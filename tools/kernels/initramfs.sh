@@ -25,7 +25,7 @@ PROGRAMS="bash dash ip ethtool jq nsenter setpriv timeout mktemp date sleep
 cat tr head tail wc sort uniq cut seq grep sed awk find xargs stat kill
 pgrep pkill sysctl env id ls rm mkdir cp mv ln chmod uname printf
 basename dirname readlink realpath tee true false nproc od bpftool curl
-mount umount stdbuf xdp-loader"
+mount umount stdbuf xdp-loader tc"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/stampede-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
