@@ -11,8 +11,7 @@ static void compress(struct sha256_ctx *c, const __u8 *blk)
 	for (i = 0; i < 16; i++)
 		c->w[i] = (__u32)blk[4 * i] << 24 | (__u32)blk[4 * i + 1] << 16 |
 			  (__u32)blk[4 * i + 2] << 8 | blk[4 * i + 3];
-	sha256_schedule(c->w);
-	sha256_rounds(c->h, c->w, c->v);
+	sha256_block(c->h, c->w, c->v);
 }
 
 void sha256_init(struct sha256_ctx *c)
