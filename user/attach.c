@@ -292,8 +292,8 @@ static int check_hook(struct attach_ctx *ctx)
 			return cli_error(
 				"dev %s's XDP dispatcher runs in %s mode: stampede joins it"
 				" in that mode ('mode %s' or 'mode auto')",
-				dev, hook.generic ? "generic" : "native",
-				hook.generic ? "generic" : "native");
+				dev, attach_xdp_mode_name(hook.generic),
+				attach_xdp_mode_name(hook.generic));
 		ctx->multiprog = ctx->dispatcher_there = true;
 		ctx->generic = hook.generic;
 		return 0;
@@ -475,7 +475,7 @@ static int read_old_component(struct attach_ctx *ctx, const char **mode)
 	if (ctx->reattach)
 		return check_hook(ctx);
 	ctx->multiprog = ctx->dispatcher_there = ctx->leave_old = true;
-	ctx->generic = !strcmp(hold.mode, "generic");
+	ctx->generic = !strcmp(hold.mode, attach_mode_names[ATTACH_MODE_GENERIC]);
 	return 0;
 }
 
@@ -867,7 +867,7 @@ static int link_create_error(struct attach_ctx *ctx, const char *mode, int err)
 		return hook_taken(ctx, err);
 	if (err == EPERM || err == EACCES)
 		return cli_error("permission denied: attaching XDP needs CAP_NET_ADMIN");
-	if (!strcmp(mode, "native") && native_refused(err))
+	if (!strcmp(mode, attach_xdp_mode_name(false)) && native_refused(err))
 		return cli_error(
 			"attaching to dev %s in native mode failed: %s; try 'mode generic'",
 			ctx->req.ifname, strerror(err));
@@ -977,7 +977,7 @@ static int join_error(struct attach_ctx *ctx, bool generic, int err)
 				 ctx->req.ifname, strerror(err),
 				 debug_output ? "" : " (-d shows the verifier's reason)");
 	return cli_error("joining dev %s's XDP dispatcher in %s mode failed: %s%s", ctx->req.ifname,
-			 generic ? "generic" : "native", strerror(err),
+			 attach_xdp_mode_name(generic), strerror(err),
 			 debug_output ? "" : "; rerun with -d for libxdp's messages");
 }
 
@@ -1039,7 +1039,7 @@ static int create_link(struct attach_ctx *ctx)
 		}
 		err = errno;
 		if (ctx->req.mode == ATTACH_MODE_NATIVE || !native_refused(err))
-			return link_create_error(ctx, "native", err);
+			return link_create_error(ctx, attach_xdp_mode_name(false), err);
 		cli_debug("dev %s refused native XDP (%s); trying generic", ctx->req.ifname,
 			  strerror(err));
 	}
@@ -1049,7 +1049,7 @@ static int create_link(struct attach_ctx *ctx)
 		err = errno;
 		if (err != EBUSY && err != EEXIST && fall_back_to_tc(ctx, err))
 			return -1;
-		return link_create_error(ctx, "generic", err);
+		return link_create_error(ctx, attach_xdp_mode_name(true), err);
 	}
 	return 0;
 }

@@ -15,6 +15,9 @@ enum attach_mode { ATTACH_MODE_NATIVE, ATTACH_MODE_GENERIC, ATTACH_MODE_AUTO, AT
 
 /* Indexed by enum attach_mode; NULL-terminated for prefix matching. */
 extern const char *const attach_mode_names[];
+/* An XDP attachment's mode by name: "generic" (skb) or "native". */
+#define attach_xdp_mode_name(generic) \
+	attach_mode_names[(generic) ? ATTACH_MODE_GENERIC : ATTACH_MODE_NATIVE]
 
 /*
  * Through libxdp's dispatcher (multiprog.h): auto joins one that holds the

@@ -165,9 +165,9 @@ const char *xdp_mode_name(__u32 ifindex, __u32 prog_id)
 	if (!ifindex || bpf_xdp_query(ifindex, 0, &q))
 		return "none";
 	if (q.drv_prog_id == prog_id)
-		return "native";
+		return attach_xdp_mode_name(false);
 	if (q.skb_prog_id == prog_id)
-		return "generic";
+		return attach_xdp_mode_name(true);
 	if (q.hw_prog_id == prog_id)
 		return "offload";
 	return "none";

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "attach.h"
 #include "cli.h"
 #include "multiprog.h"
 #include "output.h"
@@ -89,15 +90,14 @@ const char *multiprog_find(int ifindex, __u32 prog_id, __u32 *dispatcher_id)
 		/* libxdp attaches a program alone where the kernel has no dispatcher. */
 		p = xdp_multiprog__main_prog(mp);
 		if (p && xdp_program__id(p) == prog_id)
-			mode = xdp_multiprog__attach_mode(mp) == XDP_MODE_SKB ? "generic"
-									      : "native";
+			mode = attach_xdp_mode_name(xdp_multiprog__attach_mode(mp) == XDP_MODE_SKB);
 		xdp_multiprog__close(mp);
 		return mode;
 	}
 	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp)) {
 		if (xdp_program__id(p) != prog_id)
 			continue;
-		mode = xdp_multiprog__attach_mode(mp) == XDP_MODE_SKB ? "generic" : "native";
+		mode = attach_xdp_mode_name(xdp_multiprog__attach_mode(mp) == XDP_MODE_SKB);
 		*dispatcher_id = xdp_program__id(xdp_multiprog__main_prog(mp));
 		break;
 	}
