@@ -110,16 +110,23 @@ mkdir -p "$T/hostbpf" && mount -t bpf bpf "$T/hostbpf" || {
 }
 defer "umount -l '$T/hostbpf'"
 # The image's files: the ConfigMap's key and the binary, as overlays.
-mkdir -p "$T/etc/stampede" "$T/etc.work" "$T/sbin" "$T/sbin.work"
+mkdir -p "$T/etc/stampede" "$T/sbin"
 jq -r '.data["stampede.conf"]' "$T/cm.json" >"$T/etc/stampede/stampede.conf"
 cp "$STAMPEDE" "$T/sbin/stampede"
 cat >"$T/pod.sh" <<POD
 #!/bin/sh
 # In a private mount namespace of the node's network namespace: the
 # container, its hostPath and ConfigMap volumes and its image's binary.
-mount --bind "$T/hostbpf" /sys/fs/bpf &&
-	mount -t overlay overlay -o "lowerdir=/etc,upperdir=$T/etc,workdir=$T/etc.work" /etc &&
-	mount -t overlay overlay -o "lowerdir=/usr/sbin,upperdir=$T/sbin,workdir=$T/sbin.work" /usr/sbin ||
+# Each run has upper and work directories of its own: overlayfs refuses
+# (or warns of) an upper directory another overlay mount still holds, and
+# the mounts of an earlier run's namespace go away only when the kernel
+# gets to it.
+u=\$(mktemp -d "$T/pod.XXXXXX") &&
+	cp -a "$T/etc" "\$u/etc" && cp -a "$T/sbin" "\$u/sbin" &&
+	mkdir "\$u/etc.work" "\$u/sbin.work" &&
+	mount --bind "$T/hostbpf" /sys/fs/bpf &&
+	mount -t overlay overlay -o "lowerdir=/etc,upperdir=\$u/etc,workdir=\$u/etc.work" /etc &&
+	mount -t overlay overlay -o "lowerdir=/usr/sbin,upperdir=\$u/sbin,workdir=\$u/sbin.work" /usr/sbin ||
 	exit 99
 exec "\$@"
 POD
