@@ -18,8 +18,13 @@ $(BUILD)/bench/%: bench/%.c $(LIBSTAMPEDE) $(BUILD)/stampede.skel.h | $(DEPS_STA
 	$(call msg,CC-LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -Ibench -Itesting $< -o $@ $(LIBSTAMPEDE) $(USER_LIBS) -lm $(BENCH_LIBS)
 
-# prog_cost sets the authenticated cases beside OpenSSL's HMAC (libcrypto).
+# prog_cost sets the authenticated cases beside OpenSSL's HMAC (libcrypto);
+# live signs its authenticated requests with it.
 $(BUILD)/bench/prog_cost: BENCH_LIBS := -lcrypto
+$(BUILD)/bench/live: BENCH_LIBS := -lcrypto
+
+# The authenticated generator is live_gen.bpf.c built with GEN_AUTH.
+$(BUILD)/bench/live_gen_auth.bpf.o: bench/live_gen.bpf.c
 
 .PHONY: bench
 bench: test-deps $(BUILD)/stampede $(BUILD)/stampede.bpf.o $(TEST_BINS) $(TEST_BPF_OBJS) $(BENCH_BPF_OBJS) $(BENCH_BINS)

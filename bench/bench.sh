@@ -73,6 +73,7 @@ jq -n --slurpfile cost "$COST" --slurpfile live "$LIVE" \
 			target("stateless-v6-rate-limit / stateless-v6"; ratio("stateless-v6-rate-limit"); "<="; 1.25),
 			target("live: xdp stateless / floor"; $live[0].live.ratios.xdp_stateless_to_floor; ">="; 0.7),
 			target("live: xdp stateless / userspace"; $live[0].live.ratios.xdp_stateless_to_userspace; ">="; 10),
+			target("live: xdp auth / userspace auth"; $live[0].live.ratios.xdp_auth_to_userspace_auth; ">="; 10),
 			target("latency: median rtt xdp / userspace"; $live[0].latency.ratio_median; "<="; 0.5)
 		]
 	}' >"$OUT" || die "cannot write $OUT"

@@ -11,6 +11,10 @@
  *    BPF_F_TEST_XDP_LIVE_FRAMES: COUNT copies of one IPv4 STAMP request
  *    (each with its own Sequence Number) leave the sender's veth by XDP_TX,
  *    BATCH frames per batch, on the CPU this process is pinned to;
+ *  - with --auth-hex KEY the request is the 112-octet authenticated one
+ *    (RFC 8762 4.2.2), signed once here with HMAC-SHA-256 (OpenSSL) and
+ *    sent by live_gen_auth.bpf.o unchanged, Sequence Number 0 in every
+ *    frame (the HMAC covers it; a stateless reflector does not mind);
  *  - then it waits until no reply has arrived for SETTLE_MS (bounded by
  *    MAX_WAIT_MS) and prints one JSON object on stdout:
  *
@@ -28,6 +32,7 @@
  * bad arguments.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -47,14 +52,23 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "stamp_wire.h"
 
 #define FRAME_L4_OFF	(sizeof(struct ethhdr) + sizeof(struct iphdr))
 #define FRAME_STAMP_OFF (FRAME_L4_OFF + sizeof(struct udphdr))
-#define FRAME_LEN	(FRAME_STAMP_OFF + STAMP_BASE_LEN)
+#define FRAME_MAX_LEN	(FRAME_STAMP_OFF + STAMP_AUTH_BASE_LEN)
 /* live_gen.bpf.c keeps the frame in whole 64-bit words. */
-#define FRAME_RODATA_LEN ((FRAME_LEN + 7) / 8 * 8)
+#define RODATA_LEN(len) (((len) + 7) / 8 * 8)
+/* Authenticated mode (RFC 8762 4.2.2, 4.4): the HMAC's place and length,
+ * the Sender's Timestamp and Error Estimate. */
+#define AUTH_HMAC     96
+#define AUTH_HMAC_LEN 16
+#define AUTH_S_TS     16
+#define AUTH_S_EE     24
+#define MAX_AUTH_KEY  128
 /* The kernel's limit for a live-frames batch (TEST_XDP_MAX_BATCH). */
 #define MAX_BATCH 256
 #define MAX_COUNT 1000000000UL
@@ -70,6 +84,9 @@ struct opts {
 	struct in_addr src, dst;
 	unsigned long sport, dport, ttl, count, batch, cpu, warmup, settle_ms, max_wait_ms;
 	bool have_src_mac, have_dst_mac, have_src, have_dst, have_cpu;
+	uint8_t auth_key[MAX_AUTH_KEY]; /* --auth-hex */
+	size_t auth_key_len;		/* 0: unauthenticated */
+	size_t stamp_len, frame_len;	/* 44 or 112; the frame's */
 };
 
 struct sink {
@@ -105,13 +122,15 @@ static void usage(FILE *f)
 		"usage: %s --dev IF --src-mac MAC --dst-mac MAC --src ADDR4 --dst ADDR4\n"
 		"       --gen live_gen.bpf.o --sink live_sink.bpf.o --cpu N [--count N]\n"
 		"       [--batch N] [--sport PORT] [--dport PORT] [--ttl N] [--warmup N]\n"
-		"       [--settle-ms MS] [--max-wait-ms MS]\n"
+		"       [--settle-ms MS] [--max-wait-ms MS] [--auth-hex KEY]\n"
 		"Run in the sender's network namespace; ADDR4 in 198.18.0.0/15.\n"
 		"  --count N        frames generated (1..%lu, default 1000000)\n"
 		"  --batch N        frames per live batch (1..%d, default 64)\n"
 		"  --warmup N       frames of the uncounted warm-up run (default 1000)\n"
 		"  --settle-ms MS   no reply for this long ends the run (default 200)\n"
-		"  --max-wait-ms MS longest wait for replies after the generator (default 10000)\n",
+		"  --max-wait-ms MS longest wait for replies after the generator (default 10000)\n"
+		"  --auth-hex KEY   authenticated requests (RFC 8762 4.2.2) signed with KEY\n"
+		"                   (hex); --gen must then be live_gen_auth.bpf.o\n",
 		prog, MAX_COUNT, MAX_BATCH);
 }
 
@@ -137,6 +156,23 @@ static void parse_addr(const char *name, const char *s, struct in_addr *a)
 		die_usage("%s: %s is outside 198.18.0.0/15", name, s);
 }
 
+static void parse_key(const char *hex, struct opts *o)
+{
+	size_t n = strlen(hex), i;
+	unsigned int v;
+
+	if (n < 2 || n > 2 * MAX_AUTH_KEY || n % 2)
+		die_usage("--auth-hex: expected 2 to %d hex digits, an even number",
+			  2 * MAX_AUTH_KEY);
+	for (i = 0; i < n / 2; i++) {
+		if (!isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1]) || sscanf(hex + 2 * i, "%2x", &v) != 1)
+			die_usage("--auth-hex: '%s' is not hex", hex);
+		o->auth_key[i] = (uint8_t)v;
+	}
+	o->auth_key_len = n / 2;
+}
+
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum {
@@ -155,7 +191,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		O_TTL,
 		O_WARMUP,
 		O_SETTLE,
-		O_MAXWAIT
+		O_MAXWAIT,
+		O_AUTH
 	};
 	static const struct option longopts[] = {
 		{"dev", required_argument, NULL, O_DEV},
@@ -174,6 +211,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{"warmup", required_argument, NULL, O_WARMUP},
 		{"settle-ms", required_argument, NULL, O_SETTLE},
 		{"max-wait-ms", required_argument, NULL, O_MAXWAIT},
+		{"auth-hex", required_argument, NULL, O_AUTH},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -245,6 +283,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case O_MAXWAIT:
 			o->max_wait_ms = parse_num("--max-wait-ms", optarg, 1, 600000);
 			break;
+		case O_AUTH:
+			parse_key(optarg, o);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -260,9 +301,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	    !o->have_src || !o->have_dst || !o->have_cpu)
 		die_usage("--dev, --src-mac, --dst-mac, --src, --dst, --gen, --sink and --cpu are "
 			  "required");
-	/* The sink counts datagrams from the STAMP port. */
-	if (o->dport != STAMP_DEFAULT_PORT)
-		die_usage("--dport: the sink counts replies from port %d only", STAMP_DEFAULT_PORT);
+	o->stamp_len = o->auth_key_len ? STAMP_AUTH_BASE_LEN : STAMP_BASE_LEN;
+	o->frame_len = FRAME_STAMP_OFF + o->stamp_len;
 	if (o->sport == o->dport)
 		die_usage(
 			"--sport: must differ from --dport (a reflector's loop guard refuses it)");
@@ -300,13 +340,15 @@ static void build_frame(const struct opts *o, uint8_t *f)
 	uint32_t sum;
 	uint16_t c;
 
-	memset(f, 0, FRAME_LEN);
+	uint8_t *stamp = f + FRAME_STAMP_OFF;
+
+	memset(f, 0, o->frame_len);
 	memcpy(eth->h_dest, o->dst_mac, ETH_ALEN);
 	memcpy(eth->h_source, o->src_mac, ETH_ALEN);
 	eth->h_proto = htons(ETH_P_IP);
 	ip->version = 4;
 	ip->ihl = 5;
-	ip->tot_len = htons((uint16_t)(FRAME_LEN - sizeof(*eth)));
+	ip->tot_len = htons((uint16_t)(o->frame_len - sizeof(*eth)));
 	ip->frag_off = htons(0x4000); /* DF */
 	ip->ttl = (uint8_t)o->ttl;
 	ip->protocol = IPPROTO_UDP;
@@ -315,14 +357,30 @@ static void build_frame(const struct opts *o, uint8_t *f)
 	ip->check = htons(csum_finish(sum16(ip, sizeof(*ip), 0)));
 	udp->source = htons((uint16_t)o->sport);
 	udp->dest = htons((uint16_t)o->dport);
-	udp->len = htons((uint16_t)(sizeof(*udp) + STAMP_BASE_LEN));
+	udp->len = htons((uint16_t)(sizeof(*udp) + o->stamp_len));
 	/* A fixed T1: the benchmark measures rates, not delays. */
-	req->ts.sec = htonl(0xe0000000u);
-	req->error_estimate = htons(SENDER_EE);
+	if (o->auth_key_len) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+
+		/* 4.2.2: Timestamp at 16, Error Estimate at 24, SSID 0; the
+		 * HMAC over octets 0..95, its first 16 octets. */
+		stamp[AUTH_S_TS] = 0xe0;
+		stamp[AUTH_S_EE] = SENDER_EE >> 8;
+		stamp[AUTH_S_EE + 1] = SENDER_EE & 0xff;
+		if (!HMAC(EVP_sha256(), o->auth_key, (int)o->auth_key_len, stamp, AUTH_HMAC, md,
+			  &mdlen) ||
+		    mdlen < AUTH_HMAC_LEN)
+			die("HMAC-SHA-256 (OpenSSL) failed");
+		memcpy(stamp + AUTH_HMAC, md, AUTH_HMAC_LEN);
+	} else {
+		req->ts.sec = htonl(0xe0000000u);
+		req->error_estimate = htons(SENDER_EE);
+	}
 	/* Pseudo-header, then the UDP header and payload. */
 	sum = sum16(&ip->saddr, 8, 0);
-	sum += IPPROTO_UDP + (uint32_t)(sizeof(*udp) + STAMP_BASE_LEN);
-	sum = sum16(udp, sizeof(*udp) + STAMP_BASE_LEN, sum);
+	sum += IPPROTO_UDP + (uint32_t)(sizeof(*udp) + o->stamp_len);
+	sum = sum16(udp, sizeof(*udp) + o->stamp_len, sum);
 	c = csum_finish(sum);
 	udp->check = htons(c ? c : 0xffff);
 }
@@ -348,8 +406,10 @@ static int first_prog_fd(struct bpf_object *obj, const char *path)
 }
 
 /* live_gen.bpf.o with the frame as its .rodata, loaded. */
-static int load_gen(const char *path, const uint8_t *frame, struct bpf_object **out)
+static int load_gen(const char *path, const uint8_t *frame, size_t frame_len,
+		    struct bpf_object **out)
 {
+	size_t rodata_len = RODATA_LEN(frame_len);
 	struct bpf_object *obj = open_obj(path);
 	struct bpf_map *m, *rodata = NULL;
 
@@ -361,10 +421,11 @@ static int load_gen(const char *path, const uint8_t *frame, struct bpf_object **
 		if (bpf_map__is_internal(m) && l >= 7 && !strcmp(n + l - 7, ".rodata"))
 			rodata = m;
 	}
-	if (!rodata || bpf_map__value_size(rodata) != FRAME_RODATA_LEN)
-		die("%s: no .rodata of %zu octets (the frame): not live_gen.bpf.o?", path,
-		    (size_t)FRAME_RODATA_LEN);
-	if (bpf_map__set_initial_value(rodata, frame, FRAME_RODATA_LEN))
+	if (!rodata || bpf_map__value_size(rodata) != rodata_len)
+		die("%s: no .rodata of %zu octets (the frame): not %s?", path, rodata_len,
+		    frame_len > FRAME_STAMP_OFF + STAMP_BASE_LEN ? "live_gen_auth.bpf.o"
+								 : "live_gen.bpf.o");
+	if (bpf_map__set_initial_value(rodata, frame, rodata_len))
 		die("%s: cannot set the frame: %s", path, strerror(errno));
 	if (bpf_object__load(obj))
 		die("cannot load %s: %s", path, strerror(errno));
@@ -373,12 +434,27 @@ static int load_gen(const char *path, const uint8_t *frame, struct bpf_object **
 }
 
 /* live_sink.bpf.o attached natively through a link to IFINDEX. */
-static void attach_sink(const char *path, int ifindex, struct sink *s, struct bpf_object **out)
+static void attach_sink(const char *path, int ifindex, uint16_t port, struct sink *s,
+			struct bpf_object **out)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = XDP_FLAGS_DRV_MODE);
 	struct bpf_object *obj = open_obj(path);
+	struct bpf_map *m, *rodata = NULL;
 	int prog_fd, link_fd;
 
+	/* The replies come from the port the requests went to. */
+	bpf_object__for_each_map(m, obj)
+	{
+		const char *n = bpf_map__name(m);
+		size_t l = strlen(n);
+
+		if (bpf_map__is_internal(m) && l >= 7 && !strcmp(n + l - 7, ".rodata"))
+			rodata = m;
+	}
+	if (!rodata || bpf_map__value_size(rodata) != sizeof(port) ||
+	    bpf_map__set_initial_value(rodata, &port, sizeof(port)))
+		die("%s: no .rodata of %zu octets (sink_port): not live_sink.bpf.o?", path,
+		    sizeof(port));
 	if (bpf_object__load(obj))
 		die("cannot load %s: %s", path, strerror(errno));
 	prog_fd = first_prog_fd(obj, path);
@@ -429,14 +505,14 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void generate(int prog_fd, int ifindex, const uint8_t *frame, unsigned long count,
-		     unsigned long batch)
+static void generate(int prog_fd, int ifindex, const uint8_t *frame, size_t frame_len,
+		     unsigned long count, unsigned long batch)
 {
 	struct xdp_md ctx = {
-		.data_end = FRAME_LEN,
+		.data_end = (uint32_t)frame_len,
 		.ingress_ifindex = (uint32_t)ifindex,
 	};
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = FRAME_LEN,
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = (uint32_t)frame_len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = (uint32_t)count,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = (uint32_t)batch);
 
@@ -468,7 +544,7 @@ int main(int argc, char **argv)
 {
 	struct bpf_object *gen_obj, *sink_obj;
 	struct sample w0, before, after;
-	uint8_t frame[FRAME_RODATA_LEN] = {0};
+	uint8_t frame[RODATA_LEN(FRAME_MAX_LEN)] = {0};
 	uint64_t t0, t1, end, elapsed;
 	struct sink sink;
 	struct opts o;
@@ -487,16 +563,16 @@ int main(int argc, char **argv)
 		die("cannot pin to CPU %lu: %s", o.cpu, strerror(errno));
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	build_frame(&o, frame);
-	attach_sink(o.sink_obj, ifindex, &sink, &sink_obj);
-	gen_fd = load_gen(o.gen_obj, frame, &gen_obj);
+	attach_sink(o.sink_obj, ifindex, (uint16_t)o.dport, &sink, &sink_obj);
+	gen_fd = load_gen(o.gen_obj, frame, o.frame_len, &gen_obj);
 
 	w0 = sink_read(&sink);
 	if (o.warmup)
-		generate(gen_fd, ifindex, frame, o.warmup, o.batch);
+		generate(gen_fd, ifindex, frame, o.frame_len, o.warmup, o.batch);
 	before = settle(&sink, &o);
 
 	t0 = mono_ns();
-	generate(gen_fd, ifindex, frame, o.count, o.batch);
+	generate(gen_fd, ifindex, frame, o.frame_len, o.count, o.batch);
 	t1 = mono_ns();
 	after = settle(&sink, &o);
 
@@ -510,8 +586,8 @@ int main(int argc, char **argv)
 	       o.count, after.replies, (int64_t)o.count - (int64_t)after.replies,
 	       100.0 * ((double)o.count - (double)after.replies) / (double)o.count, elapsed,
 	       t1 - t0, (double)after.replies * 1e9 / (double)elapsed,
-	       (double)o.count * 1e9 / (double)(t1 - t0), o.cpu, o.batch, (size_t)FRAME_LEN,
-	       o.warmup, before.replies - w0.replies);
+	       (double)o.count * 1e9 / (double)(t1 - t0), o.cpu, o.batch, o.frame_len, o.warmup,
+	       before.replies - w0.replies);
 	bpf_object__close(gen_obj);
 	bpf_object__close(sink_obj);
 	return 0;

@@ -11,6 +11,10 @@
 #   floor          bench/floor.bpf.o (parse, swap, XDP_TX: the cheapest reflection)
 #   xdp_stateless  stampede reflector attach ... mode native
 #   userspace      testing/stamp_reflect (recvmmsg/sendmmsg)
+#   xdp_auth       the stampede reflector in authenticated mode (RFC 8762
+#                  4.2.2): attach ... auth-port 863 auth-key FILE, 112-octet
+#                  requests signed with the key (bench/live --auth-hex)
+#   userspace_auth stamp_reflect -p 863 --auth-hex KEY (OpenSSL's HMAC)
 # interleaved over LIVE_REPS repetitions, so drift hits all alike; medians
 # with min and max.  Latency: `stampede -j probe` at a low rate through the
 # XDP reflector and through stamp_reflect, in alternating rounds.
@@ -21,7 +25,9 @@
 # stamp_reflect (another CPU than the generator's when there is one),
 # LIVE_PROBES (2000 per reflector), LIVE_INTERVAL_MS (2), LIVE_LAT_ROUNDS
 # (4: the probes of each reflector in that many alternating rounds),
-# LIVE_CASES (all three).
+# LIVE_AUTH_COUNT frames per run of the authenticated cases (500000: each
+# reply costs two HMACs, so fewer frames give runs of about the same length),
+# LIVE_CASES (all five).
 set -u
 # shellcheck source=testing/lib.sh
 . "$(dirname "$0")/../testing/lib.sh"
@@ -39,10 +45,12 @@ GEN_CPU=${LIVE_CPU:-0}
 PROBES=${LIVE_PROBES:-2000}
 INTERVAL_MS=${LIVE_INTERVAL_MS:-2}
 LAT_ROUNDS=${LIVE_LAT_ROUNDS:-4}
-CASES=${LIVE_CASES:-floor xdp_stateless userspace}
+AUTH_COUNT=${LIVE_AUTH_COUNT:-500000}
+CASES=${LIVE_CASES:-floor xdp_stateless userspace xdp_auth userspace_auth}
 
 LIVE=$BUILD/bench/live
 GEN_OBJ=$BUILD/bench/live_gen.bpf.o
+GEN_AUTH_OBJ=$BUILD/bench/live_gen_auth.bpf.o
 SINK_OBJ=$BUILD/bench/live_sink.bpf.o
 FLOOR_OBJ=$BUILD/bench/floor.bpf.o
 REFLECT=$BUILD/testing/stamp_reflect
@@ -53,6 +61,9 @@ IF_R=lv${RUN_TAG}r0
 IF_S=lv${RUN_TAG}s0
 R4=198.18.0.1
 S4=198.18.0.2
+# Authenticated mode: the port and a benchmark-only key (not a secret).
+AUTH_PORT=863
+AUTH_KEY=5374616d70656465206c6976652062656e6368206b6579
 
 # Every run is bounded: the generator by its count, the wait for replies by
 # live's --max-wait-ms, and each command by a timeout on top.
@@ -82,6 +93,7 @@ in_range() {
 }
 in_range LIVE_REPS "$REPS" 1 100
 in_range LIVE_COUNT "$COUNT" 1 100000000
+in_range LIVE_AUTH_COUNT "$AUTH_COUNT" 1 100000000
 in_range LIVE_BATCH "$BATCH" 1 256
 in_range LIVE_CPU "$GEN_CPU" 0 4095
 in_range LIVE_PROBES "$PROBES" 1 100000
@@ -92,13 +104,14 @@ ROUND_PROBES=$(((PROBES + LAT_ROUNDS - 1) / LAT_ROUNDS))
 for c in $CASES; do
 	case $c in
 	floor) need_floor=1 ;;
+	xdp_auth | userspace_auth) need_auth=1 ;;
 	xdp_stateless | userspace) ;;
-	*) die "LIVE_CASES: unknown case '$c' (floor, xdp_stateless, userspace)" ;;
+	*) die "LIVE_CASES: unknown case '$c' (floor, xdp_stateless, userspace, xdp_auth, userspace_auth)" ;;
 	esac
 done
 why=$(build_missing "$STAMPEDE" "$LIVE" "$REFLECT")
 [ -z "$why" ] || die "$why"
-for f in "$GEN_OBJ" "$SINK_OBJ" ${need_floor:+"$FLOOR_OBJ"}; do
+for f in "$GEN_OBJ" "$SINK_OBJ" ${need_floor:+"$FLOOR_OBJ"} ${need_auth:+"$GEN_AUTH_OBJ"}; do
 	[ -s "$f" ] || die "$f is not built (make BUILD=$BUILD $f)"
 done
 
@@ -126,15 +139,15 @@ xdp_off() { ip -n "$1" link set dev "$2" xdpdrv off 2>/dev/null; }
 
 REFLECT_PID=
 
-# start_userspace: stamp_reflect in NS_R on USER_CPU, with an XDP_PASS
-# program on its veth (veth hands XDP_TX frames of the peer only to an
-# interface that runs XDP).
+# start_userspace [ARGS...]: stamp_reflect in NS_R on USER_CPU, with an
+# XDP_PASS program on its veth (veth hands XDP_TX frames of the peer only to
+# an interface that runs XDP); ARGS go to stamp_reflect.
 start_userspace() {
 	local i
 	attach_xdp_pass "$NS_R" "$IF_R" || return 1
 	rm -f "$T/ready" "$T/reflect.json"
 	ip netns exec "$NS_R" taskset -c "$USER_CPU" "$REFLECT" -4 -a "$R4" \
-		--ready-file "$T/ready" >"$T/reflect.json" 2>"$T/reflect.err" &
+		--ready-file "$T/ready" "$@" >"$T/reflect.json" 2>"$T/reflect.err" &
 	REFLECT_PID=$!
 	for ((i = 0; i < 100; i++)); do
 		[ -s "$T/ready" ] && return 0
@@ -162,6 +175,12 @@ case_up() {
 			"$STAMPEDE" -n "$NS_R" stats reset dev "$IF_R" >/dev/null
 		;;
 	userspace) start_userspace ;;
+	xdp_auth)
+		"$STAMPEDE" -n "$NS_R" reflector attach dev "$IF_R" mode native \
+			auth-port "$AUTH_PORT" auth-key "$T/auth.keys" >/dev/null &&
+			"$STAMPEDE" -n "$NS_R" stats reset dev "$IF_R" >/dev/null
+		;;
+	userspace_auth) start_userspace -p "$AUTH_PORT" --auth-hex "$AUTH_KEY" ;;
 	esac
 }
 
@@ -171,13 +190,13 @@ case_down() {
 	echo '{}' >"$T/refl.json"
 	case $1 in
 	floor) xdp_off "$NS_R" "$IF_R" ;;
-	xdp_stateless)
+	xdp_stateless | xdp_auth)
 		"$STAMPEDE" -n "$NS_R" -j stats show dev "$IF_R" 2>/dev/null |
-			jq -c '{received, reflected, passed, dropped}' >"$T/refl.tmp" 2>/dev/null &&
+			jq -c '{received, reflected, passed, dropped, auth_failed: (first(.. | objects | .auth_failed? | numbers) // 0)}' >"$T/refl.tmp" 2>/dev/null &&
 			mv "$T/refl.tmp" "$T/refl.json"
 		"$STAMPEDE" -n "$NS_R" reflector detach dev "$IF_R" >/dev/null
 		;;
-	userspace)
+	userspace | userspace_auth)
 		stop_userspace
 		jq -e 'type == "object"' "$T/reflect.json" >/dev/null 2>&1 &&
 			cp "$T/reflect.json" "$T/refl.json"
@@ -219,7 +238,13 @@ CLK_TCK=$(getconf CLK_TCK)
 # run_case NAME REP: one measurement, appended to $T/runs.jsonl.  timeout
 # --foreground keeps live in our process group, so Ctrl-C reaches it.
 run_case() {
-	local name=$1 rep=$2 rb0 rb1 rc
+	local name=$1 rep=$2 rb0 rb1 rc gen=$GEN_OBJ count=$COUNT auth=()
+	case $name in
+	*_auth)
+		gen=$GEN_AUTH_OBJ count=$AUTH_COUNT
+		auth=(--dport "$AUTH_PORT" --auth-hex "$AUTH_KEY")
+		;;
+	esac
 	if ! case_up "$name"; then
 		case_down "$name"
 		die "cannot set up case $name"
@@ -228,8 +253,8 @@ run_case() {
 	others_snapshot "$T/others0"
 	ip netns exec "$NS_S" timeout --foreground "$LIVE_TIMEOUT" "$LIVE" --dev "$IF_S" \
 		--src-mac "$(if_mac "$NS_S" "$IF_S")" --dst-mac "$(if_mac "$NS_R" "$IF_R")" \
-		--src "$S4" --dst "$R4" --gen "$GEN_OBJ" --sink "$SINK_OBJ" --cpu "$GEN_CPU" \
-		--count "$COUNT" --batch "$BATCH" >"$T/run.json" 2>"$T/run.err"
+		--src "$S4" --dst "$R4" --gen "$gen" --sink "$SINK_OBJ" --cpu "$GEN_CPU" \
+		--count "$count" --batch "$BATCH" "${auth[@]}" >"$T/run.json" 2>"$T/run.err"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		case_down "$name"
@@ -244,10 +269,10 @@ run_case() {
 		--argjson rb "$((rb1 - rb0))" --argjson ot "$(others_delta "$T/others0" "$T/others1")" --argjson hz "$CLK_TCK" \
 		'{case: $name, rep: $rep} + . + {reflector: $refl[0],
 		  others_cpu_percent: (($ot / $hz) / (.elapsed_ns / 1e9 + 0.4) * 100 | . * 10 | round / 10)}
-		 + (if $name == "userspace" then {udp_rcvbuf_errors: $rb} else {} end)' \
+		 + (if $name | startswith("userspace") then {udp_rcvbuf_errors: $rb} else {} end)' \
 		"$T/run.json" >>"$T/runs.jsonl" || die "live printed no JSON: $(cat "$T/run.json")"
 	say "$(printf '%-14s rep %d: %10.0f pps reflected, %d of %d lost; others used %s%% of a CPU' \
-		"$name" "$rep" "$(jq .reflected_pps "$T/run.json")" "$(jq .lost "$T/run.json")" "$COUNT" \
+		"$name" "$rep" "$(jq .reflected_pps "$T/run.json")" "$(jq .lost "$T/run.json")" "$count" \
 		"$(tail -n 1 "$T/runs.jsonl" | jq .others_cpu_percent)")"
 }
 
@@ -326,6 +351,7 @@ latency() {
 assemble() {
 	local lat=$1
 	jq -s --argjson lat "$lat" --argjson count "$COUNT" --argjson batch "$BATCH" \
+		--argjson auth_count "$AUTH_COUNT" --argjson auth_port "$AUTH_PORT" \
 		--argjson cpu "$GEN_CPU" --argjson ucpu "$USER_CPU" --argjson reps "$REPS" \
 		--argjson ncpus "$NCPUS" --arg load0 "$LOAD0" --arg load1 "$(cut -d' ' -f1-3 /proc/loadavg)" \
 		--arg kernel "$(uname -r)" --arg cases "$CASES" --argjson probes "$PROBES" \
@@ -348,6 +374,8 @@ assemble() {
 	      runs: ($r | map(del(.case)))}] as $cases
 	| {live: {
 	     generator: {frame: "Ethernet + IPv4 + UDP to port 862 + 44-octet STAMP request (86 octets), one Sequence Number per frame",
+	                 auth_frame: "xdp_auth, userspace_auth: Ethernet + IPv4 + UDP to port \($auth_port) + 112-octet authenticated STAMP request (RFC 8762 4.2.2, 154 octets), HMAC-SHA-256 signed once, the same frame (Sequence Number 0) every time",
+	                 auth_count: $auth_count,
 	                 mode: "BPF_PROG_TEST_RUN, BPF_F_TEST_XDP_LIVE_FRAMES, XDP_TX from the sender veth",
 	                 count: $count, batch: $batch, cpu: $cpu, repetitions: $reps,
 	                 order: "interleaved: one run of each case per repetition"},
@@ -355,12 +383,14 @@ assemble() {
 	           steal_percent_during_throughput: $steal},
 	     cases: $cases,
 	     ratios: {xdp_stateless_to_floor: ratio($cases | med("xdp_stateless"); $cases | med("floor")),
-	              xdp_stateless_to_userspace: ratio($cases | med("xdp_stateless"); $cases | med("userspace"))},
+	              xdp_stateless_to_userspace: ratio($cases | med("xdp_stateless"); $cases | med("userspace")),
+	              xdp_auth_to_userspace_auth: ratio($cases | med("xdp_auth"); $cases | med("userspace_auth"))},
 	     notes: [
 	       "reflected_pps = replies / elapsed; elapsed runs from the start of the generator to its end or the last reply, whichever is later; lost = sent - replies",
 	       "the XDP reflectors run in the softirq of the generator CPU (\($cpu)): veth processes XDP_TX frames on the CPU that sent them, so generator, reflector and sink share that CPU; ns_per_reply (1e9 / median pps) includes the generator and the sink, whose cost is the same in every case, so differences of ns_per_reply are differences of the reflectors",
 	       "userspace: stamp_reflect pinned to CPU \($ucpu); its veth runs an XDP_PASS program, because veth delivers the XDP_TX frames of its peer only to an interface with XDP; its replies go through the stack and veth to the sink",
-	       "the sink (live_sink.bpf.o, native XDP on the sender veth) counts and drops every UDP datagram from port 862",
+	       "the sink (live_sink.bpf.o, native XDP on the sender veth) counts and drops every UDP datagram from port 862 (\($auth_port) in the authenticated cases)",
+	       "xdp_auth: stampede reflector attach ... mode native auth-port \($auth_port) auth-key FILE (stateless); userspace_auth: stamp_reflect -p \($auth_port) --auth-hex KEY, same key; both verify the request HMAC and sign the reply (a request that does not verify is not answered, so not counted by the sink)",
 	       "others_cpu_percent (per run): CPU time of processes outside this benchmark during the run (with its warm-up and settling, about 0.4 s more), in percent of one CPU: high values mark runs that shared the machine"]},
 	   latency: ($lat + {probes: $probes, interval_ms: $interval,
 	             method: "stampede -j probe from the sender namespace, pinned to CPU \($cpu); XDP_PASS on the sender veth for the replies; median_us/p99_us are rtt_us, STAMP round trip without the reflector residence time (T3 - T2); round_trip_us is T4 - T1 with it"})}
@@ -369,6 +399,8 @@ assemble() {
 	        met: (if .live.ratios.xdp_stateless_to_floor == null then null else .live.ratios.xdp_stateless_to_floor >= 0.7 end)},
 	     xdp_stateless_to_userspace: {want: ">= 10", value: .live.ratios.xdp_stateless_to_userspace,
 	        met: (if .live.ratios.xdp_stateless_to_userspace == null then null else .live.ratios.xdp_stateless_to_userspace >= 10 end)},
+	     xdp_auth_to_userspace_auth: {want: ">= 10", value: .live.ratios.xdp_auth_to_userspace_auth,
+	        met: (if .live.ratios.xdp_auth_to_userspace_auth == null then null else .live.ratios.xdp_auth_to_userspace_auth >= 10 end)},
 	     rtt_median_xdp_to_userspace: {want: "<= 0.5", value: .latency.ratio_median,
 	        met: (if .latency.ratio_median == null then null else .latency.ratio_median <= 0.5 end)}}
 	' "$T/runs.jsonl"
@@ -376,7 +408,7 @@ assemble() {
 
 table() {
 	local f=$1
-	jq -r '"live throughput: \(.live.generator.count) frames x \(.live.generator.repetitions) repetitions, generator on CPU \(.live.generator.cpu)"' "$f"
+	jq -r '"live throughput: \(.live.generator.count) frames (authenticated: \(.live.generator.auth_count)) x \(.live.generator.repetitions) repetitions, generator on CPU \(.live.generator.cpu)"' "$f"
 	jq -r '(["case", "reflected pps: median", "min", "max", "lost: median", "loss %: median", "others CPU %: max"] | @tsv),
 	(.live.cases[] | [.name, (.reflected_pps.median | round), (.reflected_pps.min | round),
 	  (.reflected_pps.max | round), .lost.median, (.loss_percent.median * 100 | round / 100),
@@ -384,7 +416,7 @@ table() {
 		"$f" | column -t -s $'\t'
 	jq -r '
 	def n: if type == "number" then (. * 100 | round / 100 | tostring) else "-" end;
-	"ratios: xdp_stateless/floor \(.live.ratios.xdp_stateless_to_floor | n), xdp_stateless/userspace \(.live.ratios.xdp_stateless_to_userspace | n)",
+	"ratios: xdp_stateless/floor \(.live.ratios.xdp_stateless_to_floor | n), xdp_stateless/userspace \(.live.ratios.xdp_stateless_to_userspace | n), xdp_auth/userspace_auth \(.live.ratios.xdp_auth_to_userspace_auth | n)",
 	"latency (\(.latency.probes) probes, \(.latency.interval_ms) ms apart):",
 	(if .latency.error then "  \(.latency.error)" else
 	  (.latency | to_entries[] | select(.value | type == "object")
@@ -406,6 +438,8 @@ cpu_ticks() {
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 setup || die "cannot build the testbed"
+# The XDP reflector's key file: root's, mode 0600 (README, "Authenticated mode").
+(umask 077 && echo "hex:$AUTH_KEY" >"$T/auth.keys") || die "cannot write the key file"
 defer stop_userspace
 say "testbed $NS_S/$IF_S -> $NS_R/$IF_R; generator on CPU $GEN_CPU, stamp_reflect on CPU $USER_CPU"
 : >"$T/runs.jsonl"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Reply counter for the live benchmark (bench/live), attached natively to
- * the sender's veth: every UDP datagram from the STAMP port (a reflector's
+ * the sender's veth: every UDP datagram from sink_port (a reflector's
  * reply, over IPv4 or IPv6) is counted and dropped right there, so the
  * sender's network stack costs nothing and cannot lose replies.  Anything
  * else (ARP, neighbour discovery) is passed.
@@ -19,6 +19,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "stamp_wire.h"
+
+/* The port the requests go to, so the replies come from (set by
+ * bench/live before loading: 862, or an authenticated-mode port). */
+const volatile __u16 sink_port = STAMP_DEFAULT_PORT;
 
 #define SINK_COUNT   0
 #define SINK_LAST_NS 1
@@ -63,7 +67,7 @@ int live_sink(struct xdp_md *ctx)
 	__u32 key = SINK_COUNT;
 	__u64 *v;
 
-	if (!udp || (void *)(udp + 1) > data_end || udp->source != bpf_htons(STAMP_DEFAULT_PORT))
+	if (!udp || (void *)(udp + 1) > data_end || udp->source != bpf_htons(sink_port))
 		return XDP_PASS;
 	v = bpf_map_lookup_elem(&replies, &key);
 	if (v)

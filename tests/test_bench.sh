@@ -47,14 +47,17 @@ check bench.cost.passthrough_ratio "passthrough-v4 is not compared with pass-emp
 
 # ---- live: a short run of each case, replies counted, nothing left ---------
 before=$(ip netns list | grep -c '^lv')
-LIVE_REPS=1 LIVE_COUNT=20000 LIVE_PROBES=20 LIVE_INTERVAL_MS=1 \
+LIVE_REPS=1 LIVE_COUNT=20000 LIVE_AUTH_COUNT=20000 LIVE_PROBES=20 LIVE_INTERVAL_MS=1 \
 	bash "$TOP/bench/live.sh" "$T/live.json" >"$T/live.out" 2>"$T/live.err"
 rc=$?
 check bench.live.exit "live.sh exited $rc: $(oneline "$(tail -5 "$T/live.err")")" [ "$rc" -eq 0 ]
-for c in floor xdp_stateless userspace; do
+for c in floor xdp_stateless userspace xdp_auth userspace_auth; do
 	check "bench.live.$c" "$c reflected nothing: $(oneline "$(cat "$T/live.json" 2>/dev/null)")" \
 		jq_ok ".live.cases[] | select(.name == \"$c\") | .reflected_pps.median > 0" "$T/live.json"
 done
+# The authenticated requests are signed right: the XDP reflector verified every one.
+check bench.live.xdp_auth_verified "the XDP reflector refused authenticated requests" \
+	jq_ok '.live.cases[] | select(.name == "xdp_auth") | .runs | all(.reflector.auth_failed == 0 and .reflector.reflected >= .replies)' "$T/live.json"
 # The XDP reflectors are not overloaded by 20000 frames: every one comes back.
 check bench.live.floor_all "floor lost frames of a short run" \
 	jq_ok '.live.cases[] | select(.name == "floor") | .runs | all(.replies == .sent)' "$T/live.json"
