@@ -192,7 +192,7 @@ case_down() {
 	floor) xdp_off "$NS_R" "$IF_R" ;;
 	xdp_stateless | xdp_auth)
 		"$STAMPEDE" -n "$NS_R" -j stats show dev "$IF_R" 2>/dev/null |
-			jq -c '{received, reflected, passed, dropped, auth_failed: (first(.. | objects | .auth_failed? | numbers) // 0)}' >"$T/refl.tmp" 2>/dev/null &&
+			jq -c '{received, reflected, passed, dropped, auth_failed: .reasons.auth_failed}' >"$T/refl.tmp" 2>/dev/null &&
 			mv "$T/refl.tmp" "$T/refl.json"
 		"$STAMPEDE" -n "$NS_R" reflector detach dev "$IF_R" >/dev/null
 		;;
