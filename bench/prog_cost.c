@@ -443,7 +443,8 @@ struct bench {
 	const char *json_path;
 	bool table;
 	int ncpu;
-	struct reflector stateless, stateful, t3read, counted, rated, rated_all, allowed, authed, tc;
+	struct reflector stateless, stateful, t3read, counted, rated, rated_all, allowed, authed,
+		tc;
 	EVP_MAC_CTX *hmac; /* M_USER: keyed once, as the XDP program's precomputed pads are */
 	struct bpf_object *floor_obj, *floor_clock_obj, *floor_stamp_obj, *pass_obj, *reset_obj;
 	struct prog floor, floor_clock, floor_stamp, pass, reset;

@@ -138,7 +138,8 @@ __noinline int tlv_hmac_sign(struct stampede_ctx *ctx)
  * the UDP checksum updated by the change (an IPv4 reply without one keeps
  * none).  Returns the frame's counter.
  */
-static __always_inline __u32 hmac_tlv_sign_reply(struct stampede_ctx *ctx, const struct stampede_pkt *pkt)
+static __always_inline __u32 hmac_tlv_sign_reply(struct stampede_ctx *ctx,
+						 const struct stampede_pkt *pkt)
 {
 	struct tlv_scratch *sc;
 	struct udphdr *udph;
