@@ -60,6 +60,8 @@ def main():
     w("#ifndef STAMPEDE_AUTH_VECTORS_H")
     w("#define STAMPEDE_AUTH_VECTORS_H")
     w("")
+    w("/* One vector per line, as generated: not laid out by clang-format. */")
+    w("/* clang-format off */")
     w("struct sha256_vector {")
     w("\tconst char *name;")
     w("\tunsigned int len;")
@@ -91,6 +93,8 @@ def main():
         mac = hmac.new(key, msg, hashlib.sha256).digest()
         w('\t{"%s", %d, %d, hmac_key_%d, hmac_msg_%d, %s},' % (name, len(key), len(msg), i, i, carr(mac)))
     w("};")
+    w("")
+    w("/* clang-format on */")
     w("")
     w("#endif /* STAMPEDE_AUTH_VECTORS_H */")
     text = "\n".join(out) + "\n"
