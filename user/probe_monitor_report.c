@@ -124,14 +124,12 @@ static void json_counts(struct json_object *obj, const struct probe_counts *c)
 	json_add_uint(obj, "negative_rtt", c->negative_rtt);
 }
 
-static struct json_object *json_head(const struct probe_run *run, const char *type)
+/* Each line says what it is first, for a reader of the pipe. */
+static struct json_object *json_typed(const char *type)
 {
 	struct json_object *obj = json_object_new_object();
 
 	json_add_string(obj, "type", type);
-	json_add_string(obj, "host", run->opts->host);
-	json_add_string(obj, "address", run->sock.address);
-	json_add_uint(obj, "port", run->opts->port);
 	return obj;
 }
 
@@ -139,7 +137,9 @@ static void json_period(const struct probe_run *run, const struct probe_results 
 			int64_t end_ns)
 {
 	const struct probe_monitor *m = run->mon;
-	struct json_object *obj = json_head(run, "period");
+	struct json_object *obj = json_typed("period");
+
+	probe_json_target(obj, run);
 
 	json_add_uint(obj, "period", m->totals.periods + 1);
 	json_object_object_add(obj, "start", probe_json_exact_time(m->period.start_ns));
@@ -185,14 +185,10 @@ static void json_summary(const struct probe_run *run)
 {
 	const struct probe_opts *o = run->opts;
 	const struct probe_totals *t = &run->mon->totals;
-	struct json_object *obj = json_head(run, "summary"), *ignored;
+	struct json_object *obj = json_typed("summary"), *ignored, *auth;
 	bool sync = t->n_sync && t->n_sync == t->c.received;
 
-	json_add_string(obj, "source", run->sock.source);
-	json_add_uint(obj, "sport", run->sock.sport);
-	json_add_uint(obj, "ssid", o->ssid);
-	json_add_string(obj, "timestamp", o->ptp ? "ptp" : "ntp");
-	json_add_uint(obj, "size", o->size);
+	probe_json_head(obj, run);
 	json_add_uint(obj, "count", o->count);
 	json_add_uint(obj, "interval_ms", o->interval_ms);
 	json_add_uint(obj, "timeout_ms", o->timeout_ms);
@@ -208,12 +204,10 @@ static void json_summary(const struct probe_run *run)
 	json_add_uint(ignored, "other_ssid", run->ignored_ssid);
 	json_add_uint(ignored, "other_port", run->ignored_port);
 	json_object_object_add(obj, "ignored", ignored);
-	if (run->opts->auth_key) {
-		struct json_object *auth = json_object_new_object();
-
-		json_add_uint(auth, "failed", run->auth_failed);
+	/* Only in authenticated mode (the counted summary has null there instead). */
+	auth = probe_json_auth(run);
+	if (auth)
 		json_object_object_add(obj, "auth", auth);
-	}
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
 	json_object_object_add(obj, "rtt_us", json_running(&t->rtt_us));

@@ -437,6 +437,25 @@ static struct json_object *json_tlvs(const struct probe_run *run, const struct p
 	return arr;
 }
 
+void probe_json_target(struct json_object *obj, const struct probe_run *run)
+{
+	json_add_string(obj, "host", run->opts->host);
+	json_add_string(obj, "address", run->sock.address);
+	json_add_uint(obj, "port", run->opts->port);
+}
+
+void probe_json_head(struct json_object *obj, const struct probe_run *run)
+{
+	const struct probe_opts *o = run->opts;
+
+	probe_json_target(obj, run);
+	json_add_string(obj, "source", run->sock.source);
+	json_add_uint(obj, "sport", run->sock.sport);
+	json_add_uint(obj, "ssid", o->ssid);
+	json_add_string(obj, "timestamp", o->ptp ? "ptp" : "ntp");
+	json_add_uint(obj, "size", o->size);
+}
+
 static struct json_object *json_reply(const struct probe_run *run, const struct probe_rec *rec)
 {
 	const struct probe_reply *r = &rec->reply;
@@ -541,8 +560,7 @@ static struct json_object *json_ignored(const struct probe_run *run,
 	return obj;
 }
 
-/* Authenticated mode: replies whose HMAC did not verify (never counted as received). */
-static struct json_object *json_auth(const struct probe_run *run)
+struct json_object *probe_json_auth(const struct probe_run *run)
 {
 	struct json_object *obj;
 
@@ -577,14 +595,7 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	struct json_object *obj = json_object_new_object(), *replies;
 	size_t i;
 
-	json_add_string(obj, "host", o->host);
-	json_add_string(obj, "address", run->sock.address);
-	json_add_uint(obj, "port", o->port);
-	json_add_string(obj, "source", run->sock.source);
-	json_add_uint(obj, "sport", run->sock.sport);
-	json_add_uint(obj, "ssid", o->ssid);
-	json_add_string(obj, "timestamp", o->ptp ? "ptp" : "ntp");
-	json_add_uint(obj, "size", o->size);
+	probe_json_head(obj, run);
 	json_add_uint(obj, "ttl", o->ttl);
 	json_add_uint(obj, "dscp", o->dscp);
 	json_add_uint(obj, "ecn", o->ecn);
@@ -609,7 +620,7 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 						       : json_lost_seqs(run));
 	json_object_object_add(obj, "direction_loss", json_direction(res));
 	json_object_object_add(obj, "ignored", json_ignored(run, res));
-	json_object_object_add(obj, "auth", json_auth(run));
+	json_object_object_add(obj, "auth", probe_json_auth(run));
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
 	json_add_uint(obj, "negative_rtt", res->negative_rtt);

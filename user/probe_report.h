@@ -37,5 +37,11 @@ struct json_object *probe_json_exact_time(int64_t ns);
 struct json_object *probe_json_summary(const struct probe_summary *s, bool full, bool known);
 struct json_object *probe_json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx);
 struct json_object *probe_json_histogram(const struct probe_results *res);
+/* Where the probe goes: host, address, port (a period's head too). */
+void probe_json_target(struct json_object *obj, const struct probe_run *run);
+/* Both modes' summaries begin alike: the target, then source, sport, ssid, timestamp, size. */
+void probe_json_head(struct json_object *obj, const struct probe_run *run);
+/* Authenticated mode: replies whose HMAC did not verify (never counted as received); else NULL. */
+struct json_object *probe_json_auth(const struct probe_run *run);
 
 #endif /* STAMPEDE_PROBE_REPORT_H */
