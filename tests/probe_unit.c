@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -25,6 +26,7 @@
 #include "probe_monitor.h"
 #include "probe_packet.h"
 #include "probe_ping_opts.h"
+#include "probe_report.h"
 #include "probe_stats.h"
 #include "harness.h"
 
@@ -747,6 +749,110 @@ static void test_monitor(void)
 }
 
 /*
+ * The two modes' JSON summaries (-j) begin alike: the counted one's first
+ * keys, and the continuous one's after "type", are host, address, port,
+ * source, sport, ssid, timestamp, size, in that order, each with the value
+ * the run was set up with here.
+ */
+static const char *const summary_head[] = {"host",  "address", "port",	    "source",
+					   "sport", "ssid",    "timestamp", "size"};
+
+/* The JSON summaries printed by @summary on stdout, caught: the first line parsed. */
+static struct json_object *catch_summary(void (*summary)(const struct probe_run *),
+					 const struct probe_run *run)
+{
+	char line[8192];
+	FILE *tmp = tmpfile();
+	int saved = dup(STDOUT_FILENO);
+	struct json_object *obj = NULL;
+
+	fflush(stdout);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	json_output = true;
+	summary(run);
+	json_output = false;
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(tmp);
+	if (fgets(line, sizeof(line), tmp))
+		obj = json_tokener_parse(line);
+	fclose(tmp);
+	return obj;
+}
+
+static const struct probe_results *no_results;
+
+static void counted_summary(const struct probe_run *run)
+{
+	probe_report_summary(run, no_results);
+}
+
+/* @obj's keys from the @skip'th on are summary_head's, with the values set below. */
+static bool has_summary_head(struct json_object *obj, size_t skip)
+{
+	static const char *const want[] = {"\"r.example\"", "\"198.18.0.2\"",
+					   "862",	    "\"198.18.0.1\"",
+					   "4242",	    "77",
+					   "\"ptp\"",	    "100"};
+	size_t i = 0, n = 0;
+
+	if (!obj)
+		return false;
+	json_object_object_foreach(obj, key, val)
+	{
+		if (i >= skip && n < 8) {
+			if (strcmp(key, summary_head[n]) ||
+			    strcmp(json_object_to_json_string(val), want[n]))
+				return false;
+			n++;
+		}
+		i++;
+	}
+	return n == 8;
+}
+
+static void test_summary_heads(void)
+{
+	struct probe_opts o = {.host = "r.example",
+			       .port = 862,
+			       .count = 3,
+			       .interval_ms = 10,
+			       .size = 100,
+			       .ssid = 77,
+			       .ttl = 64,
+			       .ptp = true,
+			       .timeout_ms = 500};
+	struct probe_run run = {.opts = &o};
+	struct probe_results res;
+	struct probe_monitor m;
+	struct json_object *counted, *continuous;
+
+	memset(&res, 0, sizeof(res));
+	no_results = &res;
+	snprintf(run.sock.address, sizeof(run.sock.address), "198.18.0.2");
+	snprintf(run.sock.source, sizeof(run.sock.source), "198.18.0.1");
+	run.sock.sport = 4242;
+	if (probe_book_init(&run.book, o.count) || probe_monitor_init(&m, 10, 500)) {
+		result(false, "summary-head/init", "out of memory");
+		return;
+	}
+	counted = catch_summary(counted_summary, &run);
+	run.mon = &m;
+	continuous = catch_summary(probe_report_monitor_summary, &run);
+	result(has_summary_head(counted, 0), "summary-head/counted",
+	       "the counted summary does not begin host, address, port, source, sport, ssid,"
+	       " timestamp, size as set");
+	result(has_summary_head(continuous, 1), "summary-head/continuous",
+	       "the continuous summary does not go on, after \"type\", with host, address,"
+	       " port, source, sport, ssid, timestamp, size as set");
+	json_object_put(counted);
+	json_object_put(continuous);
+	probe_monitor_free(&m);
+	probe_book_free(&run.book);
+}
+
+/*
  * Authenticated mode with TLVs (RFC 8972 4.8): the request's HMAC TLV over
  * its Sequence Number and TLVs, and a reply's checked, against OpenSSL's
  * HMAC; a changed TLV is refused, one the reflector marked I is taken, a
@@ -816,6 +922,7 @@ int main(void)
 	test_figures();
 	test_negative_rtt();
 	test_monitor();
+	test_summary_heads();
 	test_auth_hmac_tlv();
 	return th_exit();
 }
