@@ -395,34 +395,67 @@ void attach_req_defaults(struct attach_req *req)
 	};
 }
 
-int attach_parse(struct cli_args *args, struct attach_req *req)
+#define KW_BIT(kw) (1U << (kw))
+_Static_assert(sizeof(keywords) / sizeof(keywords[0]) - 1 <= 32,
+	       "a keyword is a bit of an unsigned int");
+
+/* Keywords whose values add up; a second value of any other is a slip. */
+#define KW_REPEATING \
+	(KW_BIT(KW_PORT) | KW_BIT(KW_AUTH_PORT) | KW_BIT(KW_RETURN_PREFIX) | KW_BIT(KW_ALLOW))
+
+/* Which keywords each command takes, a bit per enum keyword. */
+enum command { CMD_ATTACH, CMD_SET };
+static const unsigned int command_takes[] = {
+	[CMD_ATTACH] = ~0U,
+	/* What a running reflector can change: its source policy (the error below names it). */
+	[CMD_SET] = KW_BIT(KW_DEV) | KW_BIT(KW_ALLOW) | KW_BIT(KW_RATE_LIMIT) |
+		    KW_BIT(KW_RATE_LIMIT_ALL),
+};
+
+/*
+ * The keyword words of command @cmd, each checked against what @cmd takes
+ * and parsed into @req over the defaults; @seen: a bit per keyword given.
+ */
+static int parse_keywords(struct cli_args *args, struct attach_req *req, enum command cmd,
+			  unsigned int *seen)
 {
-	unsigned int seen = 0;
 	const char *word;
 	int kw;
 
 	attach_req_defaults(req);
+	*seen = 0;
 	while ((word = cli_next(args))) {
 		kw = cli_match(word, keywords, "argument", args->cmd);
 		if (kw < 0)
 			return -1;
-		/*
-		 * port, auth-port, return-prefix and allow repeat; a second value of
-		 * anything else is a slip.
-		 */
-		if (kw != KW_PORT && kw != KW_AUTH_PORT && kw != KW_RETURN_PREFIX &&
-		    kw != KW_ALLOW && (seen & (1U << kw)))
+		/* Only `reflector set` leaves keywords out: attach takes every one. */
+		if (!(command_takes[cmd] & KW_BIT(kw)))
+			return cli_error(
+				"'%s' cannot be set on a running reflector; 'reflector set'"
+				" takes allow, rate-limit and rate-limit-all ('reflector"
+				" attach' sets the rest)",
+				keywords[kw]);
+		if (!(KW_REPEATING & KW_BIT(kw)) && (*seen & KW_BIT(kw)))
 			return cli_error("'%s' given twice", keywords[kw]);
-		if ((kw == KW_STATEFUL && (seen & (1U << KW_STATELESS))) ||
-		    (kw == KW_STATELESS && (seen & (1U << KW_STATEFUL))))
+		if ((kw == KW_STATEFUL && (*seen & KW_BIT(KW_STATELESS))) ||
+		    (kw == KW_STATELESS && (*seen & KW_BIT(KW_STATEFUL))))
 			return cli_error("'stateful' and 'stateless' exclude each other");
-		seen |= 1U << kw;
+		*seen |= KW_BIT(kw);
 		if (parse_keyword(args, req, kw))
 			return -1;
 	}
 	if (!req->ifname)
 		return cli_error("'%s' needs 'dev IFNAME'", args->cmd);
-	if (!req->reflected_ctl && (seen & ((1U << KW_REPLY_MAX) | (1U << KW_AMPLIFY))))
+	return 0;
+}
+
+int attach_parse(struct cli_args *args, struct attach_req *req)
+{
+	unsigned int seen;
+
+	if (parse_keywords(args, req, CMD_ATTACH, &seen))
+		return -1;
+	if (!req->reflected_ctl && (seen & (KW_BIT(KW_REPLY_MAX) | KW_BIT(KW_AMPLIFY))))
 		cli_warn("reply-max and amplify bound replies resized by Reflected Test Packet"
 			 " Control, which is off ('reflected-control on' enables it)");
 	if (!req->n_ports) {
@@ -437,30 +470,10 @@ int attach_parse(struct cli_args *args, struct attach_req *req)
 
 int attach_parse_set(struct cli_args *args, struct attach_req *req)
 {
-	unsigned int seen = 0;
-	const char *word;
-	int kw;
+	unsigned int seen;
 
-	attach_req_defaults(req);
-	while ((word = cli_next(args))) {
-		kw = cli_match(word, keywords, "argument", args->cmd);
-		if (kw < 0)
-			return -1;
-		if (kw != KW_DEV && kw != KW_ALLOW && kw != KW_RATE_LIMIT &&
-		    kw != KW_RATE_LIMIT_ALL)
-			return cli_error(
-				"'%s' cannot be set on a running reflector; 'reflector set'"
-				" takes allow, rate-limit and rate-limit-all ('reflector"
-				" attach' sets the rest)",
-				keywords[kw]);
-		if (kw != KW_ALLOW && (seen & (1U << kw)))
-			return cli_error("'%s' given twice", keywords[kw]);
-		seen |= 1U << kw;
-		if (parse_keyword(args, req, kw))
-			return -1;
-	}
-	if (!req->ifname)
-		return cli_error("'%s' needs 'dev IFNAME'", args->cmd);
+	if (parse_keywords(args, req, CMD_SET, &seen))
+		return -1;
 	if (!req->allow_given && !req->rate_given && !req->rate_all_given)
 		return cli_error("'%s' needs allow, rate-limit or rate-limit-all", args->cmd);
 	return 0;
