@@ -32,7 +32,6 @@
  * bad arguments.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -42,7 +41,6 @@
 #include <linux/udp.h>
 #include <net/if.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,18 +102,6 @@ struct sample {
 
 static const char *prog = TOOL_NAME;
 
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -154,23 +140,6 @@ static void parse_addr(const char *name, const char *s, struct in_addr *a)
 		die_usage("%s: '%s' is not an IPv4 address", name, s);
 	if ((ntohl(a->s_addr) & 0xfffe0000u) != 0xc6120000u)
 		die_usage("%s: %s is outside 198.18.0.0/15", name, s);
-}
-
-static void parse_key(const char *hex, struct opts *o)
-{
-	size_t n = strlen(hex), i;
-	unsigned int v;
-
-	if (n < 2 || n > 2 * MAX_AUTH_KEY || n % 2)
-		die_usage("--auth-hex: expected 2 to %d hex digits, an even number",
-			  2 * MAX_AUTH_KEY);
-	for (i = 0; i < n / 2; i++) {
-		if (!isxdigit((unsigned char)hex[2 * i]) ||
-		    !isxdigit((unsigned char)hex[2 * i + 1]) || sscanf(hex + 2 * i, "%2x", &v) != 1)
-			die_usage("--auth-hex: '%s' is not hex", hex);
-		o->auth_key[i] = (uint8_t)v;
-	}
-	o->auth_key_len = n / 2;
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
@@ -284,15 +253,14 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->max_wait_ms = parse_num("--max-wait-ms", optarg, 1, 600000);
 			break;
 		case O_AUTH:
-			parse_key(optarg, o);
+			o->auth_key_len = parse_hex_key("--auth-hex", optarg, o->auth_key,
+							sizeof(o->auth_key));
 			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case ':':
-			die_usage("option %s needs a value", argv[optind - 1]);
 		default:
-			die_usage("unknown option %s", argv[optind - 1]);
+			die_bad_option(c, argv);
 		}
 	}
 	if (optind != argc)

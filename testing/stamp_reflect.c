@@ -208,24 +208,6 @@ static void parse_drop_seqs(struct opts *o, const char *list)
 	qsort(o->drop_seqs, o->n_drop_seqs, sizeof(*o->drop_seqs), cmp_u32);
 }
 
-static void parse_hex_key(struct opts *o, const char *hex)
-{
-	size_t n = strlen(hex), i;
-	unsigned int v;
-
-	if (!n || n % 2 || n / 2 > MAX_AUTH_KEY)
-		die_usage("--auth-hex: expected 2 to %d hex digits, an even number",
-			  2 * MAX_AUTH_KEY);
-	for (i = 0; i < n / 2; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1 ||
-		    !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
-		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
-			die_usage("--auth-hex: '%s' is not hex", hex);
-		o->auth_key[i] = (uint8_t)v;
-	}
-	o->auth_key_len = n / 2;
-}
-
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	enum {
@@ -309,7 +291,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->ready_file = optarg;
 			break;
 		case OPT_AUTH_HEX:
-			parse_hex_key(o, optarg);
+			o->auth_key_len = parse_hex_key("--auth-hex", optarg, o->auth_key,
+							sizeof(o->auth_key));
 			break;
 		case OPT_AUTH_SIGN_BAD:
 			o->auth_sign_bad = true;
@@ -317,12 +300,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case ':':
-			die_usage("option %s needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				die_usage("unknown option -%c", optopt);
-			die_usage("unknown option %s", argv[optind - 1]);
+			die_bad_option(c, argv);
 		}
 	}
 	if (o->auth_sign_bad && !o->auth_key_len)

@@ -262,12 +262,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case ':':
-			die_usage("option %s needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				die_usage("unknown option -%c", optopt);
-			die_usage("unknown option %s", argv[optind - 1]);
+			die_bad_option(c, argv);
 		}
 	}
 	if (optind != argc - 1)
