@@ -53,6 +53,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "pktbuild.h"
 #include "stamp_wire.h"
 
 #define FRAME_L4_OFF	(sizeof(struct ethhdr) + sizeof(struct iphdr))
@@ -60,6 +61,8 @@
 #define FRAME_MAX_LEN	(FRAME_STAMP_OFF + STAMP_AUTH_BASE_LEN)
 /* live_gen.bpf.c keeps the frame in whole 64-bit words. */
 #define RODATA_LEN(len) (((len) + 7) / 8 * 8)
+_Static_assert(RODATA_LEN(FRAME_MAX_LEN) <= PB_MAX_FRAME,
+	       "the frame and its padding fit a pb_frame");
 /* Authenticated mode (RFC 8762 4.2.2, 4.4): the HMAC's place and length,
  * the Sender's Timestamp and Error Estimate. */
 #define AUTH_HMAC     96
@@ -278,79 +281,44 @@ static void parse_args(int argc, char **argv, struct opts *o)
 
 /* ---- the frame ---------------------------------------------------------------- */
 
-static uint32_t sum16(const void *p, size_t len, uint32_t sum)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(b[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t csum_finish(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* The request with Sequence Number 0 and valid checksums; live_gen.bpf.c
  * writes each frame's number and adjusts the UDP checksum. */
-static void build_frame(const struct opts *o, uint8_t *f)
+static void build_frame(const struct opts *o, struct pb_frame *f)
 {
-	struct ethhdr *eth = (void *)f;
-	struct iphdr *ip = (void *)(f + sizeof(*eth));
-	struct udphdr *udp = (void *)(f + FRAME_L4_OFF);
-	struct stamp_sender *req = (void *)(f + FRAME_STAMP_OFF);
-	uint32_t sum;
-	uint16_t c;
+	static const uint8_t t1[8] = {0xe0}; /* fixed: the benchmark measures rates, not delays */
+	uint8_t stamp[STAMP_AUTH_BASE_LEN] = {0};
+	struct pb_spec spec = {
+		.ipv = 4,
+		.ttl = (uint8_t)o->ttl,
+		.frag = 0x4000, /* DF */
+		.sport = (uint16_t)o->sport,
+		.dport = (uint16_t)o->dport,
+		.payload = stamp,
+		.plen = o->stamp_len,
+	};
 
-	uint8_t *stamp = f + FRAME_STAMP_OFF;
-
-	memset(f, 0, o->frame_len);
-	memcpy(eth->h_dest, o->dst_mac, ETH_ALEN);
-	memcpy(eth->h_source, o->src_mac, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tot_len = htons((uint16_t)(o->frame_len - sizeof(*eth)));
-	ip->frag_off = htons(0x4000); /* DF */
-	ip->ttl = (uint8_t)o->ttl;
-	ip->protocol = IPPROTO_UDP;
-	ip->saddr = o->src.s_addr;
-	ip->daddr = o->dst.s_addr;
-	ip->check = htons(csum_finish(sum16(ip, sizeof(*ip), 0)));
-	udp->source = htons((uint16_t)o->sport);
-	udp->dest = htons((uint16_t)o->dport);
-	udp->len = htons((uint16_t)(sizeof(*udp) + o->stamp_len));
-	/* A fixed T1: the benchmark measures rates, not delays. */
+	memcpy(spec.dmac, o->dst_mac, ETH_ALEN);
+	memcpy(spec.smac, o->src_mac, ETH_ALEN);
+	memcpy(spec.src, &o->src, sizeof(o->src));
+	memcpy(spec.dst, &o->dst, sizeof(o->dst));
 	if (o->auth_key_len) {
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned int mdlen = 0;
 
 		/* 4.2.2: Timestamp at 16, Error Estimate at 24, SSID 0; the
 		 * HMAC over octets 0..95, its first 16 octets. */
-		stamp[AUTH_S_TS] = 0xe0;
-		stamp[AUTH_S_EE] = SENDER_EE >> 8;
-		stamp[AUTH_S_EE + 1] = SENDER_EE & 0xff;
+		memcpy(stamp + AUTH_S_TS, t1, sizeof(t1));
+		ck_put16(stamp + AUTH_S_EE, SENDER_EE);
 		if (!HMAC(EVP_sha256(), o->auth_key, (int)o->auth_key_len, stamp, AUTH_HMAC, md,
 			  &mdlen) ||
 		    mdlen < AUTH_HMAC_LEN)
 			die("HMAC-SHA-256 (OpenSSL) failed");
 		memcpy(stamp + AUTH_HMAC, md, AUTH_HMAC_LEN);
 	} else {
-		req->ts.sec = htonl(0xe0000000u);
-		req->error_estimate = htons(SENDER_EE);
+		pb_stamp_sender(stamp, 0, t1, SENDER_EE, 0, 0);
 	}
-	/* Pseudo-header, then the UDP header and payload. */
-	sum = sum16(&ip->saddr, 8, 0);
-	sum += IPPROTO_UDP + (uint32_t)(sizeof(*udp) + o->stamp_len);
-	sum = sum16(udp, sizeof(*udp) + o->stamp_len, sum);
-	c = csum_finish(sum);
-	udp->check = htons(c ? c : 0xffff);
+	if (pb_build(f, &spec) != o->frame_len)
+		die("the request frame is not %zu octets", o->frame_len);
 }
 
 /* ---- BPF objects ----------------------------------------------------------------- */
@@ -512,7 +480,7 @@ int main(int argc, char **argv)
 {
 	struct bpf_object *gen_obj, *sink_obj;
 	struct sample w0, before, after;
-	uint8_t frame[RODATA_LEN(FRAME_MAX_LEN)] = {0};
+	struct pb_frame frame; /* zero past its end, up to RODATA_LEN */
 	uint64_t t0, t1, end, elapsed;
 	struct sink sink;
 	struct opts o;
@@ -530,17 +498,17 @@ int main(int argc, char **argv)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		die("cannot pin to CPU %lu: %s", o.cpu, strerror(errno));
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
-	build_frame(&o, frame);
+	build_frame(&o, &frame);
 	attach_sink(o.sink_obj, ifindex, (uint16_t)o.dport, &sink, &sink_obj);
-	gen_fd = load_gen(o.gen_obj, frame, o.frame_len, &gen_obj);
+	gen_fd = load_gen(o.gen_obj, frame.b, o.frame_len, &gen_obj);
 
 	w0 = sink_read(&sink);
 	if (o.warmup)
-		generate(gen_fd, ifindex, frame, o.frame_len, o.warmup, o.batch);
+		generate(gen_fd, ifindex, frame.b, o.frame_len, o.warmup, o.batch);
 	before = settle(&sink, &o);
 
 	t0 = mono_ns();
-	generate(gen_fd, ifindex, frame, o.frame_len, o.count, o.batch);
+	generate(gen_fd, ifindex, frame.b, o.frame_len, o.count, o.batch);
 	t1 = mono_ns();
 	after = settle(&sink, &o);
 
