@@ -341,12 +341,9 @@ static int first_prog_fd(struct bpf_object *obj, const char *path)
 	return bpf_program__fd(p);
 }
 
-/* live_gen.bpf.o with the frame as its .rodata, loaded. */
-static int load_gen(const char *path, const uint8_t *frame, size_t frame_len,
-		    struct bpf_object **out)
+/* The object's .rodata (libbpf names it "<object>.rodata"), or NULL. */
+static struct bpf_map *find_rodata(struct bpf_object *obj)
 {
-	size_t rodata_len = RODATA_LEN(frame_len);
-	struct bpf_object *obj = open_obj(path);
 	struct bpf_map *m, *rodata = NULL;
 
 	bpf_object__for_each_map(m, obj)
@@ -357,6 +354,17 @@ static int load_gen(const char *path, const uint8_t *frame, size_t frame_len,
 		if (bpf_map__is_internal(m) && l >= 7 && !strcmp(n + l - 7, ".rodata"))
 			rodata = m;
 	}
+	return rodata;
+}
+
+/* live_gen.bpf.o with the frame as its .rodata, loaded. */
+static int load_gen(const char *path, const uint8_t *frame, size_t frame_len,
+		    struct bpf_object **out)
+{
+	size_t rodata_len = RODATA_LEN(frame_len);
+	struct bpf_object *obj = open_obj(path);
+	struct bpf_map *rodata = find_rodata(obj);
+
 	if (!rodata || bpf_map__value_size(rodata) != rodata_len)
 		die("%s: no .rodata of %zu octets (the frame): not %s?", path, rodata_len,
 		    frame_len > FRAME_STAMP_OFF + STAMP_BASE_LEN ? "live_gen_auth.bpf.o"
@@ -375,18 +383,10 @@ static void attach_sink(const char *path, int ifindex, uint16_t port, struct sin
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = XDP_FLAGS_DRV_MODE);
 	struct bpf_object *obj = open_obj(path);
-	struct bpf_map *m, *rodata = NULL;
+	struct bpf_map *rodata = find_rodata(obj);
 	int prog_fd, link_fd;
 
 	/* The replies come from the port the requests went to. */
-	bpf_object__for_each_map(m, obj)
-	{
-		const char *n = bpf_map__name(m);
-		size_t l = strlen(n);
-
-		if (bpf_map__is_internal(m) && l >= 7 && !strcmp(n + l - 7, ".rodata"))
-			rodata = m;
-	}
 	if (!rodata || bpf_map__value_size(rodata) != sizeof(port) ||
 	    bpf_map__set_initial_value(rodata, &port, sizeof(port)))
 		die("%s: no .rodata of %zu octets (sink_port): not live_sink.bpf.o?", path,
