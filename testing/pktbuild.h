@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Frame crafting for the XDP unit tests (prefix pb_): Ethernet, up to three
- * VLAN tags, IPv4 with options or IPv6 with extension headers, UDP (or
- * another protocol), STAMP sender payloads and TLVs.  Independent of the
- * program and of include/: offsets come from the RFCs.
+ * Frame crafting for the XDP unit tests, the fuzzer and the benchmark
+ * (prefix pb_): Ethernet, up to three VLAN tags, IPv4 with options or IPv6
+ * with extension headers, UDP (or another protocol), STAMP sender payloads
+ * and TLVs.  Independent of the program and of include/: offsets come from
+ * the RFCs.
  */
 #ifndef STAMPEDE_TESTS_PKTBUILD_H
 #define STAMPEDE_TESTS_PKTBUILD_H
