@@ -146,22 +146,7 @@ static void json_period(const struct probe_run *run, const struct probe_results 
 	json_object_object_add(obj, "end", probe_json_exact_time(end_ns));
 	json_counts(obj, &m->period.c);
 	json_add_uint(obj, "in_flight", probe_monitor_in_flight(m));
-	json_object_object_add(obj, "rtt_us",
-			       probe_json_summary(&res->rtt_us, true, res->rtt_us.n));
-	json_object_object_add(obj, "jitter_us",
-			       res->have_jitter ? probe_json_us(res->jitter_us) : NULL);
-	json_object_object_add(
-		obj, "residence_us",
-		res->residence_us.n ? probe_json_summary(&res->residence_us, false, true) : NULL);
-	json_object_object_add(obj, "forward_us",
-			       res->synchronized ? probe_json_summary(&res->forward_us, true, true)
-						 : NULL);
-	json_object_object_add(obj, "backward_us",
-			       res->synchronized ? probe_json_summary(&res->backward_us, true, true)
-						 : NULL);
-	json_add_bool(obj, "synchronized", res->synchronized);
-	json_object_object_add(obj, "timestamps", probe_json_timestamps(res->tx, res->rx));
-	json_object_object_add(obj, "histogram", probe_json_histogram(res));
+	probe_json_results(obj, res);
 	output_json(obj);
 }
 

@@ -341,7 +341,7 @@ struct json_object *probe_json_exact_time(int64_t ns)
 	return json_object_new_string(text);
 }
 
-struct json_object *probe_json_summary(const struct probe_summary *s, bool full, bool known)
+static struct json_object *probe_json_summary(const struct probe_summary *s, bool full, bool known)
 {
 	struct json_object *obj = json_object_new_object();
 
@@ -358,7 +358,7 @@ struct json_object *probe_json_summary(const struct probe_summary *s, bool full,
 	return obj;
 }
 
-struct json_object *probe_json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx)
+static struct json_object *probe_json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx)
 {
 	struct json_object *obj = json_object_new_object();
 
@@ -514,7 +514,7 @@ static struct json_object *json_lost_seqs(const struct probe_run *run)
 	return arr;
 }
 
-struct json_object *probe_json_histogram(const struct probe_results *res)
+static struct json_object *probe_json_histogram(const struct probe_results *res)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
@@ -528,6 +528,27 @@ struct json_object *probe_json_histogram(const struct probe_results *res)
 		json_object_array_add(arr, bin);
 	}
 	return arr;
+}
+
+void probe_json_results(struct json_object *obj, const struct probe_results *res)
+{
+	json_object_object_add(obj, "rtt_us",
+			       probe_json_summary(&res->rtt_us, true, res->rtt_us.n));
+	json_object_object_add(obj, "jitter_us",
+			       res->have_jitter ? probe_json_us(res->jitter_us) : NULL);
+	/* A residence time per reply received, duplicates aside: null when none was. */
+	json_object_object_add(
+		obj, "residence_us",
+		res->residence_us.n ? probe_json_summary(&res->residence_us, false, true) : NULL);
+	json_object_object_add(obj, "forward_us",
+			       res->synchronized ? probe_json_summary(&res->forward_us, true, true)
+						 : NULL);
+	json_object_object_add(obj, "backward_us",
+			       res->synchronized ? probe_json_summary(&res->backward_us, true, true)
+						 : NULL);
+	json_add_bool(obj, "synchronized", res->synchronized);
+	json_object_object_add(obj, "timestamps", probe_json_timestamps(res->tx, res->rx));
+	json_object_object_add(obj, "histogram", probe_json_histogram(res));
 }
 
 static struct json_object *json_direction(const struct probe_results *res)
@@ -624,22 +645,7 @@ static void json_summary_out(const struct probe_run *run, const struct probe_res
 	json_add_uint(obj, "icmp_unreachable", run->refused);
 	json_add_uint(obj, "send_errors", run->send_errors);
 	json_add_uint(obj, "negative_rtt", res->negative_rtt);
-	json_object_object_add(obj, "rtt_us",
-			       probe_json_summary(&res->rtt_us, true, res->rtt_us.n));
-	json_object_object_add(obj, "jitter_us",
-			       res->have_jitter ? probe_json_us(res->jitter_us) : NULL);
-	json_object_object_add(obj, "residence_us",
-			       res->received ? probe_json_summary(&res->residence_us, false, true)
-					     : NULL);
-	json_object_object_add(obj, "forward_us",
-			       res->synchronized ? probe_json_summary(&res->forward_us, true, true)
-						 : NULL);
-	json_object_object_add(obj, "backward_us",
-			       res->synchronized ? probe_json_summary(&res->backward_us, true, true)
-						 : NULL);
-	json_add_bool(obj, "synchronized", res->synchronized);
-	json_object_object_add(obj, "timestamps", probe_json_timestamps(res->tx, res->rx));
-	json_object_object_add(obj, "histogram", probe_json_histogram(res));
+	probe_json_results(obj, res);
 	replies = json_object_new_array();
 	for (i = 0; i < run->n_recs; i++)
 		json_object_array_add(replies, json_reply(run, &run->recs[i]));

@@ -34,9 +34,8 @@ void probe_print_histogram(const struct probe_results *res);
 struct json_object *probe_json_us(double us);
 struct json_object *probe_json_percent(double pct);
 struct json_object *probe_json_exact_time(int64_t ns);
-struct json_object *probe_json_summary(const struct probe_summary *s, bool full, bool known);
-struct json_object *probe_json_timestamps(enum probe_ts_source tx, enum probe_ts_source rx);
-struct json_object *probe_json_histogram(const struct probe_results *res);
+/* @res's figures, rtt_us .. histogram: the counted summary's and a period's. */
+void probe_json_results(struct json_object *obj, const struct probe_results *res);
 /* Where the probe goes: host, address, port (a period's head too). */
 void probe_json_target(struct json_object *obj, const struct probe_run *run);
 /* Both modes' summaries begin alike: the target, then source, sport, ssid, timestamp, size. */
