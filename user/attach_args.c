@@ -188,21 +188,21 @@ void attach_format_prefix(const struct stampede_prefix *p, char *buf, size_t len
 	}
 }
 
-static int add_return_prefix(struct attach_req *req, const char *word)
+/* @word, a prefix for keyword @kw, added to @list (@n of at most @max) once. */
+static int add_prefix(struct stampede_prefix *list, unsigned int *n, unsigned int max,
+		      const char *kw, const char *word)
 {
 	struct stampede_prefix p;
 	unsigned int i;
 
-	if (attach_parse_prefix(word, "return-prefix", &p))
+	if (attach_parse_prefix(word, kw, &p))
 		return -1;
-	for (i = 0; i < req->n_return_prefixes; i++)
-		if (req->return_prefixes[i].len == p.len &&
-		    !memcmp(&req->return_prefixes[i].addr, &p.addr, sizeof(p.addr)))
-			return cli_error("return-prefix %s given twice", word);
-	if (req->n_return_prefixes == STAMPEDE_MAX_RETURN_PREFIXES)
-		return cli_error("too many 'return-prefix' values: at most %d",
-				 STAMPEDE_MAX_RETURN_PREFIXES);
-	req->return_prefixes[req->n_return_prefixes++] = p;
+	for (i = 0; i < *n; i++)
+		if (list[i].len == p.len && !memcmp(&list[i].addr, &p.addr, sizeof(p.addr)))
+			return cli_error("%s %s given twice", kw, word);
+	if (*n == max)
+		return cli_error("too many '%s' values: at most %u", kw, max);
+	list[(*n)++] = p;
 	return 0;
 }
 
@@ -212,9 +212,6 @@ static int add_return_prefix(struct attach_req *req, const char *word)
  */
 static int add_allow(struct attach_req *req, const char *word)
 {
-	struct stampede_prefix p;
-	unsigned int i;
-
 	if (!strcmp(word, "none")) {
 		if (req->n_allow)
 			return cli_error("'allow none' cannot go with allowed prefixes");
@@ -224,17 +221,7 @@ static int add_allow(struct attach_req *req, const char *word)
 	if (req->allow_given && !req->n_allow)
 		return cli_error("'allow none' cannot go with allowed prefixes");
 	req->allow_given = true;
-	if (attach_parse_prefix(word, "allow", &p))
-		return -1;
-	for (i = 0; i < req->n_allow; i++)
-		if (req->allow[i].len == p.len &&
-		    !memcmp(&req->allow[i].addr, &p.addr, sizeof(p.addr)))
-			return cli_error("allow %s given twice", word);
-	if (req->n_allow == STAMPEDE_MAX_ALLOW_PREFIXES)
-		return cli_error("too many 'allow' values: at most %d",
-				 STAMPEDE_MAX_ALLOW_PREFIXES);
-	req->allow[req->n_allow++] = p;
-	return 0;
+	return add_prefix(req->allow, &req->n_allow, STAMPEDE_MAX_ALLOW_PREFIXES, "allow", word);
 }
 
 /* The keyword's value, matched by prefix against @names. */
@@ -349,7 +336,8 @@ static int parse_keyword(struct cli_args *args, struct attach_req *req, enum key
 	case KW_RETURN_PREFIX:
 		if (cli_value(args, "return-prefix", &word))
 			return -1;
-		return add_return_prefix(req, word);
+		return add_prefix(req->return_prefixes, &req->n_return_prefixes,
+				  STAMPEDE_MAX_RETURN_PREFIXES, "return-prefix", word);
 	case KW_ALLOW:
 		if (cli_value(args, "allow", &word))
 			return -1;
