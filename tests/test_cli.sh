@@ -156,6 +156,8 @@ test_syntax_errors() {
 	expect_error cli/attach/allow-bad "bad allow 'nowhere': expected a.b.c.d/n or x:x::/n" reflector attach dev "$NODEV" allow nowhere
 	expect_error cli/attach/allow-len "bad allow '10.0.0.0/33': expected a length of 0-32" reflector attach dev "$NODEV" allow 10.0.0.0/33
 	expect_error cli/attach/allow-host-bits "bad allow '198.18.1.1/16': host bits set; did you mean 198.18.0.0/16" reflector attach dev "$NODEV" allow 198.18.1.1/16
+	expect_error cli/attach/allow-v4-mapped "bad allow '::ffff:198.18.0.0/112': an IPv4-mapped IPv6 prefix; IPv6 requests from such sources are never answered, and IPv4 is written 198.18.0.0/16" reflector attach dev "$NODEV" allow ::ffff:198.18.0.0/112
+	expect_error cli/attach/return-prefix-v4-mapped "bad return-prefix '::ffff:0:0/96': an IPv4-mapped IPv6 prefix" reflector attach dev "$NODEV" return-prefix ::ffff:0:0/96
 	expect_error cli/attach/allow-twice "allow 10.0.0.0/8 given twice" reflector attach dev "$NODEV" allow 10.0.0.0/8 allow 10.0.0.0/8
 	expect_error cli/attach/allow-none-and-prefix "'allow none' cannot go with allowed prefixes" reflector attach dev "$NODEV" allow 10.0.0.0/8 allow none
 	expect_error cli/attach/rate-limit-0 "bad rate-limit rate '0': expected 1-100000000" reflector attach dev "$NODEV" rate-limit 0

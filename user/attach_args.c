@@ -160,6 +160,19 @@ int attach_parse_prefix(const char *word, const char *kw, struct stampede_prefix
 					 word, max);
 	}
 	p->len = is_v4 ? 96 + len : len;
+	/*
+	 * The maps hold IPv4 as ::ffff:a.b.c.d, so ::ffff:a.b.c.d/(96 + n)
+	 * would silently become a.b.c.d/n, while an IPv6 request from an
+	 * IPv4-mapped source is never answered.  Say which was meant.
+	 */
+	if (!is_v4 && p->len >= 96 && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)p->addr.b)) {
+		char text[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &p->addr.w[3], text, sizeof(text));
+		return cli_error("bad %s '%s': an IPv4-mapped IPv6 prefix; IPv6 requests from"
+				 " such sources are never answered, and IPv4 is written %s/%u",
+				 kw, word, text, p->len - 96);
+	}
 	for (bit = p->len; bit < 128; bit++) {
 		if (p->addr.b[bit / 8] & (0x80 >> (bit % 8))) {
 			char fixed[INET6_ADDRSTRLEN + 8];
