@@ -24,6 +24,10 @@ set -u
 
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
+# The build directory as make was given it: test_build asks make about
+# targets by the names make gave them (relative, or absolute).
+STAMPEDE_MAKE_BUILD=${STAMPEDE_MAKE_BUILD:-$BUILD}
+export STAMPEDE_MAKE_BUILD
 case $BUILD in
 /*) ;;
 *) BUILD=$(pwd)/$BUILD ;;

@@ -11,10 +11,14 @@ set -u
 
 cd "$TOP" || exit 1
 # The names make test built its targets under: BUILD as the Makefile had
-# it (relative to the top when inside it), not run.sh's absolute form.
-case $BUILD in
-"$TOP"/*) BUILD=${BUILD#"$TOP"/} ;;
-esac
+# it (run.sh passes it on), not run.sh's absolute form.
+if [ -n "${STAMPEDE_MAKE_BUILD:-}" ]; then
+	BUILD=$STAMPEDE_MAKE_BUILD
+else
+	case $BUILD in
+	"$TOP"/*) BUILD=${BUILD#"$TOP"/} ;;
+	esac
+fi
 # up_to_date TARGET [FILE]: make -q's verdict, with FILE taken as changed.
 up_to_date() {
 	local target=$1
