@@ -220,7 +220,7 @@ static int auth_options(struct probe_opts *o, bool size_given)
 				 " than %d",
 				 size, PROBE_MAX_SIZE);
 	o->size = (uint32_t)size;
-	return auth_key_for(o->auth_key, o->port, o->ssid, &o->auth);
+	return auth_key_for(o->auth_key, o->port, o->ssid, true, &o->auth);
 }
 
 /*
