@@ -10,14 +10,22 @@
  * request's TTL / Hop Limit and destination address from control messages.
  * Nothing is printed while it runs; on SIGINT or SIGTERM it prints
  *
- *   {"received":N,"reflected":N,"dropped":N,"ignored":N,"send_errors":N}
+ *   {"received":N,"reflected":N,"dropped":N,"ignored":N,"send_errors":N,
+ *    "auth_failed":N,"hmac_tlv_verified":N,"hmac_tlv_failed":N}
  *
  * and exits 0.  Bad arguments: exit 2; system errors: exit 1; one line on
  * stderr either way.
  *
  * With --auth-hex KEY it answers in authenticated mode (RFC 8762 4.2.2,
  * 4.3.2, 4.4): a request's HMAC is verified and the reply signed with
- * OpenSSL's HMAC() (the JSON then counts auth_failed too).
+ * OpenSSL's HMAC().  TLVs are echoed in either mode, each with U (this
+ * reflector acts on none), but for the HMAC TLV (RFC 8972 4.8) when it has
+ * a key for it (--auth-hex, or --hmac-tlv-hex KEY in unauthenticated mode):
+ * verified over the request's Sequence Number and TLVs before it, then
+ * answered with OpenSSL's HMAC over the reply's; when it does not verify
+ * (or is missing in authenticated mode, misplaced, of another Length)
+ * every TLV goes back as received with I set instead.  The JSON counts
+ * auth_failed, hmac_tlv_verified and hmac_tlv_failed too.
  *
  * Only libc, libcrypto (for HMAC) and include/stamp_wire.h: it must never
  * share code with the data path it is compared with, whose SHA-256 is its
@@ -90,6 +98,8 @@
 #define AUTH_R_S_EE   72
 #define AUTH_R_S_TTL  80
 #define MAX_AUTH_KEY  128
+/* RFC 8972 4.8: the HMAC TLV's Value, HMAC-SHA-256 truncated to 16 octets. */
+#define HMAC_TLV_LEN 16
 
 enum layout { LAYOUT_STAMP, LAYOUT_TWAMP41, LAYOUT_SHORT36 };
 
@@ -105,13 +115,17 @@ struct opts {
 	size_t n_drop_seqs;
 	unsigned long batch;
 	const char *ready_file;
-	uint8_t auth_key[MAX_AUTH_KEY]; /* --auth-hex: authenticated mode */
-	size_t auth_key_len;		/* 0: unauthenticated */
-	bool auth_sign_bad;		/* --auth-sign-bad: replies with a wrong HMAC */
+	uint8_t auth_key[MAX_AUTH_KEY];	    /* --auth-hex: authenticated mode */
+	size_t auth_key_len;		    /* 0: unauthenticated */
+	bool auth_sign_bad;		    /* --auth-sign-bad: replies with a wrong HMAC */
+	uint8_t hmac_tlv_key[MAX_AUTH_KEY]; /* --hmac-tlv-hex: HMAC TLVs, unauthenticated */
+	size_t hmac_tlv_key_len;
+	bool hmac_tlv_sign_bad; /* --hmac-tlv-sign-bad: the reply's HMAC TLV wrong */
 };
 
 struct counters {
 	unsigned long long received, reflected, dropped, ignored, send_errors, auth_failed;
+	unsigned long long hmac_tlv_verified, hmac_tlv_failed;
 };
 
 struct session {
@@ -151,7 +165,8 @@ static void usage(FILE *f)
 		"usage: %s [-4|-6] [-a ADDR] [-p PORT] [--layout {stamp|twamp41|short36}]\n"
 		"       [--timestamp {ntp|ptp}] [--stateful] [--drop-every N]\n"
 		"       [--drop-seqs S1,S2,...] [--batch N] [--ready-file PATH]\n"
-		"       [--auth-hex KEY [--auth-sign-bad]]\n"
+		"       [--auth-hex KEY [--auth-sign-bad] | --hmac-tlv-hex KEY]\n"
+		"       [--hmac-tlv-sign-bad]\n"
 		"  -4 / -6           IPv4 only / IPv6 only (default: both on ::)\n"
 		"  -a ADDR           address to bind (default :: or 0.0.0.0)\n"
 		"  -p PORT           UDP port (0..65535, default 862; 0: any free one)\n"
@@ -165,6 +180,9 @@ static void usage(FILE *f)
 		"  --ready-file PATH written with the bound port once listening\n"
 		"  --auth-hex KEY    authenticated mode (RFC 8762 4.2.2) with this key (hex)\n"
 		"  --auth-sign-bad   ... and every reply's HMAC wrong (one bit flipped)\n"
+		"  --hmac-tlv-hex KEY unauthenticated mode: HMAC TLVs (RFC 8972 4.8) verified\n"
+		"                    and answered with this key (hex)\n"
+		"  --hmac-tlv-sign-bad every reply's HMAC TLV wrong (one bit flipped)\n"
 		"SIGINT/SIGTERM: print the counters as JSON and exit 0.\n",
 		prog, MAX_BATCH, DEFAULT_BATCH);
 }
@@ -219,7 +237,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		OPT_BATCH,
 		OPT_READY,
 		OPT_AUTH_HEX,
-		OPT_AUTH_SIGN_BAD
+		OPT_AUTH_SIGN_BAD,
+		OPT_HMAC_TLV_HEX,
+		OPT_HMAC_TLV_SIGN_BAD
 	};
 	static const struct option longopts[] = {
 		{"layout", required_argument, NULL, OPT_LAYOUT},
@@ -231,6 +251,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{"ready-file", required_argument, NULL, OPT_READY},
 		{"auth-hex", required_argument, NULL, OPT_AUTH_HEX},
 		{"auth-sign-bad", no_argument, NULL, OPT_AUTH_SIGN_BAD},
+		{"hmac-tlv-hex", required_argument, NULL, OPT_HMAC_TLV_HEX},
+		{"hmac-tlv-sign-bad", no_argument, NULL, OPT_HMAC_TLV_SIGN_BAD},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -297,6 +319,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_AUTH_SIGN_BAD:
 			o->auth_sign_bad = true;
 			break;
+		case OPT_HMAC_TLV_HEX:
+			o->hmac_tlv_key_len = parse_hex_key(
+				"--hmac-tlv-hex", optarg, o->hmac_tlv_key, sizeof(o->hmac_tlv_key));
+			break;
+		case OPT_HMAC_TLV_SIGN_BAD:
+			o->hmac_tlv_sign_bad = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -308,6 +337,19 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		die_usage("--auth-sign-bad needs --auth-hex");
 	if (o->auth_key_len && o->layout != LAYOUT_STAMP)
 		die_usage("--auth-hex answers in the authenticated STAMP layout only");
+	if (o->auth_key_len && o->hmac_tlv_key_len)
+		die_usage("--hmac-tlv-hex is for unauthenticated mode: --auth-hex's key signs"
+			  " the HMAC TLV there");
+	if (o->hmac_tlv_key_len && o->layout != LAYOUT_STAMP)
+		die_usage("--hmac-tlv-hex: the %s layout carries no TLV",
+			  o->layout == LAYOUT_TWAMP41 ? "twamp41" : "short36");
+	if (o->hmac_tlv_sign_bad && !o->auth_key_len && !o->hmac_tlv_key_len)
+		die_usage("--hmac-tlv-sign-bad needs --auth-hex or --hmac-tlv-hex");
+	/* From here on one key for the HMAC TLV, whichever mode gave it. */
+	if (o->auth_key_len) {
+		memcpy(o->hmac_tlv_key, o->auth_key, o->auth_key_len);
+		o->hmac_tlv_key_len = o->auth_key_len;
+	}
 	if (optind != argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
 }
@@ -591,14 +633,96 @@ static uint32_t session_next_seq(struct session *tab, uint64_t *clock,
 	return victim->next_seq++;
 }
 
-/* RFC 8972 TLVs after the base: this reflector recognizes none, so each
- * gets U; one that does not fit (a header cut short or a Length past the
- * end) gets M and the rest is copied verbatim. */
-static void mark_tlvs(uint8_t *buf, size_t len)
+/* What a TLV area holds for the HMAC TLV (RFC 8972 4.8), from its headers. */
+struct hmac_look {
+	size_t at;	 /* the first HMAC TLV's header; 0: none */
+	uint16_t length; /* its Length */
+	bool misplaced;	 /* a TLV other than Extra Padding after it */
+	bool protects;	 /* a TLV other than Extra Padding before it, or without one */
+};
+
+/* The headers of the TLVs from @base to @len, walked as far as they go. */
+static void hmac_look(const uint8_t *buf, size_t base, size_t len, struct hmac_look *h)
 {
-	size_t off = STAMP_BASE_LEN;
+	size_t off = base;
 	unsigned int n;
 
+	memset(h, 0, sizeof(*h));
+	for (n = 0; n < MAX_TLVS && len - off >= STAMP_TLV_HDR_LEN; n++) {
+		const struct stamp_tlv *tlv = (const void *)(buf + off);
+		size_t length = ntohs(tlv->length);
+
+		if (h->at && tlv->type != STAMP_TLV_EXTRA_PADDING) {
+			h->misplaced = true;
+		} else if (!h->at && tlv->type == STAMP_TLV_HMAC) {
+			h->at = off;
+			h->length = (uint16_t)length;
+		} else if (!h->at && tlv->type != STAMP_TLV_EXTRA_PADDING) {
+			h->protects = true;
+		}
+		if (length > len - off - STAMP_TLV_HDR_LEN)
+			return;
+		off += STAMP_TLV_HDR_LEN + length;
+	}
+}
+
+/* OpenSSL's HMAC-SHA-256 over @seq (4 octets) then @n octets at @text, its first 16. */
+static void hmac_tlv_mac(const struct opts *o, const uint8_t *seq, const uint8_t *text, size_t n,
+			 uint8_t out[HMAC_TLV_LEN])
+{
+	static uint8_t msg[4 + BUF_LEN];
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	memcpy(msg, seq, 4);
+	memcpy(msg + 4, text, n);
+	HMAC(EVP_sha256(), o->hmac_tlv_key, (int)o->hmac_tlv_key_len, msg, 4 + n, md, &mdlen);
+	memcpy(out, md, HMAC_TLV_LEN);
+}
+
+/* Whether the request's HMAC TLV, still as received in @buf, is right. */
+static bool hmac_tlv_verifies(const struct opts *o, const uint8_t *buf, size_t base,
+			      const struct hmac_look *h, const uint8_t *req_seq)
+{
+	uint8_t mac[HMAC_TLV_LEN], diff = 0;
+	size_t i;
+
+	if (!h->at || h->misplaced || h->length != HMAC_TLV_LEN)
+		return false;
+	hmac_tlv_mac(o, req_seq, buf + base, h->at - base, mac);
+	for (i = 0; i < HMAC_TLV_LEN; i++)
+		diff |= mac[i] ^ buf[h->at + STAMP_TLV_HDR_LEN + i];
+	return !diff;
+}
+
+/*
+ * The TLVs after the base (@base octets: 44, or 112 authenticated) of the
+ * reply in @buf, whose own Sequence Number is written; the request's was
+ * @req_seq.  This reflector acts on no TLV, so each gets U, but for the
+ * HMAC TLV with a key (RFC 8972 4.8): one that verifies is answered (Flags
+ * 0, the reply's HMAC over its Sequence Number and TLVs before it); one
+ * that does not, or one missing where authenticated mode needs it, sends
+ * every TLV back as received with I alone.  A TLV that does not fit (a
+ * header cut short, a Length past the end) gets M, and the rest is copied
+ * verbatim.
+ */
+static void answer_tlvs(const struct opts *o, uint8_t *buf, size_t base, size_t len,
+			const uint8_t *req_seq, struct counters *cnt)
+{
+	struct hmac_look h;
+	bool keyed = o->hmac_tlv_key_len, failed = false;
+	size_t off = base;
+	unsigned int n;
+
+	hmac_look(buf, base, len, &h);
+	/* Authenticated mode requires it unless only Extra Padding follows the base. */
+	if (keyed && (h.at || (o->auth_key_len && h.protects))) {
+		failed = !hmac_tlv_verifies(o, buf, base, &h, req_seq);
+		if (failed)
+			cnt->hmac_tlv_failed++;
+		else
+			cnt->hmac_tlv_verified++;
+	}
 	for (n = 0; n < MAX_TLVS && off < len; n++) {
 		struct stamp_tlv *tlv = (void *)(buf + off);
 
@@ -610,9 +734,19 @@ static void mark_tlvs(uint8_t *buf, size_t len)
 			tlv->flags |= STAMP_TLV_FLAG_U | STAMP_TLV_FLAG_M;
 			return;
 		}
-		tlv->flags |= STAMP_TLV_FLAG_U;
+		if (failed)
+			tlv->flags = STAMP_TLV_FLAG_I;
+		else if (keyed && off == h.at)
+			tlv->flags = 0;
+		else
+			tlv->flags |= STAMP_TLV_FLAG_U;
 		off += STAMP_TLV_HDR_LEN + ntohs(tlv->length);
 	}
+	if (!keyed || failed || !h.at)
+		return;
+	hmac_tlv_mac(o, buf, buf + base, h.at - base, buf + h.at + STAMP_TLV_HDR_LEN);
+	if (o->hmac_tlv_sign_bad)
+		buf[h.at + STAMP_TLV_HDR_LEN] ^= 1;
 }
 
 /* HMAC-SHA-256 of the first 96 octets of @p under the key, truncated to 16 octets. */
@@ -684,7 +818,10 @@ static size_t build_auth_reply(uint8_t *buf, size_t len, const struct rx_info *r
 	memcpy(buf + AUTH_R_S_TS, req + AUTH_S_TS, 8);
 	memcpy(buf + AUTH_R_S_EE, req + AUTH_S_EE, 2);
 	buf[AUTH_R_S_TTL] = rx->have_ttl ? (uint8_t)rx->ttl : 0;
-	return AUTH_LEN;
+	/* The TLVs after the 112 octets stay where they are, answered as the reply's. */
+	if (len > AUTH_LEN)
+		answer_tlvs(o, buf, AUTH_LEN, len, req, cnt);
+	return len;
 }
 
 /*
@@ -748,7 +885,7 @@ static size_t build_reply(uint8_t *buf, size_t len, const struct rx_info *rx,
 	r->sender_error_estimate = s.error_estimate;
 	r->sender_ttl = rx->have_ttl ? (uint8_t)rx->ttl : 0;
 	if (o->layout == LAYOUT_STAMP && len > STAMP_BASE_LEN)
-		mark_tlvs(buf, len);
+		answer_tlvs(o, buf, STAMP_BASE_LEN, len, (const uint8_t *)&s.seq, cnt);
 	return reply_len;
 }
 
@@ -982,8 +1119,9 @@ int main(int argc, char **argv)
 		write_ready_file(o.ready_file, port);
 	serve(fd, &o, &unblocked, &cnt);
 	printf("{\"received\":%llu,\"reflected\":%llu,\"dropped\":%llu,\"ignored\":%llu,"
-	       "\"send_errors\":%llu,\"auth_failed\":%llu}\n",
+	       "\"send_errors\":%llu,\"auth_failed\":%llu,\"hmac_tlv_verified\":%llu,"
+	       "\"hmac_tlv_failed\":%llu}\n",
 	       cnt.received, cnt.reflected, cnt.dropped, cnt.ignored, cnt.send_errors,
-	       cnt.auth_failed);
+	       cnt.auth_failed, cnt.hmac_tlv_verified, cnt.hmac_tlv_failed);
 	return 0;
 }

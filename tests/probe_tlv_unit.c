@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "cli.h"
@@ -24,6 +25,7 @@
 #include "probe_report.h"
 #include "probe_stats.h"
 #include "probe_tlv.h"
+#include "sha256.h"
 #include "harness.h"
 
 static void result(bool ok, const char *name, const char *why)
@@ -607,6 +609,143 @@ static void test_reply(void)
 	free(list);
 }
 
+/* ---- hmac-key: the HMAC TLV in unauthenticated mode ------------------------------ */
+
+/* A key file of @text at @path, mode 0600 (@mode otherwise): whoever runs the test owns it. */
+static void key_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	chmod(path, mode);
+}
+
+/* @words refused with an error line that starts with @error. */
+static void expect_refused(const char *name, const char *words, const char *error)
+{
+	char msg[1024], why[1200];
+	struct probe_opts o;
+	const char *line;
+	int rc = parse_catching(words, &o, msg, sizeof(msg));
+
+	line = strncmp(msg, "stampede: error: ", 17) ? msg : msg + 17;
+	snprintf(why, sizeof(why), "rc %d, said '%s', want '%s'", rc, msg, error);
+	result(rc < 0 && !strncmp(line, error, strlen(error)) && !strchr(msg, '\n'), name, why);
+}
+
+static bool same_key(const struct hmac_sha256_states *st, const char *key)
+{
+	struct hmac_sha256_states want;
+
+	hmac_sha256_states((const __u8 *)key, strlen(key), &want);
+	return !memcmp(st, &want, sizeof(want));
+}
+
+/*
+ * hmac-key FILE: the HMAC TLV is the last TLV, before the padding of
+ * `size`; its key is the line for the port and SSID, else the port's, never
+ * the default (auth-key still takes the default); bad combinations refused.
+ */
+static void test_hmac_key(void)
+{
+	char dir[] = "/tmp/probe_tlv_unit.XXXXXX", f[64], only_dflt[64], ssid_only[64], words[8192];
+	char err[256];
+	static uint8_t buf[PROBE_MAX_SIZE], want[PROBE_MAX_SIZE];
+	struct probe_tlv tlvs[PROBE_TLV_MAX];
+	uint8_t values[PROBE_TLV_VALUES_MAX];
+	struct probe_request req = {.seq = 1};
+	struct probe_opts o;
+	size_t n_want, at = 0;
+	int len, i;
+	bool ok;
+
+	if (!mkdtemp(dir)) {
+		result(false, "hmac-key/tmpdir", "mkdtemp failed");
+		return;
+	}
+	snprintf(f, sizeof(f), "%s/keys", dir);
+	snprintf(only_dflt, sizeof(only_dflt), "%s/default", dir);
+	snprintf(ssid_only, sizeof(ssid_only), "%s/ssid", dir);
+	key_file(f,
+		 "text:the-default   # for auth-ports\n"
+		 "port 862 text:port-key\n"
+		 "port 862 ssid 7 text:ssid-key\n"
+		 "port 999 text:other\n",
+		 0600);
+	key_file(only_dflt, "text:the-default\n", 0600);
+	key_file(ssid_only, "port 862 ssid 7 text:ssid-key\n", 0600);
+
+	snprintf(words, sizeof(words), "tlv cos,EF size 80 hmac-key %s ssid 5", f);
+	ok = !parse_words(words, &o);
+	result(ok && o.hmac_tlv && o.tlvs.n == 2 && o.size == 80 && same_key(&o.auth, "port-key"),
+	       "hmac-key/port-key", "not the HMAC TLV after cos, size 80, the port's key");
+	if (ok) {
+		/* cos, the HMAC TLV (Value zero until signed), Extra Padding to 80. */
+		n_want = unhex("80 04 00 04 b8000000 80 08 00 10 00000000000000000000000000000000"
+			       " 80 01 00 04 00000000",
+			       want, sizeof(want));
+		req.size = o.size;
+		req.n_tlvs = probe_tlv_render(&o.tlvs, 7, tlvs, values);
+		req.tlvs = tlvs;
+		len = probe_request_build(&req, buf, sizeof(buf));
+		result(len == (int)(CK_BASE_LEN + n_want) &&
+			       !memcmp(buf + CK_BASE_LEN, want, n_want),
+		       "hmac-key/request-layout", "not cos, the HMAC TLV, then padding");
+	}
+	snprintf(words, sizeof(words), "hmac-key %s ssid 7", f);
+	result(!parse_words(words, &o) && o.size == 64 && o.tlvs.n == 1 &&
+		       same_key(&o.auth, "ssid-key"),
+	       "hmac-key/ssid-key", "not the HMAC TLV alone (64 octets) with the SSID's key");
+	/* The same file for authenticated mode: there the default is the port's. */
+	snprintf(words, sizeof(words), "port 8630 auth-key %s", f);
+	result(!parse_words(words, &o) && !o.hmac_tlv && o.size == 112 &&
+		       same_key(&o.auth, "the-default"),
+	       "hmac-key/auth-key-keeps-default", "auth-key no longer takes the default key");
+
+	snprintf(words, sizeof(words), "hmac-key %s", only_dflt);
+	snprintf(err, sizeof(err),
+		 "hmac-key %s: no key for port 862 (a line naming it: the default is for"
+		 " auth-ports)",
+		 only_dflt);
+	expect_refused("hmac-key/error-default-only", words, err);
+	snprintf(words, sizeof(words), "hmac-key %s ssid 5", ssid_only);
+	snprintf(err, sizeof(err), "hmac-key %s: no key for port 862, ssid 5", ssid_only);
+	expect_refused("hmac-key/error-other-ssid", words, err);
+	snprintf(words, sizeof(words), "port 8630 hmac-key %s", f);
+	snprintf(err, sizeof(err), "hmac-key %s: no key for port 8630", f);
+	expect_refused("hmac-key/error-other-port", words, err);
+	snprintf(words, sizeof(words), "hmac-key %s size 60", f);
+	expect_refused("hmac-key/error-size", words,
+		       "size 60 cannot hold the TLVs asked for (64 octets with the base): use 64,"
+		       " or 68 and up");
+	snprintf(words, sizeof(words), "auth-key %s hmac-key %s", f, f);
+	expect_refused("hmac-key/error-with-auth-key", words,
+		       "'auth-key' and 'hmac-key' exclude each other");
+	snprintf(words, sizeof(words), "hmac-key %s hmac-key %s", f, f);
+	expect_refused("hmac-key/error-twice", words, "'hmac-key' given twice");
+	expect_refused("hmac-key/error-tlv-hmac", "tlv hmac",
+		       "'tlv hmac' is not a word: the HMAC TLV follows the other TLVs by itself");
+	expect_refused("hmac-key/error-missing", "hmac-key /nonexistent/keys",
+		       "hmac-key /nonexistent/keys: No such file");
+	for (i = 0; i < PROBE_TLV_MAX; i++)
+		at += snprintf(words + at, sizeof(words) - at, "tlv direct ");
+	snprintf(words + at, sizeof(words) - at, "hmac-key %s", f);
+	expect_refused("hmac-key/error-too-many", words,
+		       "too many TLVs: at most 14 per request with hmac-key");
+	chmod(f, 0644);
+	snprintf(words, sizeof(words), "hmac-key %s", f);
+	snprintf(err, sizeof(err), "hmac-key %s: mode 0644", f);
+	expect_refused("hmac-key/error-mode", words, err);
+
+	unlink(f);
+	unlink(only_dflt);
+	unlink(ssid_only);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_builds();
@@ -618,5 +757,6 @@ int main(void)
 	test_decode_every_length();
 	test_json();
 	test_reply();
+	test_hmac_key();
 	return th_exit();
 }

@@ -905,6 +905,95 @@ static void test_auth_hmac_tlv(void)
 	       "auth-tlv/reply-no-hmac-tlv", "TLVs without an HMAC TLV taken");
 }
 
+/* OpenSSL's HMAC-SHA-256 of @seq (4 octets) then @n octets at @text: the HMAC TLV's (RFC 8972 4.8). */
+static void openssl_hmac_tlv(const uint8_t *k, size_t klen, const uint8_t *seq, const uint8_t *text,
+			     size_t n, uint8_t md[EVP_MAX_MD_SIZE])
+{
+	uint8_t msg[256];
+	unsigned int mdlen = 0;
+
+	memcpy(msg, seq, 4);
+	memcpy(msg + 4, text, n);
+	HMAC(EVP_sha256(), k, (int)klen, msg, 4 + n, md, &mdlen);
+}
+
+/*
+ * Unauthenticated mode with an HMAC TLV (hmac-key): the request's HMAC TLV
+ * after its TLVs and before the padding, over its Sequence Number and the
+ * TLVs, against OpenSSL's HMAC; a reply's checked the same way over the
+ * reply's own Sequence Number and TLVs, the padding after it not covered.
+ * Offsets written out from RFC 8762 4.2.1 and 4.3.1 (base 44).
+ */
+static void test_hmac_tlv_unauth(void)
+{
+	static const uint8_t k[] = "unauthenticated port key";
+	static const uint8_t ts_info[4] = {0};
+	const struct probe_tlv tlvs[] = {
+		{.type = 3, .length = 4, .value = ts_info},
+		{.type = 8, .length = 16},
+	};
+	struct probe_request req = {
+		.seq = 0x0a0b0c0d, .ssid = 0x4242, .size = 84, .tlvs = tlvs, .n_tlvs = 2};
+	uint8_t pkt[128], buf[128], md[EVP_MAX_MD_SIZE];
+	struct hmac_sha256_states key, other;
+	int len;
+
+	hmac_sha256_states(k, sizeof(k) - 1, &key);
+	hmac_sha256_states((const uint8_t *)"another key", 11, &other);
+	len = probe_request_build(&req, pkt, sizeof(pkt));
+	/* 44, timestamp-info 8 (44-51), HMAC TLV 20 (52-71), Extra Padding 12 (72-83). */
+	probe_hmac_tlv_sign(pkt, 52, &key);
+	openssl_hmac_tlv(k, sizeof(k) - 1, pkt, pkt + 44, 8, md);
+	result(len == 84 && pkt[52] == 0x80 && pkt[53] == 8 && ck_get16(pkt + 54) == 16 &&
+		       !memcmp(pkt + 56, md, 16) && pkt[44] == 0x80 && pkt[72] == 0x80 &&
+		       pkt[73] == 1 && ck_get16(pkt + 74) == 8,
+	       "hmac-tlv/request",
+	       "not TLVs, the HMAC TLV over the Sequence Number and them"
+	       " (OpenSSL's), then the padding");
+
+	/* A reply: its own Sequence Number, TLVs answered (Flags 0), its own HMAC. */
+	make_reply(buf, 84, false);
+	memcpy(buf + 44, pkt + 44, 40);
+	buf[44] = buf[52] = buf[72] = 0;
+	buf[46 + 2] = 0x11; /* timestamp-info filled in */
+	openssl_hmac_tlv(k, sizeof(k) - 1, buf, buf + 44, 8, md);
+	memcpy(buf + 56, md, 16);
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_OK, "hmac-tlv/reply-ok",
+	       "a reply with OpenSSL's HMAC TLV refused");
+	result(probe_hmac_tlv_reply(buf, 84, &other) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "hmac-tlv/reply-other-key", "verified with another key");
+	buf[80] ^= 0xff; /* the padding after it is not covered */
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_OK, "hmac-tlv/reply-padding-after",
+	       "a change in the padding after the HMAC TLV refused");
+	buf[3] ^= 1; /* the Sequence Number is */
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "hmac-tlv/reply-changed-seq", "a changed Sequence Number taken");
+	buf[3] ^= 1;
+	buf[47] ^= 1; /* and each TLV before it, headers too */
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "hmac-tlv/reply-changed-tlv", "a changed TLV taken");
+	buf[44] = 0x80;
+	buf[47] ^= 1;
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "hmac-tlv/reply-changed-flags", "a changed Flags octet taken");
+	buf[52] = 0x20; /* I: the reflector could not verify ours; the TLVs say so */
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_OK, "hmac-tlv/reply-i-taken",
+	       "a reply whose HMAC TLV says I refused");
+	buf[44] = buf[52] = 0;
+	ck_put16(buf + 54, 12);
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "hmac-tlv/reply-length-12", "an HMAC TLV of Length 12 taken");
+	ck_put16(buf + 54, 16);
+	result(probe_hmac_tlv_reply(buf, 52, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "hmac-tlv/reply-no-hmac-tlv", "TLVs without an HMAC TLV taken");
+	result(probe_hmac_tlv_reply(buf, 44, &key) == PROBE_AUTH_OK &&
+		       probe_hmac_tlv_reply(buf, 41, &key) == PROBE_AUTH_OK,
+	       "hmac-tlv/reply-without-tlvs", "a reply without TLVs has nothing to verify");
+	ck_put16(buf + 46, 200); /* a Length past the packet: the HMAC TLV is not reached */
+	result(probe_hmac_tlv_reply(buf, 84, &key) == PROBE_AUTH_BAD_HMAC_TLV,
+	       "hmac-tlv/reply-malformed", "TLVs that cannot be walked to the HMAC TLV taken");
+}
+
 int main(void)
 {
 	test_percentiles();
@@ -924,5 +1013,6 @@ int main(void)
 	test_monitor();
 	test_summary_heads();
 	test_auth_hmac_tlv();
+	test_hmac_tlv_unauth();
 	return th_exit();
 }

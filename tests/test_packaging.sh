@@ -148,6 +148,12 @@ test_completion() {
 	[ "$(wc -w <<<"$keywords")" -ge 15 ] ||
 		fail completion/attach-synopsis "read only '$(flat "$keywords")' from reflector attach help"
 	offers completion/attach-keywords "$keywords" reflector attach ""
+	# probe's, as its first synopsis names them: "[port", "| hmac-key".
+	"$STAMPEDE" probe help 2>&1 | sed '/^$/q' >"$T/probe"
+	keywords=$(grep -o -e '\[[a-z][a-z-]*' -e '| [a-z][a-z-]*' "$T/probe" | tr -d '[| ' | sort -u)
+	[ "$(wc -w <<<"$keywords")" -ge 17 ] ||
+		fail completion/probe-synopsis "read only '$(flat "$keywords")' from probe help"
+	offers completion/probe-keywords "$keywords" probe 198.18.0.1 ""
 }
 
 # ---- the systemd unit -------------------------------------------------------

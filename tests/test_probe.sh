@@ -623,6 +623,141 @@ test_auth() {
 		-n "$NS_S" probe "$R4" auth-key "$(auth_file x "port 8630 hex:$AUTH_HEX")"
 }
 
+# Authenticated mode's TLVs against stamp_reflect: its HMAC TLV is
+# OpenSSL's, over the reply's own Sequence Number and TLVs (RFC 8972 4.8).
+test_auth_reflect_tlvs() {
+	local good name
+	good=$(auth_file good "hex:$AUTH_HEX")
+
+	name=probe/auth/reflect-hmac-tlv
+	if reflect_start "$name" --auth-hex "$AUTH_HEX"; then
+		expect_probe "$name" "$ALL_ANSWERED and .auth.failed == 0 and .size == 148" \
+			"$R4" port "$UPORT" count 3 interval 10 timeout 500 auth-key "$good" \
+			tlv timestamp-info tlv cos,EF &&
+			holds "$name" tlvs "all(.replies[]; .length == 148
+				and [.tlvs[] | [.name, .unrecognized, .integrity_failed]]
+					== [[\"timestamp-info\", true, false], [\"cos\", true, false], [\"hmac\", false, false]])"
+		reflect_stop
+		check "$name/reflector-verified" "stamp_reflect: $(oneline "$(cat "$T/$name.reflect.json")")" \
+			jq_ok '.reflected == 3 and .hmac_tlv_verified == 3 and .hmac_tlv_failed == 0' "$T/$name.reflect.json"
+	fi
+	# Stateful, request 0 not answered: the reply's numbers are not the
+	# request's, and its HMAC TLV must be over its own.
+	name=probe/auth/reflect-hmac-tlv-stateful
+	if reflect_start "$name" --auth-hex "$AUTH_HEX" --stateful --drop-seqs 0; then
+		expect_probe "$name" ".received == 2 and .lost_seqs == [0] and .auth.failed == 0
+			and [.replies[] | [.seq, .reflector_seq]] == [[1, 0], [2, 1]]" \
+			"$R6" port "$UPORT" count 3 interval 10 timeout 300 auth-key "$good" tlv follow-up
+		reflect_stop
+	fi
+	# A reply whose HMAC TLV is wrong (its base HMAC right) is counted, never received.
+	name=probe/auth/reflect-bad-hmac-tlv
+	if reflect_start "$name" --auth-hex "$AUTH_HEX" --hmac-tlv-sign-bad; then
+		probe "$name" "$R4" port "$UPORT" count 3 interval 10 timeout 300 auth-key "$good" tlv timestamp-info
+		check "$name" "want exit 1, 0 received, 3 auth failures: exit $PRC, $(oneline "$(jq -c 'del(.histogram)' "$T/$name.json" 2>&1) $(cat "$T/$name.err")")" \
+			sh -c "[ $PRC -eq 1 ] && jq -e '.sent == 3 and .received == 0 and .auth.failed == 3' '$T/$name.json' >/dev/null"
+		reflect_stop
+	fi
+	# An HMAC TLV before ours is misplaced (RFC 8972 4.8): stamp_reflect
+	# sends every TLV back with I alone, which the probe takes as it is.
+	name=probe/auth/reflect-misplaced
+	if reflect_start "$name" --auth-hex "$AUTH_HEX"; then
+		expect_probe "$name" "$ALL_ANSWERED and .auth.failed == 0" \
+			"$R4" port "$UPORT" count 2 interval 10 timeout 300 auth-key "$good" \
+			tlv raw,8,00000000000000000000000000000000 &&
+			holds "$name" every-tlv-i "all(.replies[]; [.tlvs[] | [.type, .unrecognized, .integrity_failed]]
+				== [[8, false, true], [8, false, true]])"
+		reflect_stop
+		check "$name/reflector-failed" "stamp_reflect: $(oneline "$(cat "$T/$name.reflect.json")")" \
+			jq_ok '.hmac_tlv_verified == 0 and .hmac_tlv_failed == 2' "$T/$name.reflect.json"
+	fi
+}
+
+# hmac-key FILE: unauthenticated mode with an HMAC TLV (RFC 8972 4.8),
+# against stamp_reflect --hmac-tlv-hex (OpenSSL's HMAC) and against the XDP
+# reflector, whose unauthenticated port has a key from a line naming it.
+HMAC_HEX=5e1f0c2b7a9d84e6310fa2c4b8d7e9f1
+test_hmac_tlv() {
+	local hkey hwrong both name
+	hkey=$(auth_file hkey "port $UPORT hex:$HMAC_HEX" "port 862 hex:$HMAC_HEX")
+	hwrong=$(auth_file hwrong "port $UPORT hex:00$HMAC_HEX" "port 862 hex:00$HMAC_HEX")
+	# The reflector's: the default for auth-port 8630, a line for port 862.
+	both=$(auth_file both "hex:$AUTH_HEX" "port 862 hex:$HMAC_HEX")
+
+	name=probe/hmac-tlv/reflect
+	if reflect_start "$name" --hmac-tlv-hex "$HMAC_HEX"; then
+		expect_probe "$name" "$ALL_ANSWERED and .auth.failed == 0 and .size == 100
+			and [.tlvs[] | .name] == [\"timestamp-info\", \"hmac\"]" \
+			"$R4" port "$UPORT" count 3 interval 10 timeout 500 hmac-key "$hkey" \
+			tlv timestamp-info size 100 &&
+			holds "$name" tlvs "all(.replies[]; .length == 100
+				and [.tlvs[] | [.name, .unrecognized, .integrity_failed]]
+					== [[\"timestamp-info\", true, false], [\"hmac\", false, false], [\"padding\", true, false]])"
+		reflect_stop
+		check "$name/reflector-verified" "stamp_reflect: $(oneline "$(cat "$T/$name.reflect.json")")" \
+			jq_ok '.reflected == 3 and .hmac_tlv_verified == 3 and .hmac_tlv_failed == 0' "$T/$name.reflect.json"
+	fi
+	name=probe/hmac-tlv/reflect-stateful
+	if reflect_start "$name" --hmac-tlv-hex "$HMAC_HEX" --stateful --drop-seqs 0; then
+		expect_probe "$name" ".received == 2 and .lost_seqs == [0] and .auth.failed == 0
+			and [.replies[] | [.seq, .reflector_seq]] == [[1, 0], [2, 1]]" \
+			"$R6" port "$UPORT" count 3 interval 10 timeout 300 hmac-key "$hkey" tlv direct
+		reflect_stop
+	fi
+	# Replies whose HMAC TLV is wrong: counted, never received, as in authenticated mode.
+	name=probe/hmac-tlv/reflect-bad-replies
+	if reflect_start "$name" --hmac-tlv-hex "$HMAC_HEX" --hmac-tlv-sign-bad; then
+		probe "$name" "$R4" port "$UPORT" count 3 interval 10 timeout 300 hmac-key "$hkey"
+		check "$name" "want exit 1, 0 received, 3 auth failures: exit $PRC, $(oneline "$(jq -c 'del(.histogram)' "$T/$name.json" 2>&1) $(cat "$T/$name.err")")" \
+			sh -c "[ $PRC -eq 1 ] && jq -e '.sent == 3 and .received == 0 and .replies == [] and .auth.failed == 3' '$T/$name.json' >/dev/null"
+		cli -n "$NS_S" probe "$R4" port "$UPORT" count 2 interval 10 timeout 300 hmac-key "$hkey"
+		check "$name/text" "want the HMAC TLV line: $(oneline "$(cli_out)")" \
+			grep -q '^hmac tlv: 2 replies whose HMAC TLV did not verify (not counted as received)$' "$T/out"
+		reflect_stop
+	fi
+	# Without a key stamp_reflect knows no HMAC TLV: it comes back with U,
+	# our own Value over a Sequence Number that is no longer the reply's.
+	name=probe/hmac-tlv/reflect-unkeyed-stateful
+	if reflect_start "$name" --stateful --drop-seqs 0; then
+		probe "$name" "$R4" port "$UPORT" count 2 interval 10 timeout 300 hmac-key "$hkey"
+		check "$name" "want the reply counted: exit $PRC, $(oneline "$(jq -c 'del(.histogram)' "$T/$name.json" 2>&1)")" \
+			sh -c "[ $PRC -eq 1 ] && jq -e '.received == 0 and .auth.failed == 1' '$T/$name.json' >/dev/null"
+		reflect_stop
+	fi
+
+	expect_ok probe/hmac-tlv/xdp-attach -n "$NS_R" reflector attach dev "$IF_R" mode native \
+		port 862 auth-port 8630 auth-key "$both" stateful
+	cli -n "$NS_R" -j stats show dev "$IF_R"
+	local verified0 failed0
+	verified0=$(jq_val '.events.hmac_tlv_verified' "$T/out")
+	failed0=$(jq_val '.events.hmac_tlv_failed' "$T/out")
+	name=probe/hmac-tlv/xdp
+	expect_probe "$name" "$ALL_ANSWERED and .auth.failed == 0 and .size == 80" \
+		"$R4" count 3 interval 10 timeout 500 hmac-key "$hkey" tlv timestamp-info tlv cos,EF &&
+		holds "$name" answered "all(.replies[]; .length == 80 and .reply_dscp == 46
+			and [.tlvs[] | [.name, .unrecognized, .integrity_failed]]
+				== [[\"timestamp-info\", false, false], [\"cos\", false, false], [\"hmac\", false, false]])"
+	expect_probe probe/hmac-tlv/xdp-ipv6-padded "$ALL_ANSWERED and .auth.failed == 0 and .size == 120" \
+		"$R6" count 3 interval 10 timeout 500 hmac-key "$hkey" tlv follow-up size 120
+	# The reflector's key is not ours: it sends every TLV back with I, acts on none.
+	name=probe/hmac-tlv/xdp-wrong-key
+	expect_probe "$name" "$ALL_ANSWERED and .auth.failed == 0" \
+		"$R4" count 3 interval 10 timeout 500 hmac-key "$hwrong" tlv cos,EF &&
+		holds "$name" every-tlv-i "all(.replies[]; .reply_dscp == 0
+			and [.tlvs[] | [.name, .unrecognized, .integrity_failed]]
+				== [[\"cos\", false, true], [\"hmac\", false, true]])"
+	cli -n "$NS_R" -j stats show dev "$IF_R"
+	check probe/hmac-tlv/xdp-counted "want 6 verified and 3 failed since $verified0/$failed0: $(oneline "$(jq -c .events "$T/out" 2>&1)")" \
+		jq_ok "(.events.hmac_tlv_verified - ${verified0:-0}) == 6 and (.events.hmac_tlv_failed - ${failed0:-0}) == 3" "$T/out"
+	expect_ok probe/hmac-tlv/xdp-detach -n "$NS_R" reflector detach dev "$IF_R"
+
+	expect_error probe/hmac-tlv/error-default-only "hmac-key $T/good.keys: no key for port 862 \\(a line naming it" \
+		-n "$NS_S" probe "$R4" hmac-key "$(auth_file good "hex:$AUTH_HEX")"
+	expect_error probe/hmac-tlv/error-with-auth-key "'auth-key' and 'hmac-key' exclude each other" \
+		-n "$NS_S" probe "$R4" auth-key "$hkey" hmac-key "$hkey"
+	expect_error probe/hmac-tlv/error-tlv-hmac "'tlv hmac' is not a word" -n "$NS_S" probe "$R4" tlv hmac
+}
+
 test_loss() {
 	local name=probe/loss/every-4
 	# Requests 3 and 7 (the 4th and 8th) never answered.
@@ -911,6 +1046,8 @@ main() {
 	test_xdp_tlv_options
 	test_loss
 	test_auth
+	test_auth_reflect_tlvs
+	test_hmac_tlv
 	finish
 }
 

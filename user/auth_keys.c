@@ -24,11 +24,22 @@ struct key_line {
 	size_t len;
 };
 
-static int line_error(const char *path, unsigned int line, const char *why, const char *word)
+/*
+ * The key file being read: its errors start with the keyword that named it
+ * and the path ("auth-key FILE: ...", "hmac-key FILE:3: ...").
+ */
+struct key_file {
+	const char *path;
+	const char *word;
+	bool probe; /* the probe's: it may also belong to whoever runs it */
+};
+
+static int line_error(const struct key_file *kf, unsigned int line, const char *why,
+		      const char *word)
 {
 	if (word)
-		return cli_error("auth-key %s:%u: %s '%s'", path, line, why, word);
-	return cli_error("auth-key %s:%u: %s", path, line, why);
+		return cli_error("%s %s:%u: %s '%s'", kf->word, kf->path, line, why, word);
+	return cli_error("%s %s:%u: %s", kf->word, kf->path, line, why);
 }
 
 /* hex:HEXDIGITS or text:WORD into @kl; the message on failure. */
@@ -79,7 +90,7 @@ static bool parse_u16(const char *word, __u16 *val)
 }
 
 /* One line's words into @kl; 1 for a line without a key (blank, comment). */
-static int parse_line(char *text, const char *path, unsigned int line, struct key_line *kl)
+static int parse_line(char *text, const struct key_file *kf, unsigned int line, struct key_line *kl)
 {
 	char *words[6], *save = NULL, *w, *hash = strchr(text, '#');
 	unsigned int n = 0, i = 0;
@@ -90,7 +101,7 @@ static int parse_line(char *text, const char *path, unsigned int line, struct ke
 	memset(kl, 0, sizeof(*kl));
 	for (w = strtok_r(text, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
 		if (n == 5)
-			return line_error(path, line,
+			return line_error(kf, line,
 					  "too many words: expected [port PORT [ssid"
 					  " SSID]] KEY",
 					  NULL);
@@ -100,25 +111,25 @@ static int parse_line(char *text, const char *path, unsigned int line, struct ke
 		return 1;
 	if (i + 1 < n && !strcmp(words[i], "port")) {
 		if (!parse_u16(words[i + 1], &kl->port) || !kl->port)
-			return line_error(path, line, "bad port", words[i + 1]);
+			return line_error(kf, line, "bad port", words[i + 1]);
 		kl->has_port = true;
 		i += 2;
 		if (i + 1 < n && !strcmp(words[i], "ssid")) {
 			if (!parse_u16(words[i + 1], &kl->ssid))
-				return line_error(path, line, "bad ssid (0-65535)", words[i + 1]);
+				return line_error(kf, line, "bad ssid (0-65535)", words[i + 1]);
 			kl->has_ssid = true;
 			i += 2;
 		}
 	}
 	if (i + 1 != n)
-		return line_error(path, line,
+		return line_error(kf, line,
 				  i < n ? "expected [port PORT [ssid SSID]] KEY, not"
 					: "expected [port PORT [ssid SSID]] KEY",
 				  i < n ? words[i] : NULL);
 	why = parse_key(words[i], kl);
 	/* Not the word: it may be most of a key. */
 	if (why)
-		return line_error(path, line, why, NULL);
+		return line_error(kf, line, why, NULL);
 	return 0;
 }
 
@@ -126,21 +137,22 @@ static int parse_line(char *text, const char *path, unsigned int line, struct ke
  * Mode 0600 or stricter, a regular file, owned by root (or, for the probe,
  * by whoever runs it): nobody else may read or swap it.
  */
-static int check_file(int fd, const char *path, bool probe)
+static int check_file(int fd, const struct key_file *kf)
 {
 	struct stat st;
 
 	if (fstat(fd, &st))
-		return cli_error("auth-key %s: %s", path, strerror(errno));
+		return cli_error("%s %s: %s", kf->word, kf->path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return cli_error("auth-key %s: not a regular file", path);
-	if (st.st_uid != 0 && !(probe && st.st_uid == geteuid()))
-		return cli_error("auth-key %s: owned by uid %u; a key file must be owned by %s",
-				 path, (unsigned int)st.st_uid, probe ? "root or you" : "root");
+		return cli_error("%s %s: not a regular file", kf->word, kf->path);
+	if (st.st_uid != 0 && !(kf->probe && st.st_uid == geteuid()))
+		return cli_error("%s %s: owned by uid %u; a key file must be owned by %s", kf->word,
+				 kf->path, (unsigned int)st.st_uid,
+				 kf->probe ? "root or you" : "root");
 	if (st.st_mode & 07177)
-		return cli_error("auth-key %s: mode %04o; a key file must be mode 0600 or stricter"
+		return cli_error("%s %s: mode %04o; a key file must be mode 0600 or stricter"
 				 " (chmod 600 %s)",
-				 path, (unsigned int)(st.st_mode & 07777), path);
+				 kf->word, kf->path, (unsigned int)(st.st_mode & 07777), kf->path);
 	return 0;
 }
 
@@ -194,8 +206,8 @@ static bool port_in(const __u16 *ports, unsigned int n, __u16 port)
 }
 
 /* Every line into @set; the default key, if any, into @dflt. */
-static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned int n_ports,
-		      const __u16 *plain, unsigned int n_plain, bool probe, struct auth_keyset *set,
+static int read_lines(FILE *f, const struct key_file *kf, const __u16 *ports, unsigned int n_ports,
+		      const __u16 *plain, unsigned int n_plain, struct auth_keyset *set,
 		      struct stampede_auth_key *dflt, bool *has_dflt)
 {
 	struct key_line kl;
@@ -207,7 +219,7 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 
 	while (!ret && getline(&text, &cap, f) >= 0) {
 		line++;
-		ret = parse_line(text, path, line, &kl);
+		ret = parse_line(text, kf, line, &kl);
 		if (ret) {
 			ret = ret > 0 ? 0 : -1;
 			continue;
@@ -215,19 +227,20 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 		key_states(&kl, &val);
 		if (!kl.has_port) {
 			if (*has_dflt)
-				ret = line_error(path, line,
+				ret = line_error(kf, line,
 						 "a second default key (a line without"
 						 " port)",
 						 NULL);
 			*dflt = val;
 			*has_dflt = true;
-		} else if (!port_in(ports, n_ports, kl.port) && probe) {
+		} else if (kf->probe && !port_in(ports, n_ports, kl.port) &&
+			   !port_in(plain, n_plain, kl.port)) {
 			continue; /* another port's: not the probe's business */
 		} else if (!port_in(ports, n_ports, kl.port) && !port_in(plain, n_plain, kl.port)) {
 			char port[8];
 
 			snprintf(port, sizeof(port), "%u", kl.port);
-			ret = line_error(path, line, "not a port of this reflector: port", port);
+			ret = line_error(kf, line, "not a port of this reflector: port", port);
 		} else {
 			struct stampede_auth_key_id id = {
 				.port = htons(kl.port),
@@ -236,10 +249,10 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 			};
 
 			if (find_id(set, &id) >= 0)
-				ret = line_error(path, line, "a second key for this port and ssid",
+				ret = line_error(kf, line, "a second key for this port and ssid",
 						 NULL);
 			else if (add_entry(set, kl.port, kl.ssid, id.kind, &val))
-				ret = line_error(path, line, "too many keys", NULL);
+				ret = line_error(kf, line, "too many keys", NULL);
 		}
 	}
 	explicit_bzero(&kl, sizeof(kl));
@@ -248,12 +261,12 @@ static int read_lines(FILE *f, const char *path, const __u16 *ports, unsigned in
 		free(text);
 	}
 	if (!ret && ferror(f))
-		ret = cli_error("auth-key %s: %s", path, strerror(errno));
+		ret = cli_error("%s %s: %s", kf->word, kf->path, strerror(errno));
 	return ret;
 }
 
-static int read_file(const char *path, const __u16 *ports, unsigned int n_ports, const __u16 *plain,
-		     unsigned int n_plain, bool probe, struct auth_keyset *set)
+static int read_file(const struct key_file *kf, const __u16 *ports, unsigned int n_ports,
+		     const __u16 *plain, unsigned int n_plain, struct auth_keyset *set)
 {
 	struct stampede_auth_key dflt, none = {0};
 	bool has_dflt = false;
@@ -265,33 +278,42 @@ static int read_file(const char *path, const __u16 *ports, unsigned int n_ports,
 	if (!n_ports && !n_plain)
 		return cli_error("auth-key needs an auth-port: keys are for authenticated-mode"
 				 " ports");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(kf->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return cli_error("auth-key %s: %s", path, strerror(errno));
-	if (check_file(fd, path, probe)) {
+		return cli_error("%s %s: %s", kf->word, kf->path, strerror(errno));
+	if (check_file(fd, kf)) {
 		close(fd);
 		return -1;
 	}
 	f = fdopen(fd, "r");
 	if (!f) {
 		close(fd);
-		return cli_error("auth-key %s: %s", path, strerror(errno));
+		return cli_error("%s %s: %s", kf->word, kf->path, strerror(errno));
 	}
-	ret = read_lines(f, path, ports, n_ports, plain, n_plain, probe, set, &dflt, &has_dflt);
+	ret = read_lines(f, kf, ports, n_ports, plain, n_plain, set, &dflt, &has_dflt);
 	fclose(f);
 	if (ret)
 		return -1;
-	/* The default is for auth-ports: an unauthenticated port's key is named. */
+	/*
+	 * The default is for auth-ports: an unauthenticated port's key is
+	 * named.  The probe's file may be a reflector's, whose default is
+	 * for its auth-ports: not for the probe's unauthenticated port.
+	 */
 	if (has_dflt && !n_ports) {
 		explicit_bzero(&dflt, sizeof(dflt));
-		return cli_error("auth-key %s: a default key (a line without port) needs an"
-				 " auth-port",
-				 path);
+		has_dflt = false;
+		if (!kf->probe)
+			return cli_error("%s %s: a default key (a line without port) needs an"
+					 " auth-port",
+					 kf->word, kf->path);
 	}
-	if (!set->n_keys && !has_dflt && probe)
-		return cli_error("auth-key %s: no key for port %u", path, ports[0]);
+	if (!set->n_keys && !has_dflt && kf->probe)
+		return cli_error("%s %s: no key for port %u%s", kf->word, kf->path,
+				 n_ports ? ports[0] : plain[0],
+				 n_ports ? ""
+					 : " (a line naming it: the default is for auth-ports)");
 	if (!set->n_keys && !has_dflt)
-		return cli_error("auth-key %s: no key in it", path);
+		return cli_error("%s %s: no key in it", kf->word, kf->path);
 	for (i = 0; ret == 0 && i < n_ports; i++) {
 		struct stampede_auth_key_id any = {.port = htons(ports[i]),
 						   .kind = STAMPEDE_AUTH_ANY_SSID};
@@ -311,7 +333,7 @@ static int read_file(const char *path, const __u16 *ports, unsigned int n_ports,
 	}
 	explicit_bzero(&dflt, sizeof(dflt));
 	if (ret)
-		return cli_error("auth-key %s: more than %d keys and ports", path,
+		return cli_error("%s %s: more than %d keys and ports", kf->word, kf->path,
 				 STAMPEDE_MAX_AUTH_KEYS);
 	return 0;
 }
@@ -319,18 +341,27 @@ static int read_file(const char *path, const __u16 *ports, unsigned int n_ports,
 int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports, const __u16 *plain,
 		   unsigned int n_plain, struct auth_keyset *set)
 {
-	return read_file(path, ports, n_ports, plain, n_plain, false, set);
+	const struct key_file kf = {.path = path, .word = "auth-key"};
+
+	return read_file(&kf, ports, n_ports, plain, n_plain, set);
 }
 
-int auth_key_for(const char *path, __u16 port, __u16 ssid, struct hmac_sha256_states *st)
+int auth_key_for(const char *path, __u16 port, __u16 ssid, bool authenticated,
+		 struct hmac_sha256_states *st)
 {
+	const struct key_file kf = {
+		.path = path,
+		.word = authenticated ? "auth-key" : "hmac-key",
+		.probe = true,
+	};
 	struct stampede_auth_key_id want = {.port = htons(port), .ssid = htons(ssid)};
 	struct auth_keyset *set = malloc(sizeof(*set));
 	int i, ret = -1;
 
 	if (!set)
 		return cli_error("out of memory");
-	if (read_file(path, &port, 1, NULL, 0, true, set))
+	if (authenticated ? read_file(&kf, &port, 1, NULL, 0, set)
+			  : read_file(&kf, NULL, 0, &port, 1, set))
 		goto out;
 	want.kind = STAMPEDE_AUTH_SSID;
 	i = find_id(set, &want);
@@ -340,7 +371,7 @@ int auth_key_for(const char *path, __u16 port, __u16 ssid, struct hmac_sha256_st
 		i = find_id(set, &want);
 	}
 	if (i < 0) {
-		cli_error("auth-key %s: no key for port %u", path, port);
+		cli_error("%s %s: no key for port %u, ssid %u", kf.word, path, port, ssid);
 		goto out;
 	}
 	memcpy(st->ipad, set->val[i].ipad, sizeof(st->ipad));

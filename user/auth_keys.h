@@ -39,10 +39,15 @@ int auth_keys_read(const char *path, const __u16 *ports, unsigned int n_ports, c
 
 /*
  * The probe's key from the same format: the line for @port and @ssid, else
- * @port's, else the default; lines for other ports are skipped.  The file
- * may also belong to the user running the probe.  0, or -1 (reported).
+ * @port's, else (@authenticated: auth-key) the default; lines for other
+ * ports are skipped.  Without @authenticated (hmac-key: HMAC TLVs in
+ * unauthenticated mode) the default is not @port's, as on a reflector
+ * whose unauthenticated port has a key only from a line naming it.  The
+ * file may also belong to the user running the probe.  0, or -1 (reported,
+ * naming auth-key or hmac-key).
  */
-int auth_key_for(const char *path, __u16 port, __u16 ssid, struct hmac_sha256_states *st);
+int auth_key_for(const char *path, __u16 port, __u16 ssid, bool authenticated,
+		 struct hmac_sha256_states *st);
 
 /* Make the map hold exactly @set: new entries first, then the stale ones go. */
 int auth_keys_write(int map_fd, const struct auth_keyset *set);

@@ -56,8 +56,15 @@ struct probe_opts {
 	uint32_t timeout_ms;
 	bool stateful;
 	struct probe_tlv_set tlvs; /* `tlv` words, in order */
-	/* auth-key FILE: authenticated mode, with the key's HMAC states */
+	/*
+	 * The key file: auth-key FILE, authenticated mode; hmac-key FILE
+	 * (@hmac_tlv), unauthenticated mode with an HMAC TLV (RFC 8972 4.8)
+	 * after the TLVs, the last of @tlvs.  @auth: the key's HMAC states.
+	 * Either way a reply that does not verify is counted (auth_failed),
+	 * never taken.
+	 */
 	const char *auth_key;
+	bool hmac_tlv;
 	struct hmac_sha256_states auth;
 	/* ping's options without a keyword (probe_ping_opts.h) */
 	int family;		 /* -4 AF_INET, -6 AF_INET6, else AF_UNSPEC (0) */
@@ -71,6 +78,12 @@ struct probe_opts {
 	uint32_t report_s;
 	bool continuous; /* the monitor's bookkeeping, also with report_s 0 (the agent) */
 };
+
+/* auth-key FILE: the 112-octet authenticated layout (RFC 8762 4.2.2). */
+static inline bool probe_authenticated(const struct probe_opts *o)
+{
+	return o->auth_key && !o->hmac_tlv;
+}
 
 /* Parse the words after `probe` (HOST first), the defaults filled in. */
 int probe_parse(struct cli_args *args, struct probe_opts *opts);
@@ -125,7 +138,7 @@ struct probe_run {
 	uint64_t ignored_short; /* replies under PROBE_REPLY_MIN_LEN octets */
 	uint64_t ignored_ssid;	/* another session's SSID */
 	uint64_t ignored_port;	/* unconnected socket: not from the reflector's port */
-	uint64_t auth_failed;	/* authenticated mode: HMAC wrong, or too short for one */
+	uint64_t auth_failed;	/* HMAC (or HMAC TLV) wrong, or too short for one */
 	uint64_t refused;	/* ICMP errors from the path (probe_icmp_errno) */
 	uint64_t send_errors;	/* requests the kernel would not send */
 	bool interrupted;	/* SIGINT, SIGTERM or SIGHUP */

@@ -33,6 +33,7 @@ enum keyword {
 	KW_TLV,
 	KW_REPORT,
 	KW_AUTH_KEY,
+	KW_HMAC_KEY,
 };
 
 static const char *const keywords[] = {
@@ -51,7 +52,8 @@ static const char *const keywords[] = {
 	[KW_STATEFUL] = "stateful",
 	[KW_TLV] = "tlv",
 	[KW_REPORT] = "report",
-	[KW_AUTH_KEY] = "auth-key",
+	[KW_AUTH_KEY] = "auth-key", /* authenticated mode */
+	[KW_HMAC_KEY] = "hmac-key", /* unauthenticated mode with an HMAC TLV */
 	NULL,
 };
 
@@ -155,7 +157,13 @@ static int parse_keyword(struct cli_args *args, struct probe_opts *o, enum keywo
 		o->continuous = true;
 		return 0;
 	case KW_AUTH_KEY:
-		return cli_value(args, "auth-key", &o->auth_key);
+	case KW_HMAC_KEY:
+		if (o->auth_key)
+			return cli_error(
+				"'auth-key' and 'hmac-key' exclude each other: authenticated"
+				" mode signs its TLVs with an HMAC TLV of its own");
+		o->hmac_tlv = kw == KW_HMAC_KEY;
+		return cli_value(args, keywords[kw], &o->auth_key);
 	}
 	return -1;
 }
@@ -220,7 +228,7 @@ static int auth_options(struct probe_opts *o, bool size_given)
 				 " than %d",
 				 size, PROBE_MAX_SIZE);
 	o->size = (uint32_t)size;
-	return auth_key_for(o->auth_key, o->port, o->ssid, &o->auth);
+	return auth_key_for(o->auth_key, o->port, o->ssid, true, &o->auth);
 }
 
 /*
@@ -330,13 +338,20 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 	/* `report` without `count`: until stopped. */
 	if (o->continuous && !(seen & (1U << KW_COUNT)))
 		o->count = 0;
-	if (o->auth_key)
+	if (probe_authenticated(o))
 		return o->tlvs.n && probe_tlv_set_check(&o->tlvs)
 			       ? -1
 			       : auth_options(o, seen & (1U << KW_SIZE));
+	/*
+	 * hmac-key: unauthenticated mode, an HMAC TLV after the TLVs asked
+	 * for (RFC 8972 4.8), and any padding `size` leaves after it.  The
+	 * key is read last, so that a bad word is told before a bad file.
+	 */
+	if (o->hmac_tlv && probe_tlv_add_hmac(&o->tlvs))
+		return -1;
 	if (!o->tlvs.n)
 		return 0;
-	if (probe_tlv_set_check(&o->tlvs))
+	if (probe_tlv_set_check(&o->tlvs) || fit_tlvs(o, seen & (1U << KW_SIZE)))
 		return -1;
-	return fit_tlvs(o, seen & (1U << KW_SIZE));
+	return o->hmac_tlv ? auth_key_for(o->auth_key, o->port, o->ssid, false, &o->auth) : 0;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The probe in authenticated mode (probe_auth.h). */
+/* The probe in authenticated mode, and the HMAC TLV in either mode (probe_auth.h). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,11 +75,16 @@ size_t probe_auth_request_tlvs(const uint8_t *plain, size_t plain_len,
 	return at + PROBE_AUTH_TLV_EXTRA;
 }
 
-/* The reply's HMAC TLV: verified, or marked I by the reflector; false otherwise. */
-static bool reply_hmac_tlv_ok(const uint8_t *buf, size_t len, const struct hmac_sha256_states *key)
+/*
+ * The HMAC TLV of the reply @buf (@len octets), whose TLVs follow a base
+ * of @base octets: verified, or marked I by the reflector; false otherwise
+ * (none, another Length, a wrong HMAC, TLVs that cannot be walked to it).
+ */
+static bool reply_hmac_tlv_ok(const uint8_t *buf, size_t base, size_t len,
+			      const struct hmac_sha256_states *key)
 {
-	const uint8_t *area = buf + STAMP_AUTH_BASE_SIZE;
-	size_t area_len = len - STAMP_AUTH_BASE_SIZE, off = 0, i;
+	const uint8_t *area = buf + base;
+	size_t area_len = len - base, off = 0, i;
 	uint8_t mac[SHA256_DIGEST_LEN], diff = 0;
 	struct probe_tlv_seen tlv;
 
@@ -111,7 +116,7 @@ enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t *len,
 		diff |= mac[i] ^ buf[STAMP_AUTH_HMAC + i];
 	if (diff)
 		return PROBE_AUTH_BAD_HMAC;
-	if (*len > STAMP_AUTH_BASE_SIZE && !reply_hmac_tlv_ok(buf, *len, key))
+	if (*len > STAMP_AUTH_BASE_SIZE && !reply_hmac_tlv_ok(buf, STAMP_AUTH_BASE_SIZE, *len, key))
 		return PROBE_AUTH_BAD_HMAC_TLV;
 	for (i = 0; i < sizeof(reply_fields) / sizeof(reply_fields[0]); i++)
 		memcpy(plain + reply_fields[i].plain, buf + reply_fields[i].auth,
@@ -120,4 +125,21 @@ enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t *len,
 	memmove(buf + STAMP_BASE_LEN, buf + STAMP_AUTH_BASE_SIZE, *len - STAMP_AUTH_BASE_SIZE);
 	*len -= STAMP_AUTH_BASE_SIZE - STAMP_BASE_LEN;
 	return PROBE_AUTH_OK;
+}
+
+void probe_hmac_tlv_sign(uint8_t *buf, size_t at, const struct hmac_sha256_states *key)
+{
+	uint8_t mac[SHA256_DIGEST_LEN];
+
+	hmac_tlv_mac(key, buf, buf + STAMP_BASE_LEN, at - STAMP_BASE_LEN, mac);
+	memcpy(buf + at + STAMP_TLV_HDR_LEN, mac, STAMP_AUTH_HMAC_LEN);
+}
+
+enum probe_auth_verdict probe_hmac_tlv_reply(const uint8_t *buf, size_t len,
+					     const struct hmac_sha256_states *key)
+{
+	if (len <= STAMP_BASE_LEN)
+		return PROBE_AUTH_OK;
+	return reply_hmac_tlv_ok(buf, STAMP_BASE_LEN, len, key) ? PROBE_AUTH_OK
+								: PROBE_AUTH_BAD_HMAC_TLV;
 }

@@ -3,8 +3,10 @@
  * The probe in authenticated mode (RFC 8762 4.2.2, 4.3.2, 4.4): a request
  * built as the 44-octet packet is moved into the 112-octet authenticated
  * layout and signed; a reply's HMAC is verified and its fields moved back
- * into the 44-octet layout, which the rest of the probe reads.  Pure
- * functions on buffers, as probe_packet.h.
+ * into the 44-octet layout, which the rest of the probe reads.  And the
+ * HMAC TLV (RFC 8972 4.8) in either mode: over the Sequence Number and the
+ * TLVs before it, signed in requests, verified in replies.  Pure functions
+ * on buffers, as probe_packet.h.
  */
 #ifndef STAMPEDE_PROBE_AUTH_H
 #define STAMPEDE_PROBE_AUTH_H
@@ -50,5 +52,24 @@ enum probe_auth_verdict {
  */
 enum probe_auth_verdict probe_auth_reply(uint8_t *buf, size_t *len,
 					 const struct hmac_sha256_states *key);
+
+/*
+ * Unauthenticated mode with an HMAC TLV (hmac-key, RFC 8972 4.8): the
+ * request @buf, built with the HMAC TLV's header at @at (after every TLV,
+ * before any Extra Padding), gets its Value: HMAC-SHA-256, its first 16
+ * octets, over the Sequence Number (octets 0-3) and the TLVs from octet 44
+ * up to @at, headers and flags as sent.
+ */
+void probe_hmac_tlv_sign(uint8_t *buf, size_t at, const struct hmac_sha256_states *key);
+
+/*
+ * Unauthenticated mode: the verdict on the reply @buf of @len octets.
+ * Without TLVs it carries nothing the HMAC TLV protects (PROBE_AUTH_OK);
+ * with TLVs it needs an HMAC TLV that verifies over the reply's Sequence
+ * Number and the TLVs before it, or one the reflector marked I (it could
+ * not verify ours), else PROBE_AUTH_BAD_HMAC_TLV.  Nothing is moved.
+ */
+enum probe_auth_verdict probe_hmac_tlv_reply(const uint8_t *buf, size_t len,
+					     const struct hmac_sha256_states *key);
 
 #endif /* STAMPEDE_PROBE_AUTH_H */

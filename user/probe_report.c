@@ -240,8 +240,13 @@ static void print_ignored(const struct probe_run *run, const struct probe_result
 		       (unsigned long long)run->ignored_short, (unsigned long long)res->unknown_seq,
 		       (unsigned long long)run->ignored_ssid,
 		       (unsigned long long)run->ignored_port);
-	if (run->opts->auth_key)
+	if (probe_authenticated(run->opts))
 		printf("authenticated mode: %llu %s whose HMAC did not verify (not counted as"
+		       " received)\n",
+		       (unsigned long long)run->auth_failed,
+		       plural(run->auth_failed, "reply", "replies"));
+	else if (run->opts->hmac_tlv)
+		printf("hmac tlv: %llu %s whose HMAC TLV did not verify (not counted as"
 		       " received)\n",
 		       (unsigned long long)run->auth_failed,
 		       plural(run->auth_failed, "reply", "replies"));
@@ -581,6 +586,10 @@ static struct json_object *json_ignored(const struct probe_run *run,
 	return obj;
 }
 
+/*
+ * Authenticated mode, or hmac-key: replies whose HMAC (HMAC TLV) did not
+ * verify, never counted as received.
+ */
 struct json_object *probe_json_auth(const struct probe_run *run)
 {
 	struct json_object *obj;

@@ -110,7 +110,7 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 				      l->tlv_values);
 	req.tlvs = l->tlvs;
 	req.t1_ns = now_ns(CLOCK_REALTIME);
-	if (o->auth_key) {
+	if (probe_authenticated(o)) {
 		static uint8_t plain[PROBE_MAX_SIZE];
 		int plain_len;
 
@@ -133,6 +133,12 @@ static int send_request(struct loop *l, uint32_t seq, struct probe_sent *s, uint
 		}
 	} else {
 		len = probe_request_build(&req, l->tx_buf, PROBE_MAX_SIZE);
+		/* hmac-key: the HMAC TLV is the last of the set, any padding after it. */
+		if (len > 0 && o->hmac_tlv)
+			probe_hmac_tlv_sign(l->tx_buf,
+					    STAMP_BASE_LEN + probe_tlv_set_len(&o->tlvs) -
+						    PROBE_AUTH_TLV_EXTRA,
+					    &o->auth);
 	}
 	if (len < 0)
 		return -EINVAL; /* probe_parse() let through a size it cannot build */
@@ -334,7 +340,7 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 	 * (forged, or damaged on the way): counted, never taken.  One that
 	 * does is read as the 44-octet layout it is turned into.
 	 */
-	if (run->opts->auth_key) {
+	if (probe_authenticated(run->opts)) {
 		size_t plain_len = rx->len;
 
 		if (probe_auth_reply(l->rx_buf, &plain_len, &run->opts->auth) != PROBE_AUTH_OK) {
@@ -347,6 +353,11 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 			return 0;
 		}
 		rec.reply.length = (uint16_t)rx->len;
+	} else if (run->opts->hmac_tlv &&
+		   probe_hmac_tlv_reply(l->rx_buf, rx->len, &run->opts->auth) != PROBE_AUTH_OK) {
+		/* hmac-key: its TLVs without an HMAC TLV that verifies, as above. */
+		run->auth_failed++;
+		return 0;
 	} else if (probe_reply_parse(l->rx_buf, rx->len, run->tai_offset_ns, rec.t4_user_ns,
 				     &rec.reply)) {
 		run->ignored_short++;

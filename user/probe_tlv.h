@@ -49,6 +49,13 @@ struct probe_tlv_set {
  */
 int probe_tlv_parse(const char *word, struct probe_tlv_set *set);
 
+/*
+ * hmac-key: an HMAC TLV (RFC 8972 4.8) after the TLVs of @set, its Value
+ * zero until each request is signed (probe_hmac_tlv_sign).  Call it once
+ * every `tlv` word is in: it must be the last.  Reports a full set.
+ */
+int probe_tlv_add_hmac(struct probe_tlv_set *set);
+
 /* Whether the TLVs of @set go together; reports what does not with cli_error(). */
 int probe_tlv_set_check(const struct probe_tlv_set *set);
 

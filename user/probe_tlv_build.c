@@ -372,6 +372,11 @@ static int split_word(char *copy, struct tlv_word *w, const struct tlv_kind **ki
 	if (part[0] >= '0' && part[0] <= '9') {
 		*kind = &tlv_kinds[TLV_KINDS - 1];
 		w->arg[w->n_args++] = part;
+	} else if (!strcmp(part, stamp_tlv_name(STAMP_TLV_HMAC))) {
+		/* RFC 8972 4.8: it follows every other TLV, its Value computed over them. */
+		return cli_error("'tlv hmac' is not a word: the HMAC TLV follows the other TLVs by"
+				 " itself, with 'hmac-key FILE' (unauthenticated mode) or"
+				 " 'auth-key FILE' (authenticated mode)");
 	} else {
 		i = cli_match_value(part, tlv_kind_names(), "tlv");
 		if (i < 0)
@@ -392,7 +397,7 @@ static int split_word(char *copy, struct tlv_word *w, const struct tlv_kind **ki
 int probe_tlv_parse(const char *word, struct probe_tlv_set *set)
 {
 	struct tlv_word w = {.whole = word};
-	const struct tlv_kind *kind;
+	const struct tlv_kind *kind = NULL;
 	char *copy;
 	int ret;
 
@@ -406,6 +411,15 @@ int probe_tlv_parse(const char *word, struct probe_tlv_set *set)
 		ret = kind->build(&w, set);
 	free(copy);
 	return ret;
+}
+
+int probe_tlv_add_hmac(struct probe_tlv_set *set)
+{
+	if (set->n == PROBE_TLV_MAX)
+		return cli_error("too many TLVs: at most %d per request with hmac-key, whose HMAC"
+				 " TLV is one more",
+				 PROBE_TLV_MAX - 1);
+	return add_zeros(set, STAMP_TLV_HMAC, STAMP_HMAC_LEN);
 }
 
 int probe_tlv_set_check(const struct probe_tlv_set *set)
