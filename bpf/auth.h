@@ -80,7 +80,7 @@ static __always_inline bool auth_key_load(struct auth_work *aw, struct sha256_sc
 /*
  * The TLVs after a verified authenticated base, walked from octet 112 as
  * in unauthenticated mode (answer_tlvs), under the HMAC TLV's rules; the
- * session @s has counted this packet already.  Reflected Test Packet
+ * session @s counts this packet after the walk.  Reflected Test Packet
  * Control is not followed here (U): the reply keeps the request's size.
  * Returns STAMPEDE_CONTINUE with *planp set, or the drop the TLVs asked
  * for.
@@ -111,7 +111,7 @@ static __always_inline __u32 auth_tlvs(struct stampede_ctx *ctx, const struct st
 	env->clk = *clk;
 	env->sess.stateful = s != NULL;
 	if (s) {
-		env->sess.received = s->received;
+		env->sess.received = s->received + 1;
 		env->sess.transmitted = s->reflected + 1;
 		env->sess.last_reply_seq = s->last_reply_seq;
 		env->sess.last_reply_t3 = s->last_reply_t3;
@@ -212,6 +212,8 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	if (!((__u8 *)p)[STAMP_AUTH_EE + 1])
 		return STAMPEDE_CNT_bad_error_estimate;
 
+	/* Read now: the session notes it after the TLV walk. */
+	aw->sender[0] = p[STAMP_AUTH_SEQ / 4];
 	if (stateful) {
 		aw->skey.src = pkt->src;
 		aw->skey.dst = pkt->dst;
@@ -221,18 +223,24 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 		aw->skey.pad = 0;
 		if (!session_get(&aw->skey, t2, st, ref))
 			return STAMPEDE_CNT_no_session;
-		session_note_packet(ref->s, bpf_ntohl(p[STAMP_AUTH_SEQ / 4]), t2);
 	}
 	aw->tlv_acc = 0;
+	ret = STAMPEDE_CONTINUE;
 	if (pkt->payload_len > STAMP_AUTH_BASE_SIZE) {
 		ret = auth_tlvs(ctx, pkt, clk, stateful ? ref->s : NULL, st, &plan);
-		if (ret != STAMPEDE_CONTINUE)
+		/* Another member link's packet (RFC 9534) is not this session's. */
+		if (ret == STAMPEDE_CNT_internal || ret == STAMPEDE_CNT_micro_session)
 			return ret;
 		ts = tlv_scratch_get();
 		if (!ts)
 			return STAMPEDE_CNT_internal;
 		aw->tlv_acc = ts->io.acc;
 	}
+	/* As in unauthenticated mode: every packet of the session, answered or not. */
+	if (stateful)
+		session_note_packet(ref->s, bpf_ntohl(aw->sender[0]), t2);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
 	if (stateful)
 		aw->reflector_seq = session_take_seq(ref, fetch_atomics);
 	data = (void *)(long)ctx->data;
@@ -246,7 +254,6 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	if ((void *)(p + STAMP_AUTH_BASE_SIZE / 4) > data_end)
 		return STAMPEDE_CNT_internal;
 
-	aw->sender[0] = p[STAMP_AUTH_SEQ / 4];
 	aw->sender[1] = p[STAMP_AUTH_TS / 4];
 	aw->sender[2] = p[STAMP_AUTH_TS / 4 + 1];
 	aw->sender[3] = p[STAMP_AUTH_EE / 4]; /* Error Estimate and SSID */
