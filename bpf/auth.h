@@ -9,8 +9,8 @@
  * one, is dropped and counted (auth_failed), never answered: a reply would
  * sign what an attacker chose.  An auth-port without keys is left to the
  * stack as before (authenticated).  TLVs after the 112-octet base are
- * walked as in unauthenticated mode once the base verified, under the
- * HMAC TLV's rules (RFC 8972 4.8, tlv/hmac_tlv.h).
+ * walked as in unauthenticated mode (tlv_answer_request) once the base
+ * verified, under the HMAC TLV's rules (RFC 8972 4.8, tlv/hmac_tlv.h).
  */
 #ifndef STAMPEDE_BPF_AUTH_H
 #define STAMPEDE_BPF_AUTH_H
@@ -78,66 +78,6 @@ static __always_inline bool auth_key_load(struct auth_work *aw, struct sha256_sc
 }
 
 /*
- * The TLVs after a verified authenticated base, walked from octet 112 as
- * in unauthenticated mode (answer_tlvs), under the HMAC TLV's rules; the
- * session @s has counted this packet already.  Reflected Test Packet
- * Control is not followed here (U): the reply keeps the request's size.
- * Returns STAMPEDE_CONTINUE with *planp set, or the drop the TLVs asked
- * for.
- */
-static __always_inline __u32 auth_tlvs(struct stampede_ctx *ctx, const struct stampede_pkt *pkt,
-				       const struct stampede_clock *clk,
-				       const struct stampede_session *s, struct stampede_stats *st,
-				       struct tlv_plan **planp)
-{
-	struct tlv_scratch *scratch = tlv_scratch_get();
-	struct tlv_plan *plan;
-	struct tlv_env *env;
-	struct tlv_io *io;
-
-	if (!scratch)
-		return STAMPEDE_CNT_internal;
-	io = &scratch->io;
-	env = &scratch->env;
-	plan = &scratch->plan;
-	__builtin_memset(io, 0, sizeof(*io));
-	io->payload_off = pkt->l4_off + sizeof(struct udphdr);
-	io->payload_len = pkt->payload_len;
-	io->tlv_start = STAMP_AUTH_BASE_SIZE;
-	io->authenticated = true;
-	__builtin_memset(plan, 0, sizeof(*plan));
-	__builtin_memset(&env->sess, 0, sizeof(env->sess));
-	env->pkt = *pkt;
-	env->clk = *clk;
-	env->sess.stateful = s != NULL;
-	if (s) {
-		env->sess.received = s->received;
-		env->sess.transmitted = s->reflected + 1;
-		env->sess.last_reply_seq = s->last_reply_seq;
-		env->sess.last_reply_t3 = s->last_reply_t3;
-	} else {
-		/* As answer_tlvs: this CPU's counts, this packet and its reply included. */
-		env->sess.received = st->reflected + st->no_reply + st->micro_session +
-				     st->no_tailroom + st->no_session + 1;
-		env->sess.transmitted = st->reflected + 1;
-	}
-	tlv_walk(ctx);
-	st->tlv_padding += io->n_padding;
-	st->tlv_answered += io->n_answered;
-	st->tlv_unrecognized += io->n_unrecognized;
-	st->tlv_malformed += io->n_malformed;
-	st->tlv_walk_cut += io->walk_cut;
-	if (io->failed)
-		return STAMPEDE_CNT_internal;
-	if (plan->discard)
-		return STAMPEDE_CNT_micro_session;
-	if (plan->no_reply)
-		return STAMPEDE_CNT_no_reply;
-	*planp = plan;
-	return STAMPEDE_CONTINUE;
-}
-
-/*
  * Answer a test packet to an auth-port (classify() said authenticated).
  * Returns the counter of the outcome; reflected means the frame is the
  * signed reply.
@@ -151,7 +91,7 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	bool stateful = cfg.flags & STAMPEDE_F_STATEFUL;
 	struct sha256_scratch *sc;
 	struct tlv_plan *plan = NULL;
-	struct tlv_scratch *ts;
+	struct tlv_scratch *ts = NULL;
 	struct stampede_clock *clk;
 	struct auth_work *aw;
 	struct ethhdr *eth;
@@ -212,6 +152,8 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	if (!((__u8 *)p)[STAMP_AUTH_EE + 1])
 		return STAMPEDE_CNT_bad_error_estimate;
 
+	/* Read now: the session notes it after the TLV walk. */
+	aw->sender[0] = p[STAMP_AUTH_SEQ / 4];
 	if (stateful) {
 		aw->skey.src = pkt->src;
 		aw->skey.dst = pkt->dst;
@@ -221,18 +163,29 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 		aw->skey.pad = 0;
 		if (!session_get(&aw->skey, t2, st, ref))
 			return STAMPEDE_CNT_no_session;
-		session_note_packet(ref->s, bpf_ntohl(p[STAMP_AUTH_SEQ / 4]), t2);
 	}
 	aw->tlv_acc = 0;
+	ret = STAMPEDE_CONTINUE;
+	/*
+	 * The TLVs after the verified base, walked from octet 112 as in
+	 * unauthenticated mode.  Reflected Test Packet Control is not
+	 * followed here (U): the reply keeps the request's size.
+	 */
 	if (pkt->payload_len > STAMP_AUTH_BASE_SIZE) {
-		ret = auth_tlvs(ctx, pkt, clk, stateful ? ref->s : NULL, st, &plan);
+		ret = tlv_answer_request(ctx, pkt, clk, stateful ? ref->s : NULL, st, true, &ts);
+		/* internal, or another member link's packet (RFC 9534): not this session's */
 		if (ret != STAMPEDE_CONTINUE)
 			return ret;
-		ts = tlv_scratch_get();
-		if (!ts)
-			return STAMPEDE_CNT_internal;
 		aw->tlv_acc = ts->io.acc;
+		plan = &ts->plan;
+		if (plan->no_reply)
+			ret = STAMPEDE_CNT_no_reply;
 	}
+	/* As in unauthenticated mode: every packet of the session, answered or not. */
+	if (stateful)
+		session_note_packet(ref->s, bpf_ntohl(aw->sender[0]), t2);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
 	if (stateful)
 		aw->reflector_seq = session_take_seq(ref, fetch_atomics);
 	data = (void *)(long)ctx->data;
@@ -246,7 +199,6 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	if ((void *)(p + STAMP_AUTH_BASE_SIZE / 4) > data_end)
 		return STAMPEDE_CNT_internal;
 
-	aw->sender[0] = p[STAMP_AUTH_SEQ / 4];
 	aw->sender[1] = p[STAMP_AUTH_TS / 4];
 	aw->sender[2] = p[STAMP_AUTH_TS / 4 + 1];
 	aw->sender[3] = p[STAMP_AUTH_EE / 4]; /* Error Estimate and SSID */

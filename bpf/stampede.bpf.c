@@ -270,65 +270,23 @@ static __always_inline __u32 answer_tlvs(struct stampede_ctx *ctx, const struct 
 					 struct stampede_stats *st, const struct tlv_plan **planp,
 					 __u64 *tlv_acc, __s32 *len_change)
 {
-	struct tlv_scratch *scratch;
-	struct tlv_plan *plan;
-	struct tlv_env *env;
-	struct tlv_io *io;
+	struct tlv_scratch *sc = NULL;
 	__u32 ret;
 
-	scratch = tlv_scratch_get();
-	if (!scratch)
-		return STAMPEDE_CNT_internal; /* cannot happen: an array's key 0 */
-	io = &scratch->io;
-	env = &scratch->env;
-	plan = &scratch->plan;
-	__builtin_memset(io, 0, sizeof(*io));
-	io->payload_off = pkt->l4_off + sizeof(struct udphdr);
-	io->payload_len = pkt->payload_len;
-	__builtin_memset(plan, 0, sizeof(*plan));
-	*planp = plan;
-	env->pkt = *pkt;
-	env->clk = *clk;
-	env->sess.stateful = sess != NULL;
-	if (sess) {
-		env->sess.received = sess->received + 1;
-		env->sess.transmitted = sess->reflected + 1;
-		env->sess.last_reply_seq = sess->last_reply_seq;
-		env->sess.last_reply_t3 = sess->last_reply_t3;
-	} else {
-		/*
-		 * A stateless reflector keeps no session, so Direct Measurement
-		 * gets this CPU's counts (RSS keeps a flow on one CPU): the test
-		 * packets it took in, answered or then dropped or passed, and
-		 * the replies it sent, this one included either way.  Read
-		 * from the counters every packet updates anyway: no cost
-		 * without the TLV.
-		 */
-		env->sess.received = st->reflected + st->no_reply + st->micro_session +
-				     st->no_tailroom + st->no_session + 1;
-		env->sess.transmitted = st->reflected + 1;
-	}
-	tlv_walk(ctx);
-	*tlv_acc = io->acc;
-	st->tlv_padding += io->n_padding;
-	st->tlv_answered += io->n_answered;
-	st->tlv_unrecognized += io->n_unrecognized;
-	st->tlv_malformed += io->n_malformed;
-	st->tlv_walk_cut += io->walk_cut;
-	if (io->failed)
-		return STAMPEDE_CNT_internal;
-	/* Dropped as the sender asked: no reply for another member link. */
-	if (plan->discard)
-		return STAMPEDE_CNT_micro_session;
+	ret = tlv_answer_request(ctx, pkt, clk, sess, st, false, &sc);
+	if (ret != STAMPEDE_CONTINUE)
+		return ret;
+	*planp = &sc->plan;
+	*tlv_acc = sc->io.acc;
 	/* A call costs a return (SRSO makes that dear): made only when asked for. */
-	if (plan->resize) {
+	if (sc->plan.resize) {
 		ret = reflected_control_apply(ctx);
-		*tlv_acc = io->acc;
-		*len_change = io->len_change;
+		*tlv_acc = sc->io.acc;
+		*len_change = sc->io.len_change;
 		if (ret != STAMPEDE_CONTINUE)
 			return ret;
 	}
-	if (plan->no_reply)
+	if (sc->plan.no_reply)
 		return STAMPEDE_CNT_no_reply;
 	return STAMPEDE_CONTINUE;
 }
@@ -449,6 +407,7 @@ static __always_inline __u32 handle_frame(struct stampede_ctx *ctx, struct stamp
 	if (pkt.payload_len > STAMP_BASE_LEN) {
 		ret = answer_tlvs(ctx, &pkt, clk, sess ? sess->s : NULL, *stp, &plan, &tlv_acc,
 				  &len_change);
+		/* Received, if not answered; another member link's is not the session's. */
 		if (ret == STAMPEDE_CNT_no_reply && sess)
 			session_note_packet(sess->s, sender_seq, t2);
 		if (ret != STAMPEDE_CONTINUE)

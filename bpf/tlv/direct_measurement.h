@@ -11,7 +11,7 @@
 /*
  * R_RxC and R_TxC, this packet and its reply included (RFC 8972 4.5): the
  * session's counts, or, in stateless mode, which keeps no sessions, this
- * CPU's (answer_tlvs says which).  Truncated to 32 bits.
+ * CPU's (tlv_answer_request says which).  Truncated to 32 bits.
  */
 static __always_inline enum tlv_outcome
 answer_direct_measurement_body(struct stampede_ctx *ctx, struct tlv_io *io, struct tlv_env *env,

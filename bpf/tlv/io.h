@@ -39,7 +39,7 @@ struct tlv_io {
 	bool walk_cut;	     /* more TLVs than the walk bound */
 	__u32 walk_off;	     /* payload offset of the TLV the walk is at */
 	__u32 hmac_at;	     /* payload offset of an HMAC TLV, 0: none */
-	__u32 tlv_start;     /* payload offset of the first TLV: the base's length (0: 44) */
+	__u32 tlv_start;     /* payload offset of the first TLV: the base's length */
 	__u16 hmac_len;	     /* the HMAC TLV's Length */
 	bool hmac_misplaced; /* a TLV other than Extra Padding after it (RFC 8972 4.8) */
 	bool nonpad_before;  /* a TLV other than Extra Padding before it (or without one) */

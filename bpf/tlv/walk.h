@@ -510,8 +510,6 @@ __noinline int tlv_walk(struct stampede_ctx *ctx)
 	if (!sc)
 		return 0;
 	io = &sc->io;
-	if (!io->tlv_start)
-		io->tlv_start = STAMP_BASE_LEN;
 	tlv_find_hmac(ctx, io);
 	/* The look may have failed on a frame the walk can still mark. */
 	io->failed = false;
@@ -538,6 +536,76 @@ __noinline int tlv_walk(struct stampede_ctx *ctx)
 	if (!io->failed)
 		tlv_no_reply_conflict(ctx, sc);
 	return 0;
+}
+
+/*
+ * Answer the TLVs after a request's base (44 octets, or 112 when
+ * @authenticated, whose walk follows the HMAC TLV's rules for that mode).
+ * What a TLV reports comes from @s, the request's session, or with no
+ * session (stateless) from this CPU's counters @st; the walk's counts go
+ * to @st.  The session has not counted this packet yet (received adds
+ * it): both modes note it after the walk, unless this returns internal or
+ * micro_session (another member link's packet is not this session's).
+ * Returns STAMPEDE_CONTINUE with *scp the scratch holding the walk's plan
+ * and checksum delta, internal when the frame could not be walked, or
+ * micro_session when the request named another member link.
+ */
+static __always_inline __u32 tlv_answer_request(struct stampede_ctx *ctx,
+						const struct stampede_pkt *pkt,
+						const struct stampede_clock *clk,
+						const struct stampede_session *s,
+						struct stampede_stats *st, bool authenticated,
+						struct tlv_scratch **scp)
+{
+	struct tlv_scratch *sc = tlv_scratch_get();
+	struct tlv_session_view *view;
+	struct tlv_io *io;
+
+	if (!sc)
+		return STAMPEDE_CNT_internal; /* cannot happen: an array's key 0 */
+	io = &sc->io;
+	view = &sc->env.sess;
+	__builtin_memset(io, 0, sizeof(*io));
+	io->payload_off = pkt->l4_off + sizeof(struct udphdr);
+	io->payload_len = pkt->payload_len;
+	io->tlv_start = authenticated ? STAMP_AUTH_BASE_SIZE : STAMP_BASE_LEN;
+	io->authenticated = authenticated;
+	__builtin_memset(&sc->plan, 0, sizeof(sc->plan));
+	__builtin_memset(view, 0, sizeof(*view));
+	sc->env.pkt = *pkt;
+	sc->env.clk = *clk;
+	view->stateful = s != NULL;
+	if (s) {
+		view->received = s->received + 1;
+		view->transmitted = s->reflected + 1;
+		view->last_reply_seq = s->last_reply_seq;
+		view->last_reply_t3 = s->last_reply_t3;
+	} else {
+		/*
+		 * A stateless reflector keeps no session, so Direct Measurement
+		 * gets this CPU's counts (RSS keeps a flow on one CPU): the test
+		 * packets it took in, answered or then dropped or passed, and
+		 * the replies it sent, this one included either way.  Read
+		 * from the counters every packet updates anyway: no cost
+		 * without the TLV.
+		 */
+		view->received = st->reflected + st->no_reply + st->micro_session +
+				 st->no_tailroom + st->no_session + 1;
+		view->transmitted = st->reflected + 1;
+	}
+	tlv_walk(ctx);
+	st->tlv_padding += io->n_padding;
+	st->tlv_answered += io->n_answered;
+	st->tlv_unrecognized += io->n_unrecognized;
+	st->tlv_malformed += io->n_malformed;
+	st->tlv_walk_cut += io->walk_cut;
+	if (io->failed)
+		return STAMPEDE_CNT_internal;
+	/* Dropped as the sender asked: no reply for another member link. */
+	if (sc->plan.discard)
+		return STAMPEDE_CNT_micro_session;
+	*scp = sc;
+	return STAMPEDE_CONTINUE;
 }
 
 #endif /* STAMPEDE_BPF_TLV_WALK_H */

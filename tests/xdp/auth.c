@@ -700,6 +700,224 @@ out:
 	keys_clear(e);
 }
 
+/*
+ * Direct Measurement (RFC 8972 4.5) in a stateful session, unauthenticated
+ * and authenticated: R_RxC is the number of the session's test packets the
+ * reflector received, this one included, R_TxC of the replies it sent,
+ * this one included.  A request whose Return Path asks for no reply (RFC
+ * 9503 4.1) was received and counts; one naming another member link's
+ * Reflector Micro-session ID (RFC 9534 3) came over the wrong link and is
+ * that link's micro-session's, so it counts neither in R_RxC nor in the
+ * session's record.  The counts are read from the reply by walking its
+ * TLVs here.
+ */
+enum dm_kind { DM_ASK, DM_NO_REPLY, DM_OTHER_LINK };
+
+static const struct {
+	enum dm_kind kind;
+	uint32_t rx, tx; /* DM_ASK: the R_RxC and R_TxC its reply must carry */
+} dm_steps[] = {
+	{DM_ASK, 1, 1},
+	{DM_NO_REPLY, 0, 0},
+	{DM_OTHER_LINK, 0, 0},
+	{DM_ASK, 3, 2},
+};
+
+/*
+ * The request of a step: the base (112 octets signed with key_a when
+ * @auth), the step's TLV, and in authenticated mode the HMAC TLV without
+ * which none would be acted on.  Returns its length.
+ */
+static size_t dm_request(uint8_t *pl, bool auth, enum dm_kind kind, uint32_t seq)
+{
+	size_t n = auth ? A_LEN : CK_BASE_LEN;
+
+	if (auth)
+		auth_sender(pl, seq, SSID, SENDER_EE, key_a, sizeof(key_a));
+	else
+		sender(pl, seq, SSID);
+	switch (kind) {
+	case DM_ASK:
+		pb_tlv(pl + n, STAMP_TLV_FLAG_U, STAMP_TLV_DIRECT_MEASUREMENT, 12, 0);
+		ck_put32(pl + n + 4, seq); /* S_TxC */
+		memset(pl + n + 8, 0, 8);
+		n += 16;
+		break;
+	case DM_NO_REPLY:
+		pb_tlv(pl + n, STAMP_TLV_FLAG_U, STAMP_TLV_RETURN_PATH, 8, 0);
+		put_sub(pl + n + 4, STAMP_TLV_FLAG_U, STAMP_RP_CONTROL_CODE, 4);
+		ck_put32(pl + n + 8, 0); /* no reply requested */
+		n += 12;
+		break;
+	case DM_OTHER_LINK:
+		pb_tlv(pl + n, STAMP_TLV_FLAG_U, STAMP_TLV_MICRO_SESSION_ID, 4, 0);
+		ck_put16(pl + n + 4, 0x1234);
+		ck_put16(pl + n + 6, TLV_MICRO_SESSION + 1);
+		n += 8;
+		break;
+	}
+	if (auth) {
+		pb_tlv(pl + n, STAMP_TLV_FLAG_U, STAMP_TLV_HMAC, 16, 0);
+		mac_text(key_a, sizeof(key_a), pl, pl + A_LEN, n - A_LEN, pl + n + 4);
+		n += 20;
+	}
+	return n;
+}
+
+/*
+ * R_RxC and R_TxC of the Direct Measurement TLV among the @n octets of
+ * TLVs at @p, found by walking them by their Lengths.  false when there is
+ * none, or it was not answered (Flags not 0) or has another Length than 12.
+ */
+static bool reply_direct_counts(const uint8_t *p, size_t n, uint32_t *rx, uint32_t *tx)
+{
+	size_t at = 0, len;
+
+	while (at + 4 <= n) {
+		len = ck_get16(p + at + 2);
+		if (at + 4 + len > n)
+			return false;
+		if (p[at + 1] == STAMP_TLV_DIRECT_MEASUREMENT) {
+			if (p[at] || len != 12)
+				return false;
+			*rx = ck_get32(p + at + 8);
+			*tx = ck_get32(p + at + 12);
+			return true;
+		}
+		at += 4 + len;
+	}
+	return false;
+}
+
+/* The received and reflected counts of the session of the peer's @ipv address to @dport, SSID. */
+static int dm_session_counts(const struct env *e, int ipv, uint16_t dport, uint64_t *received,
+			     uint64_t *reflected)
+{
+	struct stampede_session_set set;
+	uint32_t i, w, n_sets = bpf_map__max_entries(e->skel->maps.sessions);
+	union stampede_addr src;
+	uint8_t a[16];
+	int found = 0;
+
+	memset(&src, 0, sizeof(src));
+	addr_peer(ipv, a);
+	if (ipv == 4)
+		addr_mapped(&src, a);
+	else
+		memcpy(src.b, a, 16);
+	for (i = 0; i < n_sets; i++) {
+		if (bpf_map_lookup_elem(e->sessions_fd, &i, &set))
+			return -1;
+		for (w = 0; w < STAMPEDE_SESSION_WAYS; w++)
+			if (set.way[w].in_use && !memcmp(&set.way[w].key.src, &src, sizeof(src)) &&
+			    set.way[w].key.sport == htons(SENDER_PORT) &&
+			    set.way[w].key.dport == htons(dport) &&
+			    set.way[w].key.ssid == htons(SSID)) {
+				found++;
+				*received = set.way[w].s.received;
+				*reflected = set.way[w].s.reflected;
+			}
+	}
+	return found;
+}
+
+/* One step's outcome: a reply with the counts of the step, or the drop it asks for. */
+static void dm_check(struct tc *t, const struct env *e, const struct pb_frame *f,
+		     const struct run *r, bool auth, size_t i, size_t n)
+{
+	static uint8_t exp[64];
+	size_t base = auth ? A_LEN : CK_BASE_LEN, nt = n - base;
+	bool is_new = i == 0;
+	uint32_t rx = 0, tx = 0;
+	struct cnt x = {0};
+
+	x.d[STAMPEDE_CNT_tlv_answered] = 1 + auth;
+	x.d[STAMPEDE_CNT_hmac_tlv_verified] = auth;
+	if (dm_steps[i].kind != DM_ASK) {
+		if (dm_steps[i].kind == DM_NO_REPLY) {
+			x.d[STAMPEDE_CNT_no_reply] = 1;
+		} else {
+			/* The walk stops at it: the HMAC TLV after it is not answered. */
+			x.d[STAMPEDE_CNT_micro_session] = 1;
+			x.d[STAMPEDE_CNT_tlv_answered] = 1;
+		}
+		if (!check_ran(t, r))
+			return;
+		CHECK(t, r->retval == XDP_RET_DROP, "retval %u, expected XDP_DROP (1)", r->retval);
+		check_counters(t, r->delta, &x);
+		return;
+	}
+	if (!check_ran(t, r) || !CHECK(t, r->retval == XDP_RET_TX && r->out_len == f->len,
+				       "retval %u, %u octets; expected XDP_TX (3) and %zu",
+				       r->retval, r->out_len, f->len))
+		return;
+	/* The counts, read from the reply alone. */
+	if (CHECK(t, reply_direct_counts(r->out + f->pl + base, nt, &rx, &tx),
+		  "no answered Direct Measurement TLV in the reply"))
+		CHECK(t, rx == dm_steps[i].rx && tx == dm_steps[i].tx,
+		      "R_RxC %u and R_TxC %u, expected %u and %u", rx, tx, dm_steps[i].rx,
+		      dm_steps[i].tx);
+	/* The whole reply: the request's TLVs answered (Flags 0, the counts, the reply's HMAC). */
+	memcpy(exp, f->b + f->pl + base, nt);
+	exp[0] = 0;
+	ck_put32(exp + 8, dm_steps[i].rx);
+	ck_put32(exp + 12, dm_steps[i].tx);
+	x.d[STAMPEDE_CNT_session_new] = is_new;
+	if (auth) {
+		x.d[STAMPEDE_CNT_reflected] = 1;
+		exp[16] = 0;
+		mac_text(key_a, sizeof(key_a), r->out + f->pl, exp, 16, exp + 20);
+		check_auth_reply(t, e, f, r, key_a, sizeof(key_a), dm_steps[i].tx - 1, &x);
+		CHECK(t, !memcmp(r->out + f->pl + base, exp, nt),
+		      "the reply's TLVs are not the request's answered");
+	} else {
+		struct rexp rx_exp = {.seq_set = true, .seq = dm_steps[i].tx - 1, .tlv = exp};
+
+		x.d[STAMPEDE_CNT_tlv_answered] = 1;
+		rx_exp.extra = x;
+		check_reply(t, e, f, r, &rx_exp);
+	}
+}
+
+static void t_direct_stateful(struct env *e, struct tc *t, const void *arg)
+{
+	bool auth = *(const bool *)arg;
+	uint16_t dport = auth ? AUTH_PORT : STAMP_PORT;
+	uint64_t received = 0, reflected = 0;
+	static struct pb_frame f;
+	static struct run r;
+	static uint8_t pl[A_LEN + 64];
+	struct pb_spec s;
+	struct tc one;
+	size_t i, n;
+	int ipv;
+
+	if (auth && !CHECK(t, !keys_port(e, key_a, sizeof(key_a)), "writing the key failed"))
+		return;
+	for (ipv = 4; ipv <= 6 && !t->nfail; ipv += 2) {
+		for (i = 0; i < ARRAY_SIZE(dm_steps) && !t->nfail; i++) {
+			n = dm_request(pl, auth, dm_steps[i].kind, (uint32_t)i + 1);
+			spec_std(&s, ipv, pl, n);
+			s.dport = dport;
+			build(&f, &s);
+			run_frame(e, f.b, f.len, &r);
+			memset(&one, 0, sizeof(one));
+			one.name = t->name;
+			dm_check(&one, e, &f, &r, auth, i, n);
+			if (one.nfail)
+				failf(t, "IPv%d, request %zu: %s", ipv, i + 1, one.why);
+		}
+		if (t->nfail)
+			break;
+		if (CHECK(t, dm_session_counts(e, ipv, dport, &received, &reflected) == 1,
+			  "IPv%d: the session is not in the table once", ipv))
+			CHECK(t, received == 3 && reflected == 2,
+			      "IPv%d: the session has %llu received, %llu reflected; expected 3, 2",
+			      ipv, (unsigned long long)received, (unsigned long long)reflected);
+	}
+	keys_clear(e);
+}
+
 static const struct test tests[] = {
 	{"auth_reflected_signed", CFG_AUTH, t_auth_reflected,
 	 ARG(struct key_case, key_a, sizeof(key_a))},
@@ -730,6 +948,10 @@ static const struct test tests[] = {
 	 ARG(struct auth_tlv_case, 6, 0, true, DEFAULT_SEQ, false)},
 	{"hmac_tlv_auth_stateful_reply_seq", CFG_AUTH_STATEFUL, t_hmac_tlv_auth,
 	 ARG(struct auth_tlv_case, 4, 0, false, 0, true)},
+	{"direct_stateful_own_link_counts", CFG_AUTH_STATEFUL_MICRO, t_direct_stateful,
+	 ARG(bool, false)},
+	{"direct_stateful_own_link_counts_auth", CFG_AUTH_STATEFUL_MICRO, t_direct_stateful,
+	 ARG(bool, true)},
 };
 
 const struct xdp_rule xdp_rule_auth = {"auth", tests, ARRAY_SIZE(tests)};

@@ -112,6 +112,15 @@ const struct cfg_desc cfgs[CFG_N] = {
 			       1,
 			       255,
 			       EE_MAP},
+	[CFG_AUTH_STATEFUL_MICRO] = {"auth port 863, stateful, micro-session ID",
+				     STAMPEDE_F_STATEFUL | STAMPEDE_F_MICRO_SESSION | CO,
+				     {STAMP_PORT},
+				     1,
+				     {AUTH_PORT},
+				     1,
+				     255,
+				     EE_MAP,
+				     true},
 };
 
 uint64_t clock_ns(clockid_t id)
