@@ -71,14 +71,12 @@ static void *probe_thread(void *arg)
 static int target_open(const struct agent_config *cfg, const struct agent_target_cfg *tc,
 		       struct agent_target *t, int stop_fd)
 {
-	struct cli_args args = {
-		.argc = (int)tc->n_words, .argv = (char **)tc->words, .cmd = "probe"};
 	struct probe_socket_cfg sc;
 	char section[128];
 
 	snprintf(section, sizeof(section), AGENT_TARGET_SECTION "%s", tc->name);
 	snprintf(t->m.name, sizeof(t->m.name), "%s", tc->name);
-	if (probe_parse(&args, &t->opts))
+	if (agent_target_parse(cfg, tc, &t->opts))
 		return -1;
 	/* The agent's: until it stops, no line per reply, no period reports. */
 	t->opts.continuous = true;
