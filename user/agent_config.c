@@ -131,9 +131,8 @@ static int reflector_key(struct agent_config *cfg, const char *key, const char *
  * their keywords here.
  */
 static const char *const target_keys[] = {
-	"port",	   "interval", "size",	   "ssid",     "ttl",	   "dscp",     "ecn",
-	"timestamp", "source",   "sport",    "timeout",  "tlv",	   "stateful", "auth-key",
-	"hmac-key",  NULL,
+	"port",	  "interval", "size",	 "ssid", "ttl",	     "dscp",	 "ecn",	     "timestamp",
+	"source", "sport",    "timeout", "tlv",	 "stateful", "auth-key", "hmac-key", NULL,
 };
 
 static struct agent_target_cfg *target_of(struct agent_config *cfg, const char *name)
