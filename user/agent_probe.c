@@ -46,6 +46,8 @@ static void on_event(void *ctx, const struct probe_totals *tot, const struct pro
 	m->lost = tot->c.lost;
 	m->late = tot->c.late;
 	m->duplicates = tot->c.duplicates;
+	/* The run's own count (its thread is this one): the monitor has none. */
+	m->auth_failed = t->run.auth_failed;
 	m->have_jitter = tot->rtt_us.n >= 2;
 	m->jitter_s = tot->jitter_us / 1e6;
 	if (f) {
@@ -172,9 +174,13 @@ void agent_probes_stop(struct agent_probes *p)
 
 		if (t->started) {
 			pthread_join(t->thread, NULL);
-			printf("agent: target %s: %llu sent, %llu received, %llu lost\n", t->m.name,
+			printf("agent: target %s: %llu sent, %llu received, %llu lost", t->m.name,
 			       (unsigned long long)t->m.sent, (unsigned long long)t->m.received,
 			       (unsigned long long)t->m.lost);
+			/* With a key: the replies that did not count, as the probe says. */
+			if (t->opts.auth_key)
+				printf(", %llu auth failed", (unsigned long long)t->m.auth_failed);
+			putchar('\n');
 		}
 		probe_monitor_free(&t->mon);
 		if (t->run.sock.fd >= 0)
