@@ -7,7 +7,8 @@
  * and their one error line; reply TLVs decoded into text and JSON, short,
  * long and overrunning ones included, and every type at every small length
  * read from a buffer of exactly that length (run under ASan to see an
- * over-read).
+ * over-read); hmac-key and auth-key, their words parsed apart from their
+ * key file as the agent's targets are.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -746,6 +747,66 @@ static void test_hmac_key(void)
 	rmdir(dir);
 }
 
+/* `probe 192.0.2.1 @words`: probe_parse_words()'s result, the key file not read. */
+static int parse_words_only(const char *words, struct probe_opts *o)
+{
+	char buf[1024], *argv[32], *save = NULL, *w;
+	struct cli_args args = {.argv = argv, .cmd = "probe"};
+
+	snprintf(buf, sizeof(buf), "192.0.2.1 %s", words);
+	for (w = strtok_r(buf, " ", &save); w && args.argc < 32; w = strtok_r(NULL, " ", &save))
+		argv[args.argc++] = w;
+	return probe_parse_words(&args, o);
+}
+
+/*
+ * The agent's split (a target's words line by line, its key once the
+ * section is whole): probe_parse_words() reads no key file, yet lays out
+ * what probe_parse() does; probe_load_key() then reads the key for the
+ * port and SSID given, with the probe's own errors.
+ */
+static void test_parse_words_then_key(void)
+{
+	char dir[] = "/tmp/probe_tlv_unit.XXXXXX", f[64], words[256], err[CLI_ERROR_CAPTURE_LEN];
+	struct probe_opts o, whole;
+	bool ok;
+
+	ok = !parse_words_only("auth-key /nonexistent/keys port 8630 tlv cos,EF", &o);
+	result(ok && probe_authenticated(&o) && o.size == 112 + 8 + 20 && o.port == 8630,
+	       "parse-words/no-file-read",
+	       "auth-key's words refused, or not laid out, without a file");
+	ok = !parse_words_only("hmac-key /nonexistent/keys tlv cos,EF", &o);
+	result(ok && o.hmac_tlv && o.tlvs.n == 2 && o.size == 44 + 8 + 20, "parse-words/hmac-tlv",
+	       "hmac-key's HMAC TLV not laid out without a file");
+	cli_error_capture = err; /* the error expected, kept off stderr */
+	ok = parse_words_only("auth-key /nonexistent/keys size 44", &o) < 0;
+	cli_error_capture = NULL;
+	result(ok && strstr(err, "authenticated requests are 112 octets"),
+	       "parse-words/still-checked", "auth-key with size 44 not refused");
+	result(!parse_words_only("port 8630", &o) && !probe_load_key(&o), "parse-words/no-key",
+	       "probe_load_key() without auth-key or hmac-key is not a no-op");
+
+	if (!mkdtemp(dir)) {
+		result(false, "parse-words/tmpdir", "mkdtemp failed");
+		return;
+	}
+	snprintf(f, sizeof(f), "%s/keys", dir);
+	key_file(f, "port 8630 text:port-key\nport 8630 ssid 9 text:ssid-key\n", 0600);
+	/* The key file named before the port and SSID it is for. */
+	snprintf(words, sizeof(words), "hmac-key %s port 8630 ssid 9", f);
+	ok = !parse_words_only(words, &o) && !probe_load_key(&o);
+	result(ok && same_key(&o.auth, "ssid-key"), "parse-words/key-for-port-and-ssid",
+	       "not the key of port 8630, ssid 9");
+	result(!parse_words(words, &whole) && whole.size == o.size && whole.tlvs.n == o.tlvs.n &&
+		       !memcmp(&whole.auth, &o.auth, sizeof(o.auth)),
+	       "parse-words/same-as-probe-parse", "probe_parse() and the split disagree");
+	snprintf(words, sizeof(words), "hmac-key %s", f);
+	snprintf(err, sizeof(err), "hmac-key %s: no key for port 862", f);
+	expect_refused("parse-words/key-error-as-probe", words, err);
+	unlink(f);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_builds();
@@ -758,5 +819,6 @@ int main(void)
 	test_json();
 	test_reply();
 	test_hmac_key();
+	test_parse_words_then_key();
 	return th_exit();
 }

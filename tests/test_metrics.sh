@@ -7,7 +7,10 @@
 # Prometheus server whose query API must report the reflected count that
 # `stats show` does.  Then the agent probing the reflector ([target]): its
 # per-target families checked by promtool, and its own Prometheus must see
-# the RTT histogram count the replies received.  Both servers run inside the reflector's namespace,
+# the RTT histogram count the replies received.  Then targets with keys
+# (auth-key, hmac-key) against the XDP reflector's authenticated port and
+# stamp_reflect's badly signed replies: replies, HMAC failures counted per
+# target, bad key lines refused.  Both servers run inside the reflector's namespace,
 # on its loopback: a fresh namespace has every port free, so the default
 # address (127.0.0.1:9862) is tested as it is.
 set -u
@@ -26,7 +29,8 @@ PROM_PORT=9090
 POLLS=100
 
 why=$(root_missing)
-[ -z "$why" ] && why=$(build_missing "$STAMPEDE" "$STAMP_SEND")
+STAMP_REFLECT=$BUILD/testing/stamp_reflect
+[ -z "$why" ] && why=$(build_missing "$STAMPEDE" "$STAMP_SEND" "$STAMP_REFLECT")
 for tool in jq curl promtool prometheus; do
 	[ -z "$why" ] && ! command -v "$tool" >/dev/null && why="needs $tool (make test-deps)"
 done
@@ -431,8 +435,246 @@ test_agent_probe() {
 		grep -q '^agent: target refl: [1-9][0-9]* sent, [1-9][0-9]* received, [0-9][0-9]* lost$' "$T/agent.log"
 }
 
+# ---- the agent's targets with keys (auth-key, hmac-key) ------------------------
+
+AUTH_HEX=8c1d4e0b6f2a9d735e40c1b8a27f96d3a0b1c2d3e4f5
+HMAC_HEX=5e1f0c2b7a9d84e6310fa2c4b8d7e9f1
+AUTH_PORT=8630	 # the XDP reflector's authenticated port
+BADSIG_PORT=8640 # stamp_reflect's, whose replies' HMACs are wrong
+AGENT_AUTH_PORT=9864
+
+# key_file NAME LINE...: a key file, mode 0600, owned by root; its path.
+key_file() {
+	local f=$T/$1.keys
+	shift
+	printf '%s\n' "$@" >"$f" && chmod 600 "$f" && chown 0:0 "$f"
+	echo "$f"
+}
+
+# value FILE NAME TARGET: that target's sample of family NAME, or nothing.
+# shellcheck disable=SC2317 # called through poll and check
+value() { series "$1" "$2{target=\"$3\"}"; }
+
+# auth_targets_counted: a scrape of the agent into $T/agent-auth.txt has
+# 3 replies of auth and hmac, 3 failures of badsig, 3 losses of wrongkey.
+# shellcheck disable=SC2317 # called through poll
+auth_targets_counted() {
+	local f=$T/agent-auth.txt
+	s_curl -o "$f" "http://127.0.0.1:$AGENT_AUTH_PORT/metrics" &&
+		[ "$(value "$f" stampede_probe_received_total auth)" -ge 3 ] 2>/dev/null &&
+		[ "$(value "$f" stampede_probe_received_total hmac)" -ge 3 ] 2>/dev/null &&
+		[ "$(value "$f" stampede_probe_auth_failed_total badsig)" -ge 3 ] 2>/dev/null &&
+		[ "$(value "$f" stampede_probe_lost_total wrongkey)" -ge 3 ] 2>/dev/null
+}
+
+# reflector_count NAME: the reflector's stampede_frames_total or
+# stampede_events_total sample for reason or event NAME, from metrics show.
+reflector_count() {
+	"$STAMPEDE" -n "$NS_R" metrics show |
+		awk -v r="reason=\"$1\"" -v e="event=\"$1\"" -v i="interface=\"$IF_R\"" \
+			'index($1, i) && (index($1, r) || index($1, e)) { print $2; exit }'
+}
+
+# target_line NAME: the agent's stop line for target NAME, in $T/agent-auth.log.
+target_line() { grep "^agent: target $1: " "$T/agent-auth.log"; }
+
+# line_field LINE N WHAT: the number before WHAT ("sent", "auth failed") in LINE.
+line_field() { printf '%s\n' "$1" | sed -n "s/.* \([0-9][0-9]*\) $2\(,.*\)\{0,1\}\$/\1/p"; }
+
+# is_number VALUE...: every VALUE a number (a missing sample is none).
+# shellcheck disable=SC2317 # called through check
+is_number() {
+	local v
+	for v in "$@"; do
+		[[ $v =~ ^[0-9]+$ ]] || return 1
+	done
+}
+
+# shellcheck disable=SC2317 # called through check
+verified_target() { [ "$(value "$1" stampede_probe_auth_failed_total "$2")" = 0 ]; }
+
+# shellcheck disable=SC2317 # called through check
+all_replies_failed() {
+	[ "$(value "$1" stampede_probe_received_total badsig)" = 0 ] &&
+		[ "$(value "$1" stampede_probe_auth_failed_total badsig)" -ge 3 ]
+}
+
+# shellcheck disable=SC2317 # called through check
+none_answered() {
+	[ "$(value "$1" stampede_probe_received_total wrongkey)" = 0 ] &&
+		[ "$(value "$1" stampede_probe_auth_failed_total wrongkey)" = 0 ]
+}
+
+# ge A B, eq A B: both numbers, and A >= B (A = B).
+# shellcheck disable=SC2317 # called through check
+ge() { is_number "$1" "$2" && [ "$1" -ge "$2" ]; }
+# shellcheck disable=SC2317 # called through check
+eq() { is_number "$1" "$2" && [ "$1" -eq "$2" ]; }
+
+# badsig_line_ok LINE REFLECTED: badsig's stop line has 0 received and 3
+# to REFLECTED (stamp_reflect's replies) auth failed.
+# shellcheck disable=SC2317 # called through check
+badsig_line_ok() {
+	local failed
+	failed=$(line_field "$1" "auth failed")
+	eq "$(line_field "$1" received)" 0 && ge "$failed" 3 && ge "$2" "$failed"
+}
+
+# One agent, four targets: the XDP reflector's authenticated port with the
+# right key (answered) and the wrong one (dropped by the reflector, which
+# counts them: no reply to fail here), stamp_reflect signing its replies
+# wrong (each counted stampede_probe_auth_failed_total, none received), and
+# an HMAC TLV to the XDP reflector's unauthenticated port (answered, and
+# verified by the reflector).
+test_agent_auth() {
+	local good wrong both hkey pid rpid f=$T/agent-auth.txt t line
+	local failed0 verified0 tlv_failed0 failed verified tlv_failed
+	good=$(key_file good "hex:$AUTH_HEX")
+	wrong=$(key_file wrong "hex:00$AUTH_HEX")
+	# The reflector's: the default key for its auth-port, a line for port 862's HMAC TLVs.
+	both=$(key_file both "hex:$AUTH_HEX" "port 862 hex:$HMAC_HEX")
+	hkey=$(key_file hkey "port 862 hex:$HMAC_HEX")
+	cli -n "$NS_R" reflector attach dev "$IF_R" port 862 auth-port "$AUTH_PORT" auth-key "$both" stateful
+	if [ "$RC" -ne 0 ]; then
+		fail metrics/agent-auth/attach "attach with auth-port exited $RC: $(oneline "$(cli_err)")"
+		return
+	fi
+	ip netns exec "$NS_R" "$STAMP_REFLECT" -p "$BADSIG_PORT" --auth-hex "$AUTH_HEX" --auth-sign-bad \
+		--ready-file "$T/badsig.ready" >"$T/badsig.json" 2>"$T/badsig.err" </dev/null &
+	rpid=$!
+	defer "stop_process $rpid"
+	if ! poll test -s "$T/badsig.ready"; then
+		fail metrics/agent-auth/stamp-reflect "stamp_reflect did not start: $(oneline "$(cat "$T/badsig.err")")"
+		return
+	fi
+	failed0=$(reflector_count auth_failed)
+	verified0=$(reflector_count hmac_tlv_verified)
+	tlv_failed0=$(reflector_count hmac_tlv_failed)
+	cat >"$T/agent-auth.conf" <<-CONF
+		[target auth]
+		host = $R4
+		auth-key = $good
+		port = $AUTH_PORT
+		interval = 50
+		timeout = 500
+		[target wrongkey]
+		host = $R4
+		port = $AUTH_PORT
+		auth-key = $wrong
+		interval = 50
+		timeout = 200
+		[target badsig]
+		host = $R4
+		port = $BADSIG_PORT
+		auth-key = $good
+		interval = 50
+		timeout = 200
+		[target hmac]
+		host = $R4
+		hmac-key = $hkey
+		tlv = timestamp-info
+		interval = 50
+		timeout = 500
+		[metrics]
+		listen = 127.0.0.1:$AGENT_AUTH_PORT
+	CONF
+	"$STAMPEDE" -n "$NS_S" agent config "$T/agent-auth.conf" >"$T/agent-auth.log" 2>&1 &
+	pid=$!
+	defer "stop_process $pid"
+	if ! poll auth_targets_counted; then
+		fail metrics/agent-auth "the targets did not count 3 replies, failures and losses in 20 s: $(oneline "$(grep -E '^stampede_probe_(received|lost|auth_failed)_total' "$f" 2>/dev/null) $(cat "$T/agent-auth.log")")"
+		# No more traffic for the tests after this one.
+		stop_process "$pid"
+		stop_process "$rpid"
+		return
+	fi
+	pass metrics/agent-auth
+	check metrics/agent-auth/promtool "promtool check metrics: $(oneline "$(promtool check metrics <"$f" 2>&1)")" \
+		promtool check metrics <"$f"
+	check metrics/agent-auth/help "no HELP line of stampede_probe_auth_failed_total" \
+		grep -q '^# HELP stampede_probe_auth_failed_total [A-Z]' "$f"
+	check metrics/agent-auth/type "stampede_probe_auth_failed_total is not a counter: $(oneline "$(grep auth_failed "$f")")" \
+		grep -qx '# TYPE stampede_probe_auth_failed_total counter' "$f"
+	for t in auth hmac; do
+		check "metrics/agent-auth/$t-verified" "$t: want replies and no HMAC failure: $(oneline "$(grep "target=\"$t\"" "$f" | grep _total)")" \
+			verified_target "$f" "$t"
+	done
+	check metrics/agent-auth/badsig "badsig: want 0 received, its failures counted: $(oneline "$(grep 'target="badsig"' "$f" | grep _total)")" \
+		all_replies_failed "$f"
+	check metrics/agent-auth/wrongkey "wrongkey: want 0 received, no reply failed (the reflector answers none): $(oneline "$(grep 'target="wrongkey"' "$f" | grep _total)")" \
+		none_answered "$f"
+	kill -TERM "$pid"
+	check metrics/agent-auth/sigterm "the agent did not end with status 0 on SIGTERM: $(oneline "$(tail -n 5 "$T/agent-auth.log")")" \
+		poll_exit "$pid"
+	stop_process "$rpid"
+
+	# The stop lines, against the reflectors' own counts.
+	line=$(target_line auth)
+	check metrics/agent-auth/log-auth "want auth's totals with 0 auth failed: $(oneline "$line")" \
+		grep -Eq '^agent: target auth: [1-9][0-9]* sent, [1-9][0-9]* received, [0-9]+ lost, 0 auth failed$' "$T/agent-auth.log"
+	line=$(target_line wrongkey)
+	failed=$(reflector_count auth_failed)
+	check metrics/agent-auth/reflector-dropped "want each request of wrongkey dropped by the reflector as auth_failed ($failed0 -> $failed): $(oneline "$line")" \
+		eq "$((failed - failed0))" "$(line_field "$line" sent)"
+	line=$(target_line badsig)
+	check metrics/agent-auth/log-badsig "want badsig's failures, 3 at least, as many as stamp_reflect's replies at most: $(oneline "$line $(cat "$T/badsig.json")")" \
+		badsig_line_ok "$line" "$(jq_val .reflected "$T/badsig.json")"
+	verified=$(reflector_count hmac_tlv_verified)
+	tlv_failed=$(reflector_count hmac_tlv_failed)
+	line=$(target_line hmac)
+	check metrics/agent-auth/reflector-verified "want the reflector to verify every HMAC TLV of hmac ($verified0 -> $verified verified, $tlv_failed0 -> $tlv_failed failed): $(oneline "$line")" \
+		ge "$((verified - verified0))" "$(line_field "$line" received)"
+	check metrics/agent-auth/reflector-none-failed "HMAC TLVs failed at the reflector: $tlv_failed0 -> $tlv_failed" \
+		eq "$tlv_failed" "$tlv_failed0"
+}
+
+# bad_agent_conf NAME PATTERN LINES...: the agent refuses a file of LINES
+# (a reflector section naming the running reflector's interface first) in
+# one line matching PATTERN, exit 1.
+bad_agent_conf() {
+	local name=$1 pattern=$2
+	shift 2
+	printf '%s\n' "[reflector]" "interfaces = $IF_R" "$@" >"$T/$name.conf"
+	expect_error "metrics/agent-auth/$name" "$pattern" -n "$NS_R" agent config "$T/$name.conf"
+}
+
+# Bad key lines of a target: one line naming the file, the line and the
+# key; the running reflector untouched (same program and ports, same counts).
+test_agent_auth_errors() {
+	local good=$T/good.keys hkey=$T/hkey.keys loose mine before after
+	loose=$(key_file loose "hex:$AUTH_HEX") && chmod 644 "$loose"
+	mine=$(key_file mine "hex:$AUTH_HEX") && chown 65534 "$mine"
+	cli -n "$NS_R" -j reflector show dev "$IF_R"
+	before=$(jq -c '{prog_id, ports, auth_ports}' "$T/out")
+	"$STAMPEDE" -n "$NS_R" metrics show | grep '^stampede_frames_total' >"$T/before-errors.txt"
+	bad_agent_conf key-mode "key-mode.conf:5: \[target a\] auth-key: auth-key $loose: mode 0644" \
+		'[target a]' "host = $R4" "auth-key = $loose"
+	bad_agent_conf key-owner "key-owner.conf:6: \[target a\] auth-key: auth-key $mine: owned by uid 65534" \
+		'[target a]' "host = $R4" "port = $AUTH_PORT" "auth-key = $mine"
+	bad_agent_conf key-missing "key-missing.conf:4: \[target a\] auth-key: auth-key $T/none.keys: No such file" \
+		'[target a]' "auth-key = $T/none.keys" "host = $R4"
+	# hkey names port 862 only: the port, given after it, decides.
+	bad_agent_conf key-no-port "key-no-port.conf:5: \[target a\] hmac-key: hmac-key $hkey: no key for port $AUTH_PORT" \
+		'[target a]' "host = $R4" "hmac-key = $hkey" "port = $AUTH_PORT"
+	bad_agent_conf key-both "key-both.conf:6: \[target a\] hmac-key: 'auth-key' and 'hmac-key' exclude each other" \
+		'[target a]' "host = $R4" "auth-key = $good" "hmac-key = $hkey"
+	bad_agent_conf key-twice "key-twice.conf:6: \[target a\] auth-key: 'auth-key' given twice" \
+		'[target a]' "host = $R4" "auth-key = $good" "auth-key = $good"
+	bad_agent_conf key-size "key-size.conf:6: \[target a\] size: auth-key: authenticated requests are 112 octets" \
+		'[target a]' "host = $R4" "auth-key = $good" "size = 44"
+	cli -n "$NS_R" -j reflector show dev "$IF_R"
+	after=$(jq -c '{prog_id, ports, auth_ports}' "$T/out")
+	"$STAMPEDE" -n "$NS_R" metrics show | grep '^stampede_frames_total' >"$T/after-errors.txt"
+	check metrics/agent-auth/errors-untouched-prog "the running reflector changed after refused configurations: $before -> $after" \
+		[ "$before" = "$after" -a "$(jq_val .prog_id "$T/out")" -gt 0 -a "$(jq -c .auth_ports "$T/out")" = "[$AUTH_PORT]" ]
+	check metrics/agent-auth/errors-untouched-counts "the running reflector's counts changed after refused configurations: $(oneline "$(diff "$T/before-errors.txt" "$T/after-errors.txt")")" \
+		cmp -s "$T/before-errors.txt" "$T/after-errors.txt"
+}
+
 test_show
 test_serve
 test_agent_probe
+test_agent_auth
+test_agent_auth_errors
 test_foreign_layout
 finish

@@ -580,6 +580,11 @@ test_auth() {
 		cli -n "$NS_S" probe "$R4" port "$UPORT" count 2 interval 10 timeout 300 auth-key "$good"
 		check "$name/text" "want the authentication line: $(oneline "$(cli_out)")" \
 			grep -q '^authenticated mode: 2 replies whose HMAC did not verify (not counted as received)$' "$T/out"
+		# The continuous mode's text summary says it too.
+		cli -n "$NS_S" probe "$R4" port "$UPORT" count 2 interval 10 timeout 300 report 1 -q auth-key "$good"
+		check "$name/continuous-text" "want 0 received and the authentication line: $(oneline "$(cli_out)")" \
+			sh -c "grep -q '^2 sent, 0 received, 2 lost, ' '$T/out' &&
+				grep -q '^authenticated mode: 2 replies whose HMAC did not verify (not counted as received)\$' '$T/out'"
 		reflect_stop
 	fi
 	# Signed with another key: the reflector refuses every request.
@@ -713,6 +718,10 @@ test_hmac_tlv() {
 		cli -n "$NS_S" probe "$R4" port "$UPORT" count 2 interval 10 timeout 300 hmac-key "$hkey"
 		check "$name/text" "want the HMAC TLV line: $(oneline "$(cli_out)")" \
 			grep -q '^hmac tlv: 2 replies whose HMAC TLV did not verify (not counted as received)$' "$T/out"
+		cli -n "$NS_S" probe "$R4" port "$UPORT" count 2 interval 10 timeout 300 report 1 -q hmac-key "$hkey"
+		check "$name/continuous-text" "want 0 received and the HMAC TLV line: $(oneline "$(cli_out)")" \
+			sh -c "grep -q '^2 sent, 0 received, 2 lost, ' '$T/out' &&
+				grep -q '^hmac tlv: 2 replies whose HMAC TLV did not verify (not counted as received)\$' '$T/out'"
 		reflect_stop
 	fi
 	# Without a key stamp_reflect knows no HMAC TLV: it comes back with U,

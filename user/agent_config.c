@@ -131,8 +131,8 @@ static int reflector_key(struct agent_config *cfg, const char *key, const char *
  * their keywords here.
  */
 static const char *const target_keys[] = {
-	"port",	     "interval", "size",  "ssid",    "ttl", "dscp",	"ecn",
-	"timestamp", "source",	 "sport", "timeout", "tlv", "stateful", NULL,
+	"port",	  "interval", "size",	 "ssid", "ttl",	     "dscp",	 "ecn",	     "timestamp",
+	"source", "sport",    "timeout", "tlv",	 "stateful", "auth-key", "hmac-key", NULL,
 };
 
 static struct agent_target_cfg *target_of(struct agent_config *cfg, const char *name)
@@ -156,6 +156,8 @@ static struct agent_target_cfg *target_of(struct agent_config *cfg, const char *
 /*
  * Check @words as `probe` would (its own parser: the file and the command
  * line take the same grammar), with a stand-in HOST when none is known yet.
+ * The key file of auth-key or hmac-key is read once the section is whole
+ * (its key depends on port and ssid, given on any line): check_targets().
  */
 static int check_probe_words(char *const *words, unsigned int n)
 {
@@ -166,7 +168,7 @@ static int check_probe_words(char *const *words, unsigned int n)
 
 	for (i = 0; i < n; i++)
 		argv[i] = words[i] ? words[i] : "host";
-	return probe_parse(&args, &opts);
+	return probe_parse_words(&args, &opts);
 }
 
 static int check_alone(char *const *words, unsigned int n)
@@ -204,7 +206,8 @@ static int target_key(struct agent_config *cfg, const char *name, const char *ke
 		;
 	if (!target_keys[i])
 		return cli_error("unknown key (host, port, interval, size, ssid, ttl, dscp, ecn,"
-				 " timestamp, source, sport, timeout, tlv or stateful)");
+				 " timestamp, source, sport, timeout, tlv, stateful, auth-key or"
+				 " hmac-key)");
 	if (!strcmp(key, "stateful")) {
 		if (!strcmp(value, "no"))
 			return 0;
@@ -285,9 +288,37 @@ static int on_value(void *user, const char *section, const char *key, const char
 	return !err;
 }
 
-/* What only the whole file tells: a target without its host. */
+int agent_target_parse(const struct agent_config *cfg, const struct agent_target_cfg *tc,
+		       struct probe_opts *opts)
+{
+	struct cli_args args = {
+		.argc = (int)tc->n_words, .argv = (char **)tc->words, .cmd = "probe"};
+	char why[CLI_ERROR_CAPTURE_LEN] = "", section[128];
+	const char *key = "auth-key";
+	int line, err;
+
+	/* Every word was checked as its line was read. */
+	if (probe_parse_words(&args, opts))
+		return -1;
+	cli_error_capture = why;
+	err = probe_load_key(opts);
+	cli_error_capture = NULL;
+	if (!err)
+		return 0;
+	/* auth-key and hmac-key exclude each other: the section has one of them. */
+	snprintf(section, sizeof(section), AGENT_TARGET_SECTION "%s", tc->name);
+	line = agent_config_line(cfg, section, key);
+	if (!line) {
+		key = "hmac-key";
+		line = agent_config_line(cfg, section, key);
+	}
+	return cli_error("%s:%d: [%s] %s: %s", cfg->path, line, section, key, why);
+}
+
+/* What only the whole file tells: a target without its host, its key file. */
 static int check_targets(const struct agent_config *cfg)
 {
+	struct probe_opts opts;
 	char section[128];
 	unsigned int i;
 
@@ -297,6 +328,13 @@ static int check_targets(const struct agent_config *cfg)
 		snprintf(section, sizeof(section), AGENT_TARGET_SECTION "%s", cfg->targets[i].name);
 		return cli_error("%s:%d: [%s] host: missing: a target needs the host to probe",
 				 cfg->path, agent_config_section_line(cfg, section), section);
+	}
+	for (i = 0; i < cfg->n_targets; i++) {
+		int err = agent_target_parse(cfg, &cfg->targets[i], &opts);
+
+		explicit_bzero(&opts.auth, sizeof(opts.auth));
+		if (err)
+			return -1;
 	}
 	return 0;
 }

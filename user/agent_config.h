@@ -22,7 +22,7 @@
  *   port = 862                             units (ms): port interval size ssid
  *   tlv = location                         ttl dscp ecn timestamp source sport
  *                                          timeout tlv (repeatable), stateful
- *                                          yes | no
+ *                                          yes | no, auth-key or hmac-key FILE
  *
  * Every value is checked as it is read; a bad one is one error line naming
  * the file, the line and the key.
@@ -63,6 +63,17 @@ struct agent_config {
 	struct agent_target_cfg targets[AGENT_MAX_TARGETS];
 	unsigned int n_targets;
 };
+
+struct probe_opts;
+
+/*
+ * The probe a target asks for, its key file (auth-key, hmac-key) read for
+ * its port and SSID: what agent_config_load() checked, again when the
+ * probes start.  A bad key file is one error line naming the file, the
+ * line and the key, as when the file is read.
+ */
+int agent_target_parse(const struct agent_config *cfg, const struct agent_target_cfg *tc,
+		       struct probe_opts *opts);
 
 /* Read and check @path into @cfg; -1 after one error line. */
 int agent_config_load(const char *path, struct agent_config *cfg);

@@ -46,6 +46,8 @@ static void on_event(void *ctx, const struct probe_totals *tot, const struct pro
 	m->lost = tot->c.lost;
 	m->late = tot->c.late;
 	m->duplicates = tot->c.duplicates;
+	/* The run's own count (its thread is this one): the monitor has none. */
+	m->auth_failed = t->run.auth_failed;
 	m->have_jitter = tot->rtt_us.n >= 2;
 	m->jitter_s = tot->jitter_us / 1e6;
 	if (f) {
@@ -71,14 +73,12 @@ static void *probe_thread(void *arg)
 static int target_open(const struct agent_config *cfg, const struct agent_target_cfg *tc,
 		       struct agent_target *t, int stop_fd)
 {
-	struct cli_args args = {
-		.argc = (int)tc->n_words, .argv = (char **)tc->words, .cmd = "probe"};
 	struct probe_socket_cfg sc;
 	char section[128];
 
 	snprintf(section, sizeof(section), AGENT_TARGET_SECTION "%s", tc->name);
 	snprintf(t->m.name, sizeof(t->m.name), "%s", tc->name);
-	if (probe_parse(&args, &t->opts))
+	if (agent_target_parse(cfg, tc, &t->opts))
 		return -1;
 	/* The agent's: until it stops, no line per reply, no period reports. */
 	t->opts.continuous = true;
@@ -174,9 +174,13 @@ void agent_probes_stop(struct agent_probes *p)
 
 		if (t->started) {
 			pthread_join(t->thread, NULL);
-			printf("agent: target %s: %llu sent, %llu received, %llu lost\n", t->m.name,
+			printf("agent: target %s: %llu sent, %llu received, %llu lost", t->m.name,
 			       (unsigned long long)t->m.sent, (unsigned long long)t->m.received,
 			       (unsigned long long)t->m.lost);
+			/* With a key: the replies that did not count, as the probe says. */
+			if (t->opts.auth_key)
+				printf(", %llu auth failed", (unsigned long long)t->m.auth_failed);
+			putchar('\n');
 		}
 		probe_monitor_free(&t->mon);
 		if (t->run.sock.fd >= 0)

@@ -81,6 +81,10 @@ void metrics_probe_print(FILE *out, const struct metrics_target *t, size_t n)
 		offsetof(struct metrics_target, late));
 	counter(out, "stampede_probe_duplicates_total", "Replies more to an answered request.", t,
 		n, offsetof(struct metrics_target, duplicates));
+	counter(out, "stampede_probe_auth_failed_total",
+		"Replies whose HMAC (auth-key) or HMAC TLV (hmac-key) did not verify, never"
+		" counted received; 0 without a key.",
+		t, n, offsetof(struct metrics_target, auth_failed));
 	family(out, "stampede_probe_jitter_seconds", "gauge",
 	       "RFC 3550 interarrival jitter of the round-trip times.");
 	for (j = 0; j < n; j++)

@@ -2,9 +2,9 @@
 /*
  * The Prometheus families of the agent's probe targets ([target NAME]),
  * labelled target="NAME": the RTT as a histogram of fixed buckets, the
- * requests sent, replies received, requests lost and late replies as
- * counters, the jitter, and the one-way delays only when both ends said
- * their clocks were synchronized.
+ * requests sent, replies received, requests lost, late replies and
+ * replies whose HMAC did not verify as counters, the jitter, and the
+ * one-way delays only when both ends said their clocks were synchronized.
  */
 #ifndef STAMPEDE_METRICS_PROBE_H
 #define STAMPEDE_METRICS_PROBE_H
@@ -25,6 +25,7 @@ extern const double metrics_rtt_buckets[METRICS_RTT_BUCKETS];
 struct metrics_target {
 	char name[64];
 	uint64_t sent, received, lost, late, duplicates;
+	uint64_t auth_failed; /* replies whose HMAC (HMAC TLV) did not verify */
 	/* Replies by RTT: count[i] those up to bucket i (not cumulative), the rest over. */
 	uint64_t bucket[METRICS_RTT_BUCKETS + 1];
 	uint64_t rtt_count; /* replies with an RTT (a negative one is none) */

@@ -85,8 +85,22 @@ static inline bool probe_authenticated(const struct probe_opts *o)
 	return o->auth_key && !o->hmac_tlv;
 }
 
-/* Parse the words after `probe` (HOST first), the defaults filled in. */
+/*
+ * Parse the words after `probe` (HOST first), the defaults filled in, and
+ * read the key of auth-key or hmac-key: probe_parse_words(), then
+ * probe_load_key().
+ */
 int probe_parse(struct cli_args *args, struct probe_opts *opts);
+
+/*
+ * The words alone, the key file not read: the agent checks a target's
+ * words line by line, and reads its key once the whole section (port,
+ * ssid) is known.
+ */
+int probe_parse_words(struct cli_args *args, struct probe_opts *opts);
+
+/* The key for the port and SSID of @opts, when auth-key or hmac-key named a file. */
+int probe_load_key(struct probe_opts *opts);
 
 /* The socket the options ask for (the probe's and the agent's targets'). */
 struct probe_socket_cfg probe_socket_cfg_of(const struct probe_opts *opts);

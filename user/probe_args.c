@@ -209,9 +209,7 @@ static int fit_tlvs(struct probe_opts *o, bool size_given)
 
 /*
  * Authenticated mode: the 112-octet base, then the TLVs asked for and the
- * HMAC TLV over them (RFC 8972 4.8); no other size.  The key for the port
- * and SSID is read now so that a bad file stops the probe before it sends
- * anything.
+ * HMAC TLV over them (RFC 8972 4.8); no other size.
  */
 static int auth_options(struct probe_opts *o, bool size_given)
 {
@@ -228,7 +226,7 @@ static int auth_options(struct probe_opts *o, bool size_given)
 				 " than %d",
 				 size, PROBE_MAX_SIZE);
 	o->size = (uint32_t)size;
-	return auth_key_for(o->auth_key, o->port, o->ssid, true, &o->auth);
+	return 0;
 }
 
 /*
@@ -304,7 +302,7 @@ static int take_host(const char *word, struct probe_opts *o)
 	return 0;
 }
 
-int probe_parse(struct cli_args *args, struct probe_opts *o)
+int probe_parse_words(struct cli_args *args, struct probe_opts *o)
 {
 	unsigned int seen = 0;
 	const char *word;
@@ -344,14 +342,27 @@ int probe_parse(struct cli_args *args, struct probe_opts *o)
 			       : auth_options(o, seen & (1U << KW_SIZE));
 	/*
 	 * hmac-key: unauthenticated mode, an HMAC TLV after the TLVs asked
-	 * for (RFC 8972 4.8), and any padding `size` leaves after it.  The
-	 * key is read last, so that a bad word is told before a bad file.
+	 * for (RFC 8972 4.8), and any padding `size` leaves after it.
 	 */
 	if (o->hmac_tlv && probe_tlv_add_hmac(&o->tlvs))
 		return -1;
 	if (!o->tlvs.n)
 		return 0;
-	if (probe_tlv_set_check(&o->tlvs) || fit_tlvs(o, seen & (1U << KW_SIZE)))
-		return -1;
-	return o->hmac_tlv ? auth_key_for(o->auth_key, o->port, o->ssid, false, &o->auth) : 0;
+	return probe_tlv_set_check(&o->tlvs) || fit_tlvs(o, seen & (1U << KW_SIZE)) ? -1 : 0;
+}
+
+int probe_load_key(struct probe_opts *o)
+{
+	if (!o->auth_key)
+		return 0;
+	return auth_key_for(o->auth_key, o->port, o->ssid, probe_authenticated(o), &o->auth);
+}
+
+/*
+ * The key is read last, so that a bad word is told before a bad file, and
+ * before anything is sent.
+ */
+int probe_parse(struct cli_args *args, struct probe_opts *o)
+{
+	return probe_parse_words(args, o) || probe_load_key(o) ? -1 : 0;
 }

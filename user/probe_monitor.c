@@ -46,6 +46,11 @@ static void notify(struct probe_monitor *m, const struct probe_fig *f)
 		m->hook(m->hook_ctx, &m->totals, f);
 }
 
+void probe_monitor_changed(struct probe_monitor *m)
+{
+	notify(m, NULL);
+}
+
 struct probe_slot *probe_monitor_slot(const struct probe_monitor *m, uint32_t seq)
 {
 	struct probe_slot *s = &m->ring[seq & (m->size - 1)];

@@ -120,6 +120,12 @@ int64_t probe_monitor_next_expiry(const struct probe_monitor *m, int64_t timeout
 /* Requests sent and neither answered nor lost yet. */
 uint64_t probe_monitor_in_flight(const struct probe_monitor *m);
 
+/*
+ * A count the run keeps itself changed (a reply whose HMAC did not
+ * verify, probe_run.auth_failed): the hook is told, as of the monitor's.
+ */
+void probe_monitor_changed(struct probe_monitor *m);
+
 /* A new period from @now_ns (CLOCK_REALTIME), the last one's figures dropped. */
 void probe_monitor_new_period(struct probe_monitor *m, int64_t now_ns);
 

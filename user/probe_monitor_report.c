@@ -87,6 +87,7 @@ static void text_summary(const struct probe_run *run)
 	       decided ? 100.0 * (double)c->lost / (double)decided : 0.0,
 	       (unsigned long long)c->late, (unsigned long long)c->duplicates,
 	       (unsigned long long)c->reordered);
+	probe_print_auth(run);
 	if (!t->rtt_us.n)
 		return;
 	s = running_summary(&t->rtt_us);

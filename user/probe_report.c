@@ -232,14 +232,8 @@ static void print_direction(const struct probe_results *res)
 		       " count this session's requests from 0)\n");
 }
 
-static void print_ignored(const struct probe_run *run, const struct probe_results *res)
+void probe_print_auth(const struct probe_run *run)
 {
-	if (run->ignored_short || run->ignored_ssid || res->unknown_seq || run->ignored_port)
-		printf("ignored replies: %llu too short, %llu with a sequence number not sent,"
-		       " %llu of another SSID, %llu from another port\n",
-		       (unsigned long long)run->ignored_short, (unsigned long long)res->unknown_seq,
-		       (unsigned long long)run->ignored_ssid,
-		       (unsigned long long)run->ignored_port);
 	if (probe_authenticated(run->opts))
 		printf("authenticated mode: %llu %s whose HMAC did not verify (not counted as"
 		       " received)\n",
@@ -250,6 +244,17 @@ static void print_ignored(const struct probe_run *run, const struct probe_result
 		       " received)\n",
 		       (unsigned long long)run->auth_failed,
 		       plural(run->auth_failed, "reply", "replies"));
+}
+
+static void print_ignored(const struct probe_run *run, const struct probe_results *res)
+{
+	if (run->ignored_short || run->ignored_ssid || res->unknown_seq || run->ignored_port)
+		printf("ignored replies: %llu too short, %llu with a sequence number not sent,"
+		       " %llu of another SSID, %llu from another port\n",
+		       (unsigned long long)run->ignored_short, (unsigned long long)res->unknown_seq,
+		       (unsigned long long)run->ignored_ssid,
+		       (unsigned long long)run->ignored_port);
+	probe_print_auth(run);
 	if (run->refused || run->send_errors)
 		printf("errors: %llu ICMP unreachable, %llu %s not sent\n",
 		       (unsigned long long)run->refused, (unsigned long long)run->send_errors,

@@ -40,6 +40,11 @@ void probe_json_results(struct json_object *obj, const struct probe_results *res
 void probe_json_target(struct json_object *obj, const struct probe_run *run);
 /* Both modes' summaries begin alike: the target, then source, sport, ssid, timestamp, size. */
 void probe_json_head(struct json_object *obj, const struct probe_run *run);
+/*
+ * Text: with auth-key or hmac-key, the line of replies whose HMAC (HMAC
+ * TLV) did not verify, never counted as received; nothing without a key.
+ */
+void probe_print_auth(const struct probe_run *run);
 /* Authenticated mode: replies whose HMAC did not verify (never counted as received); else NULL. */
 struct json_object *probe_json_auth(const struct probe_run *run);
 

@@ -314,6 +314,18 @@ static int take_monitored(struct loop *l, struct probe_rec *rec, enum probe_seq_
 	return err;
 }
 
+/*
+ * A reply whose HMAC (or HMAC TLV) did not verify: nobody's reply (forged,
+ * or damaged on the way), counted and never taken.
+ */
+static int auth_failed(struct probe_run *run)
+{
+	run->auth_failed++;
+	if (run->mon)
+		probe_monitor_changed(run->mon);
+	return 0;
+}
+
 /* One datagram: a reply of ours, or counted as ignored. */
 static int take_reply(struct loop *l, const struct probe_rx *rx)
 {
@@ -336,17 +348,14 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 	}
 	probe_sockaddr_text(&rx->from, rec.from, sizeof(rec.from));
 	/*
-	 * Authenticated mode: a reply that does not verify is nobody's reply
-	 * (forged, or damaged on the way): counted, never taken.  One that
-	 * does is read as the 44-octet layout it is turned into.
+	 * Authenticated mode: a reply that verifies is read as the 44-octet
+	 * layout it is turned into.
 	 */
 	if (probe_authenticated(run->opts)) {
 		size_t plain_len = rx->len;
 
-		if (probe_auth_reply(l->rx_buf, &plain_len, &run->opts->auth) != PROBE_AUTH_OK) {
-			run->auth_failed++;
-			return 0;
-		}
+		if (probe_auth_reply(l->rx_buf, &plain_len, &run->opts->auth) != PROBE_AUTH_OK)
+			return auth_failed(run);
 		if (probe_reply_parse(l->rx_buf, plain_len, run->tai_offset_ns, rec.t4_user_ns,
 				      &rec.reply)) {
 			run->ignored_short++;
@@ -355,9 +364,8 @@ static int take_reply(struct loop *l, const struct probe_rx *rx)
 		rec.reply.length = (uint16_t)rx->len;
 	} else if (run->opts->hmac_tlv &&
 		   probe_hmac_tlv_reply(l->rx_buf, rx->len, &run->opts->auth) != PROBE_AUTH_OK) {
-		/* hmac-key: its TLVs without an HMAC TLV that verifies, as above. */
-		run->auth_failed++;
-		return 0;
+		/* hmac-key: its TLVs without an HMAC TLV that verifies. */
+		return auth_failed(run);
 	} else if (probe_reply_parse(l->rx_buf, rx->len, run->tai_offset_ns, rec.t4_user_ns,
 				     &rec.reply)) {
 		run->ignored_short++;
