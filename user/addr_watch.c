@@ -124,14 +124,42 @@ fail:
 	return -1;
 }
 
+/* STAMPEDE_ADDR_WATCH: auto (unset), kprobe (fentry not tried) or off. */
+static enum addr_watch_kind asked_kind(bool *off)
+{
+	const char *asked = getenv(ADDR_WATCH_ENV);
+
+	*off = false;
+	if (!asked || !*asked || !strcmp(asked, "auto"))
+		return ADDR_WATCH_FENTRY;
+	if (!strcmp(asked, addr_watch_kind_names[ADDR_WATCH_KPROBE]))
+		return ADDR_WATCH_KPROBE;
+	if (!strcmp(asked, addr_watch_kind_names[ADDR_WATCH_OFF])) {
+		*off = true;
+		return ADDR_WATCH_OFF;
+	}
+	cli_warn(ADDR_WATCH_ENV "=%s is none of auto, kprobe and off: taken as auto", asked);
+	return ADDR_WATCH_FENTRY;
+}
+
 void addr_watch_start(struct addr_watch *w, int ifindex, int local_addrs_fd, int local_set_fd,
 		      int gen_fd)
 {
 	char fentry_why[sizeof(w->why) / 2 - 1], kprobe_why[sizeof(w->why) / 2 - 1];
+	enum addr_watch_kind first;
+	bool off;
 
 	memset(w, 0, sizeof(*w));
-	if (!try_kind(w, ADDR_WATCH_FENTRY, ifindex, local_addrs_fd, local_set_fd, gen_fd,
-		      fentry_why, sizeof(fentry_why)))
+	first = asked_kind(&off);
+	if (off) {
+		snprintf(w->why, sizeof(w->why), "turned off (" ADDR_WATCH_ENV "=off)");
+		return;
+	}
+	if (first == ADDR_WATCH_KPROBE)
+		snprintf(fentry_why, sizeof(fentry_why),
+			 "fentry not tried (" ADDR_WATCH_ENV "=kprobe)");
+	else if (!try_kind(w, ADDR_WATCH_FENTRY, ifindex, local_addrs_fd, local_set_fd, gen_fd,
+			   fentry_why, sizeof(fentry_why)))
 		return;
 	cli_debug("address watch: %s; trying kprobe", fentry_why);
 	if (!try_kind(w, ADDR_WATCH_KPROBE, ifindex, local_addrs_fd, local_set_fd, gen_fd,

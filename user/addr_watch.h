@@ -45,6 +45,12 @@ struct addr_watch {
 };
 
 /*
+ * The environment may ask for a kind: auto (the default: fentry, else
+ * kprobe), kprobe (the fallback, also where fentry would load) or off.
+ */
+#define ADDR_WATCH_ENV "STAMPEDE_ADDR_WATCH"
+
+/*
  * Load and attach a watch for the reflector of @ifindex in the network
  * namespace we are in, sharing its maps @local_addrs_fd and @local_set_fd,
  * and the generation map @gen_fd when a watch ran before (-1: a new one).
