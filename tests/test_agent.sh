@@ -118,6 +118,16 @@ watch_links() {
 	done
 }
 
+# kernel_since MAJOR MINOR: the running kernel is that version or later.
+kernel_since() {
+	local major minor
+	major=$(uname -r | cut -d. -f1)
+	minor=$(uname -r | cut -d. -f2)
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+# Whether the kernel has kprobes through perf events (the kprobe PMU).
+has_kprobes() { [ -d /sys/bus/event_source/devices/kprobe ]; }
+
 # links_gone ID...: none of these link ids exists any more.
 links_gone() {
 	local id
@@ -313,6 +323,40 @@ else
 		[ "$(grep -c '^agent: addr-watch off (.\+)' "$T/agent1.log")" = 1 ]
 fi
 
+# The fallback, asked for (STAMPEDE_ADDR_WATCH=kprobe: fentry not tried).
+# `reflector attach` runs a kprobe watch where the kernel can pin its links
+# (kprobes through perf events, and Linux 5.15's perf links); elsewhere it
+# keeps the watch that runs.  Attached again without it: the first kind.
+if has_kprobes && kernel_since 5 15; then want=kprobe; else want=$WATCH; fi
+mapfile -t old_links < <(watch_links "$IF_R")
+STAMPEDE_ADDR_WATCH=kprobe cli -n "$NS_R" reflector attach dev "$IF_R"
+rc=$RC
+mode=$(watch_mode "$IF_R")
+mapfile -t now_links < <(watch_links "$IF_R")
+# kprobe_replaced: this kind's links in place of the old ones; kept: the same ones.
+kprobe_replaced() {
+	[ "$rc" = 0 ] && [ "$mode" = kprobe ] && [ "${#now_links[@]}" = 2 ] &&
+		[ "${#old_links[@]}" = 2 ] && links_gone "${old_links[@]}"
+}
+watch_kept() { [ "$rc" = 0 ] && [ "$mode" = "$WATCH" ] && [ "${old_links[*]}" = "${now_links[*]}" ]; }
+if [ "$want" = kprobe ]; then
+	check agent/kprobe-attach "attached with STAMPEDE_ADDR_WATCH=kprobe: exit $rc, watch $mode, links ${old_links[*]:-none} -> ${now_links[*]:-none}" \
+		kprobe_replaced
+	removal_cycle
+	check agent/kprobe-refuses "kprobe watch: $CYCLE_V4 of 3 IPv4, ${CYCLE_V6:-?} of 3 IPv6 replies from removed addresses, $R4 ${CYCLE_R4:-?} of 2" \
+		test "$CYCLE_V4" = 0 -a "${CYCLE_V6:-x}" = 0 -a "${CYCLE_R4:-x}" = 2
+else
+	check agent/kprobe-attach "attached with STAMPEDE_ADDR_WATCH=kprobe where $(uname -r) cannot pin kprobe links: exit $rc, watch $mode (want $WATCH kept), links ${old_links[*]:-none} -> ${now_links[*]:-none}" \
+		watch_kept
+fi
+old_links=("${now_links[@]}")
+cli -n "$NS_R" reflector attach dev "$IF_R"
+rc=$RC
+mode=$(watch_mode "$IF_R")
+mapfile -t now_links < <(watch_links "$IF_R")
+check agent/kprobe-back "attached again without STAMPEDE_ADDR_WATCH: exit $rc, watch $mode (want $WATCH), links ${old_links[*]:-none} -> ${now_links[*]:-none}" \
+	one_watch $((watching * 2))
+
 # SIGKILL under load: the reflector does not depend on the agent.
 ip netns exec "$NS_S" "$STAMP_SEND" -4 -c 200 -i 5 -T 1000 "$R4" >"$T/load.json" 2>"$T/load.err" &
 load_pid=$!
@@ -324,13 +368,31 @@ check agent/kill-under-load "replies lost while the agent was killed: $(oneline 
 	jq_ok '.sent == 200 and .valid == 200' "$T/load.json"
 check agent/kill-keeps-attached "the reflector went with the killed agent" attached "$IF_R"
 
-# Restarted: attaches in place, counters kept.
+# Restarted: attaches in place, counters kept.  With the kprobe fallback
+# asked for: where the kernel cannot pin kprobe links (before 5.15) the
+# agent holds them, and they refuse removed addresses all the same.
 count=$(reflected)
-agent_start agent2 "$T/keep.conf"
+STAMPEDE_ADDR_WATCH=kprobe agent_start agent2 "$T/keep.conf"
 wait_for running 20 grep -q "^agent: running" "$T/agent2.log"
 after=$(reflected)
 check agent/restart-keeps-counters "reflected went from $count to $after across the restart" \
 	[ "${after:-0}" -ge "${count:-1}" ]
+cli -n "$NS_R" -j reflector show dev "$IF_R"
+if has_kprobes; then
+	if kernel_since 5 15; then
+		filter='.addr_watch == {"mode": "kprobe", "reason": null}'
+	else
+		filter='.addr_watch.mode == "kprobe" and (.addr_watch.reason | startswith("held by pid '"$AGENT_PID"':"))'
+	fi
+	check agent/kprobe-agent "the agent with STAMPEDE_ADDR_WATCH=kprobe: $(oneline "$(jq -c .addr_watch "$T/out" 2>&1)")" \
+		jq_ok "$filter" "$T/out"
+	removal_cycle
+	check agent/kprobe-agent-refuses "the agent's kprobe watch: $CYCLE_V4 of 3 IPv4, ${CYCLE_V6:-?} of 3 IPv6 replies from removed addresses, $R4 ${CYCLE_R4:-?} of 2" \
+		test "$CYCLE_V4" = 0 -a "${CYCLE_V6:-x}" = 0 -a "${CYCLE_R4:-x}" = 2
+else
+	check agent/kprobe-agent "the agent with STAMPEDE_ADDR_WATCH=kprobe, no kprobes here: $(oneline "$(jq -c .addr_watch "$T/out" 2>&1)") (want $WATCH)" \
+		jq_ok ".addr_watch.mode == \"$WATCH\"" "$T/out"
+fi
 
 # A bad configuration: one line naming file, line and key; nothing changes.
 printf '[reflector]\ninterfaces = %s\nports = 862 nope\n' "$IF_R" >"$T/bad.conf"
