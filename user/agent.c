@@ -7,7 +7,9 @@
  *    IPv4 default route's), and again whenever a matching interface appears
  *    or comes back (rtnetlink link events);
  *  - keeps each reflector's local-address set exact: an address added or
- *    removed is republished as soon as the kernel reports it;
+ *    removed is republished as soon as the kernel reports it (a removed
+ *    one was deleted already, as it went, by the reflector's address
+ *    watch where the kernel runs one: addr_watch.h);
  *  - republishes the clock state at once after a step of the system clock
  *    and every interval otherwise (user/clock_cmd.c);
  *  - serves the reflectors' metrics to Prometheus ([metrics] listen);
