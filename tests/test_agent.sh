@@ -349,13 +349,26 @@ else
 	check agent/kprobe-attach "attached with STAMPEDE_ADDR_WATCH=kprobe where $(uname -r) cannot pin kprobe links: exit $rc, watch $mode (want $WATCH kept), links ${old_links[*]:-none} -> ${now_links[*]:-none}" \
 		watch_kept
 fi
+# Asked off (STAMPEDE_ADDR_WATCH=off): the watch that runs goes with it.
 old_links=("${now_links[@]}")
+STAMPEDE_ADDR_WATCH=off cli -n "$NS_R" reflector attach dev "$IF_R"
+rc=$RC
+mode=$(watch_mode "$IF_R")
+reason=$(jq_val '.addr_watch.reason' "$T/out")
+mapfile -t now_links < <(watch_links "$IF_R")
+turned_off() {
+	[ "$rc" = 0 ] && [ "$mode" = off ] && [ "${reason#turned off}" != "$reason" ] &&
+		[ "${#now_links[@]}" = 0 ] && links_gone "${old_links[@]}"
+}
+check agent/watch-turned-off "attached with STAMPEDE_ADDR_WATCH=off: exit $rc, watch $mode ($reason), links ${old_links[*]:-none} -> ${now_links[*]:-none} (want none)" \
+	turned_off
 cli -n "$NS_R" reflector attach dev "$IF_R"
 rc=$RC
 mode=$(watch_mode "$IF_R")
 mapfile -t now_links < <(watch_links "$IF_R")
-check agent/kprobe-back "attached again without STAMPEDE_ADDR_WATCH: exit $rc, watch $mode (want $WATCH), links ${old_links[*]:-none} -> ${now_links[*]:-none}" \
-	one_watch $((watching * 2))
+watch_back() { [ "$rc" = 0 ] && [ "$mode" = "$WATCH" ] && [ "${#now_links[@]}" = $((watching * 2)) ]; }
+check agent/watch-back "attached again without STAMPEDE_ADDR_WATCH: exit $rc, watch $mode (want $WATCH), links ${now_links[*]:-none}" \
+	watch_back
 
 # SIGKILL under load: the reflector does not depend on the agent.
 ip netns exec "$NS_S" "$STAMP_SEND" -4 -c 200 -i 5 -T 1000 "$R4" >"$T/load.json" 2>"$T/load.err" &

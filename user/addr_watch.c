@@ -152,6 +152,7 @@ void addr_watch_start(struct addr_watch *w, int ifindex, int local_addrs_fd, int
 	memset(w, 0, sizeof(*w));
 	first = asked_kind(&off);
 	if (off) {
+		w->asked_off = true;
 		snprintf(w->why, sizeof(w->why), "turned off (" ADDR_WATCH_ENV "=off)");
 		return;
 	}
@@ -242,6 +243,19 @@ void addr_watch_hold(const char *dir, struct addr_watch *w)
 	snprintf(held[n_held].dir, sizeof(held[n_held].dir), "%s", dir);
 	held[n_held++].w = *w;
 	memset(w, 0, sizeof(*w));
+}
+
+void addr_watch_unhold(const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < n_held; i++) {
+		if (strcmp(held[i].dir, dir))
+			continue;
+		addr_watch_free(&held[i].w);
+		held[i] = held[--n_held];
+		return;
+	}
 }
 
 void addr_watch_record_text(const struct addr_watch *w, bool held_here, char *buf, size_t len)

@@ -38,8 +38,9 @@ struct bpf_link;
 /* A watch loaded and attached by this process (or off, and why). */
 struct addr_watch {
 	enum addr_watch_kind kind;
-	bool pinnable; /* its links are bpf_links (a kprobe's before 5.15 are not) */
-	char why[256]; /* off: the kernel's refusals */
+	bool pinnable;	/* its links are bpf_links (a kprobe's before 5.15 are not) */
+	bool asked_off; /* off as asked (ADDR_WATCH_ENV), not as refused */
+	char why[256];	/* off: the kernel's refusals */
 	struct addr_watch_bpf *skel;
 	struct bpf_link *link[ADDR_WATCH_LINKS];
 };
@@ -76,6 +77,9 @@ void addr_watch_release(struct addr_watch *w);
  */
 extern bool addr_watch_may_hold;
 void addr_watch_hold(const char *dir, struct addr_watch *w);
+
+/* The watch held for @dir, if any, detached and freed (another took its place). */
+void addr_watch_unhold(const char *dir);
 
 /* The record of @w for its pin directory ("fentry", "off: WHY", ...). */
 void addr_watch_record_text(const struct addr_watch *w, bool held, char *buf, size_t len);

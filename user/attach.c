@@ -918,26 +918,27 @@ static int pin_watch(struct attach_ctx *ctx)
 	char text[sizeof(ctx->undo.step[0].text)], path[PATH_MAX];
 	int i;
 
-	if (w->kind == ADDR_WATCH_OFF) {
-		if (ctx->old_watch_on) {
-			cli_debug("dev %s: the address watch that runs is kept", ctx->req.ifname);
-			return 0;
-		}
-		addr_watch_record_text(w, false, text, sizeof(text));
-		return write_watch_record(ctx, text);
+	if (w->kind == ADDR_WATCH_OFF && ctx->old_watch_on && !w->asked_off) {
+		cli_debug("dev %s: the address watch that runs is kept", ctx->req.ifname);
+		return 0;
 	}
 	for (i = 0; i < ADDR_WATCH_LINKS; i++) {
-		if (w->pinnable) {
+		if (w->kind != ADDR_WATCH_OFF && w->pinnable) {
 			if (pin_watch_obj(ctx, addr_watch_link_fd(w, i), addr_watch_link_pins[i],
 					  ctx->old_watch_fd[i]))
 				return -1;
 		} else if (ctx->old_watch_fd[i] >= 0) {
+			/* Held by this process from now on, or turned off: the old link goes. */
 			if (pins_path(path, sizeof(path), ctx->dir, addr_watch_link_pins[i]))
 				return -1;
 			if (unlink(path))
 				return cli_error("cannot remove %s: %s", path, strerror(errno));
 			undo_add(&ctx->undo, UNDO_REPIN, path, ctx->old_watch_fd[i], -1);
 		}
+	}
+	if (w->kind == ADDR_WATCH_OFF) {
+		addr_watch_record_text(w, false, text, sizeof(text));
+		return write_watch_record(ctx, text);
 	}
 	if (ctx->old_watch_gen_fd < 0 &&
 	    pin_watch_obj(ctx, addr_watch_gen_fd(w), ADDR_WATCH_PIN_GEN, -1))
@@ -1637,10 +1638,14 @@ static int attach(struct attach_ctx *ctx)
 		return -1;
 	/* Committed: from here on nothing is undone. */
 	ctx->undo.n = 0;
-	if (ctx->watch_held)
+	if (ctx->watch_held) {
 		addr_watch_hold(ctx->dir, &ctx->watch);
-	else
+	} else {
+		/* Pinned, or turned off: one this process held for the interface goes. */
+		if (ctx->watch.kind != ADDR_WATCH_OFF || ctx->watch.asked_off)
+			addr_watch_unhold(ctx->dir);
 		addr_watch_release(&ctx->watch);
+	}
 	if (ctx->leave_old && multiprog_detach(ctx->old_prog_fd, ctx->ifindex))
 		cli_warn("dev %s: the replaced program (prog id %u) is still in the XDP dispatcher:"
 			 " %s; 'xdp-loader unload %s --id %u' takes it out",
