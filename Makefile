@@ -109,7 +109,10 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o | $(DEPS_STAMP)
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
 
-$(BUILD)/obj/user/%.o: user/%.c $(BUILD)/stampede.skel.h $(BUILD)/stampede_tc.skel.h | $(DEPS_STAMP)
+# The controller embeds every BPF object of bpf/: the reflector (XDP and tc)
+# and the address watch.
+SKELETONS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+$(BUILD)/obj/user/%.o: user/%.c $(SKELETONS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $(DEP_FLAGS) -c $< -o $@

@@ -11,7 +11,9 @@
  * The controller rewrites the set in one map update while packets are
  * being answered; a packet that reads it during that copy may see the old
  * and new lists mixed, and be answered or passed as either would.  Only
- * addresses being added or removed at that instant are affected.
+ * addresses being added or removed at that instant are affected.  The
+ * address watch (addr_watch.bpf.c) takes a removed address out in place,
+ * in an order that never hides a remaining one from a packet.
  */
 #ifndef STAMPEDE_BPF_LOCAL_ADDRS_H
 #define STAMPEDE_BPF_LOCAL_ADDRS_H

@@ -27,21 +27,8 @@ struct {
 	__type(value, struct stampede_session_set);
 } sessions SEC(".maps");
 
-/* The interface's first addresses per family, compared before hashing. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct stampede_local_set);
-} local_set SEC(".maps");
-
-/* The interface's own unicast addresses, filled by the controller. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, STAMPEDE_MAX_LOCAL_ADDRS);
-	__type(key, union stampede_addr);
-	__type(value, __u8);
-} local_addrs SEC(".maps");
+/* local_set and local_addrs, here in the maps' order (the address watch shares them). */
+#include "local_addr_maps.h"
 
 /* Clock facts published by the controller (TAI offset, Error Estimate). */
 struct {

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 
+#include "addr_watch.h"
 #include "addrs.h"
 #include "cli.h"
 
@@ -241,7 +242,8 @@ void addrs_fill_set(struct stampede_local_set *set, const union stampede_addr *l
 	}
 }
 
-int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
+/* One dump of the interface's addresses, written to the maps. */
+static int sync_once(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 {
 	const __u8 local = STAMPEDE_ADDR_LOCAL, bcast = STAMPEDE_ADDR_BROADCAST,
 		   node = STAMPEDE_ADDR_NODE;
@@ -277,6 +279,32 @@ int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count)
 	if (!err)
 		*count = n_local;
 	return err;
+}
+
+int addrs_sync(int map_fd, int set_fd, int gen_fd, const char *ifname, unsigned int *count)
+{
+	__u64 before;
+	int tries, err;
+
+	/*
+	 * An address removed after the dump but before the write is deleted
+	 * by the address watch and then written back by us: the watch's
+	 * count moves meanwhile, and the dump is taken again.  Bounded: the
+	 * rtnetlink event of a removal brings another sync in any case.
+	 */
+	for (tries = 1;; tries++) {
+		before = addr_watch_gen_read(gen_fd);
+		err = sync_once(map_fd, set_fd, ifname, count);
+		if (err || gen_fd < 0 || addr_watch_gen_read(gen_fd) == before)
+			return err;
+		if (tries == ADDRS_SYNC_TRIES) {
+			cli_debug("dev %s: addresses kept going while they were written; the"
+				  " next address event writes them again",
+				  ifname);
+			return 0;
+		}
+		cli_debug("dev %s: an address went while they were written; again", ifname);
+	}
 }
 
 int addrs_count(int map_fd, unsigned int *count)

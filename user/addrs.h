@@ -12,9 +12,13 @@
  * Make the local_addrs map @map_fd hold exactly @ifname's IPv4 and IPv6
  * addresses (STAMPEDE_ADDR_LOCAL) and the directed broadcasts of its IPv4
  * subnets (STAMPEDE_ADDR_BROADCAST), and the local_set map @set_fd the
- * first of each; the number of addresses goes to @count.
+ * first of each; the number of addresses goes to @count.  @gen_fd is the
+ * address watch's generation map (addr_watch.h), or -1: while it moves
+ * during a rewrite (an address went meanwhile), the rewrite is done again,
+ * up to ADDRS_SYNC_TRIES times.
  */
-int addrs_sync(int map_fd, int set_fd, const char *ifname, unsigned int *count);
+#define ADDRS_SYNC_TRIES 4
+int addrs_sync(int map_fd, int set_fd, int gen_fd, const char *ifname, unsigned int *count);
 
 /*
  * The local_set value for @list, in its order: @n_local addresses, then

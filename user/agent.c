@@ -7,7 +7,9 @@
  *    IPv4 default route's), and again whenever a matching interface appears
  *    or comes back (rtnetlink link events);
  *  - keeps each reflector's local-address set exact: an address added or
- *    removed is republished as soon as the kernel reports it;
+ *    removed is republished as soon as the kernel reports it (a removed
+ *    one was deleted already, as it went, by the reflector's address
+ *    watch where the kernel runs one: addr_watch.h);
  *  - republishes the clock state at once after a step of the system clock
  *    and every interval otherwise (user/clock_cmd.c);
  *  - serves the reflectors' metrics to Prometheus ([metrics] listen);
@@ -33,6 +35,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "addr_watch.h"
 #include "addrs.h"
 #include "agent_config.h"
 #include "agent_probe.h"
@@ -57,6 +60,7 @@ struct agent {
 	char attached[AGENT_MAX_INTERFACES * 4][IF_NAMESIZE];
 	unsigned int n_attached;
 	char default_route_if[IF_NAMESIZE];
+	bool said_watch_off; /* the address watch's refusal, said once */
 };
 
 /* The interface of the IPv4 default route, from /proc/net/route; "" if none. */
@@ -107,6 +111,25 @@ static bool agent_has(const struct agent *ag, const char *ifname)
 	return false;
 }
 
+/*
+ * Where the kernel refuses the address watch, a removed address is answered
+ * until the republish: said once, with the kernel's reasons.
+ */
+static void agent_say_watch_off(struct agent *ag, const char *ifname)
+{
+	struct addr_watch_state st;
+	char dir[PATH_MAX];
+
+	if (ag->said_watch_off || pins_dev_dir(ifname, dir, sizeof(dir)))
+		return;
+	addr_watch_read(dir, &st);
+	if (strcmp(st.mode, addr_watch_kind_names[ADDR_WATCH_OFF]))
+		return;
+	ag->said_watch_off = true;
+	printf("agent: addr-watch off (%s): a removed address is refused from the republish on\n",
+	       st.why);
+}
+
 /* `reflector attach dev IFNAME` with the configured words; the pins lock let go after. */
 static int agent_attach(struct agent *ag, const char *ifname)
 {
@@ -122,6 +145,8 @@ static int agent_attach(struct agent *ag, const char *ifname)
 	fflush(stdout);
 	err = reflector_attach(&args);
 	pins_unlock();
+	if (!err)
+		agent_say_watch_off(ag, ifname);
 	fflush(stdout);
 	if (!err && !agent_has(ag, ifname) &&
 	    ag->n_attached < sizeof(ag->attached) / sizeof(ag->attached[0]))
@@ -170,10 +195,15 @@ static int agent_check_names(const struct agent *ag)
 
 static int sync_addrs_one(struct attached *a, void *arg)
 {
+	int gen_fd = addr_watch_open_gen(a->dir), err;
 	unsigned int n;
 
 	(void)arg;
-	if (addrs_sync(a->map_fd[PIN_MAP_local_addrs], a->map_fd[PIN_MAP_local_set], a->ifname, &n))
+	err = addrs_sync(a->map_fd[PIN_MAP_local_addrs], a->map_fd[PIN_MAP_local_set], gen_fd,
+			 a->ifname, &n);
+	if (gen_fd >= 0)
+		close(gen_fd);
+	if (err)
 		return -1;
 	printf("agent: dev %s: %u local address%s\n", a->ifname, n, n == 1 ? "" : "es");
 	fflush(stdout);
@@ -399,6 +429,8 @@ static int agent_cmd(struct cli_args *args)
 		agent_config_free(&ag.cfg);
 		return -1;
 	}
+	/* Kprobes this kernel cannot pin stay with the agent (addr_watch.h). */
+	addr_watch_may_hold = true;
 	/* Lines as they happen, also into a pipe or the journal. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	err = agent_run(&ag);

@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "addr_watch.h"
 #include "addrs.h"
 #include "attach.h"
 #include "attached.h"
@@ -47,7 +48,7 @@
  * directories it made, pins it replaced, the program it swapped in.  A
  * failed attach leaves the interface exactly as it was.
  */
-#define UNDO_MAX 24
+#define UNDO_MAX 32
 enum undo_kind {
 	UNDO_UNLINK,  /* remove the pin or symlink at path */
 	UNDO_RMDIR,   /* remove the directory at path */
@@ -56,6 +57,7 @@ enum undo_kind {
 	UNDO_LEAVE,   /* take program fd out of the dispatcher of ifindex fd2 */
 	UNDO_TC,      /* remove the tc filter at tc of ifindex fd2 */
 	UNDO_TC_PROG, /* give the tc filter at tc of ifindex fd2 its program fd back */
+	UNDO_SYMLINK, /* put the symlink at path back to text ("": remove it) */
 };
 
 struct undo_step {
@@ -63,6 +65,7 @@ struct undo_step {
 	char path[PATH_MAX];
 	int fd, fd2;
 	struct tc_record tc;
+	char text[320];
 };
 
 struct undo {
@@ -110,6 +113,12 @@ struct attach_ctx {
 	struct stampede_bpf *component; /* its object, loaded by libxdp */
 	int old_map_fd[PIN_MAP_COUNT];
 	struct stampede_bpf *skel;
+	/* the address watch (addr_watch.h): this run's, and what a replace found */
+	struct addr_watch watch;
+	bool watch_held;		    /* ... kept by this process (the agent) */
+	bool old_watch_on;		    /* replace: a watch runs */
+	int old_watch_fd[ADDR_WATCH_LINKS]; /* ... its pinned links */
+	int old_watch_gen_fd;		    /* ... its generation map */
 	struct undo undo;
 	struct auth_keyset keys; /* auth-key FILE, read before anything changes */
 };
@@ -177,6 +186,11 @@ static void undo_step(const struct undo_step *s)
 			cli_warn("could not restore the earlier tc program");
 		break;
 	}
+	case UNDO_SYMLINK:
+		unlink(s->path);
+		if (s->text[0] && symlink(s->text, s->path))
+			cli_warn("could not restore %s: %s", s->path, strerror(errno));
+		break;
 	}
 }
 
@@ -573,18 +587,25 @@ static int open_old_maps(struct attach_ctx *ctx)
 	return read_old_sets(ctx);
 }
 
+static void remove_stale_pin(const struct attach_ctx *ctx, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!pins_path(path, sizeof(path), ctx->dir, name) && !unlink(path))
+		cli_debug("removed stale pin %s", path);
+}
+
 /* Pins in a directory without a link are what a crashed run left; clear them. */
 static void remove_stale_pins(const struct attach_ctx *ctx)
 {
-	char path[PATH_MAX];
 	int i;
 
-	for (i = 0; i < PIN_MAP_COUNT; i++) {
-		if (pins_path(path, sizeof(path), ctx->dir, pin_map_names[i]))
-			continue;
-		if (!unlink(path))
-			cli_debug("removed stale pin %s", path);
-	}
+	for (i = 0; i < PIN_MAP_COUNT; i++)
+		remove_stale_pin(ctx, pin_map_names[i]);
+	for (i = 0; i < ADDR_WATCH_LINKS; i++)
+		remove_stale_pin(ctx, addr_watch_link_pins[i]);
+	remove_stale_pin(ctx, ADDR_WATCH_PIN_GEN);
+	remove_stale_pin(ctx, ADDR_WATCH_PIN_RECORD);
 }
 
 /* --- load ----------------------------------------------------------------- */
@@ -805,6 +826,128 @@ static int write_auth_keys(struct attach_ctx *ctx)
 	return 0;
 }
 
+/* --- the address watch ----------------------------------------------------- */
+
+/*
+ * replace: the watch the running reflector has.  It is replaced by this
+ * run's, or kept when this run's is refused: a reflector that had one is
+ * never left without, nor with two.
+ */
+static void open_old_watch(struct attach_ctx *ctx)
+{
+	struct addr_watch_state st;
+	char path[PATH_MAX];
+	int i;
+
+	addr_watch_read(ctx->dir, &st);
+	ctx->old_watch_on = strcmp(st.mode, addr_watch_kind_names[ADDR_WATCH_OFF]);
+	for (i = 0; i < ADDR_WATCH_LINKS; i++)
+		if (!pins_path(path, sizeof(path), ctx->dir, addr_watch_link_pins[i]))
+			ctx->old_watch_fd[i] = bpf_obj_get(path);
+	ctx->old_watch_gen_fd = addr_watch_open_gen(ctx->dir);
+}
+
+/*
+ * Once the reflector's maps exist (loaded, or the pinned ones reused):
+ * from here on the watch deletes what the kernel removes, also while the
+ * maps are being filled.  A kprobe the kernel cannot pin would go with
+ * this process: only the agent, which stays, keeps one.
+ */
+static void start_watch(struct attach_ctx *ctx)
+{
+	struct addr_watch *w = &ctx->watch;
+
+	addr_watch_free(w);
+	addr_watch_start(w, ctx->ifindex, bpf_map__fd(ctx->skel->maps.local_addrs),
+			 bpf_map__fd(ctx->skel->maps.local_set), ctx->old_watch_gen_fd);
+	if (w->kind != ADDR_WATCH_OFF && !w->pinnable && !addr_watch_may_hold) {
+		addr_watch_free(w);
+		snprintf(w->why, sizeof(w->why),
+			 "this kernel cannot pin kprobe links (Linux 5.15 can) and 'reflector"
+			 " attach' exits: only the agent holds them while it runs");
+		cli_debug("address watch off: %s", w->why);
+	}
+}
+
+/* The generation map of the watch that runs during the fill (addrs.h). */
+static int watch_gen_fd(const struct attach_ctx *ctx)
+{
+	if (ctx->watch.kind != ADDR_WATCH_OFF)
+		return addr_watch_gen_fd(&ctx->watch);
+	return ctx->old_watch_gen_fd;
+}
+
+/* The record of what watches, replaced in one rename; undone to what it was. */
+static int write_watch_record(struct attach_ctx *ctx, const char *text)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], old[sizeof(ctx->undo.step[0].text)];
+	struct undo_step *s;
+	ssize_t n;
+
+	if (pins_path(path, sizeof(path), ctx->dir, ADDR_WATCH_PIN_RECORD) ||
+	    pins_path(tmp, sizeof(tmp), ctx->dir, ADDR_WATCH_PIN_RECORD "_new"))
+		return -1;
+	n = readlink(path, old, sizeof(old) - 1);
+	old[n > 0 ? n : 0] = '\0';
+	unlink(tmp);
+	if (symlink(text, tmp) || rename(tmp, path)) {
+		unlink(tmp);
+		return cli_error("cannot create %s: %s", path, strerror(errno));
+	}
+	s = undo_add(&ctx->undo, UNDO_SYMLINK, path, -1, -1);
+	if (s)
+		snprintf(s->text, sizeof(s->text), "%s", old);
+	return 0;
+}
+
+/* A pin of the new watch, over the old watch's when there is one. */
+static int pin_watch_obj(struct attach_ctx *ctx, int fd, const char *name, int old_fd)
+{
+	return old_fd >= 0 ? pin_over(ctx, fd, name, old_fd) : pin(ctx, fd, name);
+}
+
+/*
+ * The watch's links and generation map pinned beside the reflector's maps
+ * (over a replaced reflector's watch: the old links go as their pins are
+ * replaced), and its record.  An unpinnable kprobe the agent holds takes
+ * the place of pinned links.
+ */
+static int pin_watch(struct attach_ctx *ctx)
+{
+	struct addr_watch *w = &ctx->watch;
+	char text[sizeof(ctx->undo.step[0].text)], path[PATH_MAX];
+	int i;
+
+	if (w->kind == ADDR_WATCH_OFF && ctx->old_watch_on && !w->asked_off) {
+		cli_debug("dev %s: the address watch that runs is kept", ctx->req.ifname);
+		return 0;
+	}
+	for (i = 0; i < ADDR_WATCH_LINKS; i++) {
+		if (w->kind != ADDR_WATCH_OFF && w->pinnable) {
+			if (pin_watch_obj(ctx, addr_watch_link_fd(w, i), addr_watch_link_pins[i],
+					  ctx->old_watch_fd[i]))
+				return -1;
+		} else if (ctx->old_watch_fd[i] >= 0) {
+			/* Held by this process from now on, or turned off: the old link goes. */
+			if (pins_path(path, sizeof(path), ctx->dir, addr_watch_link_pins[i]))
+				return -1;
+			if (unlink(path))
+				return cli_error("cannot remove %s: %s", path, strerror(errno));
+			undo_add(&ctx->undo, UNDO_REPIN, path, ctx->old_watch_fd[i], -1);
+		}
+	}
+	if (w->kind == ADDR_WATCH_OFF) {
+		addr_watch_record_text(w, false, text, sizeof(text));
+		return write_watch_record(ctx, text);
+	}
+	if (ctx->old_watch_gen_fd < 0 &&
+	    pin_watch_obj(ctx, addr_watch_gen_fd(w), ADDR_WATCH_PIN_GEN, -1))
+		return -1;
+	ctx->watch_held = !w->pinnable;
+	addr_watch_record_text(w, ctx->watch_held, text, sizeof(text));
+	return write_watch_record(ctx, text);
+}
+
 /* Addresses, clock and keys, written before the program can see a packet. */
 static int fill_maps(struct attach_ctx *ctx)
 {
@@ -813,7 +956,8 @@ static int fill_maps(struct attach_ctx *ctx)
 	__u32 key = 0;
 
 	if (addrs_sync(bpf_map__fd(ctx->skel->maps.local_addrs),
-		       bpf_map__fd(ctx->skel->maps.local_set), ctx->req.ifname, &n_addrs))
+		       bpf_map__fd(ctx->skel->maps.local_set), watch_gen_fd(ctx), ctx->req.ifname,
+		       &n_addrs))
 		return -1;
 	if (!n_addrs)
 		cli_warn("dev %s has no IP address; nothing will be reflected until one is added"
@@ -1084,10 +1228,10 @@ static int attach_new(struct attach_ctx *ctx)
 		if (pin(ctx, bpf_map__fd(skel_map(ctx->skel, i)), pin_map_names[i]))
 			return -1;
 	if (ctx->tc)
-		return create_tc(ctx)
-			       ?: pin(ctx, bpf_program__fd(reflector_program(ctx->skel)),
-				      TC_PIN_PROG);
-	if (create_link(ctx))
+		return create_tc(ctx) ?: pin_watch(ctx)
+					?: pin(ctx, bpf_program__fd(reflector_program(ctx->skel)),
+					       TC_PIN_PROG);
+	if (create_link(ctx) || pin_watch(ctx))
 		return -1;
 	/* Pinned last: a link (or program) pin means a complete reflector. */
 	if (ctx->multiprog)
@@ -1183,7 +1327,7 @@ static int replace_prog(struct attach_ctx *ctx)
 	    pin_over(ctx, bpf_map__fd(ctx->skel->maps.rate_src), pin_map_names[PIN_MAP_rate_src],
 		     ctx->old_map_fd[PIN_MAP_rate_src]))
 		return -1;
-	return 0;
+	return pin_watch(ctx);
 }
 
 /* "a -> b" of one setting that differs, appended to @buf after ", ". */
@@ -1456,6 +1600,8 @@ static int attach(struct attach_ctx *ctx)
 		return attached_missing(ctx->req.ifname);
 	if (ctx->replace ? prepare_replace(ctx) : check_hook(ctx))
 		return -1;
+	if (ctx->replace)
+		open_old_watch(ctx);
 	if (ctx->refresh)
 		request_running_settings(ctx);
 	if (ctx->req.auth_key_file &&
@@ -1464,7 +1610,10 @@ static int attach(struct attach_ctx *ctx)
 		return -1;
 	if (ctx->set)
 		request_policy_named(ctx);
-	if (load(ctx) || fill_maps(ctx))
+	if (load(ctx))
+		return -1;
+	start_watch(ctx);
+	if (fill_maps(ctx))
 		return -1;
 	if (ctx->replace ? replace_prog(ctx) : attach_new(ctx)) {
 		if (!ctx->fallback_tc)
@@ -1479,13 +1628,24 @@ static int attach(struct attach_ctx *ctx)
 		ctx->skel = ctx->component = NULL;
 		ctx->tc = true;
 		ctx->multiprog = ctx->dispatcher_there = false;
-		if (load(ctx) || fill_maps(ctx) || attach_new(ctx))
+		if (load(ctx))
+			return -1;
+		start_watch(ctx);
+		if (fill_maps(ctx) || attach_new(ctx))
 			return -1;
 	}
 	if (describe_result(ctx, &info))
 		return -1;
 	/* Committed: from here on nothing is undone. */
 	ctx->undo.n = 0;
+	if (ctx->watch_held) {
+		addr_watch_hold(ctx->dir, &ctx->watch);
+	} else {
+		/* Pinned, or turned off: one this process held for the interface goes. */
+		if (ctx->watch.kind != ADDR_WATCH_OFF || ctx->watch.asked_off)
+			addr_watch_unhold(ctx->dir);
+		addr_watch_release(&ctx->watch);
+	}
 	if (ctx->leave_old && multiprog_detach(ctx->old_prog_fd, ctx->ifindex))
 		cli_warn("dev %s: the replaced program (prog id %u) is still in the XDP dispatcher:"
 			 " %s; 'xdp-loader unload %s --id %u' takes it out",
@@ -1517,6 +1677,9 @@ static int run(struct cli_args *args, enum run_kind kind)
 	ctx.link_fd = ctx.new_link_fd = ctx.old_prog_fd = ctx.prog_fd = ctx.new_prog_fd = -1;
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		ctx.old_map_fd[i] = -1;
+	for (i = 0; i < ADDR_WATCH_LINKS; i++)
+		ctx.old_watch_fd[i] = -1;
+	ctx.old_watch_gen_fd = -1;
 	if (kind == RUN_SET) {
 		err = attach_parse_set(args, &ctx.set_req);
 		attach_req_defaults(&ctx.req);
@@ -1544,6 +1707,13 @@ static int run(struct cli_args *args, enum run_kind kind)
 	for (i = 0; i < PIN_MAP_COUNT; i++)
 		if (ctx.old_map_fd[i] >= 0)
 			close(ctx.old_map_fd[i]);
+	/* A watch not committed (not pinned, not held) is detached here. */
+	addr_watch_free(&ctx.watch);
+	for (i = 0; i < ADDR_WATCH_LINKS; i++)
+		if (ctx.old_watch_fd[i] >= 0)
+			close(ctx.old_watch_fd[i]);
+	if (ctx.old_watch_gen_fd >= 0)
+		close(ctx.old_watch_gen_fd);
 	reflector_obj_destroy(ctx.skel);
 	explicit_bzero(&ctx.keys, sizeof(ctx.keys));
 	return err;

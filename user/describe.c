@@ -214,6 +214,7 @@ int reflector_describe(const struct attached *a, struct reflector_info *info)
 			return -1;
 		info->auth_keys_known = true;
 	}
+	addr_watch_read(a->dir, &info->watch);
 	/* The list is in force only while the program looks it up. */
 	if ((info->cfg.flags & STAMPEDE_F_ALLOW) && a->map_fd[PIN_MAP_allow_src] >= 0 &&
 	    policy_allow_read(a->map_fd[PIN_MAP_allow_src], info->allow, &info->n_allow, a->ifname))
@@ -328,6 +329,7 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 	const struct stampede_config *cfg = &info->cfg;
 	struct json_object *obj = json_object_new_object();
 	struct json_object *clk = json_object_new_object();
+	struct json_object *watch;
 	char when[CLOCK_UTC_LEN];
 
 	json_add_string(obj, "ifname", info->ifname);
@@ -382,6 +384,11 @@ struct json_object *reflector_info_json(const struct reflector_info *info)
 			       rate_json(&cfg->rate_all, cfg->flags & STAMPEDE_F_RATE_ALL));
 	json_add_uint(obj, "sessions_max", info->sessions_max);
 	json_add_uint(obj, "local_addrs", info->local_addrs);
+	watch = json_object_new_object();
+	json_add_string(watch, "mode", info->watch.mode);
+	json_object_object_add(watch, "reason",
+			       info->watch.why[0] ? json_object_new_string(info->watch.why) : NULL);
+	json_object_object_add(obj, "addr_watch", watch);
 	clock_format_utc(info->loaded_unix_ns, when, sizeof(when));
 	json_add_string(obj, "loaded_at", when);
 
@@ -515,6 +522,10 @@ void reflector_info_print(const struct reflector_info *info)
 	printf("\tsessions table %u entries, %u local address%s, other traffic %s\n",
 	       info->sessions_max, info->local_addrs, info->local_addrs == 1 ? "" : "es",
 	       cfg->flags & STAMPEDE_F_COUNT_OTHER ? "counted" : "not counted");
+	if (info->watch.why[0])
+		printf("\taddr-watch %s (%s)\n", info->watch.mode, info->watch.why);
+	else
+		printf("\taddr-watch %s\n", info->watch.mode);
 	if (info->multiprog && info->dispatcher_id)
 		printf("\tin libxdp's dispatcher (prog id %u), run priority %u, passes on to the"
 		       " next program what is not its own\n",

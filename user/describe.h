@@ -12,6 +12,7 @@
 #include <linux/bpf.h>
 #include <json-c/json.h>
 
+#include "addr_watch.h"
 #include "attached.h"
 #include "stampede_kern_user.h"
 
@@ -36,6 +37,8 @@ struct reflector_info {
 	/* the allow-list, from its pinned map (sorted, IPv4 first) */
 	struct stampede_prefix allow[STAMPEDE_MAX_ALLOW_PREFIXES];
 	unsigned int n_allow;
+	/* the address watch (addr_watch.h): fentry, kprobe or off, and why */
+	struct addr_watch_state watch;
 };
 
 /* How @prog_id is attached to @ifindex: "native", "generic", "offload" or "none". */

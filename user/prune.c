@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <bpf/bpf.h>
 
+#include "addr_watch.h"
 #include "attached.h"
 #include "cli.h"
 #include "multiprog.h"
@@ -79,6 +80,12 @@ int prune_unpin_reflector(const char *dir)
 {
 	int i;
 
+	/* The address watch first: its links go with their pins (a held one stays with its holder). */
+	for (i = 0; i < ADDR_WATCH_LINKS; i++)
+		if (unpin(dir, addr_watch_link_pins[i]))
+			return -1;
+	if (unpin(dir, ADDR_WATCH_PIN_GEN) || unpin(dir, ADDR_WATCH_PIN_RECORD))
+		return -1;
 	if (unpin(dir, STAMPEDE_PIN_LINK) || unpin(dir, MULTIPROG_PIN_PROG) ||
 	    unpin(dir, TC_PIN_PROG) || unpin(dir, TC_PIN_RECORD) || unpin(dir, PIN_IFINDEX))
 		return -1;
