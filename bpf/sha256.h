@@ -27,7 +27,7 @@ struct sha256_scratch {
 	__u32 w[16];   /* the block as host-order words, then the schedule's window */
 	__u32 ipad[8]; /* HMAC (bpf/hmac.h): the key's state after K ^ ipad */
 	__u32 opad[8]; /* and after K ^ opad */
-	__u32 v[8];    /* the working variables (sha256_block) */
+	__u64 v[8];    /* the working variables (sha256_block: upper halves dirty) */
 };
 
 struct {

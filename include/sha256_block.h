@@ -21,7 +21,10 @@
  * additions and bitwise operations are correct in the lower 32 bits
  * whatever the upper ones hold, and a rotation starts from a word that has
  * the value in both halves (sha256_dup), so three rotations are three
- * shifts of it.
+ * shifts of it.  The working variables are 64-bit words too, stored with
+ * their dirty upper halves: read whole, they need no zero extension (two
+ * shifts each on v1) before an addition or a bitwise operation; a and e,
+ * rotated, are read as their lower 32-bit halves instead (sha256_lo32).
  */
 #ifndef STAMPEDE_SHA256_BLOCK_H
 #define STAMPEDE_SHA256_BLOCK_H
@@ -122,13 +125,22 @@ static __always_inline __u64 sha256_w_next(__u32 *w, const unsigned int i)
  */
 #define sha256_round_barrier() asm volatile("" ::: "memory")
 
+/* A 32-bit word that may alias any other type (the halves of the working variables). */
+typedef __u32 __attribute__((may_alias)) sha256_half;
+
+/* The lower 32 bits of the word at @p, read as a 32-bit word: clean, for sha256_dup. */
+static __always_inline __u64 sha256_lo32(const __u64 *p)
+{
+	return ((const sha256_half *)p)[__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__];
+}
+
 /*
  * Round i of a pass, with the variables named in their roles: d and h are
  * the ones written.  @k points to the pass's 16 round constants.
  */
 #define SHA256_ROUND(a, b, c, d, e, f, g, h, k, i, sched)                              \
 	do {                                                                           \
-		__u64 a_ = a, e_ = e;                                                  \
+		__u64 a_ = sha256_lo32(&(a)), e_ = sha256_lo32(&(e));                  \
 		__u64 t1_ = (h + (k)[i] + SHA256_W(i, sched) + (g ^ (e_ & (f ^ g)))) + \
 			    sha256_big_sigma1(e_);                                     \
 		__u64 t2_ = sha256_big_sigma0(a_) + ((a_ & b) | (c & (a_ | b)));       \
@@ -162,7 +174,7 @@ static __always_inline __u64 sha256_w_next(__u32 *w, const unsigned int i)
  * with the schedule's last 16) into the state, with v (8 words of the
  * caller's) for the working variables.
  */
-static __always_inline void sha256_block(__u32 *state, __u32 *w, __u32 *v)
+static __always_inline void sha256_block(__u32 *state, __u32 *w, __u64 *v)
 {
 	__u32 i;
 
