@@ -98,8 +98,8 @@ static __always_inline __u64 sha256_small_sigma1(__u64 x)
 }
 
 /*
- * W(i) for i in 16..63: the schedule's word, computed over the word 16
- * rounds old in the window, which it replaces.
+ * W(t) for t in 16..63, at window index i (t mod 16): the schedule's word,
+ * computed over the word 16 rounds old in the window, which it replaces.
  */
 static __always_inline __u64 sha256_w_next(__u32 *w, const unsigned int i)
 {
