@@ -70,13 +70,6 @@ static __always_inline __be32 *auth_base(void *data, void *data_end, __u32 poff)
 	return p;
 }
 
-/* The key of @aw->id's port for @ssid (auth_key_find).  false: none. */
-static __always_inline bool auth_key_load(struct auth_work *aw, struct sha256_scratch *sc,
-					  __be16 ssid)
-{
-	return auth_key_find(&aw->id, sc, ssid);
-}
-
 /*
  * Answer a test packet to an auth-port (classify() said authenticated).
  * Returns the counter of the outcome; reflected means the frame is the
@@ -89,6 +82,7 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	bool stateful = cfg.flags & STAMPEDE_F_STATEFUL;
+	const struct stampede_auth_key *key = NULL;
 	struct sha256_scratch *sc;
 	struct tlv_plan *plan = NULL;
 	struct tlv_scratch *ts = NULL;
@@ -103,12 +97,25 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	aw = bpf_map_lookup_elem(&auth_work, &zero);
 	if (!aw)
 		return STAMPEDE_CNT_internal;
-	/* A port without keys: the stack's, whatever the packet holds, as before keys. */
+	/*
+	 * The key for the packet's SSID, else the port's for every SSID, first
+	 * when the packet holds an SSID: found, it also tells that the port
+	 * has keys, without a third lookup.  Not found, it is a failure only
+	 * after the checks below, in their order.
+	 */
 	aw->id.port = pkt->dport;
-	aw->id.ssid = 0;
-	aw->id.kind = STAMPEDE_AUTH_PORT;
-	if (!bpf_map_lookup_elem(&auth_keys, &aw->id))
-		return STAMPEDE_CNT_authenticated;
+	if (pkt->payload_len >= STAMP_AUTH_BASE_SIZE && pkt->l4_off <= STAMPEDE_MAX_L4_OFF) {
+		p = auth_base(data, data_end, pkt_off(pkt->l4_off) + sizeof(struct udphdr));
+		if (p)
+			key = auth_key_lookup(&aw->id, *(__be16 *)((__u8 *)p + STAMP_AUTH_SSID));
+	}
+	if (!key) {
+		/* A port without keys: the stack's, whatever the packet holds, as before keys. */
+		aw->id.ssid = 0;
+		aw->id.kind = STAMPEDE_AUTH_PORT;
+		if (!bpf_map_lookup_elem(&auth_keys, &aw->id))
+			return STAMPEDE_CNT_authenticated;
+	}
 	if (pkt->payload_len < STAMP_AUTH_BASE_SIZE)
 		return STAMPEDE_CNT_auth_failed;
 	if ((cfg.flags & STAMPEDE_F_ALLOW) && !source_allowed(pkt))
@@ -122,8 +129,9 @@ static __always_inline __u32 auth_answer(struct stampede_ctx *ctx, struct stampe
 	sc = sha256_scratch_get();
 	if (!sc)
 		return STAMPEDE_CNT_internal;
-	if (!auth_key_load(aw, sc, *(__be16 *)((__u8 *)p + STAMP_AUTH_SSID)))
+	if (!key)
 		return STAMPEDE_CNT_auth_failed;
+	auth_key_states(sc, key);
 
 	clk = bpf_map_lookup_elem(&clock, &zero);
 	if (!clk)

@@ -22,27 +22,41 @@ struct {
 } auth_keys SEC(".maps");
 
 /*
- * The key of @id->port for @ssid, else the port's key for every SSID: its
- * states into the HMAC's scratch entry.  @id is the caller's, so that it
- * need not be on the stack.  false: none.
+ * The key of @id->port for @ssid, else the port's key for every SSID.  @id
+ * is the caller's, so that it need not be on the stack.  NULL: none.
  */
-static __always_inline bool auth_key_find(struct stampede_auth_key_id *id,
-					  struct sha256_scratch *sc, __be16 ssid)
+static __always_inline const struct stampede_auth_key *
+auth_key_lookup(struct stampede_auth_key_id *id, __be16 ssid)
 {
 	const struct stampede_auth_key *key;
 
 	id->ssid = ssid;
 	id->kind = STAMPEDE_AUTH_SSID;
 	key = bpf_map_lookup_elem(&auth_keys, id);
-	if (!key) {
-		id->ssid = 0;
-		id->kind = STAMPEDE_AUTH_ANY_SSID;
-		key = bpf_map_lookup_elem(&auth_keys, id);
-		if (!key)
-			return false;
-	}
+	if (key)
+		return key;
+	id->ssid = 0;
+	id->kind = STAMPEDE_AUTH_ANY_SSID;
+	return bpf_map_lookup_elem(&auth_keys, id);
+}
+
+/* @key's states into the HMAC's scratch entry. */
+static __always_inline void auth_key_states(struct sha256_scratch *sc,
+					    const struct stampede_auth_key *key)
+{
 	__builtin_memcpy(sc->ipad, key->ipad, sizeof(sc->ipad));
 	__builtin_memcpy(sc->opad, key->opad, sizeof(sc->opad));
+}
+
+/* auth_key_lookup, and the key's states into the scratch entry.  false: none. */
+static __always_inline bool auth_key_find(struct stampede_auth_key_id *id,
+					  struct sha256_scratch *sc, __be16 ssid)
+{
+	const struct stampede_auth_key *key = auth_key_lookup(id, ssid);
+
+	if (!key)
+		return false;
+	auth_key_states(sc, key);
 	return true;
 }
 

@@ -18,11 +18,11 @@ static __always_inline int hmac_sha256_outer(struct sha256_scratch *sc)
 
 	/* The 32-octet inner digest, padded, after the opad block. */
 	for (i = 0; i < 8; i++)
-		sc->w[i] = bpf_htonl(sc->h[i]);
-	sc->w[8] = bpf_htonl(0x80000000);
+		sc->w[i] = sc->h[i];
+	sc->w[8] = 0x80000000;
 	for (i = 9; i < 15; i++)
 		sc->w[i] = 0;
-	sc->w[15] = bpf_htonl((SHA256_BLOCK_LEN + SHA256_DIGEST_LEN) * 8);
+	sc->w[15] = (SHA256_BLOCK_LEN + SHA256_DIGEST_LEN) * 8;
 	__builtin_memcpy(sc->h, sc->opad, sizeof(sc->h));
 	return sha256_compress();
 }

@@ -15,7 +15,7 @@
 struct sha256_ctx {
 	__u32 h[8];
 	__u32 w[16]; /* the block's words, then the schedule's window (sha256_block) */
-	__u32 v[8];  /* the working variables */
+	__u64 v[8];  /* the working variables (sha256_block: upper halves dirty) */
 	__u8 buf[SHA256_BLOCK_LEN];
 	__u64 len; /* octets hashed so far */
 };
