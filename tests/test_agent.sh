@@ -170,8 +170,12 @@ conf "$T/keep.conf" keep
 conf "$T/detach.conf" detach
 
 agent_start agent1 "$T/keep.conf"
-check agent/running "the agent did not start: $(oneline "$(cat "$T/agent1.log")")" \
-	wait_for running 20 grep -q "^agent: running" "$T/agent1.log"
+# The log is read for the message only once the wait is over (it may not exist before).
+if wait_for running 20 grep -q "^agent: running" "$T/agent1.log"; then
+	pass agent/running
+else
+	fail agent/running "the agent did not start: $(oneline "$(cat "$T/agent1.log" 2>&1)")"
+fi
 check agent/attached "no reflector on $IF_R: $(oneline "$(cat "$T/agent1.log")")" attached "$IF_R"
 n=$(replies "$R4" 3)
 check agent/answers "replies through the agent's reflector: $n of 3 valid" [ "$n" = 3 ]
@@ -411,8 +415,10 @@ fi
 printf '[reflector]\ninterfaces = %s\nports = 862 nope\n' "$IF_R" >"$T/bad.conf"
 count=$(reflected)
 cli -n "$NS_R" agent config "$T/bad.conf"
+# refused_once PATTERN: the last command exited 1 with one line matching PATTERN.
+refused_once() { [ "$RC" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q -- "$1" "$T/err"; }
 check agent/bad-config "a bad configuration: exit $RC, $(oneline "$(cli_err)")" \
-	[ "$RC" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "bad.conf:3: \[reflector\] ports: bad port 'nope'" "$T/err"
+	refused_once "bad.conf:3: \[reflector\] ports: bad port 'nope'"
 check agent/bad-config-untouched "the running reflector changed after a refused configuration" \
 	[ "$(reflected)" = "$count" ]
 printf '[reflector]\ninterfaces = %s\n[metrics]\nlisten = 127.0.0.1:notaport\n' "$IF_R" >"$T/listen.conf"
@@ -430,7 +436,7 @@ bad_target() {
 	shift 2
 	printf '%s\n' "$@" >"$T/$name.conf"
 	cli -n "$NS_R" agent config "$T/$name.conf"
-	if [ "$RC" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q -- "$pattern" "$T/err"; then
+	if refused_once "$pattern"; then
 		pass "agent/$name"
 	else
 		fail "agent/$name" "want exit 1 and one line matching '$pattern': exit $RC, $(oneline "$(cli_err)")"
